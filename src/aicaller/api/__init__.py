@@ -1,0 +1,1 @@
+"""HTTP glue: routers, dependencies, error rendering and middleware."""

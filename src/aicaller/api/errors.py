@@ -1,0 +1,104 @@
+"""Exception handlers: every error becomes an ``application/problem+json`` response."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from aicaller.api.problems import problem_response
+from aicaller.core.errors import AppError
+from aicaller.core.logging import get_logger
+
+logger = get_logger(__name__)
+ExcT = TypeVar("ExcT", bound=Exception)
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+}
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    # The submitted input is deliberately left out: it may hold a password or a phone number.
+    return [
+        {
+            "loc": [str(part) for part in error.get("loc", ())],
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "")),
+        }
+        for error in exc.errors()
+    ]
+
+
+async def handle_app_error(request: Request, exc: AppError) -> JSONResponse:
+    if exc.status >= 500:  # noqa: PLR2004 - server-side failures are worth a warning
+        logger.warning("request_failed", code=exc.code, detail=exc.message, path=request.url.path)
+    return problem_response(
+        status=exc.status,
+        code=exc.code,
+        detail=exc.message,
+        errors=exc.details,
+        headers=exc.headers,
+    )
+
+
+async def handle_validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    return problem_response(
+        status=422,
+        code="validation_error",
+        detail="The request is not valid; see errors",
+        errors=_validation_errors(exc),
+    )
+
+
+async def handle_http_exception(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return problem_response(
+        status=exc.status_code,
+        code=_HTTP_CODES.get(exc.status_code, "http_error"),
+        detail=str(exc.detail),
+        headers=dict(exc.headers or {}),
+    )
+
+
+async def handle_integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    # Services check uniqueness first; this catches the race where two requests insert at once.
+    logger.warning("integrity_conflict", path=request.url.path, error=type(exc).__name__)
+    return problem_response(
+        status=409, code="conflict", detail="The change conflicts with existing data"
+    )
+
+
+def _for(
+    kind: type[ExcT], handler: Callable[[Request, ExcT], Awaitable[Response]]
+) -> Callable[[Request, Exception], Awaitable[Response]]:
+    """Adapt a handler typed for one exception class to Starlette's ``Exception`` signature."""
+
+    async def handle(request: Request, exc: Exception) -> Response:
+        if not isinstance(exc, kind):
+            raise exc
+        return await handler(request, exc)
+
+    return handle
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _for(AppError, handle_app_error))
+    app.add_exception_handler(
+        RequestValidationError, _for(RequestValidationError, handle_validation_error)
+    )
+    app.add_exception_handler(
+        StarletteHTTPException, _for(StarletteHTTPException, handle_http_exception)
+    )
+    app.add_exception_handler(IntegrityError, handle_integrity_error)

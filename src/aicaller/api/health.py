@@ -1,0 +1,38 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from aicaller.core.logging import get_logger
+from aicaller.database.session import Database
+
+router = APIRouter(prefix="/health", tags=["health"])
+logger = get_logger(__name__)
+
+
+@router.get("/live", summary="The process is up")
+async def live() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get(
+    "/ready",
+    summary="Dependencies are reachable",
+    responses={503: {"description": "A component is down; the body says which"}},
+)
+async def ready(request: Request) -> JSONResponse:
+    database: Database = request.app.state.database
+    checks: dict[str, dict[str, Any]] = {}
+    try:
+        await database.ping()
+        checks["database"] = {"status": "ok", "backend": database.engine.dialect.name}
+    except Exception as exc:
+        logger.warning("readiness_check_failed", component="database", error=repr(exc))
+        checks["database"] = {"status": "error", "error": type(exc).__name__}
+    failing = [name for name, check in checks.items() if check["status"] != "ok"]
+    body = {"status": "error" if failing else "ok", "failing": failing, "checks": checks}
+    return JSONResponse(body, status_code=503 if failing else 200)

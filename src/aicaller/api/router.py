@@ -1,0 +1,25 @@
+"""Every router of the app, mounted in one place."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from aicaller.api import health
+from aicaller.businesses import routes as business_routes
+from aicaller.users.routes import api_keys, auth, users
+
+API_PREFIX = "/api/v1"
+
+
+def build_api_router() -> APIRouter:
+    api = APIRouter(prefix=API_PREFIX)
+    api.include_router(auth.router)
+    api.include_router(users.router)
+    api.include_router(api_keys.router)
+    api.include_router(business_routes.router)
+    return api
+
+
+def include_routers(app: FastAPI) -> None:
+    app.include_router(health.router)
+    app.include_router(build_api_router())

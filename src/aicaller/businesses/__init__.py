@@ -1,0 +1,1 @@
+"""The business (tenant) and its configuration."""

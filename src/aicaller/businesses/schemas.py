@@ -1,0 +1,144 @@
+"""The business configuration as the API reads and writes it, with strict validation."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import uuid
+import zoneinfo
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+import phonenumbers
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+_TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
+_LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+MAX_GREETING = 1000
+MAX_INSTRUCTIONS = 20000
+MAX_ESCALATION_NUMBERS = 10
+MAX_INTERVALS_PER_DAY = 6
+
+
+class Weekday(StrEnum):
+    MONDAY = "monday"
+    TUESDAY = "tuesday"
+    WEDNESDAY = "wednesday"
+    THURSDAY = "thursday"
+    FRIDAY = "friday"
+    SATURDAY = "saturday"
+    SUNDAY = "sunday"
+
+
+def _iana_timezone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"{value!r} is not an IANA timezone such as 'Europe/Paris'") from exc
+    return value
+
+
+def _e164(value: str) -> str:
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"{value!r} is not an E.164 phone number such as +14155550123") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"{value!r} is not a valid phone number")
+    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if formatted != value:
+        raise ValueError(f"{value!r} must be written in E.164 form: {formatted}")
+    return value
+
+
+def _clock_time(value: str) -> str:
+    if not _TIME_RE.match(value):
+        raise ValueError(f"{value!r} is not a time of day in HH:MM (24-hour) form")
+    return value
+
+
+def _language_tag(value: str) -> str:
+    if not _LANGUAGE_RE.match(value):
+        raise ValueError(f"{value!r} is not a BCP 47 language tag such as 'en-US'")
+    return value
+
+
+Timezone = Annotated[str, Field(max_length=64), AfterValidator(_iana_timezone)]
+PhoneNumber = Annotated[str, Field(max_length=20), AfterValidator(_e164)]
+ClockTime = Annotated[str, AfterValidator(_clock_time)]
+LanguageTag = Annotated[str, Field(max_length=35), AfterValidator(_language_tag)]
+
+
+class OpeningInterval(BaseModel):
+    """One opening interval in the business's local time; ``close`` is after ``open``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    open: ClockTime
+    close: ClockTime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> OpeningInterval:
+        if self.close <= self.open:
+            raise ValueError("close must be after open (split overnight hours across two days)")
+        return self
+
+
+DayHours = Annotated[list[OpeningInterval], Field(max_length=MAX_INTERVALS_PER_DAY)]
+
+
+def _non_overlapping(
+    hours: dict[Weekday, list[OpeningInterval]],
+) -> dict[Weekday, list[OpeningInterval]]:
+    for day, intervals in hours.items():
+        ordered = sorted(intervals, key=lambda interval: interval.open)
+        for earlier, later in itertools.pairwise(ordered):
+            if later.open < earlier.close:
+                raise ValueError(f"opening intervals on {day.value} overlap")
+        hours[day] = ordered
+    return hours
+
+
+BusinessHours = Annotated[dict[Weekday, DayHours], AfterValidator(_non_overlapping)]
+
+
+class BusinessConfig(BaseModel):
+    """What ``GET /api/v1/config`` returns."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    name: str
+    timezone: str
+    greeting: str
+    business_hours: dict[Weekday, list[OpeningInterval]]
+    escalation_numbers: list[str]
+    agent_instructions: str
+    language: str
+    max_call_duration_seconds: int
+    updated_at: datetime
+
+
+class BusinessConfigUpdate(BaseModel):
+    """A partial update; unknown fields and nulls for required settings are rejected."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    timezone: Timezone | None = None
+    greeting: Annotated[str, Field(min_length=1, max_length=MAX_GREETING)] | None = None
+    business_hours: BusinessHours | None = None
+    escalation_numbers: (
+        Annotated[list[PhoneNumber], Field(max_length=MAX_ESCALATION_NUMBERS)] | None
+    ) = None
+    agent_instructions: Annotated[str, Field(max_length=MAX_INSTRUCTIONS)] | None = None
+    language: LanguageTag | None = None
+    max_call_duration_seconds: Annotated[int, Field(ge=30, le=4 * 3600)] | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> BusinessConfigUpdate:
+        nulls = [name for name in self.model_fields_set if getattr(self, name) is None]
+        if nulls:
+            raise ValueError(f"these settings cannot be null: {', '.join(sorted(nulls))}")
+        return self

@@ -1,0 +1,157 @@
+"""The ``aicaller`` command: serve, db, users, demo."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+import uvicorn
+
+from aicaller import bootstrap
+from aicaller.config import ConfigurationError, Settings, get_settings
+from aicaller.core.errors import AppError
+from aicaller.core.logging import configure_logging
+from aicaller.database import migrate
+from aicaller.database.session import Database, create_engine
+from aicaller.users.roles import Role
+
+app = typer.Typer(help="aicaller: a self-hostable AI phone agent.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
+users_app = typer.Typer(help="Manage users.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        settings = get_settings()
+    except ConfigurationError as exc:
+        typer.secho(f"Configuration error: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2) from exc
+    configure_logging(level=settings.log_level, json=settings.use_json_logs)
+    return settings
+
+
+def _with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    async def run() -> T:
+        database = Database(create_engine(settings))
+        try:
+            return await work(database)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(run())
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes")] = 1,
+    reload: Annotated[bool, typer.Option(help="Reload on code changes (development)")] = False,
+) -> None:
+    """Run the API server (migrating and creating the first admin on an embedded install)."""
+    settings = _settings()
+    if reload and settings.is_production:
+        typer.secho("--reload is for development only", fg=typer.colors.RED, err=True)
+        raise typer.Exit(2)
+
+    async def prepare(database: Database) -> bootstrap.CreatedLogin | None:
+        if settings.should_auto_migrate:
+            await migrate.upgrade(database.engine)
+        return await bootstrap.ensure_first_admin(database, settings)
+
+    login = _with_database(settings, prepare)
+    bind_host, bind_port = host or settings.host, port or settings.port
+    if login is not None:
+        typer.secho("\nCreated the first admin for " + login.business_name, bold=True)
+        typer.echo(f"  email:    {login.email}")
+        if login.password:
+            typer.echo(f"  password: {login.password}   (shown once; change it after login)")
+        typer.echo(f"  sign in:  http://{bind_host}:{bind_port}/docs\n")
+    uvicorn.run(
+        "aicaller.main:create_app",
+        factory=True,
+        host=bind_host,
+        port=bind_port,
+        workers=None if reload else workers,
+        reload=reload,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: the latest)."""
+    settings = _settings()
+    _with_database(settings, lambda database: migrate.upgrade(database.engine, revision))
+    typer.echo(f"Database at {revision}")
+
+
+@db_app.command("downgrade")
+def db_downgrade(revision: Annotated[str, typer.Argument()]) -> None:
+    """Revert migrations down to REVISION (``base`` removes every table)."""
+    settings = _settings()
+    _with_database(settings, lambda database: migrate.downgrade(database.engine, revision))
+    typer.echo(f"Database at {revision}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the schema revision the database is at."""
+    settings = _settings()
+    revision = _with_database(settings, lambda database: migrate.current_revision(database.engine))
+    typer.echo(revision or "(empty database)")
+
+
+@users_app.command("create")
+def users_create(
+    email: Annotated[str, typer.Option(help="Login email")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, confirmation_prompt=True)],
+    role: Annotated[Role, typer.Option(help="admin, supervisor, agent or viewer")] = Role.ADMIN,
+    business: Annotated[
+        str | None, typer.Option(help="Business id or name (created if new)")
+    ] = None,
+) -> None:
+    """Create a user in a business."""
+    settings = _settings()
+
+    async def work(database: Database) -> tuple[str, bool]:
+        if settings.should_auto_migrate:
+            await migrate.upgrade(database.engine)
+        return await bootstrap.create_user(
+            database, settings, email=email, password=password, role=role, business=business
+        )
+
+    try:
+        business_name, created = _with_database(settings, work)
+    except (AppError, ValueError) as exc:
+        typer.secho(f"Could not create the user: {exc}", fg=typer.colors.RED, err=True)
+        raise typer.Exit(1) from exc
+    note = " (new business)" if created else ""
+    typer.echo(f"Created {role.value} {email} in {business_name}{note}")
+
+
+@app.command()
+def demo() -> None:
+    """Create the demo business and an admin, and print how to sign in."""
+    settings = _settings()
+
+    async def work(database: Database) -> bootstrap.CreatedLogin:
+        if settings.should_auto_migrate:
+            await migrate.upgrade(database.engine)
+        return await bootstrap.create_demo(database, settings)
+
+    login = _with_database(settings, work)
+    typer.secho(f"Demo business ready: {login.business_name}", bold=True)
+    typer.echo(f"  email:    {login.email}")
+    typer.echo(f"  password: {login.password}")
+    typer.echo(
+        f"  run `aicaller serve`, then sign in at http://{settings.host}:{settings.port}/docs"
+    )

@@ -1,0 +1,130 @@
+"""Settings, read from the environment (prefix ``AICALLER_``) and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from enum import StrEnum
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Secrets people copy from examples; production refuses them.
+_KNOWN_WEAK_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "development"})
+MIN_SECRET_LENGTH = 32
+
+
+class Environment(StrEnum):
+    """Where the app runs; production tightens secrets, logging and reload."""
+
+    DEVELOPMENT = "development"
+    TEST = "test"
+    PRODUCTION = "production"
+
+
+class ConfigurationError(RuntimeError):
+    """The settings cannot be used to start the app."""
+
+
+class Settings(BaseSettings):
+    """Every knob of aicaller. The defaults run on one laptop with no services."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="AICALLER_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    environment: Environment = Environment.DEVELOPMENT
+    data_dir: Path = Path("./data")
+    secret_key: SecretStr | None = None
+
+    database_url: str | None = None
+    db_pool_size: Annotated[int, Field(ge=1, le=200)] = 10
+    db_max_overflow: Annotated[int, Field(ge=0, le=200)] = 20
+    db_pool_timeout: Annotated[float, Field(gt=0)] = 30.0
+    db_pool_recycle: Annotated[int, Field(ge=-1)] = 1800
+    db_pool_pre_ping: bool = True
+    db_echo: bool = False
+    auto_migrate: bool | None = None
+
+    jwt_issuer: str = "aicaller"
+    jwt_audience: str = "aicaller-api"
+    access_token_minutes: Annotated[int, Field(ge=1, le=24 * 60)] = 60
+
+    # Argon2id cost; the defaults are the library's recommendation (RFC 9106 second choice).
+    password_time_cost: Annotated[int, Field(ge=1)] = 3
+    password_memory_kib: Annotated[int, Field(ge=8)] = 65536
+
+    log_level: str = "INFO"
+    log_json: bool | None = None
+
+    host: str = "127.0.0.1"
+    port: Annotated[int, Field(ge=1, le=65535)] = 8000
+
+    admin_email: str | None = None
+    admin_password: SecretStr | None = None
+
+    @model_validator(mode="after")
+    def _check_production_secret(self) -> Settings:
+        if self.environment is Environment.PRODUCTION:
+            value = self.secret_key.get_secret_value() if self.secret_key else ""
+            if value.lower() in _KNOWN_WEAK_SECRETS or len(value) < MIN_SECRET_LENGTH:
+                raise ConfigurationError(
+                    "AICALLER_SECRET_KEY must be set to a random value of at least "
+                    f"{MIN_SECRET_LENGTH} characters in production"
+                )
+        return self
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment is Environment.PRODUCTION
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The configured URL, or the embedded SQLite file in the data directory."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.data_dir / 'aicaller.db').as_posix()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url.startswith("sqlite")
+
+    @property
+    def should_auto_migrate(self) -> bool:
+        """Embedded (SQLite) installs migrate on start; server databases migrate explicitly."""
+        return self.is_sqlite if self.auto_migrate is None else self.auto_migrate
+
+    @property
+    def use_json_logs(self) -> bool:
+        return self.is_production if self.log_json is None else self.log_json
+
+    @cached_property
+    def signing_key(self) -> str:
+        """The JWT signing key; in development a random one is made once and kept on disk."""
+        if self.secret_key is not None and self.secret_key.get_secret_value():
+            return self.secret_key.get_secret_value()
+        return _load_or_create_dev_secret(self.data_dir)
+
+
+def _load_or_create_dev_secret(data_dir: Path) -> str:
+    path = data_dir / "secret_key"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # O_EXCL: two workers starting together must agree on one key, so the loser re-reads.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key)
+    return key
+
+
+def get_settings() -> Settings:
+    """Settings from the environment; raises ConfigurationError when unusable."""
+    return Settings()

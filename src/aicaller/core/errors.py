@@ -1,0 +1,113 @@
+"""The application's exception hierarchy.
+
+Every error carries its HTTP status and a stable machine-readable ``code`` so that the API layer
+renders it as an RFC 9457 problem without a lookup table, and clients can branch on ``code``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AppError(Exception):
+    """Base of every error the application raises on purpose."""
+
+    status: int = 500
+    code: str = "internal_error"
+    title: str = "Internal Server Error"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        details: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.message = message or self.title
+        if code is not None:
+            self.code = code
+        if status is not None:
+            self.status = status
+        self.details = details
+        self.headers = headers or {}
+        super().__init__(self.message)
+
+
+class BadRequestError(AppError):
+    status = 400
+    code = "bad_request"
+    title = "Bad Request"
+
+
+class ValidationError(AppError):
+    status = 422
+    code = "validation_error"
+    title = "Unprocessable Content"
+
+
+class AuthenticationError(AppError):
+    status = 401
+    code = "not_authenticated"
+    title = "Unauthorized"
+
+    def __init__(self, message: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"WWW-Authenticate": "Bearer"})
+        super().__init__(message, **kwargs)
+
+
+class PermissionDenied(AppError):
+    status = 403
+    code = "permission_denied"
+    title = "Forbidden"
+
+
+class NotFound(AppError):
+    status = 404
+    code = "not_found"
+    title = "Not Found"
+
+
+class Conflict(AppError):
+    status = 409
+    code = "conflict"
+    title = "Conflict"
+
+
+class RateLimitError(AppError):
+    status = 429
+    code = "rate_limited"
+    title = "Too Many Requests"
+
+    def __init__(self, message: str | None = None, *, retry_after: int, **kwargs: Any) -> None:
+        headers = {"Retry-After": str(max(1, retry_after)), **kwargs.pop("headers", {})}
+        super().__init__(message, headers=headers, **kwargs)
+        self.retry_after = retry_after
+
+
+class ExternalServiceError(AppError):
+    status = 502
+    code = "external_service_error"
+    title = "Bad Gateway"
+
+
+class ServiceUnavailable(AppError):
+    status = 503
+    code = "service_unavailable"
+    title = "Service Unavailable"
+
+
+class DocumentationScrapingError(ExternalServiceError):
+    """A documentation page or site could not be scraped."""
+
+    code = "documentation_scraping_error"
+    title = "Documentation Scraping Failed"
+
+
+class SyncError(AppError):
+    """A documentation sync could not run or continue."""
+
+    status = 409
+    code = "sync_error"
+    title = "Sync Error"

@@ -1,0 +1,165 @@
+"""Structured logging: JSON in production, readable console in development, PII redacted.
+
+Every record, whether it comes from structlog or the standard library (uvicorn, SQLAlchemy), goes
+through the same processor chain, so redaction cannot be bypassed by logging the "wrong" way.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+from collections.abc import Mapping, MutableMapping
+from typing import Any
+
+import structlog
+from asgi_correlation_id import correlation_id
+
+REDACTED = "[REDACTED]"
+
+# Keys whose values are never written: secrets and conversation content.
+_SECRET_KEY_PARTS = (
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "authorization",
+    "api_key",
+    "apikey",
+    "cookie",
+    "transcript",
+    "note",
+    "body",
+    "utterance",
+)
+
+# A run of at least seven digits, optionally with a leading + and the separators people use in
+# phone numbers. Dates (2026-11-26) and UUIDs do not match: their digit groups are too short or
+# broken by letters.
+_PHONE_RE = re.compile(r"(?<![\w.])\+?\d(?:[\s().-]?\d){6,}(?![\w])")
+
+
+def mask_phone_numbers(text: str) -> str:
+    """Replace every phone-like digit run by ``***`` plus its last four digits."""
+
+    def _mask(match: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", match.group(0))
+        return "***" + digits[-4:]
+
+    return _PHONE_RE.sub(_mask, text)
+
+
+def _is_secret_key(key: str) -> bool:
+    lowered = key.lower()
+    if lowered.endswith(("_id", "_ids")):  # identifiers (api_key_id) are not secrets
+        return False
+    return any(part in lowered for part in _SECRET_KEY_PARTS)
+
+
+def _redact_value(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_phone_numbers(value)
+    if isinstance(value, Mapping):
+        return {
+            k: REDACTED if _is_secret_key(str(k)) else _redact_value(v) for k, v in value.items()
+        }
+    if isinstance(value, list | tuple | set):
+        return [_redact_value(v) for v in value]
+    return value
+
+
+def redact_event(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: drop secret fields and mask phone numbers everywhere."""
+    for key in list(event_dict):
+        if key in {"timestamp", "level", "logger"}:
+            continue
+        if _is_secret_key(key):
+            event_dict[key] = REDACTED
+        else:
+            event_dict[key] = _redact_value(event_dict[key])
+    return event_dict
+
+
+def add_correlation_id(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    request_id = correlation_id.get()
+    if request_id:
+        event_dict.setdefault("request_id", request_id)
+    return event_dict
+
+
+def _drop_color_message(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    # uvicorn duplicates its message with ANSI codes in "color_message".
+    event_dict.pop("color_message", None)
+    return event_dict
+
+
+def _render_exception_then_redact() -> list[Any]:
+    # Exceptions are rendered to text first so their messages are redacted too.
+    return [structlog.processors.format_exc_info, redact_event]
+
+
+def build_formatter(*, json: bool) -> structlog.stdlib.ProcessorFormatter:
+    """The formatter every handler uses; tests attach it to capture exactly what is written."""
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.stdlib.add_log_level,
+        structlog.stdlib.add_logger_name,
+        add_correlation_id,
+        structlog.processors.TimeStamper(fmt="iso", utc=True),
+        structlog.stdlib.ExtraAdder(),
+    ]
+    renderer: Any = (
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(colors=sys.stderr.isatty())
+    )
+    return structlog.stdlib.ProcessorFormatter(
+        foreign_pre_chain=shared,
+        processors=[
+            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+            _drop_color_message,
+            *_render_exception_then_redact(),
+            renderer,
+        ],
+    )
+
+
+def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
+    """Route structlog and the standard library through one redacting formatter on stderr."""
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.stdlib.filter_by_level,
+            structlog.stdlib.add_log_level,
+            structlog.stdlib.add_logger_name,
+            add_correlation_id,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
+        ],
+        logger_factory=structlog.stdlib.LoggerFactory(),
+        wrapper_class=structlog.stdlib.BoundLogger,
+        cache_logger_on_first_use=True,
+    )
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(build_formatter(json=json))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # We log each request once ourselves (with redaction); uvicorn's access log would repeat it
+    # with raw query strings.
+    for name in ("uvicorn", "uvicorn.error"):
+        logging.getLogger(name).handlers[:] = []
+        logging.getLogger(name).propagate = True
+    logging.getLogger("uvicorn.access").disabled = True
+
+
+def get_logger(name: str) -> structlog.stdlib.BoundLogger:
+    """A structured logger; bind context with keyword arguments."""
+    logger: structlog.stdlib.BoundLogger = structlog.get_logger(name)
+    return logger

@@ -1,0 +1,1 @@
+"""Persistence: engine and sessions, models, the base repository and migrations."""

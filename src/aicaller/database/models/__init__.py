@@ -1,0 +1,7 @@
+"""All tables, imported here so Alembic and the metadata see every one."""
+
+from aicaller.database.models.api_key import ApiKey
+from aicaller.database.models.business import Business
+from aicaller.database.models.user import User
+
+__all__ = ["ApiKey", "Business", "User"]

@@ -1,0 +1,78 @@
+"""The FastAPI application factory and its lifespan."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+from asgi_correlation_id import CorrelationIdMiddleware
+from fastapi import FastAPI
+
+from aicaller import __version__
+from aicaller.api.errors import install_error_handlers
+from aicaller.api.middleware.request_log import RequestLogMiddleware
+from aicaller.api.middleware.unhandled import UnhandledErrorMiddleware
+from aicaller.api.router import include_routers
+from aicaller.config import Settings, get_settings
+from aicaller.core.logging import configure_logging, get_logger
+from aicaller.core.security import PasswordHasher, TokenCodec
+from aicaller.database import migrate
+from aicaller.database.session import Database, create_engine
+
+logger = get_logger(__name__)
+
+# Accept the caller's request id when it is a sane token; anything else (log injection, huge
+# values) is replaced by a fresh one.
+_REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+def _valid_request_id(value: str) -> bool:
+    return bool(_REQUEST_ID_RE.match(value))
+
+
+def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> FastAPI:
+    """Build the app; nothing connects until the lifespan starts."""
+    settings = settings or get_settings()
+    if configure_logs:
+        configure_logging(level=settings.log_level, json=settings.use_json_logs)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = Database(create_engine(settings))
+        if settings.should_auto_migrate:
+            await migrate.upgrade(database.engine)
+        app.state.database = database
+        app.state.password_hasher = PasswordHasher(
+            time_cost=settings.password_time_cost, memory_kib=settings.password_memory_kib
+        )
+        app.state.token_codec = TokenCodec(
+            key=settings.signing_key,
+            issuer=settings.jwt_issuer,
+            audience=settings.jwt_audience,
+            ttl=timedelta(minutes=settings.access_token_minutes),
+        )
+        logger.info("startup", database=database.engine.dialect.name, version=__version__)
+        try:
+            yield
+        finally:
+            await database.dispose()
+            logger.info("shutdown")
+
+    app = FastAPI(
+        title="aicaller",
+        version=__version__,
+        summary="Self-hostable AI phone agent: calls, knowledge, escalations, QA and analytics.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    include_routers(app)
+    # Added innermost first: the correlation id wraps logging, which wraps the 500 fallback.
+    app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(
+        CorrelationIdMiddleware, header_name="X-Request-ID", validator=_valid_request_id
+    )
+    return app

@@ -1,0 +1,1 @@
+"""Users, roles, authentication (JWT login and API keys)."""

@@ -1,0 +1,26 @@
+"""Roles for people and scopes for API keys."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    SUPERVISOR = "supervisor"
+    AGENT = "agent"
+    VIEWER = "viewer"
+
+
+ALL_ROLES: tuple[Role, ...] = tuple(Role)
+STAFF_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.SUPERVISOR, Role.AGENT)
+MANAGER_ROLES: tuple[Role, ...] = (Role.ADMIN, Role.SUPERVISOR)
+
+
+class Scope(StrEnum):
+    """What an API key may do. People are governed by their role instead."""
+
+    USERS_READ = "users:read"
+    USERS_WRITE = "users:write"
+    CONFIG_READ = "config:read"
+    CONFIG_WRITE = "config:write"

@@ -1,0 +1,1 @@
+"""HTTP routes for auth, users and API keys."""

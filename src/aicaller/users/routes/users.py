@@ -1,0 +1,102 @@
+"""``/api/v1/users``: the signed-in user, and user management for admins."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from aicaller.api.deps import HasherDep, PaginationDep, SessionDep, require_role
+from aicaller.api.problems import problem_responses
+from aicaller.api.schemas import Page
+from aicaller.users.principal import Principal
+from aicaller.users.roles import ALL_ROLES, Role, Scope
+from aicaller.users.schemas import UserCreate, UserOut, UserUpdate
+from aicaller.users.service import UserService
+
+router = APIRouter(prefix="/users", tags=["users"], responses=problem_responses(401, 403, 422))
+
+AnyUser = Annotated[Principal, require_role(*ALL_ROLES)]
+AdminReader = Annotated[Principal, require_role(Role.ADMIN, scope=Scope.USERS_READ)]
+AdminWriter = Annotated[Principal, require_role(Role.ADMIN, scope=Scope.USERS_WRITE)]
+
+
+@router.get("/me", response_model=UserOut, summary="The signed-in user")
+async def me(principal: AnyUser, session: SessionDep, hasher: HasherDep) -> UserOut:
+    # require_role(scope=None) refuses API keys, so a user id is always present here.
+    user_id = principal.user_id or uuid.UUID(int=0)
+    user = await UserService(session, principal.business_id, hasher).get(user_id)
+    return UserOut.model_validate(user)
+
+
+@router.get("", response_model=Page[UserOut], summary="List the business's users")
+async def list_users(
+    principal: AdminReader,
+    session: SessionDep,
+    hasher: HasherDep,
+    page: PaginationDep,
+    role: Annotated[Role | None, Query()] = None,
+    is_active: Annotated[bool | None, Query()] = None,
+) -> Page[UserOut]:
+    service = UserService(session, principal.business_id, hasher)
+    result = await service.list(
+        limit=page.limit, cursor=page.cursor, role=role, is_active=is_active
+    )
+    return Page(
+        items=[UserOut.model_validate(u) for u in result.items], next_cursor=result.next_cursor
+    )
+
+
+@router.post(
+    "",
+    response_model=UserOut,
+    status_code=status.HTTP_201_CREATED,
+    summary="Create a user",
+    responses=problem_responses(409),
+)
+async def create_user(
+    body: UserCreate, principal: AdminWriter, session: SessionDep, hasher: HasherDep
+) -> UserOut:
+    user = await UserService(session, principal.business_id, hasher).create(body)
+    return UserOut.model_validate(user)
+
+
+@router.get(
+    "/{user_id}", response_model=UserOut, summary="One user", responses=problem_responses(404)
+)
+async def get_user(
+    user_id: uuid.UUID, principal: AdminReader, session: SessionDep, hasher: HasherDep
+) -> UserOut:
+    user = await UserService(session, principal.business_id, hasher).get(user_id)
+    return UserOut.model_validate(user)
+
+
+@router.patch(
+    "/{user_id}",
+    response_model=UserOut,
+    summary="Change a user's name, role, password or active state",
+    responses=problem_responses(404, 409),
+)
+async def update_user(
+    user_id: uuid.UUID,
+    body: UserUpdate,
+    principal: AdminWriter,
+    session: SessionDep,
+    hasher: HasherDep,
+) -> UserOut:
+    user = await UserService(session, principal.business_id, hasher).update(user_id, body)
+    return UserOut.model_validate(user)
+
+
+@router.delete(
+    "/{user_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Deactivate a user (their history is kept)",
+    responses=problem_responses(404, 409),
+)
+async def deactivate_user(
+    user_id: uuid.UUID, principal: AdminWriter, session: SessionDep, hasher: HasherDep
+) -> Response:
+    await UserService(session, principal.business_id, hasher).deactivate(user_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,120 @@
+"""User and API key management within one business."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.core.errors import Conflict
+from aicaller.core.security import PasswordHasher, generate_api_key
+from aicaller.database.models import ApiKey, User
+from aicaller.database.repository import Page
+from aicaller.database.service import BaseService
+from aicaller.users import repository
+from aicaller.users.repository import ApiKeyRepository, UserRepository
+from aicaller.users.roles import Role
+from aicaller.users.schemas import ApiKeyCreate, UserCreate, UserUpdate
+
+
+class UserService(BaseService):
+    def __init__(
+        self, session: AsyncSession, business_id: uuid.UUID, hasher: PasswordHasher
+    ) -> None:
+        super().__init__(session, business_id)
+        self.users = UserRepository(session, business_id)
+        self.hasher = hasher
+
+    async def get(self, user_id: uuid.UUID) -> User:
+        return await self.users.get_or_raise(user_id)
+
+    async def list(
+        self,
+        *,
+        limit: int,
+        cursor: str | None,
+        role: Role | None = None,
+        is_active: bool | None = None,
+    ) -> Page[User]:
+        filters: dict[str, object] = {}
+        if role is not None:
+            filters["role"] = role.value
+        if is_active is not None:
+            filters["is_active"] = is_active
+        return await self.users.paginate(limit=limit, cursor=cursor, filters=filters)
+
+    async def create(self, data: UserCreate) -> User:
+        if await repository.email_taken(self.session, email=data.email):
+            raise Conflict("A user with this email already exists", code="email_taken")
+        password_hash = await self.hasher.hash(data.password.get_secret_value())
+        return await self.users.create(
+            email=data.email,
+            full_name=data.full_name,
+            role=data.role.value,
+            password_hash=password_hash,
+        )
+
+    async def update(self, user_id: uuid.UUID, data: UserUpdate) -> User:
+        user = await self.users.get_or_raise(user_id)
+        # null means "leave as is", like an absent field.
+        changes = data.model_dump(exclude_unset=True, exclude_none=True, exclude={"password"})
+        loses_admin = (
+            user.role == Role.ADMIN
+            and user.is_active
+            and (changes.get("role", Role.ADMIN) != Role.ADMIN or changes.get("is_active") is False)
+        )
+        if loses_admin:
+            await self._ensure_another_admin()
+        if "role" in changes:
+            changes["role"] = Role(changes["role"]).value
+        if data.password is not None:
+            changes["password_hash"] = await self.hasher.hash(data.password.get_secret_value())
+        return await self.users.update(user, **changes)
+
+    async def deactivate(self, user_id: uuid.UUID) -> None:
+        user = await self.users.get_or_raise(user_id)
+        if user.role == Role.ADMIN and user.is_active:
+            await self._ensure_another_admin()
+        await self.users.update(user, is_active=False)
+
+    async def _ensure_another_admin(self) -> None:
+        if await self.users.count_active_admins() <= 1:
+            raise Conflict("The business must keep at least one active admin", code="last_admin")
+
+
+class ApiKeyService(BaseService):
+    def __init__(self, session: AsyncSession, business_id: uuid.UUID) -> None:
+        super().__init__(session, business_id)
+        self.keys = ApiKeyRepository(session, business_id)
+
+    async def create(
+        self, data: ApiKeyCreate, *, created_by: uuid.UUID | None
+    ) -> tuple[ApiKey, str]:
+        """The new key row and its plaintext, which is returned once and never stored."""
+        material = generate_api_key()
+        key = await self.keys.create(
+            name=data.name,
+            scopes=[scope.value for scope in data.scopes],
+            expires_at=data.expires_at,
+            created_by_id=created_by,
+            prefix=material.lookup_prefix,
+            key_hash=material.key_hash,
+        )
+        return key, material.plaintext
+
+    async def list(self, *, limit: int, cursor: str | None) -> Page[ApiKey]:
+        return await self.keys.paginate(limit=limit, cursor=cursor)
+
+    async def revoke(self, key_id: uuid.UUID) -> None:
+        key = await self.keys.get_or_raise(key_id)
+        if key.revoked_at is None:
+            await self.keys.update(key, revoked_at=datetime.now(UTC))
+
+
+async def install_has_users(session: AsyncSession) -> bool:
+    return await repository.count_all_users(session) > 0
+
+
+async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
+    return await repository.user_for_authentication(session, email=email.strip().lower())
