@@ -1,0 +1,37 @@
+"""The expected access rules of every API route, checked against the app by the tests.
+
+Adding a route without adding it here fails ``test_every_route_is_in_the_access_table``, so
+authorization and tenant-isolation tests cover new routes automatically.
+"""
+
+from __future__ import annotations
+
+from aicaller.users.roles import Role
+
+PUBLIC: frozenset[Role] = frozenset()
+EVERYONE = frozenset(Role)
+ADMIN = frozenset({Role.ADMIN})
+
+# (method, path template) -> roles allowed; PUBLIC means no authentication at all.
+ACCESS: dict[tuple[str, str], frozenset[Role]] = {
+    ("POST", "/api/v1/auth/token"): PUBLIC,
+    ("GET", "/api/v1/users/me"): EVERYONE,
+    ("GET", "/api/v1/users"): ADMIN,
+    ("POST", "/api/v1/users"): ADMIN,
+    ("GET", "/api/v1/users/{user_id}"): ADMIN,
+    ("PATCH", "/api/v1/users/{user_id}"): ADMIN,
+    ("DELETE", "/api/v1/users/{user_id}"): ADMIN,
+    ("POST", "/api/v1/api-keys"): ADMIN,
+    ("GET", "/api/v1/api-keys"): ADMIN,
+    ("DELETE", "/api/v1/api-keys/{key_id}"): ADMIN,
+    ("GET", "/api/v1/config"): EVERYONE,
+    ("PATCH", "/api/v1/config"): ADMIN,
+}
+
+# A body that passes validation, so a 403/404 can only come from authorization or scoping.
+VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
+    ("POST", "/api/v1/users"): {"email": "matrix@example.com", "password": "long enough pass"},
+    ("PATCH", "/api/v1/users/{user_id}"): {"full_name": "Changed By Test"},
+    ("POST", "/api/v1/api-keys"): {"name": "matrix", "scopes": ["config:read"]},
+    ("PATCH", "/api/v1/config"): {"greeting": "Changed by test"},
+}

@@ -1,0 +1,120 @@
+"""Deny by default, the role matrix on every route, and tenant isolation on every id."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+
+from aicaller.api.deps import AUTHZ_MARKER
+from aicaller.api.routes_index import iter_api_routes
+from aicaller.users.roles import Role
+from tests.api.routes_table import ACCESS, PUBLIC, VALID_BODIES
+from tests.factories import Tenant, create_api_key
+
+
+def _api_routes(app: FastAPI) -> set[tuple[str, str]]:
+    return {
+        (method, info.path)
+        for info, _ in iter_api_routes(app)
+        if info.path.startswith("/api/")
+        for method in info.methods - {"HEAD", "OPTIONS"}
+    }
+
+
+def _has_authorization(dependant: Dependant) -> bool:
+    if hasattr(dependant.call, AUTHZ_MARKER):
+        return True
+    return any(_has_authorization(sub) for sub in dependant.dependencies)
+
+
+async def test_every_route_is_in_the_access_table(app: FastAPI) -> None:
+    assert _api_routes(app) == set(ACCESS)
+
+
+async def test_every_non_public_route_declares_its_roles(app: FastAPI) -> None:
+    for info, route in iter_api_routes(app):
+        for method in info.methods - {"HEAD"}:
+            if ACCESS.get((method, info.path)) is PUBLIC:
+                assert not _has_authorization(route.dependant)
+            elif info.path.startswith("/api/"):
+                assert _has_authorization(route.dependant), (method, info.path)
+
+
+async def _path_ids(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, str]:
+    """Ids of the tenant's own resources, by path parameter name."""
+    created = await client.post(
+        "/api/v1/users",
+        json={"email": f"target-{uuid.uuid4().hex[:8]}@example.com", "password": "x" * 12},
+        headers=tenant.headers(),
+    )
+    key = await create_api_key(client, tenant, ["config:read"], name="target")
+    return {"user_id": created.json()["id"], "key_id": str(key["id"])}
+
+
+def _fill(path: str, ids: dict[str, str]) -> str:
+    filled = path
+    for name, value in ids.items():
+        filled = filled.replace("{" + name + "}", value)
+    assert "{" not in filled, f"add the parameter of {path} to _path_ids"
+    return filled
+
+
+async def _call(
+    client: httpx.AsyncClient, method: str, template: str, path: str, headers: dict[str, str]
+) -> httpx.Response:
+    body: Any = VALID_BODIES.get((method, template))
+    if template == "/api/v1/auth/token":
+        return await client.post(path, data={"username": "x@example.com", "password": "y"})
+    return await client.request(method, path, json=body, headers=headers)
+
+
+@pytest.mark.parametrize("role", list(Role))
+async def test_role_matrix(client: httpx.AsyncClient, tenant: Tenant, role: Role) -> None:
+    for (method, template), allowed in ACCESS.items():
+        if allowed is PUBLIC:
+            continue
+        ids = await _path_ids(client, tenant)
+        response = await _call(client, method, template, _fill(template, ids), tenant.headers(role))
+        if role in allowed:
+            assert response.status_code not in {401, 403}, (method, template, response.text)
+            assert response.status_code < 500
+        else:
+            assert response.status_code == 403, (method, template, role)
+            assert response.json()["code"] == "forbidden_role"
+
+
+async def test_protected_routes_need_credentials(client: httpx.AsyncClient) -> None:
+    ids = {"user_id": str(uuid.uuid4()), "key_id": str(uuid.uuid4())}
+    for (method, template), allowed in ACCESS.items():
+        if allowed is PUBLIC:
+            continue
+        response = await _call(client, method, template, _fill(template, ids), {})
+        assert response.status_code == 401, (method, template)
+
+
+async def test_another_tenants_ids_are_404_everywhere(
+    client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    victim_ids = await _path_ids(client, tenant)
+    routes_with_ids = [(m, t) for (m, t) in ACCESS if "{" in t]
+    assert routes_with_ids
+    for method, template in routes_with_ids:
+        for ids in (victim_ids, {name: str(uuid.uuid4()) for name in victim_ids}):
+            response = await _call(
+                client, method, template, _fill(template, ids), other_tenant.headers()
+            )
+            assert response.status_code == 404, (method, template, response.text)
+            assert response.headers["content-type"] == "application/problem+json"
+    # Nothing of the victim's changed.
+    victim_user = await client.get(
+        f"/api/v1/users/{victim_ids['user_id']}", headers=tenant.headers()
+    )
+    assert victim_user.json()["is_active"] is True
+    assert victim_user.json()["full_name"] == ""
+    keys = (await client.get("/api/v1/api-keys", headers=tenant.headers())).json()["items"]
+    assert all(k["revoked_at"] is None for k in keys)

@@ -1,0 +1,115 @@
+"""Shared fixtures: one migrated database per backend, an app per test, tenants and tokens.
+
+Every test that asks for ``app`` runs on SQLite, and also on PostgreSQL when
+``AICALLER_TEST_DATABASE_URL`` is set (CI sets it and fails when the server is unreachable,
+so nothing is silently skipped there).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+from sqlalchemy import delete
+
+from aicaller.config import Settings
+from aicaller.database import migrate
+from aicaller.database.base import Base
+from aicaller.database.session import Database, create_engine
+from aicaller.main import create_app
+from tests.factories import Tenant, make_tenant
+
+PG_URL = os.environ.get("AICALLER_TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = {
+        "environment": "test",
+        "data_dir": tmp_path,
+        "database_url": database_url,
+        "secret_key": "test-secret-key-that-is-long-enough-0123456789",
+        "auto_migrate": False,
+        # Cheap argon2 in tests; production uses the library's recommended cost.
+        "password_time_cost": 1,
+        "password_memory_kib": 1024,
+        "log_level": "INFO",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@pytest.fixture(scope="session")
+def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Migrate each backend once per run; tests then share the schema and clean their rows."""
+    urls = {"sqlite": f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"}
+    if PG_URL:
+        urls["postgresql"] = PG_URL
+
+    async def prepare() -> None:
+        settings = make_settings(tmp_path_factory.mktemp("prep"), urls["sqlite"])
+        for url in urls.values():
+            engine = create_engine(settings, url)
+            try:
+                await migrate.downgrade(engine, "base")
+                await migrate.upgrade(engine)
+            finally:
+                await engine.dispose()
+
+    asyncio.run(prepare())
+    yield urls
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, backend: str, database_urls: dict[str, str]) -> Settings:
+    return make_settings(tmp_path, database_urls[backend])
+
+
+async def _truncate(database: Database) -> None:
+    async with database.transaction() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            await session.execute(delete(table))
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    application = create_app(settings)
+    async with LifespanManager(application):
+        try:
+            yield application
+        finally:
+            await _truncate(application.state.database)
+
+
+@pytest.fixture
+def database(app: FastAPI) -> Database:
+    db: Database = app.state.database
+    return db
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture
+async def tenant(app: FastAPI, client: httpx.AsyncClient) -> Tenant:
+    return await make_tenant(app, client, "Acme Plumbing")
+
+
+@pytest.fixture
+async def other_tenant(app: FastAPI, client: httpx.AsyncClient) -> Tenant:
+    return await make_tenant(app, client, "Globex Dental")
