@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
@@ -42,11 +42,12 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Set
         "log_level": "INFO",
     }
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    # model_validate skips the environment and .env: tests state every setting they rely on.
+    return Settings.model_validate(values)
 
 
 @pytest.fixture(scope="session")
-def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def database_urls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Migrate each backend once per run; tests then share the schema and clean their rows."""
     urls = {"sqlite": f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"}
     if PG_URL:
@@ -63,7 +64,7 @@ def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
                 await engine.dispose()
 
     asyncio.run(prepare())
-    yield urls
+    return urls
 
 
 @pytest.fixture(params=BACKENDS)

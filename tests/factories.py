@@ -21,12 +21,13 @@ PASSWORD = "correct horse battery staple"
 class Tenant:
     business_id: uuid.UUID
     name: str
-    users: dict[Role, uuid.UUID] = field(default_factory=dict)
-    emails: dict[Role, str] = field(default_factory=dict)
-    tokens: dict[Role, str] = field(default_factory=dict)
+    # Keyed by role name ("admin", ...); Role members work as keys too (StrEnum).
+    users: dict[str, uuid.UUID] = field(default_factory=dict)
+    emails: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
 
     def headers(self, role: Role | str = Role.ADMIN) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[Role(role)]}"}
+        return {"Authorization": f"Bearer {self.tokens[role]}"}
 
 
 async def make_tenant(app: FastAPI, client: httpx.AsyncClient, name: str) -> Tenant:
@@ -40,10 +41,10 @@ async def make_tenant(app: FastAPI, client: httpx.AsyncClient, name: str) -> Ten
             user = await service.create(
                 UserCreate(email=email, password=SecretStr(PASSWORD), role=role)
             )
-            tenant.users[role] = user.id
-            tenant.emails[role] = email
-    for role, email in tenant.emails.items():
-        tenant.tokens[role] = await login(client, email, PASSWORD)
+            tenant.users[role.value] = user.id
+            tenant.emails[role.value] = email
+    for role_name, email in tenant.emails.items():
+        tenant.tokens[role_name] = await login(client, email, PASSWORD)
     return tenant
 
 

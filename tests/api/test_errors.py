@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 import logging
 
 import httpx
@@ -13,7 +14,7 @@ from aicaller.core.logging import build_formatter
 
 
 @pytest.fixture
-def log_output() -> io.StringIO:
+def log_output() -> Iterator[io.StringIO]:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     handler.setFormatter(build_formatter(json=True))

@@ -35,7 +35,8 @@ _SECRET_KEY_PARTS = (
 
 # Phone-like digit runs: with a leading "+" from 7 digits, without one from 9 (national numbers
 # have 9-11). That leaves dates (2026-11-26, 8 digits), clock times, durations and UUID groups
-# alone while masking every number a caller could have, URL-encoded ones (%2B...) too. Over-masking an id is the safe error.
+# alone while masking every number a caller could have, URL-encoded ones (%2B...) too.
+# Over-masking an id is the safe error.
 _SEP = r"[\s().-]{0,2}"
 _PHONE_RE = re.compile(
     rf"(?:(?<=%2[Bb])|(?<![\w.+-]))(?:\+\(?\d(?:{_SEP}\d){{6,14}}|\(?\d(?:{_SEP}\d){{8,14}})(?![\w:])"
