@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -26,7 +28,18 @@ from aicaller.main import create_app
 from tests.factories import Tenant, make_tenant
 
 PG_URL = os.environ.get("AICALLER_TEST_DATABASE_URL")
+REDIS_URL = os.environ.get("AICALLER_TEST_REDIS_URL")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _configured_services_answer() -> None:
+    """When CI names a Redis, it must answer: a missing service fails the run, never skips."""
+    if REDIS_URL:
+        url = urlsplit(REDIS_URL)
+        with socket.create_connection((url.hostname or "127.0.0.1", url.port or 6379), 5) as sock:
+            sock.sendall(b"PING\r\n")
+            assert sock.recv(64).startswith(b"+PONG"), f"Redis at {REDIS_URL} did not answer"
 
 
 def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Settings:

@@ -1,0 +1,34 @@
+# Everything a fresh clone needs, with only Python 3.11+ installed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+## run: set up and serve on the embedded defaults (SQLite in ./data, no other services)
+run: $(STAMP)
+	$(BIN)/aicaller serve
+
+## test: the whole suite with the coverage floor (PostgreSQL too when AICALLER_TEST_DATABASE_URL is set)
+test: $(STAMP)
+	$(BIN)/pytest --cov=aicaller --cov-report=term
+
+## lint: what CI checks besides the tests
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix src tests benchmarks
+	$(BIN)/ruff format src tests benchmarks
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache .coverage htmlcov

@@ -1,0 +1,69 @@
+"""Migrations upgrade and downgrade cleanly on SQLite and PostgreSQL, and match the models."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Connection, inspect, text
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from aicaller.database import migrate
+from aicaller.database.base import Base
+from tests.conftest import BACKENDS, PG_URL
+
+TABLES = {"businesses", "users", "api_keys"}
+
+
+@pytest.fixture(params=BACKENDS)
+async def empty_engine(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> AsyncIterator[AsyncEngine]:
+    """A database with no tables: a fresh SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'migrations.db'}")
+        yield engine
+        await engine.dispose()
+        return
+    assert PG_URL is not None
+    schema = f"migtest_{uuid.uuid4().hex[:8]}"
+    admin = create_async_engine(PG_URL)
+    async with admin.begin() as connection:
+        await connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = create_async_engine(PG_URL, connect_args={"server_settings": {"search_path": schema}})
+    try:
+        yield engine
+    finally:
+        await engine.dispose()
+        async with admin.begin() as connection:
+            await connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        await admin.dispose()
+
+
+def _tables(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names()) - {"alembic_version"}
+
+
+def _model_drift(connection: Connection) -> list[object]:
+    return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
+
+
+async def test_upgrade_downgrade_upgrade(empty_engine: AsyncEngine) -> None:
+    await migrate.upgrade(empty_engine)
+    async with empty_engine.connect() as connection:
+        assert await connection.run_sync(_tables) == TABLES
+        assert await connection.run_sync(_model_drift) == []
+    assert await migrate.current_revision(empty_engine) == "0001"
+
+    await migrate.downgrade(empty_engine, "base")
+    async with empty_engine.connect() as connection:
+        assert await connection.run_sync(_tables) == set()
+    assert await migrate.current_revision(empty_engine) is None
+
+    await migrate.upgrade(empty_engine)
+    async with empty_engine.connect() as connection:
+        assert await connection.run_sync(_tables) == TABLES

@@ -1,0 +1,148 @@
+"""The ``aicaller`` command, including a real ``serve`` on the embedded defaults."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from typer.testing import CliRunner
+
+from aicaller.cli import app
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def embedded_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A fresh embedded install in a temporary directory."""
+    monkeypatch.chdir(tmp_path)
+    for name in list(os.environ):
+        if name.startswith("AICALLER_"):
+            monkeypatch.delenv(name)
+    monkeypatch.setenv("AICALLER_PASSWORD_MEMORY_KIB", "1024")
+    monkeypatch.setenv("AICALLER_PASSWORD_TIME_COST", "1")
+    return tmp_path
+
+
+def test_db_commands_and_users_create(embedded_env: Path) -> None:
+    upgraded = runner.invoke(app, ["db", "upgrade"])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert (embedded_env / "data" / "aicaller.db").exists()
+    assert runner.invoke(app, ["db", "current"]).output.strip().endswith("0001")
+
+    created = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "--email",
+            "Ops@Example.com",
+            "--password",
+            "a long password!",
+            "--role",
+            "supervisor",
+            "--business",
+            "Acme",
+        ],
+    )
+    assert created.exit_code == 0, created.output
+    assert "Created supervisor Ops@Example.com in Acme (new business)" in created.output
+
+    duplicate = runner.invoke(
+        app, ["users", "create", "--email", "ops@example.com", "--password", "a long password!"]
+    )
+    assert duplicate.exit_code == 1
+    assert "already exists" in duplicate.output
+
+    weak = runner.invoke(app, ["users", "create", "--email", "x@example.com", "--password", "x"])
+    assert weak.exit_code == 1
+
+    down = runner.invoke(app, ["db", "downgrade", "base"])
+    assert down.exit_code == 0, down.output
+    assert "(empty database)" in runner.invoke(app, ["db", "current"]).output
+
+
+def test_demo_prints_a_working_login_and_can_run_twice(embedded_env: Path) -> None:
+    first = runner.invoke(app, ["demo"])
+    assert first.exit_code == 0, first.output
+    assert "Demo Dental Clinic" in first.output
+    second = runner.invoke(app, ["demo"])
+    assert second.exit_code == 0
+    password = re.search(r"password: (\S+)", second.output)
+    assert password is not None
+    assert password.group(1) not in first.output  # a fresh password each time
+
+
+def test_production_without_secret_refuses_to_start(
+    embedded_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("AICALLER_ENVIRONMENT", "production")
+    result = runner.invoke(app, ["serve"])
+    assert result.exit_code == 2
+    assert "AICALLER_SECRET_KEY" in result.output
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture
+def served(embedded_env: Path) -> Iterator[tuple[str, Path]]:
+    port = _free_port()
+    output = embedded_env / "serve.log"
+    with output.open("w") as log:
+        process = subprocess.Popen(  # noqa: S603 - our own CLI with fixed arguments
+            [sys.executable, "-m", "aicaller", "serve", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=dict(os.environ),
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{base}/health/live", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        yield base, output
+    finally:
+        process.terminate()
+        process.wait(timeout=15)
+
+
+def test_serve_on_a_fresh_install_is_ready_and_prints_a_working_admin(
+    served: tuple[str, Path],
+) -> None:
+    base, output = served
+    assert httpx.get(f"{base}/health/ready").status_code == 200
+    assert httpx.get(f"{base}/docs").status_code == 200
+    printed = output.read_text()
+    email = re.search(r"email:\s+(\S+)", printed)
+    password = re.search(r"password:\s+(\S+)", printed)
+    assert email is not None
+    assert password is not None
+    token = httpx.post(
+        f"{base}/api/v1/auth/token",
+        data={"username": email.group(1), "password": password.group(1)},
+    )
+    assert token.status_code == 200, token.text
+    me = httpx.get(
+        f"{base}/api/v1/users/me",
+        headers={"Authorization": f"Bearer {token.json()['access_token']}"},
+    )
+    assert me.json()["role"] == "admin"
+    # The generated password appears once, on the console, never in the logs after it.
+    assert printed.count(password.group(1)) == 1
