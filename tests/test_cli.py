@@ -146,3 +146,42 @@ def test_serve_on_a_fresh_install_is_ready_and_prints_a_working_admin(
     assert me.json()["role"] == "admin"
     # The generated password appears once, on the console, never in the logs after it.
     assert printed.count(password.group(1)) == 1
+
+
+def test_cli_errors_are_one_line_messages(
+    embedded_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Checked first, while the database is still empty.
+    monkeypatch.setenv("AICALLER_AUTO_MIGRATE", "false")
+    unmigrated = runner.invoke(app, ["serve"])
+    assert unmigrated.exit_code == 1
+    assert "aicaller db upgrade" in unmigrated.output
+
+    monkeypatch.setenv("AICALLER_AUTO_MIGRATE", "true")
+    unknown = runner.invoke(
+        app,
+        [
+            "users",
+            "create",
+            "--email",
+            "a@example.com",
+            "--password",
+            "a long password!",
+            "--business",
+            "8f1d3c5e-7b9a-4c2e-9d0f-1a2b3c4d5e6f",
+        ],
+    )
+    assert unknown.exit_code == 1
+    assert "No business has the id" in unknown.output
+
+    # No user exists yet, so serve would create the first admin: with a too-short password
+    # from the environment it stops with a message before serving anything.
+    monkeypatch.setenv("AICALLER_ADMIN_PASSWORD", "short")
+    weak_admin = runner.invoke(app, ["serve"])
+    assert weak_admin.exit_code == 1
+    assert "Invalid input" in weak_admin.output
+
+    monkeypatch.setenv("AICALLER_PORT", "not-a-port")
+    bad_setting = runner.invoke(app, ["serve"])
+    assert bad_setting.exit_code == 2
+    assert "AICALLER_PORT" in bad_setting.output

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from aicaller.config import ConfigurationError, Settings
+from aicaller.config import ConfigurationError, Settings, get_settings
 
 
-@pytest.mark.parametrize("secret", [None, "", "changeme", "short-but-random-7f3a"])
+@pytest.mark.parametrize(
+    "secret", [None, "", "changeme", "short-but-random-7f3a", "a" * 40, "ab" * 20]
+)
 def test_production_refuses_missing_default_or_short_secret(
     tmp_path: Path, secret: str | None
 ) -> None:
@@ -22,10 +24,11 @@ def test_production_refuses_missing_default_or_short_secret(
 
 
 def test_production_accepts_a_strong_secret(tmp_path: Path) -> None:
+    strong = "Zq8v-3LrT0pWm9xYc2KbN7sHf5JdGa1e"
     settings = Settings.model_validate(
-        {"environment": "production", "data_dir": tmp_path, "secret_key": "k" * 40}
+        {"environment": "production", "data_dir": tmp_path, "secret_key": strong}
     )
-    assert settings.signing_key == "k" * 40
+    assert settings.signing_key == strong
     assert not (tmp_path / "secret_key").exists()
     assert settings.use_json_logs
 
@@ -58,3 +61,17 @@ def test_dotenv_file_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.chdir(tmp_path)
     (tmp_path / ".env").write_text("AICALLER_ACCESS_TOKEN_MINUTES=15\n", encoding="utf-8")
     assert Settings().access_token_minutes == 15
+
+
+def test_a_damaged_development_key_is_reported(tmp_path: Path) -> None:
+    (tmp_path / "secret_key").write_text("", encoding="utf-8")
+    with pytest.raises(ConfigurationError, match="damaged"):
+        _ = Settings.model_validate({"data_dir": tmp_path}).signing_key
+
+
+def test_bad_environment_values_are_a_configuration_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("AICALLER_PORT", "not-a-port")
+    with pytest.raises(ConfigurationError, match="AICALLER_PORT"):
+        get_settings()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from pydantic import SecretStr
 
 from aicaller.businesses import service as businesses
 from aicaller.config import Settings
+from aicaller.core.errors import NotFound
 from aicaller.core.security import PasswordHasher, generate_password
 from aicaller.database.session import Database
 from aicaller.users import service as users
@@ -37,6 +39,14 @@ class CreatedLogin:
     business_name: str
     email: str
     password: str | None  # None when the password came from the environment
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _hasher(settings: Settings) -> PasswordHasher:
@@ -78,6 +88,8 @@ async def create_user(
             if business
             else businesses.first_business(session)
         )
+        if target is None and business and _is_uuid(business):
+            raise NotFound(f"No business has the id {business}", code="business_not_found")
         created = target is None
         if target is None:
             target = await businesses.create_business(

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from typing import Annotated, TypeVar
+from typing import Annotated, NoReturn, TypeVar
 
 import typer
 import uvicorn
+from pydantic import ValidationError as PydanticValidationError
 
 from aicaller import bootstrap
 from aicaller.config import ConfigurationError, Settings, get_settings
@@ -47,6 +48,24 @@ def _with_database(settings: Settings, work: Callable[[Database], Awaitable[T]])
     return asyncio.run(run())
 
 
+def _fail(message: str) -> NoReturn:
+    typer.secho(message, fg=typer.colors.RED, err=True)
+    raise typer.Exit(1)
+
+
+def _run_or_fail(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Run ``work``; a domain error or invalid input is a one-line message, not a traceback."""
+    try:
+        return _with_database(settings, work)
+    except AppError as exc:
+        _fail(f"Error: {exc.message}")
+    except PydanticValidationError as exc:
+        reasons = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in exc.errors()
+        )
+        _fail(f"Invalid input: {reasons}")
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
@@ -63,9 +82,11 @@ def serve(
     async def prepare(database: Database) -> bootstrap.CreatedLogin | None:
         if settings.should_auto_migrate:
             await migrate.upgrade(database.engine)
+        elif not await migrate.is_current(database.engine):
+            _fail("The database schema is not up to date: run `aicaller db upgrade` first")
         return await bootstrap.ensure_first_admin(database, settings)
 
-    login = _with_database(settings, prepare)
+    login = _run_or_fail(settings, prepare)
     bind_host, bind_port = host or settings.host, port or settings.port
     if login is not None:
         typer.secho("\nCreated the first admin for " + login.business_name, bold=True)
@@ -129,11 +150,7 @@ def users_create(
             database, settings, email=email, password=password, role=role, business=business
         )
 
-    try:
-        business_name, created = _with_database(settings, work)
-    except (AppError, ValueError) as exc:
-        typer.secho(f"Could not create the user: {exc}", fg=typer.colors.RED, err=True)
-        raise typer.Exit(1) from exc
+    business_name, created = _run_or_fail(settings, work)
     note = " (new business)" if created else ""
     typer.echo(f"Created {role.value} {email} in {business_name}{note}")
 
@@ -148,7 +165,7 @@ def demo() -> None:
             await migrate.upgrade(database.engine)
         return await bootstrap.create_demo(database, settings)
 
-    login = _with_database(settings, work)
+    login = _run_or_fail(settings, work)
     typer.secho(f"Demo business ready: {login.business_name}", bold=True)
     typer.echo(f"  email:    {login.email}")
     typer.echo(f"  password: {login.password}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from enum import StrEnum
@@ -9,12 +10,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Secrets people copy from examples; production refuses them.
 _KNOWN_WEAK_SECRETS = frozenset({"", "changeme", "change-me", "secret", "dev", "development"})
 MIN_SECRET_LENGTH = 32
+MIN_DISTINCT_SECRET_CHARACTERS = 10  # rejects "aaaa...", "abababab..." and similar placeholders
 
 
 class Environment(StrEnum):
@@ -70,7 +72,8 @@ class Settings(BaseSettings):
     def _check_production_secret(self) -> Settings:
         if self.environment is Environment.PRODUCTION:
             value = self.secret_key.get_secret_value() if self.secret_key else ""
-            if value.lower() in _KNOWN_WEAK_SECRETS or len(value) < MIN_SECRET_LENGTH:
+            too_simple = len(set(value)) < MIN_DISTINCT_SECRET_CHARACTERS
+            if value.lower() in _KNOWN_WEAK_SECRETS or len(value) < MIN_SECRET_LENGTH or too_simple:
                 raise ConfigurationError(
                     "AICALLER_SECRET_KEY must be set to a random value of at least "
                     f"{MIN_SECRET_LENGTH} characters in production"
@@ -111,20 +114,34 @@ class Settings(BaseSettings):
 
 def _load_or_create_dev_secret(data_dir: Path) -> str:
     path = data_dir / "secret_key"
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    # O_EXCL: two workers starting together must agree on one key, so the loser re-reads.
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text(encoding="utf-8").strip()
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key)
+    if not path.exists():
+        data_dir.mkdir(parents=True, exist_ok=True)
+        # Write a complete file under a private name, then link it into place: link() is atomic
+        # and fails if the key already exists, so workers starting together all end up reading
+        # the one key that won, and nobody ever reads a half-written file.
+        draft = data_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        try:
+            # FileExistsError means another worker won the race; its key is read below.
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, path)
+        finally:
+            draft.unlink()
+    key = path.read_text(encoding="utf-8").strip()
+    if len(key) < MIN_SECRET_LENGTH:
+        raise ConfigurationError(f"{path} is damaged; delete it to generate a new key")
     return key
 
 
 def get_settings() -> Settings:
     """Settings from the environment; raises ConfigurationError when unusable."""
-    return Settings()
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"AICALLER_{'_'.join(str(p) for p in error['loc']).upper()}: {error['msg']}"
+            for error in exc.errors()
+        )
+        raise ConfigurationError(problems) from exc

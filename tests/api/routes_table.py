@@ -16,6 +16,7 @@ ADMIN = frozenset({Role.ADMIN})
 ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/api/v1/auth/token"): PUBLIC,
     ("GET", "/api/v1/users/me"): EVERYONE,
+    ("POST", "/api/v1/users/me/password"): EVERYONE,
     ("GET", "/api/v1/users"): ADMIN,
     ("POST", "/api/v1/users"): ADMIN,
     ("GET", "/api/v1/users/{user_id}"): ADMIN,
@@ -32,6 +33,11 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
 VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("POST", "/api/v1/users"): {"email": "matrix@example.com", "password": "long enough pass"},
     ("PATCH", "/api/v1/users/{user_id}"): {"full_name": "Changed By Test"},
+    # A wrong current password: allowed roles get 400, and nobody's password changes.
+    ("POST", "/api/v1/users/me/password"): {
+        "current_password": "not it",
+        "new_password": "a new long password",
+    },
     ("POST", "/api/v1/api-keys"): {"name": "matrix", "scopes": ["config:read"]},
     ("PATCH", "/api/v1/config"): {"greeting": "Changed by test"},
 }

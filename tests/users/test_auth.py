@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -123,3 +124,31 @@ async def test_bad_tokens_are_rejected(
     response = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 401
     assert response.json()["code"] == expected_code
+
+
+async def test_changing_your_password_revokes_older_tokens(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    wrong = await client.post(
+        "/api/v1/users/me/password",
+        json={"current_password": "nope", "new_password": "my new long password"},
+        headers=tenant.headers("agent"),
+    )
+    assert wrong.status_code == 400
+    assert wrong.json()["code"] == "invalid_current_password"
+
+    old_token = tenant.tokens["agent"]
+    # iat has one-second resolution: tokens from the same second as the change stay valid.
+    await asyncio.sleep(1.1)
+    changed = await client.post(
+        "/api/v1/users/me/password",
+        json={"current_password": PASSWORD, "new_password": "my new long password"},
+        headers=tenant.headers("agent"),
+    )
+    assert changed.status_code == 200
+    fresh = changed.json()["access_token"]
+    stale = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {old_token}"})
+    assert stale.status_code == 401
+    ok = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {fresh}"})
+    assert ok.status_code == 200
+    await login(client, tenant.emails["agent"], "my new long password")

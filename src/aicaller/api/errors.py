@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aicaller.api.problems import problem_response
@@ -43,21 +43,27 @@ def _validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
 
 
 async def handle_app_error(request: Request, exc: AppError) -> JSONResponse:
+    request.state.error_code = exc.code  # for the request log line
     if exc.status >= 500:  # noqa: PLR2004 - server-side failures are worth a warning
         logger.warning("request_failed", code=exc.code, detail=exc.message, path=request.url.path)
+    # The class title fits only the class's own status (an AppError may override the status).
+    title = exc.title if exc.status == type(exc).status else None
     return problem_response(
         status=exc.status,
         code=exc.code,
         detail=exc.message,
         errors=exc.details,
         headers=exc.headers,
+        title=title,
     )
 
 
-async def handle_validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+async def handle_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    request.state.error_code = "validation_error"
     return problem_response(
         status=422,
         code="validation_error",
+        title="Unprocessable Content",
         detail="The request is not valid; see errors",
         errors=_validation_errors(exc),
     )
@@ -77,6 +83,16 @@ async def handle_integrity_error(request: Request, exc: Exception) -> JSONRespon
     logger.warning("integrity_conflict", path=request.url.path, error=type(exc).__name__)
     return problem_response(
         status=409, code="conflict", detail="The change conflicts with existing data"
+    )
+
+
+async def handle_data_error(request: Request, exc: Exception) -> JSONResponse:
+    # A value the database cannot store (out-of-range number, bad encoding) that validation did
+    # not catch: the client's input is at fault, so it is a 422, logged so the gap gets closed.
+    logger.warning("database_rejected_value", path=request.url.path, error=type(exc).__name__)
+    request.state.error_code = "invalid_value"
+    return problem_response(
+        status=422, code="invalid_value", detail="A value could not be stored; check the input"
     )
 
 
@@ -102,3 +118,4 @@ def install_error_handlers(app: FastAPI) -> None:
         StarletteHTTPException, _for(StarletteHTTPException, handle_http_exception)
     )
     app.add_exception_handler(IntegrityError, handle_integrity_error)
+    app.add_exception_handler(DataError, handle_data_error)

@@ -28,12 +28,24 @@ def problem_type(code: str) -> str:
     return f"https://aicaller.dev/problems/{code.replace('_', '-')}"
 
 
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
 def problem_body(
-    *, status: int, code: str, detail: str, errors: list[dict[str, Any]] | None = None
+    *,
+    status: int,
+    code: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    title: str | None = None,
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": problem_type(code),
-        "title": HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error",
+        "title": title or _phrase(status),
         "status": status,
         "detail": detail,
         "code": code,
@@ -51,9 +63,10 @@ def problem_response(
     detail: str,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    title: str | None = None,
 ) -> JSONResponse:
     return JSONResponse(
-        problem_body(status=status, code=code, detail=detail, errors=errors),
+        problem_body(status=status, code=code, detail=detail, errors=errors, title=title),
         status_code=status,
         headers=headers,
         media_type=PROBLEM_MEDIA_TYPE,
@@ -66,7 +79,7 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
         status: {
             "model": ProblemDetail,
             "content": {PROBLEM_MEDIA_TYPE: {}},
-            "description": HTTPStatus(status).phrase,
+            "description": _phrase(status),
         }
         for status in statuses
     }

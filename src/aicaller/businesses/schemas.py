@@ -13,6 +13,8 @@ from typing import Annotated
 import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
+from aicaller.core.schemas import RequestModel
+
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MAX_GREETING = 1000
@@ -70,10 +72,8 @@ ClockTime = Annotated[str, AfterValidator(_clock_time)]
 LanguageTag = Annotated[str, Field(max_length=35), AfterValidator(_language_tag)]
 
 
-class OpeningInterval(BaseModel):
+class OpeningInterval(RequestModel):
     """One opening interval in the business's local time; ``close`` is after ``open``."""
-
-    model_config = ConfigDict(extra="forbid")
 
     open: ClockTime
     close: ClockTime
@@ -120,10 +120,8 @@ class BusinessConfig(BaseModel):
     updated_at: datetime
 
 
-class BusinessConfigUpdate(BaseModel):
+class BusinessConfigUpdate(RequestModel):
     """A partial update; unknown fields and nulls for required settings are rejected."""
-
-    model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     timezone: Timezone | None = None

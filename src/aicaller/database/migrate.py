@@ -37,3 +37,11 @@ async def current_revision(engine: AsyncEngine) -> str | None:
         return await connection.run_sync(
             lambda sync: MigrationContext.configure(sync).get_current_revision()
         )
+
+
+async def is_current(engine: AsyncEngine) -> bool:
+    """Is the database at the newest revision this code knows?"""
+    from alembic.script import ScriptDirectory  # noqa: PLC0415 - rarely used
+
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    return await current_revision(engine) == head

@@ -15,6 +15,7 @@ from aicaller.core.security import (
     api_key_matches,
     looks_like_api_key,
 )
+from aicaller.database.models import User
 from aicaller.users import repository
 from aicaller.users.principal import Principal
 from aicaller.users.roles import Role, Scope
@@ -31,6 +32,16 @@ class IssuedToken:
     expires_in: int
 
 
+def _issued_before(issued_at: datetime, user: User) -> bool:
+    """Was the token issued before the user's password last changed? (iat has 1 s resolution.)"""
+    changed = user.credentials_changed_at
+    return changed is not None and issued_at < changed.replace(microsecond=0)
+
+
+def _usable(text: str) -> bool:
+    return "\x00" not in text
+
+
 class AuthService:
     def __init__(self, session: AsyncSession, hasher: PasswordHasher, tokens: TokenCodec) -> None:
         self.session = session
@@ -39,6 +50,10 @@ class AuthService:
 
     async def login(self, email: str, password: str) -> IssuedToken:
         """A token for valid credentials; one error for every failure so nothing is revealed."""
+        if not _usable(email) or not _usable(password):
+            # Unprintable input can match no account (and PostgreSQL refuses NUL in a query).
+            await self.hasher.verify(password.replace("\x00", ""), None)
+            raise AuthenticationError(INVALID_CREDENTIALS, code="invalid_credentials")
         user = await repository.user_for_authentication(self.session, email=email.strip().lower())
         # Always run one hash verification (the dummy one for an unknown email) so the response
         # time does not tell which emails have accounts.
@@ -50,13 +65,15 @@ class AuthService:
         return IssuedToken(access_token=token, expires_in=int(self.tokens.ttl.total_seconds()))
 
     async def authenticate(self, credential: str) -> Principal:
+        if not credential.isprintable():
+            raise AuthenticationError("Invalid token", code="invalid_token")
         if looks_like_api_key(credential):
             return await self._authenticate_api_key(credential)
         claims = self.tokens.decode(credential)
         user = await repository.user_by_id_for_authentication(
             self.session, user_id=claims.subject, business_id=claims.business_id
         )
-        if user is None or not user.is_active:
+        if user is None or not user.is_active or _issued_before(claims.issued_at, user):
             raise AuthenticationError("Invalid token", code="invalid_token")
         return Principal(business_id=user.business_id, user_id=user.id, role=Role(user.role))
 

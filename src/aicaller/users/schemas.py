@@ -16,6 +16,7 @@ from pydantic import (
     field_validator,
 )
 
+from aicaller.core.schemas import RequestModel
 from aicaller.users.roles import Role, Scope
 
 MIN_PASSWORD_LENGTH = 12
@@ -28,12 +29,6 @@ def _normalise_email(value: str) -> str:
 Email = Annotated[EmailStr, AfterValidator(_normalise_email)]
 Password = Annotated[SecretStr, Field(min_length=MIN_PASSWORD_LENGTH, max_length=256)]
 Name = Annotated[str, Field(max_length=200)]
-
-
-class StrictModel(BaseModel):
-    """Unknown fields are an error, not silently dropped."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class TokenResponse(BaseModel):
@@ -56,21 +51,26 @@ class UserOut(BaseModel):
     updated_at: datetime
 
 
-class UserCreate(StrictModel):
+class UserCreate(RequestModel):
     email: Email
     password: Password
     role: Role = Role.AGENT
     full_name: Name = ""
 
 
-class UserUpdate(StrictModel):
+class UserUpdate(RequestModel):
     full_name: Name | None = None
     role: Role | None = None
     is_active: bool | None = None
     password: Password | None = None
 
 
-class ApiKeyCreate(StrictModel):
+class PasswordChange(RequestModel):
+    current_password: Annotated[SecretStr, Field(min_length=1, max_length=256)]
+    new_password: Password
+
+
+class ApiKeyCreate(RequestModel):
     name: Annotated[str, Field(min_length=1, max_length=100)]
     scopes: Annotated[list[Scope], Field(min_length=1, max_length=len(Scope))]
     expires_at: datetime | None = None

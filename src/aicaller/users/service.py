@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.core.errors import Conflict
+from aicaller.core.errors import BadRequestError, Conflict
 from aicaller.core.security import PasswordHasher, generate_api_key
 from aicaller.database.models import ApiKey, User
 from aicaller.database.repository import Page
@@ -70,7 +70,21 @@ class UserService(BaseService):
             changes["role"] = Role(changes["role"]).value
         if data.password is not None:
             changes["password_hash"] = await self.hasher.hash(data.password.get_secret_value())
+            changes["credentials_changed_at"] = datetime.now(UTC)
         return await self.users.update(user, **changes)
+
+    async def change_own_password(self, user_id: uuid.UUID, current: str, new: str) -> User:
+        """Change a password after checking the current one; older tokens stop working."""
+        user = await self.users.get_or_raise(user_id)
+        if not await self.hasher.verify(current, user.password_hash):
+            raise BadRequestError(
+                "The current password is not correct", code="invalid_current_password"
+            )
+        return await self.users.update(
+            user,
+            password_hash=await self.hasher.hash(new),
+            credentials_changed_at=datetime.now(UTC),
+        )
 
     async def deactivate(self, user_id: uuid.UUID) -> None:
         user = await self.users.get_or_raise(user_id)

@@ -45,4 +45,5 @@ class RequestLogMiddleware:
                 user_id=state.get("user_id"),
                 api_key_id=state.get("api_key_id"),
                 business_id=state.get("business_id"),
+                error_code=state.get("error_code"),
             )

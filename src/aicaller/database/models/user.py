@@ -23,3 +23,5 @@ class User(TenantMixin, Base):
     role: Mapped[str] = mapped_column(String(16))
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Tokens issued before this instant are refused (password change, deactivation).
+    credentials_changed_at: Mapped[datetime | None] = mapped_column(default=None)

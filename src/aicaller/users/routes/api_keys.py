@@ -16,7 +16,7 @@ from aicaller.users.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
 from aicaller.users.service import ApiKeyService
 
 router = APIRouter(
-    prefix="/api-keys", tags=["api keys"], responses=problem_responses(401, 403, 422)
+    prefix="/api-keys", tags=["api keys"], responses=problem_responses(400, 401, 403, 422)
 )
 
 # Keys cannot manage keys: a leaked key must not be able to mint more.

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     "/token",
     response_model=TokenResponse,
     summary="Exchange email and password for an access token",
-    responses=problem_responses(401, 422),
+    responses=problem_responses(400, 401, 422),
 )
 async def login(
     form: Annotated[OAuth2PasswordRequestForm, Depends()],

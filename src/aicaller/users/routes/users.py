@@ -7,15 +7,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from aicaller.api.deps import HasherDep, PaginationDep, SessionDep, require_role
+from aicaller.api.deps import HasherDep, PaginationDep, SessionDep, TokensDep, require_role
 from aicaller.api.problems import problem_responses
 from aicaller.api.schemas import Page
 from aicaller.users.principal import Principal
 from aicaller.users.roles import ALL_ROLES, Role, Scope
-from aicaller.users.schemas import UserCreate, UserOut, UserUpdate
+from aicaller.users.schemas import PasswordChange, TokenResponse, UserCreate, UserOut, UserUpdate
 from aicaller.users.service import UserService
 
-router = APIRouter(prefix="/users", tags=["users"], responses=problem_responses(401, 403, 422))
+router = APIRouter(prefix="/users", tags=["users"], responses=problem_responses(400, 401, 403, 422))
 
 AnyUser = Annotated[Principal, require_role(*ALL_ROLES)]
 AdminReader = Annotated[Principal, require_role(Role.ADMIN, scope=Scope.USERS_READ)]
@@ -28,6 +28,27 @@ async def me(principal: AnyUser, session: SessionDep, hasher: HasherDep) -> User
     user_id = principal.user_id or uuid.UUID(int=0)
     user = await UserService(session, principal.business_id, hasher).get(user_id)
     return UserOut.model_validate(user)
+
+
+@router.post(
+    "/me/password",
+    response_model=TokenResponse,
+    summary="Change your own password; returns a fresh token (older ones stop working)",
+    responses=problem_responses(400),
+)
+async def change_my_password(
+    body: PasswordChange,
+    principal: AnyUser,
+    session: SessionDep,
+    hasher: HasherDep,
+    tokens: TokensDep,
+) -> TokenResponse:
+    user_id = principal.user_id or uuid.UUID(int=0)
+    user = await UserService(session, principal.business_id, hasher).change_own_password(
+        user_id, body.current_password.get_secret_value(), body.new_password.get_secret_value()
+    )
+    token = tokens.issue(user_id=user.id, business_id=user.business_id)
+    return TokenResponse(access_token=token, expires_in=int(tokens.ttl.total_seconds()))
 
 
 @router.get("", response_model=Page[UserOut], summary="List the business's users")
