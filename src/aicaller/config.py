@@ -68,6 +68,50 @@ class Settings(BaseSettings):
     admin_email: str | None = None
     admin_password: SecretStr | None = None
 
+    # Redis: shared cache layer, distributed rate limits, job queue. Unset = all in-process.
+    redis_url: str | None = None
+    # A slow Redis must never stall a request: past this it counts as a miss/failure.
+    redis_socket_timeout: Annotated[float, Field(gt=0, le=10)] = 0.1
+
+    cache_enabled: bool = True
+    cache_local_max_entries: Annotated[int, Field(ge=1)] = 10_000
+    cache_ttl_principal_seconds: Annotated[int, Field(ge=1)] = 300
+    cache_ttl_config_seconds: Annotated[int, Field(ge=1)] = 3600
+    cache_ttl_search_seconds: Annotated[int, Field(ge=1)] = 900
+    cache_ttl_analytics_seconds: Annotated[int, Field(ge=1)] = 300
+
+    # Rate limits in the `limits` notation ("600/minute", "10 per second").
+    rate_limit_enabled: bool = True
+    rate_limit_authenticated: str = "600/minute"
+    rate_limit_anonymous: str = "120/minute"
+    rate_limit_login_ip: str = "20/minute"
+    rate_limit_login_account: str = "5/minute"
+
+    # GET /metrics is served to loopback clients, or to anyone presenting this bearer token.
+    metrics_token: SecretStr | None = None
+    slow_query_ms: Annotated[float, Field(ge=0)] = 100.0
+
+    # The shared outbound HTTP client (documentation crawling, LLM and telephony APIs).
+    http_timeout_seconds: Annotated[float, Field(gt=0)] = 15.0
+    http_max_connections: Annotated[int, Field(ge=1)] = 100
+    http_retry_attempts: Annotated[int, Field(ge=1, le=10)] = 5  # first try + 4 retries
+    http_retry_base_delay_seconds: Annotated[float, Field(ge=0)] = 1.0  # 1 s, 2 s, 4 s, 8 s
+    http_retry_max_delay_seconds: Annotated[float, Field(ge=0)] = 60.0
+    http_max_response_bytes: Annotated[int, Field(ge=1024)] = 10 * 1024 * 1024
+    http_max_redirects: Annotated[int, Field(ge=0, le=20)] = 5
+    http_user_agent: str = "aicaller/0.1 (+https://github.com/aicaller/aicaller)"
+    # Lifts the SSRF guard's address check (loopback, private ranges): local use and tests only.
+    allow_private_urls: bool = False
+
+    # Background jobs.
+    jobs_concurrency: Annotated[int, Field(ge=1, le=256)] = 4
+    jobs_poll_seconds: Annotated[float, Field(gt=0)] = 1.0
+    jobs_heartbeat_seconds: Annotated[float, Field(gt=0)] = 5.0
+    jobs_stale_after_seconds: Annotated[float, Field(gt=0)] = 30.0
+    jobs_max_attempts: Annotated[int, Field(ge=1, le=100)] = 5
+    jobs_retry_base_delay_seconds: Annotated[float, Field(ge=0)] = 2.0
+    jobs_shutdown_grace_seconds: Annotated[float, Field(ge=0)] = 20.0
+
     @model_validator(mode="after")
     def _check_production_secret(self) -> Settings:
         if self.environment is Environment.PRODUCTION:
