@@ -18,6 +18,7 @@ import httpx
 import pytest
 from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from redis.asyncio import Redis
 from sqlalchemy import delete
 
 from aicaller.config import Settings
@@ -53,6 +54,10 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Set
         "password_time_cost": 1,
         "password_memory_kib": 1024,
         "log_level": "INFO",
+        # Generous limits: tests sign in often; the rate limit tests set their own.
+        "rate_limit_login_ip": "10000/minute",
+        "rate_limit_login_account": "10000/minute",
+        "rate_limit_anonymous": "10000/minute",
     }
     values.update(overrides)
     # model_validate skips the environment and .env: tests state every setting they rely on.
@@ -86,8 +91,22 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def settings(tmp_path: Path, backend: str, database_urls: dict[str, str]) -> Settings:
-    return make_settings(tmp_path, database_urls[backend])
+async def settings(
+    tmp_path: Path, backend: str, database_urls: dict[str, str]
+) -> AsyncIterator[Settings]:
+    """The embedded column (SQLite, in-process cache) or the scale-out one (PostgreSQL + Redis)."""
+    redis_url = REDIS_URL if backend == "postgresql" else None
+    yield make_settings(tmp_path, database_urls[backend], redis_url=redis_url)
+    if redis_url:
+        await flush_redis(redis_url)
+
+
+async def flush_redis(url: str) -> None:
+    client = Redis.from_url(url)
+    try:
+        await client.flushdb()
+    finally:
+        await client.aclose()
 
 
 async def _truncate(database: Database) -> None:

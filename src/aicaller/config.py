@@ -10,6 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Annotated
 
+from limits import parse
 from pydantic import Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -86,6 +87,25 @@ class Settings(BaseSettings):
     rate_limit_anonymous: str = "120/minute"
     rate_limit_login_ip: str = "20/minute"
     rate_limit_login_account: str = "5/minute"
+    # Per route group (the path segment after /api/v1: "users", "config", ...), overriding
+    # rate_limit_authenticated, e.g. AICALLER_RATE_LIMIT_GROUPS='{"calls": "1200/minute"}'.
+    rate_limit_groups: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _check_rate_limits(self) -> Settings:
+        texts = [
+            self.rate_limit_authenticated,
+            self.rate_limit_anonymous,
+            self.rate_limit_login_ip,
+            self.rate_limit_login_account,
+            *self.rate_limit_groups.values(),
+        ]
+        for text in texts:
+            try:
+                parse(text)
+            except ValueError as exc:
+                raise ValueError(f"{text!r} is not a rate limit such as '600/minute'") from exc
+        return self
 
     # GET /metrics is served to loopback clients, or to anyone presenting this bearer token.
     metrics_token: SecretStr | None = None

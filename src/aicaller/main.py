@@ -16,7 +16,10 @@ from aicaller.api.middleware.request_log import RequestLogMiddleware
 from aicaller.api.middleware.unhandled import UnhandledErrorMiddleware
 from aicaller.api.router import include_routers
 from aicaller.config import Settings, get_settings
+from aicaller.core.cache import AppCache
 from aicaller.core.logging import configure_logging, get_logger
+from aicaller.core.query_monitor import QueryMonitor
+from aicaller.core.rate_limit import RateLimiter
 from aicaller.core.security import PasswordHasher, TokenCodec
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
@@ -41,6 +44,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         database = Database(create_engine(settings))
+        app.state.query_monitor = QueryMonitor(database.engine, slow_ms=settings.slow_query_ms)
         if settings.should_auto_migrate:
             await migrate.upgrade(database.engine)
         app.state.database = database
@@ -53,10 +57,15 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             audience=settings.jwt_audience,
             ttl=timedelta(minutes=settings.access_token_minutes),
         )
+        app.state.cache = AppCache(settings)
+        await app.state.cache.start()
+        app.state.rate_limiter = RateLimiter(settings)
         logger.info("startup", database=database.engine.dialect.name, version=__version__)
         try:
             yield
         finally:
+            await app.state.rate_limiter.close()
+            await app.state.cache.close()
             await database.dispose()
             logger.info("shutdown")
 
@@ -71,7 +80,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     include_routers(app)
     # Added innermost first: the correlation id wraps logging, which wraps the 500 fallback.
     app.add_middleware(UnhandledErrorMiddleware)
-    app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(RequestLogMiddleware, query_count_header=not settings.is_production)
     app.add_middleware(
         CorrelationIdMiddleware, header_name="X-Request-ID", validator=_valid_request_id
     )

@@ -10,7 +10,9 @@ from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aicaller.api.rate_limits import limit_anonymous, limit_principal
 from aicaller.config import Settings
+from aicaller.core.cache import AppCache
 from aicaller.core.errors import AuthenticationError, PermissionDenied
 from aicaller.core.security import PasswordHasher, TokenCodec
 from aicaller.database.session import Database
@@ -47,7 +49,13 @@ def _tokens(request: Request) -> TokenCodec:
     return tokens
 
 
+def _cache(request: Request) -> AppCache:
+    cache: AppCache = request.app.state.cache
+    return cache
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
+CacheDep = Annotated[AppCache, Depends(_cache)]
 HasherDep = Annotated[PasswordHasher, Depends(_hasher)]
 TokensDep = Annotated[TokenCodec, Depends(_tokens)]
 
@@ -63,11 +71,18 @@ async def _principal(
     session: SessionDep,
     hasher: HasherDep,
     tokens: TokensDep,
+    cache: CacheDep,
     credential: Annotated[str | None, Depends(_bearer)],
 ) -> Principal:
     if not credential:
+        await limit_anonymous(request)
         raise AuthenticationError("Authentication required")
-    principal = await AuthService(session, hasher, tokens).authenticate(credential)
+    try:
+        principal = await AuthService(session, hasher, tokens, cache).authenticate(credential)
+    except AuthenticationError:
+        await limit_anonymous(request)  # guessing keys or tokens is limited like anonymous use
+        raise
+    await limit_principal(request, principal)
     # For the request log line; scope state outlives this dependency.
     request.state.business_id = str(principal.business_id)
     request.state.user_id = str(principal.user_id) if principal.user_id else None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,7 +13,17 @@ from aicaller.core.logging import get_logger
 from aicaller.database.session import Database
 
 router = APIRouter(prefix="/health", tags=["health"])
+PROBE_TIMEOUT_SECONDS = 2.0
 logger = get_logger(__name__)
+
+
+async def _check(component: str, probe: Callable[[], Awaitable[None]]) -> dict[str, Any]:
+    try:
+        await asyncio.wait_for(probe(), PROBE_TIMEOUT_SECONDS)
+    except Exception as exc:  # any failure means "not ready", reported in the body
+        logger.warning("readiness_check_failed", component=component, error=repr(exc))
+        return {"status": "error", "error": type(exc).__name__}
+    return {"status": "ok"}
 
 
 @router.get("/live", summary="The process is up")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from aicaller.api import health
+from aicaller.api import health, metrics
 from aicaller.businesses import routes as business_routes
 from aicaller.users.routes import api_keys, auth, users
 
@@ -22,4 +22,5 @@ def build_api_router() -> APIRouter:
 
 def include_routers(app: FastAPI) -> None:
     app.include_router(health.router)
+    app.include_router(metrics.router)
     app.include_router(build_api_router())

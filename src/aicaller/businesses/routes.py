@@ -6,23 +6,22 @@ from typing import Annotated
 
 from fastapi import APIRouter
 
-from aicaller.api.deps import SessionDep, require_role
+from aicaller.api.deps import CacheDep, SessionDep, require_role
 from aicaller.api.problems import problem_responses
 from aicaller.businesses.schemas import BusinessConfig, BusinessConfigUpdate
 from aicaller.businesses.service import BusinessService
 from aicaller.users.principal import Principal
 from aicaller.users.roles import ALL_ROLES, Role, Scope
 
-router = APIRouter(prefix="/config", tags=["config"], responses=problem_responses(400, 401, 403))
+router = APIRouter(prefix="/config", tags=["config"], responses=problem_responses(400, 401, 403, 429))
 
 Reader = Annotated[Principal, require_role(*ALL_ROLES, scope=Scope.CONFIG_READ)]
 Writer = Annotated[Principal, require_role(Role.ADMIN, scope=Scope.CONFIG_WRITE)]
 
 
 @router.get("", response_model=BusinessConfig, summary="The business configuration")
-async def get_config(principal: Reader, session: SessionDep) -> BusinessConfig:
-    business = await BusinessService(session, principal.business_id).get_config()
-    return BusinessConfig.model_validate(business)
+async def get_config(principal: Reader, session: SessionDep, cache: CacheDep) -> BusinessConfig:
+    return await BusinessService(session, principal.business_id, cache).get_config()
 
 
 @router.patch(
@@ -32,7 +31,6 @@ async def get_config(principal: Reader, session: SessionDep) -> BusinessConfig:
     responses=problem_responses(422),
 )
 async def update_config(
-    body: BusinessConfigUpdate, principal: Writer, session: SessionDep
+    body: BusinessConfigUpdate, principal: Writer, session: SessionDep, cache: CacheDep
 ) -> BusinessConfig:
-    business = await BusinessService(session, principal.business_id).update_config(body)
-    return BusinessConfig.model_validate(business)
+    return await BusinessService(session, principal.business_id, cache).update_config(body)

@@ -8,23 +8,43 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.businesses import repository
 from aicaller.businesses.repository import BusinessRepository
-from aicaller.businesses.schemas import BusinessConfigUpdate
+from aicaller.businesses.schemas import BusinessConfig, BusinessConfigUpdate
+from aicaller.core.cache import CONFIG, AppCache
 from aicaller.database.models import Business
 from aicaller.database.service import BaseService
 
+CONFIG_KEY = "business"
+
 
 class BusinessService(BaseService):
-    def __init__(self, session: AsyncSession, business_id: uuid.UUID) -> None:
+    def __init__(
+        self, session: AsyncSession, business_id: uuid.UUID, cache: AppCache | None = None
+    ) -> None:
         super().__init__(session, business_id)
         self.businesses = BusinessRepository(session, business_id)
+        self.cache = cache
 
-    async def get_config(self) -> Business:
-        return await self.businesses.current()
+    async def get_config(self) -> BusinessConfig:
+        """The configuration, cached per business (read on every call the agent handles)."""
 
-    async def update_config(self, data: BusinessConfigUpdate) -> Business:
+        async def load() -> BusinessConfig:
+            return BusinessConfig.model_validate(await self.businesses.current())
+
+        if self.cache is None:
+            return await load()
+        return await self.cache.get_or_set(
+            CONFIG, tenant=self.business_id, key=CONFIG_KEY, compute=load
+        )
+
+    async def update_config(self, data: BusinessConfigUpdate) -> BusinessConfig:
         business = await self.businesses.current()
         changes = data.model_dump(mode="json", exclude_unset=True)
-        return await self.businesses.update(business, **changes)
+        updated = await self.businesses.update(business, **changes)
+        if self.cache is not None:
+            self.cache.delete_after_commit(
+                self.session, CONFIG, tenant=self.business_id, key=CONFIG_KEY
+            )
+        return BusinessConfig.model_validate(updated)
 
 
 async def create_business(session: AsyncSession, *, name: str, **config: object) -> Business:

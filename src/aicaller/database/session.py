@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from aicaller.config import Settings
+from aicaller.core.cache import AFTER_COMMIT
 
 
 def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -73,6 +74,10 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+            # Work that must only happen once the data is durable (cache invalidation), queued
+            # by services with aicaller.core.cache.run_after_commit.
+            for callback in session.info.pop(AFTER_COMMIT, []):
+                await callback()
 
     async def ping(self) -> None:
         """Run a trivial query; raises when the database cannot be reached."""

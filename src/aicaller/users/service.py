@@ -7,12 +7,14 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aicaller.core.cache import PRINCIPAL, AppCache
 from aicaller.core.errors import BadRequestError, Conflict
 from aicaller.core.security import PasswordHasher, generate_api_key
 from aicaller.database.models import ApiKey, User
 from aicaller.database.repository import Page
 from aicaller.database.service import BaseService
 from aicaller.users import repository
+from aicaller.users.auth import PRE_TENANT, api_key_cache_key, user_cache_key
 from aicaller.users.repository import ApiKeyRepository, UserRepository
 from aicaller.users.roles import Role
 from aicaller.users.schemas import ApiKeyCreate, UserCreate, UserUpdate
@@ -20,11 +22,23 @@ from aicaller.users.schemas import ApiKeyCreate, UserCreate, UserUpdate
 
 class UserService(BaseService):
     def __init__(
-        self, session: AsyncSession, business_id: uuid.UUID, hasher: PasswordHasher
+        self,
+        session: AsyncSession,
+        business_id: uuid.UUID,
+        hasher: PasswordHasher,
+        cache: AppCache | None = None,
     ) -> None:
         super().__init__(session, business_id)
         self.users = UserRepository(session, business_id)
         self.hasher = hasher
+        self.cache = cache
+
+    def _forget_principal(self, user_id: uuid.UUID) -> None:
+        """Role, active state and password changes apply from the next request on."""
+        if self.cache is not None:
+            self.cache.delete_after_commit(
+                self.session, PRINCIPAL, tenant=self.business_id, key=user_cache_key(user_id)
+            )
 
     async def get(self, user_id: uuid.UUID) -> User:
         return await self.users.get_or_raise(user_id)
@@ -71,6 +85,7 @@ class UserService(BaseService):
         if data.password is not None:
             changes["password_hash"] = await self.hasher.hash(data.password.get_secret_value())
             changes["credentials_changed_at"] = datetime.now(UTC)
+        self._forget_principal(user.id)
         return await self.users.update(user, **changes)
 
     async def change_own_password(self, user_id: uuid.UUID, current: str, new: str) -> User:
@@ -80,6 +95,7 @@ class UserService(BaseService):
             raise BadRequestError(
                 "The current password is not correct", code="invalid_current_password"
             )
+        self._forget_principal(user.id)
         return await self.users.update(
             user,
             password_hash=await self.hasher.hash(new),
@@ -90,6 +106,7 @@ class UserService(BaseService):
         user = await self.users.get_or_raise(user_id)
         if user.role == Role.ADMIN and user.is_active:
             await self._ensure_another_admin()
+        self._forget_principal(user.id)
         await self.users.update(user, is_active=False)
 
     async def _ensure_another_admin(self) -> None:
@@ -98,9 +115,12 @@ class UserService(BaseService):
 
 
 class ApiKeyService(BaseService):
-    def __init__(self, session: AsyncSession, business_id: uuid.UUID) -> None:
+    def __init__(
+        self, session: AsyncSession, business_id: uuid.UUID, cache: AppCache | None = None
+    ) -> None:
         super().__init__(session, business_id)
         self.keys = ApiKeyRepository(session, business_id)
+        self.cache = cache
 
     async def create(
         self, data: ApiKeyCreate, *, created_by: uuid.UUID | None
@@ -124,6 +144,10 @@ class ApiKeyService(BaseService):
         key = await self.keys.get_or_raise(key_id)
         if key.revoked_at is None:
             await self.keys.update(key, revoked_at=datetime.now(UTC))
+            if self.cache is not None:
+                self.cache.delete_after_commit(
+                    self.session, PRINCIPAL, tenant=PRE_TENANT, key=api_key_cache_key(key.prefix)
+                )
 
 
 async def install_has_users(session: AsyncSession) -> bool:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Response, status
 
-from aicaller.api.deps import PaginationDep, SessionDep, require_role
+from aicaller.api.deps import CacheDep, PaginationDep, SessionDep, require_role
 from aicaller.api.problems import problem_responses
 from aicaller.api.schemas import Page
 from aicaller.users.principal import Principal
@@ -16,7 +16,7 @@ from aicaller.users.schemas import ApiKeyCreate, ApiKeyCreated, ApiKeyOut
 from aicaller.users.service import ApiKeyService
 
 router = APIRouter(
-    prefix="/api-keys", tags=["api keys"], responses=problem_responses(400, 401, 403, 422)
+    prefix="/api-keys", tags=["api keys"], responses=problem_responses(400, 401, 403, 422, 429)
 )
 
 # Keys cannot manage keys: a leaked key must not be able to mint more.
@@ -57,6 +57,8 @@ async def list_api_keys(
     summary="Revoke an API key; it stops working on the next request",
     responses=problem_responses(404),
 )
-async def revoke_api_key(key_id: uuid.UUID, principal: Admin, session: SessionDep) -> Response:
-    await ApiKeyService(session, principal.business_id).revoke(key_id)
+async def revoke_api_key(
+    key_id: uuid.UUID, principal: Admin, session: SessionDep, cache: CacheDep
+) -> Response:
+    await ApiKeyService(session, principal.business_id, cache).revoke(key_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
