@@ -109,7 +109,7 @@ async def flush_redis(url: str) -> None:
         await client.aclose()
 
 
-async def _truncate(database: Database) -> None:
+async def truncate(database: Database) -> None:
     async with database.transaction() as session:
         for table in reversed(Base.metadata.sorted_tables):
             await session.execute(delete(table))
@@ -122,7 +122,7 @@ async def app(settings: Settings) -> AsyncIterator[FastAPI]:
         try:
             yield application
         finally:
-            await _truncate(application.state.database)
+            await truncate(application.state.database)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,6 +17,7 @@ from aicaller.api.middleware.request_log import RequestLogMiddleware
 from aicaller.api.middleware.unhandled import UnhandledErrorMiddleware
 from aicaller.api.router import include_routers
 from aicaller.config import Settings, get_settings
+from aicaller.core import metrics
 from aicaller.core.cache import AppCache
 from aicaller.core.logging import configure_logging, get_logger
 from aicaller.core.query_monitor import QueryMonitor
@@ -67,6 +69,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             await app.state.rate_limiter.close()
             await app.state.cache.close()
             await database.dispose()
+            metrics.mark_worker_exited(os.getpid())
             logger.info("shutdown")
 
     app = FastAPI(

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from aicaller.core.cache import AppCache
 from aicaller.core.logging import get_logger
 from aicaller.database.session import Database
 
@@ -38,13 +39,13 @@ async def live() -> dict[str, str]:
 )
 async def ready(request: Request) -> JSONResponse:
     database: Database = request.app.state.database
-    checks: dict[str, dict[str, Any]] = {}
-    try:
-        await database.ping()
-        checks["database"] = {"status": "ok", "backend": database.engine.dialect.name}
-    except Exception as exc:
-        logger.warning("readiness_check_failed", component="database", error=repr(exc))
-        checks["database"] = {"status": "error", "error": type(exc).__name__}
+    cache: AppCache = request.app.state.cache
+    checks = {
+        "database": await _check("database", database.ping),
+        "cache": await _check("cache", cache.ping),
+    }
+    checks["database"]["backend"] = database.engine.dialect.name
+    checks["cache"]["backend"] = "redis" if cache.uses_redis else "memory"
     failing = [name for name, check in checks.items() if check["status"] != "ok"]
     body = {"status": "error" if failing else "ok", "failing": failing, "checks": checks}
     return JSONResponse(body, status_code=503 if failing else 200)
