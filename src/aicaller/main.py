@@ -19,6 +19,7 @@ from aicaller.api.router import include_routers
 from aicaller.config import Settings, get_settings
 from aicaller.core import metrics
 from aicaller.core.cache import AppCache
+from aicaller.core.http import SafeHttpClient
 from aicaller.core.logging import configure_logging, get_logger
 from aicaller.core.query_monitor import QueryMonitor
 from aicaller.core.rate_limit import RateLimiter
@@ -62,10 +63,12 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         app.state.cache = AppCache(settings)
         await app.state.cache.start()
         app.state.rate_limiter = RateLimiter(settings)
+        app.state.http = SafeHttpClient.from_settings(settings)
         logger.info("startup", database=database.engine.dialect.name, version=__version__)
         try:
             yield
         finally:
+            await app.state.http.aclose()
             await app.state.rate_limiter.close()
             await app.state.cache.close()
             await database.dispose()

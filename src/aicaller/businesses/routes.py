@@ -13,7 +13,9 @@ from aicaller.businesses.service import BusinessService
 from aicaller.users.principal import Principal
 from aicaller.users.roles import ALL_ROLES, Role, Scope
 
-router = APIRouter(prefix="/config", tags=["config"], responses=problem_responses(400, 401, 403, 429))
+router = APIRouter(
+    prefix="/config", tags=["config"], responses=problem_responses(400, 401, 403, 429)
+)
 
 Reader = Annotated[Principal, require_role(*ALL_ROLES, scope=Scope.CONFIG_READ)]
 Writer = Annotated[Principal, require_role(Role.ADMIN, scope=Scope.CONFIG_WRITE)]

@@ -111,3 +111,42 @@ class SyncError(AppError):
     status = 409
     code = "sync_error"
     title = "Sync Error"
+
+
+class UnsafeUrlError(ValidationError):
+    """The SSRF guard refused a URL: bad scheme, credentials, odd host or a non-public address."""
+
+    code = "unsafe_url"
+    title = "Unsafe URL"
+
+
+class UpstreamHttpError(ExternalServiceError):
+    """An outbound HTTP request failed; ``upstream_status`` is the peer's last status, if any."""
+
+    code = "upstream_http_error"
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        url: str = "",
+        upstream_status: int | None = None,
+        attempts: int = 1,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(message, **kwargs)
+        self.url = url
+        self.upstream_status = upstream_status
+        self.attempts = attempts
+
+
+class ResponseTooLargeError(UpstreamHttpError):
+    """A response body exceeded the configured size cap; reading stopped at the cap."""
+
+    code = "response_too_large"
+
+
+class TooManyRedirectsError(UpstreamHttpError):
+    """A fetch was redirected more times than ``http_max_redirects`` allows."""
+
+    code = "too_many_redirects"

@@ -161,6 +161,8 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True
+    # httpx logs every outbound URL with its query string at INFO; those can carry tokens.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 def get_logger(name: str) -> structlog.stdlib.BoundLogger:

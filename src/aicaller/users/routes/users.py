@@ -26,7 +26,9 @@ from aicaller.users.roles import ALL_ROLES, Role, Scope
 from aicaller.users.schemas import PasswordChange, TokenResponse, UserCreate, UserOut, UserUpdate
 from aicaller.users.service import UserService
 
-router = APIRouter(prefix="/users", tags=["users"], responses=problem_responses(400, 401, 403, 422, 429))
+router = APIRouter(
+    prefix="/users", tags=["users"], responses=problem_responses(400, 401, 403, 422, 429)
+)
 
 
 @dataclass(frozen=True, slots=True)
