@@ -1,0 +1,60 @@
+"""The house rules a machine can check: file size, swallowed exceptions, import direction."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "aicaller"
+SOURCES = sorted(SRC.rglob("*.py"))
+MAX_LINES = 300
+DOMAINS = {"users", "businesses", "calls", "knowledge", "agent", "telephony", "qa", "analytics"}
+
+
+def _imports(tree: ast.AST) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(SRC)))
+def test_source_file_rules(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count("\n") < MAX_LINES, f"{path.name} has grown past {MAX_LINES} lines"
+    tree = ast.parse(text)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ExceptHandler):
+            assert node.type is not None, f"bare except at line {node.lineno}"
+            assert not all(isinstance(s, ast.Pass) for s in node.body), (
+                f"exception swallowed with pass at line {node.lineno}"
+            )
+
+
+def test_core_and_database_import_no_domain() -> None:
+    for layer in ("core", "database"):
+        for path in (SRC / layer).rglob("*.py"):
+            for name in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+                parts = name.split(".")
+                assert not (parts[0] == "aicaller" and len(parts) > 1 and parts[1] in DOMAINS), (
+                    f"{path.relative_to(SRC)} imports the domain module {name}"
+                )
+
+
+def test_routes_never_touch_repositories_or_models() -> None:
+    for path in SRC.rglob("*.py"):
+        is_route = path.name == "routes.py" or path.parent.name == "routes"
+        if not is_route:
+            continue
+        for name in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+            assert not name.endswith(".repository"), f"{path.relative_to(SRC)} imports {name}"
+            assert not name.startswith("aicaller.database.models"), (
+                f"{path.relative_to(SRC)} imports {name}"
+            )
+            builds_queries = name == "sqlalchemy" or name.startswith("sqlalchemy.sql")
+            assert not builds_queries, f"{path.relative_to(SRC)} builds queries ({name})"
