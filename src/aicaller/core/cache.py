@@ -87,7 +87,7 @@ class AppCache:
             await asyncio.wait_for(self.layered.init(), self._timeout * 10)
             if self.shared is not self.layered:
                 await asyncio.wait_for(self.shared.init(), self._timeout * 10)
-        except (OSError, TimeoutError) as exc:
+        except Exception as exc:  # start degraded (Redis down): reads compute, health says so
             self._trip(exc, "start")
 
     async def close(self) -> None:
