@@ -36,7 +36,7 @@ def test_db_commands_and_users_create(embedded_env: Path) -> None:
     upgraded = runner.invoke(app, ["db", "upgrade"])
     assert upgraded.exit_code == 0, upgraded.output
     assert (embedded_env / "data" / "aicaller.db").exists()
-    assert runner.invoke(app, ["db", "current"]).output.strip().endswith("0001")
+    assert runner.invoke(app, ["db", "current"]).output.strip().endswith("0002")
 
     created = runner.invoke(
         app,
@@ -185,3 +185,21 @@ def test_cli_errors_are_one_line_messages(
     bad_setting = runner.invoke(app, ["serve"])
     assert bad_setting.exit_code == 2
     assert "AICALLER_PORT" in bad_setting.output
+
+
+def test_several_workers_share_metrics_and_skip_unsafe_caching(
+    embedded_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aicaller.cli import _prepare_multiprocess  # noqa: PLC0415
+    from aicaller.config import Settings  # noqa: PLC0415
+
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR", raising=False)
+    stale = embedded_env / "data" / "prometheus"
+    stale.mkdir(parents=True)
+    (stale / "counter_999.db").write_bytes(b"old samples")
+    _prepare_multiprocess(Settings.model_validate({"data_dir": embedded_env / "data"}))
+    assert os.environ["PROMETHEUS_MULTIPROC_DIR"] == str(stale.resolve())
+    assert list(stale.iterdir()) == []  # samples of a previous run are gone
+    assert os.environ["AICALLER_CACHE_ENABLED"] == "false"
+    monkeypatch.delenv("PROMETHEUS_MULTIPROC_DIR")
+    monkeypatch.delenv("AICALLER_CACHE_ENABLED")

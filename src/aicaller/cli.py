@@ -1,8 +1,10 @@
-"""The ``aicaller`` command: serve, db, users, demo."""
+"""The ``aicaller`` command: serve, worker, db, users, demo."""
 
 from __future__ import annotations
 
 import asyncio
+import os
+import shutil
 from collections.abc import Awaitable, Callable
 from typing import Annotated, NoReturn, TypeVar
 
@@ -12,11 +14,13 @@ from pydantic import ValidationError as PydanticValidationError
 
 from aicaller import bootstrap
 from aicaller.config import ConfigurationError, Settings, get_settings
+from aicaller.core import metrics
 from aicaller.core.errors import AppError
 from aicaller.core.logging import configure_logging
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
 from aicaller.users.roles import Role
+from aicaller.worker import SchemaNotCurrent, run_worker
 
 app = typer.Typer(help="aicaller: a self-hostable AI phone agent.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
@@ -66,6 +70,20 @@ def _run_or_fail(settings: Settings, work: Callable[[Database], Awaitable[T]]) -
         _fail(f"Invalid input: {reasons}")
 
 
+def _prepare_multiprocess(settings: Settings) -> None:
+    """Environment the worker processes inherit when several serve requests."""
+    # Each worker writes its metric samples here and any worker answers a scrape for all.
+    directory = settings.data_dir / "prometheus"
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    os.environ[metrics.MULTIPROC_ENV] = str(directory.resolve())
+    if not settings.redis_url:
+        # In-process caches cannot be invalidated across processes without Redis, and a revoked
+        # key must stop working on every worker at once: caching is off instead.
+        os.environ["AICALLER_CACHE_ENABLED"] = "false"
+        typer.echo("Several workers without AICALLER_REDIS_URL: response caching is disabled.")
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind")] = None,
@@ -87,6 +105,8 @@ def serve(
         return await bootstrap.ensure_first_admin(database, settings)
 
     login = _run_or_fail(settings, prepare)
+    if workers > 1 and not reload:
+        _prepare_multiprocess(settings)
     bind_host, bind_port = host or settings.host, port or settings.port
     if login is not None:
         typer.secho("\nCreated the first admin for " + login.business_name, bold=True)
@@ -105,6 +125,21 @@ def serve(
         access_log=False,
         proxy_headers=True,
     )
+
+
+@app.command()
+def worker() -> None:
+    """Run background jobs until SIGTERM/SIGINT, then finish or release the running ones.
+
+    With AICALLER_REDIS_URL it consumes the Redis job queue; without, it polls the database.
+
+    Job modules beyond aicaller/*/tasks.py: AICALLER_JOB_MODULES=package.module,...
+    """
+    settings = _settings()
+    try:
+        asyncio.run(run_worker(settings, on_job_finished=metrics.record_job))
+    except SchemaNotCurrent as exc:
+        _fail(str(exc))
 
 
 @db_app.command("upgrade")

@@ -161,4 +161,4 @@ async def test_without_redis_the_api_fails_open_to_local_limits_and_login_stays_
     assert logins == [401, 401, 429]
     ready = await client.get("/health/ready")
     assert ready.status_code == 503
-    assert ready.json()["failing"] == ["cache"]
+    assert ready.json()["failing"] == ["cache", "jobs"]  # the job queue lives in Redis too

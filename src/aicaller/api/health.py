@@ -46,6 +46,7 @@ async def ready(request: Request) -> JSONResponse:
     }
     checks["database"]["backend"] = database.engine.dialect.name
     checks["cache"]["backend"] = "redis" if cache.uses_redis else "memory"
+    checks["jobs"] = await request.app.state.jobs.health()
     failing = [name for name, check in checks.items() if check["status"] != "ok"]
     body = {"status": "error" if failing else "ok", "failing": failing, "checks": checks}
     return JSONResponse(body, status_code=503 if failing else 200)

@@ -129,16 +129,19 @@ class AppCache:
         self._inflight[full_key] = future
         try:
             value = await compute()
+            if value is not None:
+                # Stored before the in-flight entry goes away, so a caller whose lookup missed
+                # just before the store joins this computation instead of starting another.
+                store = backend.set(full_key, value, expire=self._ttl[name], tags=list(tags))
+                await self._call(name, store, default=False)
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # mark retrieved: waiters re-raise it, nobody else must log it
             raise
+        else:
+            future.set_result(value)
         finally:
             self._inflight.pop(full_key, None)
-        future.set_result(value)
-        if value is not None:
-            store = backend.set(full_key, value, expire=self._ttl[name], tags=list(tags))
-            await self._call(name, store, default=False)
         return value
 
     async def delete(self, name: str, *, tenant: object, key: str) -> None:

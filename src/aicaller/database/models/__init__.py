@@ -2,6 +2,7 @@
 
 from aicaller.database.models.api_key import ApiKey
 from aicaller.database.models.business import Business
+from aicaller.database.models.job import Job
 from aicaller.database.models.user import User
 
-__all__ = ["ApiKey", "Business", "User"]
+__all__ = ["ApiKey", "Business", "Job", "User"]

@@ -1,0 +1,109 @@
+"""Entry points: the job system an API process runs, and the ``aicaller worker`` process."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import threading
+from typing import Any, Protocol
+
+from aicaller.config import Settings
+from aicaller.core.logging import get_logger
+from aicaller.database import migrate
+from aicaller.database.session import Database, create_engine
+from aicaller.worker.executor import OnJobFinished
+from aicaller.worker.loader import load_job_modules
+from aicaller.worker.queue import QueueClient
+from aicaller.worker.queue_worker import QueueWorker
+from aicaller.worker.registry import JobRegistry
+from aicaller.worker.runner import JobRunner
+
+logger = get_logger(__name__)
+
+
+class JobSystem(Protocol):
+    """What the app lifespan holds: started on startup, stopped on shutdown, asked for health."""
+
+    mode: str
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+    async def health(self) -> dict[str, Any]: ...
+
+
+class SchemaNotCurrent(RuntimeError):
+    """The database needs ``aicaller db upgrade`` before jobs can run."""
+
+
+def create_job_system(
+    settings: Settings,
+    database: Database,
+    *,
+    registry: JobRegistry | None = None,
+    on_job_finished: OnJobFinished | None = None,
+) -> JobSystem:
+    """For the API process: the embedded runner, or with Redis a dispatcher to the workers.
+
+    Loads the job modules first so the embedded runner knows every handler.
+    """
+    load_job_modules()
+    if settings.redis_url:
+        return QueueClient(database, settings)
+    return JobRunner(database, settings, registry=registry, on_job_finished=on_job_finished)
+
+
+def create_worker(
+    settings: Settings,
+    database: Database,
+    *,
+    registry: JobRegistry | None = None,
+    on_job_finished: OnJobFinished | None = None,
+) -> JobSystem:
+    """For ``aicaller worker``: consume the Redis queue, or without Redis poll the database."""
+    if settings.redis_url:
+        return QueueWorker(database, settings, registry=registry, on_job_finished=on_job_finished)
+    return JobRunner(database, settings, registry=registry, on_job_finished=on_job_finished)
+
+
+async def run_worker(
+    settings: Settings,
+    *,
+    stop: asyncio.Event | None = None,
+    registry: JobRegistry | None = None,
+    on_job_finished: OnJobFinished | None = None,
+) -> None:
+    """Run jobs until SIGTERM/SIGINT (or ``stop`` is set), then shut down gracefully: running
+    jobs get jobs_shutdown_grace_seconds to finish and are released back to the queue after."""
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    signals = (signal.SIGTERM, signal.SIGINT)
+    handle_signals = threading.current_thread() is threading.main_thread()
+    if handle_signals:
+        for signum in signals:
+            loop.add_signal_handler(signum, stop.set)
+    database = Database(create_engine(settings))
+    try:
+        if settings.should_auto_migrate:
+            await migrate.upgrade(database.engine)
+        elif not await migrate.is_current(database.engine):
+            raise SchemaNotCurrent(
+                "The database schema is not up to date: run `aicaller db upgrade`"
+            )
+        modules = load_job_modules()
+        worker = create_worker(
+            settings, database, registry=registry, on_job_finished=on_job_finished
+        )
+        await worker.start()
+        logger.info("worker_running", mode=worker.mode, modules=modules)
+        try:
+            await stop.wait()
+            logger.info("worker_stopping")
+        finally:
+            await worker.stop()
+    finally:
+        if handle_signals:
+            for signum in signals:
+                loop.remove_signal_handler(signum)
+        await database.dispose()

@@ -1,0 +1,69 @@
+"""Which job system a process gets, how job modules load, and how notifications fan out."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+import pytest
+
+from aicaller.config import Settings
+from aicaller.database.session import Database
+from aicaller.database.types import utcnow
+from aicaller.worker import (
+    JOB_MODULES_ENV,
+    JobRunner,
+    QueueClient,
+    QueueWorker,
+    create_job_system,
+    create_worker,
+    load_job_modules,
+    notify,
+    registry,
+)
+from tests.worker.sample_jobs import SLOW_EFFECT
+
+
+def test_the_mode_follows_the_redis_setting(db: Database, fast_settings: Settings) -> None:
+    embedded = fast_settings.model_copy(update={"redis_url": None})
+    with_redis = fast_settings.model_copy(update={"redis_url": "redis://127.0.0.1:6379/15"})
+    assert isinstance(create_job_system(embedded, db), JobRunner)
+    assert isinstance(create_worker(embedded, db), JobRunner)
+    # Nothing connects before start(): building them needs no Redis.
+    assert isinstance(create_job_system(with_redis, db), QueueClient)
+    assert isinstance(create_worker(with_redis, db), QueueWorker)
+    assert create_job_system(with_redis, db).mode == "queue"
+
+
+def test_job_modules_come_from_the_domains_and_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(JOB_MODULES_ENV, " tests.worker.sample_jobs , ,")
+    assert "tests.worker.sample_jobs" in load_job_modules()
+    assert registry.get(SLOW_EFFECT) is not None
+    monkeypatch.setenv(JOB_MODULES_ENV, "tests.worker.no_such_module")
+    with pytest.raises(ModuleNotFoundError):
+        load_job_modules()
+
+
+def test_a_failing_listener_does_not_silence_the_others(db: Database) -> None:
+    heard: list[uuid.UUID] = []
+
+    def broken(refs: Sequence[notify.JobRef]) -> None:
+        raise RuntimeError("listener bug")
+
+    def working(refs: Sequence[notify.JobRef]) -> None:
+        heard.extend(ref.id for ref in refs)
+
+    ref = notify.JobRef(uuid.uuid4(), 0, utcnow())
+    notify.attach(db.engine, broken)
+    notify.attach(db.engine, working)
+    try:
+        notify.publish(db.engine, [])
+        notify.publish(db.engine, [ref])
+    finally:
+        notify.detach(db.engine, broken)
+        notify.detach(db.engine, working)
+        notify.detach(db.engine, working)  # detaching twice is harmless
+    notify.publish(db.engine, [ref])
+    assert heard == [ref.id]
