@@ -10,10 +10,9 @@ from aicaller.businesses import repository
 from aicaller.businesses.repository import BusinessRepository
 from aicaller.businesses.schemas import BusinessConfig, BusinessConfigUpdate
 from aicaller.core.cache import CONFIG, AppCache
+from aicaller.core.cache_decorators import cache_key, cached
 from aicaller.database.models import Business
 from aicaller.database.service import BaseService
-
-CONFIG_KEY = "business"
 
 
 class BusinessService(BaseService):
@@ -24,26 +23,18 @@ class BusinessService(BaseService):
         self.businesses = BusinessRepository(session, business_id)
         self.cache = cache
 
+    @cached(CONFIG)
     async def get_config(self) -> BusinessConfig:
         """The configuration, cached per business (read on every call the agent handles)."""
-
-        async def load() -> BusinessConfig:
-            return BusinessConfig.model_validate(await self.businesses.current())
-
-        if self.cache is None:
-            return await load()
-        return await self.cache.get_or_set(
-            CONFIG, tenant=self.business_id, key=CONFIG_KEY, compute=load
-        )
+        return BusinessConfig.model_validate(await self.businesses.current())
 
     async def update_config(self, data: BusinessConfigUpdate) -> BusinessConfig:
         business = await self.businesses.current()
         changes = data.model_dump(mode="json", exclude_unset=True)
         updated = await self.businesses.update(business, **changes)
         if self.cache is not None:
-            self.cache.delete_after_commit(
-                self.session, CONFIG, tenant=self.business_id, key=CONFIG_KEY
-            )
+            key = cache_key(BusinessService.get_config, (), {})
+            self.cache.delete_after_commit(self.session, CONFIG, tenant=self.business_id, key=key)
         return BusinessConfig.model_validate(updated)
 
 
