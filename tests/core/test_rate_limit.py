@@ -36,7 +36,7 @@ async def limited(
         database_urls[backend],
         redis_url=redis_url,
         rate_limit_authenticated="4/minute",
-        rate_limit_groups={"users": "2/minute"},
+        rate_limit_groups={"api-keys": "2/minute"},
         rate_limit_login_ip="6/minute",
         rate_limit_login_account="3/minute",
         rate_limit_anonymous="5/minute",
@@ -82,10 +82,10 @@ async def test_limit_is_exact_at_the_boundary(
     assert 1 <= int(refused.headers["retry-after"]) <= 60
     assert refused.headers["ratelimit-remaining"] == "0"
     assert metrics.RATE_LIMIT_REJECTIONS.labels(group="config")._value.get() == before + 1
-    # Route groups have their own budgets: /users allows 2 per minute.
-    assert (await client.get("/api/v1/users", headers=headers)).status_code == 200
-    assert (await client.get("/api/v1/users", headers=headers)).status_code == 200
-    assert (await client.get("/api/v1/users", headers=headers)).status_code == 429
+    # Route groups have their own budgets: /api-keys allows 2 per minute.
+    assert (await client.get("/api/v1/api-keys", headers=headers)).status_code == 200
+    assert (await client.get("/api/v1/api-keys", headers=headers)).status_code == 200
+    assert (await client.get("/api/v1/api-keys", headers=headers)).status_code == 429
     # Another principal is not affected.
     other = await client.get("/api/v1/config", headers=tenant.headers("viewer"))
     assert other.status_code == 200
@@ -160,5 +160,21 @@ async def test_without_redis_the_api_fails_open_to_local_limits_and_login_stays_
     ]
     assert logins == [401, 401, 429]
     ready = await client.get("/health/ready")
-    assert ready.status_code == 503
+    assert ready.status_code == 200  # still serving: degraded, not out of rotation
+    assert ready.json()["status"] == "degraded"
     assert ready.json()["failing"] == ["cache", "jobs"]  # the job queue lives in Redis too
+
+
+async def test_current_password_checks_get_the_login_limit(
+    limited: list[tuple[FastAPI, httpx.AsyncClient]],
+) -> None:
+    app, client = limited[0]
+    tenant = await make_tenant(app, client, "Guessing Co")
+    body = {"current_password": "guess", "new_password": "a new long password"}
+    statuses = [
+        (
+            await client.post("/api/v1/users/me/password", json=body, headers=tenant.headers())
+        ).status_code
+        for _ in range(4)
+    ]
+    assert statuses == [400, 400, 400, 429]  # 3/minute per account, like login

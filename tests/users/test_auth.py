@@ -152,3 +152,17 @@ async def test_changing_your_password_revokes_older_tokens(
     ok = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {fresh}"})
     assert ok.status_code == 200
     await login(client, tenant.emails["agent"], "my new long password")
+
+
+async def test_reactivating_a_user_does_not_revive_their_old_tokens(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    old_token = tenant.tokens["agent"]
+    await asyncio.sleep(1.1)  # iat has one-second resolution
+    agent = f"/api/v1/users/{tenant.users['agent']}"
+    assert (await client.delete(agent, headers=tenant.headers())).status_code == 204
+    reactivated = await client.patch(agent, json={"is_active": True}, headers=tenant.headers())
+    assert reactivated.status_code == 200
+    stale = await client.get("/api/v1/users/me", headers={"Authorization": f"Bearer {old_token}"})
+    assert stale.status_code == 401
+    await login(client, tenant.emails["agent"], PASSWORD)  # a fresh login works again

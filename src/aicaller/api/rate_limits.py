@@ -37,7 +37,8 @@ def route_group(request: Request) -> str:
 
 
 def _remember(request: Request, decision: RateLimitDecision) -> None:
-    request.state.rate_limit_headers = decision.headers()
+    if _limiter(request).enabled:
+        request.state.rate_limit_headers = decision.headers()
 
 
 async def limit_principal(request: Request, principal: Principal) -> None:
@@ -63,3 +64,10 @@ async def limit_login(request: Request, email: str) -> None:
     account = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
     limit = parse_limit(settings.rate_limit_login_account)
     _remember(request, await limiter.enforce("login-account", account, limit))
+
+
+async def limit_password_check(request: Request, principal: Principal) -> None:
+    """Checking a current password is a login attempt: it gets the per-account login limit."""
+    limit = parse_limit(_settings(request).rate_limit_login_account)
+    identity = str(principal.user_id)
+    _remember(request, await _limiter(request).enforce("password-check", identity, limit))

@@ -5,10 +5,11 @@ client-side cache, whose in-process copies Redis invalidates on every worker thr
 tracking (``CLIENT TRACKING ... BCAST``) when any worker changes or deletes a key.
 
 Written here, because cashews does not do it: keys that always carry the tenant, hit/miss/error
-counters per cache name, single-flight computation (concurrent misses on one key compute once),
-a hard time bound on every Redis call plus a short circuit breaker (a slow or dead Redis is a
-logged miss, never a 500 or a stalled request), and invalidation that runs after the database
-commit so no reader can re-cache the old row in between.
+counters per cache name, single flight (concurrent requests for one key in a process share one
+lookup and one computation), a hard time bound on every Redis call plus a short circuit breaker
+(a slow or dead Redis is a logged miss, never a 500 or a stalled request), and invalidation that
+runs after the database commit, so a reader cannot re-cache the old row after the delete (one
+that loaded it before the commit still can: the TTL bounds that window).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import Any, TypeVar
 
 from cashews import Cache
+from cashews.backends.memory import Memory
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -74,6 +76,7 @@ class AppCache:
                 settings.redis_url,
                 client_side=True,
                 client_side_prefix="aicaller:cache:",
+                local_cache=Memory(size=settings.cache_local_max_entries),
                 **options,
             )
             self.shared.setup(settings.redis_url, prefix="", **options)
@@ -91,9 +94,16 @@ class AppCache:
             self._trip(exc, "start")
 
     async def close(self) -> None:
-        await self.layered.close()
-        if self.shared is not self.layered:
-            await self.shared.close()
+        for backend in {id(self.layered): self.layered, id(self.shared): self.shared}.values():
+            try:
+                await backend.close()
+            except asyncio.CancelledError:
+                # cashews re-raises the cancellation of its invalidation listener when that was
+                # cancelled at a failed start; only our own cancellation must propagate.
+                task = asyncio.current_task()
+                if task is not None and task.cancelling():
+                    raise
+                logger.info("cache_listener_was_not_running")
 
     def ttl(self, name: str) -> int:
         return self._ttl[name]
@@ -116,24 +126,16 @@ class AppCache:
         if not self.enabled:
             return await compute()
         full_key = self.key(name, tenant, key)
-        backend = self.layered if local else self.shared
-        cached = await self._call(name, backend.get(full_key, default=_MISS), default=_MISS)
-        if cached is not _MISS:
-            metrics.CACHE_REQUESTS.labels(cache=name, result="hit").inc()
-            return cached  # type: ignore[no-any-return]
-        metrics.CACHE_REQUESTS.labels(cache=name, result="miss").inc()
         pending = self._inflight.get(full_key)
         if pending is not None:
+            # Someone in this process is already looking this key up (or computing it): share
+            # their result instead of a second Redis round trip or a second computation.
+            metrics.CACHE_REQUESTS.labels(cache=name, result="hit").inc()
             return await asyncio.shield(pending)
         future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._inflight[full_key] = future
         try:
-            value = await compute()
-            if value is not None:
-                # Stored before the in-flight entry goes away, so a caller whose lookup missed
-                # just before the store joins this computation instead of starting another.
-                store = backend.set(full_key, value, expire=self._ttl[name], tags=list(tags))
-                await self._call(name, store, default=False)
+            value = await self._lookup_or_compute(name, full_key, local, compute, tags)
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()  # mark retrieved: waiters re-raise it, nobody else must log it
@@ -142,6 +144,26 @@ class AppCache:
             future.set_result(value)
         finally:
             self._inflight.pop(full_key, None)
+        return value
+
+    async def _lookup_or_compute(
+        self,
+        name: str,
+        full_key: str,
+        local: bool,
+        compute: Callable[[], Awaitable[T]],
+        tags: Iterable[str],
+    ) -> T:
+        backend = self.layered if local else self.shared
+        cached = await self._call(name, backend.get(full_key, default=_MISS), default=_MISS)
+        if cached is not _MISS:
+            metrics.CACHE_REQUESTS.labels(cache=name, result="hit").inc()
+            return cached  # type: ignore[no-any-return]
+        metrics.CACHE_REQUESTS.labels(cache=name, result="miss").inc()
+        value = await compute()
+        if value is not None:
+            store = backend.set(full_key, value, expire=self._ttl[name], tags=list(tags))
+            await self._call(name, store, default=False)
         return value
 
     async def delete(self, name: str, *, tenant: object, key: str) -> None:

@@ -107,7 +107,8 @@ class UserService(BaseService):
         if user.role == Role.ADMIN and user.is_active:
             await self._ensure_another_admin()
         self._forget_principal(user.id)
-        await self.users.update(user, is_active=False)
+        # Also revokes tokens issued so far: reactivating the user must not bring them back.
+        await self.users.update(user, is_active=False, credentials_changed_at=datetime.now(UTC))
 
     async def _ensure_another_admin(self) -> None:
         if await self.users.count_active_admins() <= 1:

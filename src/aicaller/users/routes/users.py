@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.api.deps import (
@@ -18,6 +18,7 @@ from aicaller.api.deps import (
     require_role,
 )
 from aicaller.api.problems import problem_responses
+from aicaller.api.rate_limits import limit_password_check
 from aicaller.api.schemas import Page
 from aicaller.core.cache import AppCache
 from aicaller.core.security import PasswordHasher
@@ -69,11 +70,13 @@ async def me(
     responses=problem_responses(400),
 )
 async def change_my_password(
+    request: Request,
     body: PasswordChange,
     principal: AnyUser,
     users: Users,
     tokens: TokensDep,
 ) -> TokenResponse:
+    await limit_password_check(request, principal)
     user_id = principal.user_id or uuid.UUID(int=0)
     user = await users.of(principal).change_own_password(
         user_id, body.current_password.get_secret_value(), body.new_password.get_secret_value()
