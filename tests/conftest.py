@@ -8,9 +8,11 @@ so nothing is silently skipped there).
 from __future__ import annotations
 
 import asyncio
+import io
+import logging
 import os
 import socket
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -22,6 +24,7 @@ from redis.asyncio import Redis
 from sqlalchemy import delete
 
 from aicaller.config import Settings
+from aicaller.core.logging import build_formatter
 from aicaller.database import migrate
 from aicaller.database.base import Base
 from aicaller.database.session import Database, create_engine
@@ -83,6 +86,22 @@ def database_urls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
     asyncio.run(prepare())
     return urls
+
+
+@pytest.fixture
+def log_output() -> Iterator[io.StringIO]:
+    """Everything logged during the test, exactly as the JSON formatter writes it."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(build_formatter(json=True))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    if root.level > logging.INFO:
+        root.setLevel(logging.INFO)
+    try:
+        yield stream
+    finally:
+        root.removeHandler(handler)
 
 
 @pytest.fixture(params=BACKENDS)

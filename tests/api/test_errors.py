@@ -3,26 +3,9 @@
 from __future__ import annotations
 
 import io
-import logging
-from collections.abc import Iterator
 
 import httpx
-import pytest
 from fastapi import FastAPI
-
-from aicaller.core.logging import build_formatter
-
-
-@pytest.fixture
-def log_output() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(build_formatter(json=True))
-    logging.getLogger().addHandler(handler)
-    try:
-        yield stream
-    finally:
-        logging.getLogger().removeHandler(handler)
 
 
 def _assert_problem(response: httpx.Response, status: int, code: str) -> dict[str, object]:

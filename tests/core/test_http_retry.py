@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import socket
-from collections.abc import AsyncIterator, Awaitable, Iterator
+from collections.abc import AsyncIterator, Awaitable
 from datetime import UTC, datetime
 
 import httpx
@@ -14,7 +13,6 @@ import pytest
 
 from aicaller.core.errors import ExternalServiceError, UpstreamHttpError
 from aicaller.core.http import RetryPolicy, SafeHttpClient, parse_retry_after, send_with_retry
-from aicaller.core.logging import build_formatter, configure_logging
 from tests.core.http_peer import LocalPeer, Reply, SleepRecorder, make_client
 
 
@@ -33,19 +31,6 @@ def sleep() -> SleepRecorder:
 async def http(sleep: SleepRecorder) -> AsyncIterator[SafeHttpClient]:
     async with make_client(sleep=sleep, allow_private_urls=True) as client:
         yield client
-
-
-@pytest.fixture
-def log_lines() -> Iterator[io.StringIO]:
-    configure_logging(level="INFO", json=True)
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(build_formatter(json=True))
-    logging.getLogger().addHandler(handler)
-    try:
-        yield stream
-    finally:
-        logging.getLogger().removeHandler(handler)
 
 
 def dead_port() -> int:
@@ -152,11 +137,11 @@ async def test_timeouts_retried(peer: LocalPeer) -> None:
 
 
 async def test_retries_are_logged_with_context(
-    http: SafeHttpClient, peer: LocalPeer, log_lines: io.StringIO
+    http: SafeHttpClient, peer: LocalPeer, log_output: io.StringIO
 ) -> None:
     peer.route("/flaky", Reply(503), Reply(200))
     await http.fetch(peer.url("/flaky?api_key=hunter2"))
-    events = [json.loads(line) for line in log_lines.getvalue().splitlines()]
+    events = [json.loads(line) for line in log_output.getvalue().splitlines()]
     retries = [event for event in events if event["event"] == "http_retry"]
     assert len(retries) == 1
     assert retries[0]["url"] == peer.url("/flaky")

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import io
-import logging
-from collections.abc import Iterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select, text
 
-from aicaller.core.logging import build_formatter
 from aicaller.core.query_monitor import QueryMonitor, redact_parameters
 from aicaller.database.models import User
 from aicaller.database.session import Database
@@ -52,18 +49,6 @@ async def test_request_queries_count_towards_an_enclosing_block(
     with assert_max_queries(10) as counter:
         await client.get("/api/v1/users", headers=tenant.headers())
     assert counter.count >= 1
-
-
-@pytest.fixture
-def log_output() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.setFormatter(build_formatter(json=True))
-    logging.getLogger().addHandler(handler)
-    try:
-        yield stream
-    finally:
-        logging.getLogger().removeHandler(handler)
 
 
 async def test_slow_queries_are_logged_without_parameter_values(
