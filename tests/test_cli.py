@@ -36,7 +36,7 @@ def test_db_commands_and_users_create(embedded_env: Path) -> None:
     upgraded = runner.invoke(app, ["db", "upgrade"])
     assert upgraded.exit_code == 0, upgraded.output
     assert (embedded_env / "data" / "aicaller.db").exists()
-    assert runner.invoke(app, ["db", "current"]).output.strip().endswith("0002")
+    assert runner.invoke(app, ["db", "current"]).output.strip().endswith("0003")
 
     created = runner.invoke(
         app,

@@ -11,6 +11,7 @@ from aicaller.users.roles import Role
 PUBLIC: frozenset[Role] = frozenset()
 EVERYONE = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
+MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
 
 # (method, path template) -> roles allowed; PUBLIC means no authentication at all.
 ACCESS: dict[tuple[str, str], frozenset[Role]] = {
@@ -27,6 +28,12 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("DELETE", "/api/v1/api-keys/{key_id}"): ADMIN,
     ("GET", "/api/v1/config"): EVERYONE,
     ("PATCH", "/api/v1/config"): ADMIN,
+    ("GET", "/api/v1/calls"): EVERYONE,
+    ("POST", "/api/v1/calls"): MANAGERS,
+    ("GET", "/api/v1/calls/{call_id}"): EVERYONE,
+    ("PATCH", "/api/v1/calls/{call_id}"): MANAGERS,
+    ("DELETE", "/api/v1/calls/{call_id}"): ADMIN,
+    ("GET", "/api/v1/calls/{call_id}/transcript"): EVERYONE,
 }
 
 # A body that passes validation, so a 403/404 can only come from authorization or scoping.
@@ -40,4 +47,10 @@ VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
     },
     ("POST", "/api/v1/api-keys"): {"name": "matrix", "scopes": ["config:read"]},
     ("PATCH", "/api/v1/config"): {"greeting": "Changed by test"},
+    ("POST", "/api/v1/calls"): {
+        "direction": "inbound",
+        "from_number": "+14155550123",
+        "to_number": "+14155550199",
+    },
+    ("PATCH", "/api/v1/calls/{call_id}"): {"summary": "Changed by test"},
 }

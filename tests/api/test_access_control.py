@@ -53,7 +53,13 @@ async def _path_ids(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, str]
         headers=tenant.headers(),
     )
     key = await create_api_key(client, tenant, ["config:read"], name="target")
-    return {"user_id": created.json()["id"], "key_id": str(key["id"])}
+    call = await client.post(
+        "/api/v1/calls",
+        json={"direction": "inbound", "from_number": "+14155550123", "to_number": "+14155550124"},
+        headers=tenant.headers(),
+    )
+    assert call.status_code == 201, call.text
+    return {"user_id": created.json()["id"], "key_id": str(key["id"]), "call_id": call.json()["id"]}
 
 
 def _fill(path: str, ids: dict[str, str]) -> str:
@@ -89,7 +95,7 @@ async def test_role_matrix(client: httpx.AsyncClient, tenant: Tenant, role: Role
 
 
 async def test_protected_routes_need_credentials(client: httpx.AsyncClient) -> None:
-    ids = {"user_id": str(uuid.uuid4()), "key_id": str(uuid.uuid4())}
+    ids = {"user_id": str(uuid.uuid4()), "key_id": str(uuid.uuid4()), "call_id": str(uuid.uuid4())}
     for (method, template), allowed in ACCESS.items():
         if allowed is PUBLIC:
             continue
@@ -118,3 +124,8 @@ async def test_another_tenants_ids_are_404_everywhere(
     assert victim_user.json()["full_name"] == ""
     keys = (await client.get("/api/v1/api-keys", headers=tenant.headers())).json()["items"]
     assert all(k["revoked_at"] is None for k in keys)
+    victim_call = await client.get(
+        f"/api/v1/calls/{victim_ids['call_id']}", headers=tenant.headers()
+    )
+    assert victim_call.status_code == 200
+    assert victim_call.json()["summary"] is None

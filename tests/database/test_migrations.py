@@ -16,7 +16,16 @@ from aicaller.database import migrate
 from aicaller.database.base import Base
 from tests.conftest import BACKENDS, PG_URL
 
-TABLES = {"businesses", "users", "api_keys", "jobs"}
+TABLES = {
+    "businesses",
+    "users",
+    "api_keys",
+    "jobs",
+    "calls",
+    "transcript_turns",
+    "call_notes",
+    "escalations",
+}
 
 
 @pytest.fixture(params=BACKENDS)
@@ -57,7 +66,7 @@ async def test_upgrade_downgrade_upgrade(empty_engine: AsyncEngine) -> None:
     async with empty_engine.connect() as connection:
         assert await connection.run_sync(_tables) == TABLES
         assert await connection.run_sync(_model_drift) == []
-    assert await migrate.current_revision(empty_engine) == "0002"
+    assert await migrate.current_revision(empty_engine) == "0003"
 
     await migrate.downgrade(empty_engine, "base")
     async with empty_engine.connect() as connection:

@@ -10,10 +10,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-import phonenumbers
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from aicaller.core.schemas import RequestModel
+from aicaller.core.schemas import PhoneNumber, RequestModel
 
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -41,19 +40,6 @@ def _iana_timezone(value: str) -> str:
     return value
 
 
-def _e164(value: str) -> str:
-    try:
-        number = phonenumbers.parse(value, None)
-    except phonenumbers.NumberParseException as exc:
-        raise ValueError(f"{value!r} is not an E.164 phone number such as +14155550123") from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValueError(f"{value!r} is not a valid phone number")
-    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    if formatted != value:
-        raise ValueError(f"{value!r} must be written in E.164 form: {formatted}")
-    return value
-
-
 def _clock_time(value: str) -> str:
     if not _TIME_RE.match(value):
         raise ValueError(f"{value!r} is not a time of day in HH:MM (24-hour) form")
@@ -67,7 +53,6 @@ def _language_tag(value: str) -> str:
 
 
 Timezone = Annotated[str, Field(max_length=64), AfterValidator(_iana_timezone)]
-PhoneNumber = Annotated[str, Field(max_length=20), AfterValidator(_e164)]
 ClockTime = Annotated[str, AfterValidator(_clock_time)]
 LanguageTag = Annotated[str, Field(max_length=35), AfterValidator(_language_tag)]
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, model_validator
+import phonenumbers
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 
 def _contains_nul(value: Any) -> bool:
@@ -33,3 +34,20 @@ class RequestModel(BaseModel):
         if _contains_nul(data):
             raise ValueError("text must not contain NUL (\\u0000) characters")
         return data
+
+
+def _e164(value: str) -> str:
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"{value!r} is not an E.164 phone number such as +14155550123") from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError(f"{value!r} is not a valid phone number")
+    formatted = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    if formatted != value:
+        raise ValueError(f"{value!r} must be written in E.164 form: {formatted}")
+    return value
+
+
+PhoneNumber = Annotated[str, Field(max_length=20), AfterValidator(_e164)]
+"""A valid phone number written in E.164 form (``+14155550123``)."""

@@ -41,22 +41,42 @@ def encode_cursor(sort_value: Any, row_id: uuid.UUID) -> str:
 
 
 def _decode_cursor(cursor: str, column: InstrumentedAttribute[Any]) -> tuple[Any, uuid.UUID]:
+    return decode_cursor(cursor, column.type.python_type)
+
+
+def decode_cursor(cursor: str, python_type: type) -> tuple[Any, uuid.UUID]:
+    """The (sort value, id) pair of ``encode_cursor``; a tampered cursor is a 422."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         value, row_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        python_type = column.type.python_type
         if value is not None and python_type is datetime:
             value = datetime.fromisoformat(value)
         elif value is not None and python_type is uuid.UUID:
             value = uuid.UUID(value)
         return _checked(value, python_type), uuid.UUID(row_id)
-    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as exc:
+    except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, OverflowError) as exc:
         raise ValidationError("The cursor is not valid", code="invalid_cursor") from exc
+
+
+def after_cursor(
+    sort: ColumnElement[Any] | InstrumentedAttribute[Any],
+    id_column: ColumnElement[Any] | InstrumentedAttribute[Any],
+    value: Any,
+    last_id: Any,
+    *,
+    descending: bool,
+) -> ColumnElement[bool]:
+    """The keyset condition "comes after (value, last_id)" in ``ORDER BY sort, id``."""
+    if descending:
+        return or_(sort < value, and_(sort == value, id_column < last_id))
+    return or_(sort > value, and_(sort == value, id_column > last_id))
 
 
 def _checked(value: Any, python_type: type) -> Any:
     if value is not None and not isinstance(value, python_type):
         raise TypeError("cursor value has the wrong type")
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise TypeError("cursor datetimes carry a timezone")
     return value
 
 
@@ -135,11 +155,9 @@ class BaseRepository(Generic[ModelT]):
         stmt = self._select().where(*self._conditions(filters, where))
         if cursor:
             value, last_id = _decode_cursor(cursor, column)
-            if descending:
-                after = or_(column < value, and_(column == value, id_column < last_id))
-            else:
-                after = or_(column > value, and_(column == value, id_column > last_id))
-            stmt = stmt.where(after)
+            stmt = stmt.where(
+                after_cursor(column, id_column, value, last_id, descending=descending)
+            )
         order = (column.desc(), id_column.desc()) if descending else (column.asc(), id_column)
         stmt = stmt.order_by(*order).limit(limit + 1)
         rows = list((await self.session.execute(stmt)).scalars().all())

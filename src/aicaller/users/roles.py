@@ -24,3 +24,5 @@ class Scope(StrEnum):
     USERS_WRITE = "users:write"
     CONFIG_READ = "config:read"
     CONFIG_WRITE = "config:write"
+    CALLS_READ = "calls:read"
+    CALLS_WRITE = "calls:write"  # create, change and delete call records

@@ -2,7 +2,20 @@
 
 from aicaller.database.models.api_key import ApiKey
 from aicaller.database.models.business import Business
+from aicaller.database.models.call import Call
+from aicaller.database.models.call_note import CallNote
+from aicaller.database.models.escalation import Escalation
 from aicaller.database.models.job import Job
+from aicaller.database.models.transcript_turn import TranscriptTurn
 from aicaller.database.models.user import User
 
-__all__ = ["ApiKey", "Business", "Job", "User"]
+__all__ = [
+    "ApiKey",
+    "Business",
+    "Call",
+    "CallNote",
+    "Escalation",
+    "Job",
+    "TranscriptTurn",
+    "User",
+]

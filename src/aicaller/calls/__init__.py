@@ -1,0 +1,1 @@
+"""Calls: records, transcripts, notes and escalations."""

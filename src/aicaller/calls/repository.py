@@ -1,0 +1,198 @@
+"""Queries for calls and their transcripts. Every statement is scoped to one business.
+
+The list returns each call with its notes count and current escalation state as correlated
+scalar subqueries of the same statement, so a page costs one statement whatever its size.
+Sorting by duration orders ``COALESCE(duration_seconds, 0)``: calls that have no duration yet
+(not ended) sort as zero-length calls, and the cursor carries the same coalesced value.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from aicaller.core.errors import NotFound, ValidationError
+from aicaller.database.models import Call, CallNote, Escalation, TranscriptTurn
+from aicaller.database.models.escalation import EscalationStatus
+from aicaller.database.repository import BaseRepository, after_cursor, decode_cursor, encode_cursor
+
+MAX_SQL_INT = 2**31 - 1
+UNRESOLVED = (EscalationStatus.OPEN.value, EscalationStatus.ACKNOWLEDGED.value)
+
+
+@dataclass(frozen=True, slots=True)
+class CallFilters:
+    """What the list may be narrowed by; ``None`` means "do not filter on this"."""
+
+    statuses: tuple[str, ...] = ()
+    direction: str | None = None
+    started_from: datetime | None = None  # inclusive, UTC
+    started_before: datetime | None = None  # exclusive, UTC
+    phone: str | None = None
+    escalated: bool | None = None
+    open_escalation: bool | None = None  # an escalation that is open or acknowledged
+    has_notes: bool | None = None
+    min_duration: int | None = None
+    max_duration: int | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CallRow:
+    call: Call
+    notes_count: int
+    escalation_state: str | None
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _flag(condition: ColumnElement[bool], wanted: bool | None) -> list[ColumnElement[bool]]:
+    if wanted is None:
+        return []
+    return [condition if wanted else ~condition]
+
+
+class CallRepository(BaseRepository[Call]):
+    model = Call
+    not_found_code = "call_not_found"
+
+    # -- per-call aggregates, correlated to the outer ``calls`` row -----------------------------
+    def _notes_count(self) -> Any:
+        return (
+            select(func.count(CallNote.id))
+            .where(CallNote.call_id == Call.id, CallNote.business_id == self.business_id)
+            .correlate(Call)
+            .scalar_subquery()
+        )
+
+    def _escalation_state(self) -> Any:
+        return (
+            select(Escalation.status)
+            .where(Escalation.call_id == Call.id, Escalation.business_id == self.business_id)
+            .order_by(Escalation.created_at.desc(), Escalation.id.desc())
+            .limit(1)
+            .correlate(Call)
+            .scalar_subquery()
+        )
+
+    def _has_escalation(self, *statuses: str) -> ColumnElement[bool]:
+        query = select(Escalation.id).where(
+            Escalation.call_id == Call.id, Escalation.business_id == self.business_id
+        )
+        if statuses:
+            query = query.where(Escalation.status.in_(statuses))
+        return exists(query.correlate(Call))
+
+    def _has_notes(self) -> ColumnElement[bool]:
+        query = select(CallNote.id).where(
+            CallNote.call_id == Call.id, CallNote.business_id == self.business_id
+        )
+        return exists(query.correlate(Call))
+
+    def _text_match(self, text: str) -> ColumnElement[bool]:
+        pattern = _like_pattern(text)
+        in_transcript = select(TranscriptTurn.id).where(
+            TranscriptTurn.call_id == Call.id,
+            TranscriptTurn.business_id == self.business_id,
+            func.lower(TranscriptTurn.text).like(pattern, escape="\\"),
+        )
+        in_summary = func.lower(Call.summary).like(pattern, escape="\\")
+        return or_(in_summary, exists(in_transcript.correlate(Call)))
+
+    def _filter_conditions(self, filters: CallFilters) -> list[ColumnElement[bool]]:
+        conditions: list[ColumnElement[bool]] = []
+        if filters.statuses:
+            conditions.append(Call.status.in_(filters.statuses))
+        if filters.direction is not None:
+            conditions.append(Call.direction == filters.direction)
+        if filters.started_from is not None:
+            conditions.append(Call.started_at >= filters.started_from)
+        if filters.started_before is not None:
+            conditions.append(Call.started_at < filters.started_before)
+        if filters.phone is not None:
+            conditions.append(
+                or_(Call.from_number == filters.phone, Call.to_number == filters.phone)
+            )
+        if filters.min_duration is not None:
+            conditions.append(Call.duration_seconds >= filters.min_duration)
+        if filters.max_duration is not None:
+            conditions.append(Call.duration_seconds <= filters.max_duration)
+        if filters.q:
+            conditions.append(self._text_match(filters.q))
+        conditions += _flag(self._has_escalation(), filters.escalated)
+        conditions += _flag(self._has_escalation(*UNRESOLVED), filters.open_escalation)
+        conditions += _flag(self._has_notes(), filters.has_notes)
+        return conditions
+
+    # -- reads ------------------------------------------------------------------------------------
+    async def list_page(
+        self,
+        filters: CallFilters,
+        *,
+        sort: str,
+        descending: bool,
+        limit: int,
+        cursor: str | None,
+    ) -> tuple[list[CallRow], str | None]:
+        """One page of calls with their aggregates, in one statement."""
+        by_duration = sort == "duration"
+        sort_expr: Any = func.coalesce(Call.duration_seconds, 0) if by_duration else Call.started_at
+        stmt = select(
+            Call, self._notes_count().label("notes_count"), self._escalation_state().label("esc")
+        ).where(self._tenant_condition(), *self._filter_conditions(filters))
+        if cursor:
+            value, last_id = decode_cursor(cursor, int if by_duration else datetime)
+            if value is None or (by_duration and not -MAX_SQL_INT <= value <= MAX_SQL_INT):
+                raise ValidationError("The cursor is not valid", code="invalid_cursor")
+            stmt = stmt.where(
+                after_cursor(sort_expr, Call.id, value, last_id, descending=descending)
+            )
+        if descending:
+            stmt = stmt.order_by(sort_expr.desc(), Call.id.desc())
+        else:
+            stmt = stmt.order_by(sort_expr.asc(), Call.id.asc())
+        result = await self.session.execute(stmt.limit(limit + 1))
+        rows = [CallRow(call, int(count or 0), state) for call, count, state in result.all()]
+        next_cursor = None
+        if len(rows) > limit:
+            rows = rows[:limit]
+            last = rows[-1].call
+            last_value = (last.duration_seconds or 0) if by_duration else last.started_at
+            next_cursor = encode_cursor(last_value, last.id)
+        return rows, next_cursor
+
+    async def get_detail(self, call_id: uuid.UUID) -> Call:
+        """The call with transcript, notes and escalations loaded: four statements."""
+        stmt = (
+            self._select()
+            .where(Call.id == call_id)
+            .options(
+                selectinload(Call.turns), selectinload(Call.notes), selectinload(Call.escalations)
+            )
+            .execution_options(populate_existing=True)
+        )
+        call = (await self.session.execute(stmt)).scalar_one_or_none()
+        if call is None:
+            raise NotFound("Call not found", code=self.not_found_code)
+        return call
+
+
+class TranscriptTurnRepository(BaseRepository[TranscriptTurn]):
+    model = TranscriptTurn
+    sortable = frozenset({"sequence"})
+
+    async def add_many(self, call_id: uuid.UUID, turns: list[dict[str, Any]]) -> None:
+        """Insert a call's turns in one batch; ``sequence`` follows the list order from 0."""
+        self.session.add_all(
+            TranscriptTurn(**turn, call_id=call_id, sequence=index, business_id=self.business_id)
+            for index, turn in enumerate(turns)
+        )
+        await self.session.flush()

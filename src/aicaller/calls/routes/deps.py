@@ -1,0 +1,34 @@
+"""Dependencies shared by the call routes: the service and who may do what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.api.deps import CacheDep, SessionDep, require_role
+from aicaller.calls.service import CallService
+from aicaller.core.cache import AppCache
+from aicaller.users.principal import Principal
+from aicaller.users.roles import ALL_ROLES, MANAGER_ROLES, Role, Scope
+
+
+@dataclass(frozen=True, slots=True)
+class _CallServices:
+    session: AsyncSession
+    cache: AppCache
+
+    def of(self, principal: Principal) -> CallService:
+        return CallService(self.session, principal.business_id, self.cache)
+
+
+def _call_services(session: SessionDep, cache: CacheDep) -> _CallServices:
+    return _CallServices(session, cache)
+
+
+Calls = Annotated[_CallServices, Depends(_call_services)]
+Reader = Annotated[Principal, require_role(*ALL_ROLES, scope=Scope.CALLS_READ)]
+Writer = Annotated[Principal, require_role(*MANAGER_ROLES, scope=Scope.CALLS_WRITE)]
+Deleter = Annotated[Principal, require_role(Role.ADMIN, scope=Scope.CALLS_WRITE)]

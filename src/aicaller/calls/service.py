@@ -1,0 +1,174 @@
+"""Call records: listing, detail, import, status changes and deletion, within one business."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.businesses.service import BusinessService
+from aicaller.calls.repository import CallFilters, CallRepository, CallRow, TranscriptTurnRepository
+from aicaller.calls.schemas import CallCreate, CallUpdate
+from aicaller.calls.utils import CallListQuery
+from aicaller.core.cache import AppCache, run_after_commit
+from aicaller.core.errors import Conflict
+from aicaller.database.models import Call, TranscriptTurn
+from aicaller.database.models.call import CallStatus
+from aicaller.database.repository import Page
+from aicaller.database.service import BaseService
+
+S = CallStatus
+# The one place call status changes are decided. Terminal states have no way out.
+ALLOWED_TRANSITIONS: dict[CallStatus, frozenset[CallStatus]] = {
+    S.QUEUED: frozenset({S.RINGING, S.IN_PROGRESS, S.CANCELED, S.FAILED}),
+    S.RINGING: frozenset({S.IN_PROGRESS, S.BUSY, S.NO_ANSWER, S.CANCELED, S.FAILED}),
+    S.IN_PROGRESS: frozenset({S.COMPLETED, S.FAILED}),
+    S.COMPLETED: frozenset(),
+    S.BUSY: frozenset(),
+    S.FAILED: frozenset(),
+    S.NO_ANSWER: frozenset(),
+    S.CANCELED: frozenset(),
+}
+TERMINAL = frozenset(status for status, nexts in ALLOWED_TRANSITIONS.items() if not nexts)
+
+
+def check_transition(current: CallStatus, new: CallStatus) -> None:
+    """Raise 409 ``invalid_transition`` unless ``current -> new`` is allowed."""
+    if new not in ALLOWED_TRANSITIONS[current]:
+        raise Conflict(
+            f"A call cannot go from {current.value} to {new.value}", code="invalid_transition"
+        )
+
+
+def analytics_tag(business_id: uuid.UUID) -> str:
+    """The cache tag analytics of one business are stored under; call writes clear it."""
+    return f"analytics:{business_id}"
+
+
+def local_day_start(day: date, timezone: str) -> datetime:
+    """Midnight at the start of ``day`` in ``timezone``, as a UTC instant."""
+    return datetime.combine(day, time.min, tzinfo=zoneinfo.ZoneInfo(timezone)).astimezone(UTC)
+
+
+class CallService(BaseService):
+    def __init__(
+        self, session: AsyncSession, business_id: uuid.UUID, cache: AppCache | None = None
+    ) -> None:
+        super().__init__(session, business_id)
+        self.calls = CallRepository(session, business_id)
+        self.turns = TranscriptTurnRepository(session, business_id)
+        self.cache = cache
+
+    # -- reads ------------------------------------------------------------------------------------
+    async def list(
+        self, query: CallListQuery, *, limit: int, cursor: str | None
+    ) -> tuple[list[CallRow], str | None]:
+        filters = CallFilters(
+            statuses=query.statuses,
+            direction=query.direction,
+            phone=query.phone,
+            escalated=query.escalated,
+            open_escalation=query.open_escalation,
+            has_notes=query.has_notes,
+            min_duration=query.min_duration,
+            max_duration=query.max_duration,
+            q=query.q,
+            **await self._date_range(query.date_from, query.date_to),
+        )
+        return await self.calls.list_page(
+            filters, sort=query.sort.value, descending=query.descending, limit=limit, cursor=cursor
+        )
+
+    async def _date_range(self, first: date | None, last: date | None) -> dict[str, datetime]:
+        """Local calendar days of the business turned into a half-open UTC interval."""
+        if first is None and last is None:
+            return {}
+        timezone = (
+            await BusinessService(self.session, self.business_id, self.cache).get_config()
+        ).timezone
+        bounds: dict[str, datetime] = {}
+        if first is not None:
+            bounds["started_from"] = local_day_start(first, timezone)
+        if last is not None:
+            bounds["started_before"] = local_day_start(last + timedelta(days=1), timezone)
+        return bounds
+
+    async def get(self, call_id: uuid.UUID) -> Call:
+        """The call with its transcript, notes and escalations loaded."""
+        return await self.calls.get_detail(call_id)
+
+    async def transcript(
+        self, call_id: uuid.UUID, *, limit: int, cursor: str | None
+    ) -> Page[TranscriptTurn]:
+        await self.calls.get_or_raise(call_id)
+        return await self.turns.paginate(
+            limit=limit,
+            cursor=cursor,
+            sort="sequence",
+            descending=False,
+            filters={"call_id": call_id},
+        )
+
+    # -- writes -----------------------------------------------------------------------------------
+    async def create(self, data: CallCreate) -> Call:
+        values: dict[str, Any] = data.model_dump(
+            exclude={"transcript", "metadata", "started_at"}, exclude_none=True
+        )
+        values["started_at"] = data.started_at or datetime.now(UTC)
+        if data.duration_seconds is None and data.ended_at is not None:
+            start = data.answered_at or values["started_at"]
+            values["duration_seconds"] = max(0, int((data.ended_at - start).total_seconds()))
+        call = await self.calls.create(**values, call_metadata=data.metadata)
+        if data.transcript:
+            await self.turns.add_many(call.id, [turn.model_dump() for turn in data.transcript])
+        self._invalidate_analytics()
+        return await self.calls.get_detail(call.id)
+
+    async def update(self, call_id: uuid.UUID, data: CallUpdate) -> Call:
+        call = await self.calls.get_or_raise(call_id)
+        changes: dict[str, Any] = data.model_dump(exclude_unset=True, exclude={"metadata"})
+        if data.metadata is not None:
+            changes["call_metadata"] = data.metadata
+        new_status = data.status
+        if new_status is not None and new_status.value != call.status:
+            check_transition(CallStatus(call.status), new_status)
+            changes.update(self._status_timestamps(call, new_status))
+        elif new_status is not None:
+            changes.pop("status")
+        if changes:
+            await self.calls.update(call, **changes)
+            self._invalidate_analytics()
+        return await self.calls.get_detail(call.id)
+
+    @staticmethod
+    def _status_timestamps(call: Call, status: CallStatus) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        changes: dict[str, Any] = {}
+        if status is CallStatus.IN_PROGRESS and call.answered_at is None:
+            changes["answered_at"] = now
+        if status in TERMINAL and call.ended_at is None:
+            changes["ended_at"] = now
+            if call.duration_seconds is None:
+                start = call.answered_at or call.started_at
+                changes["duration_seconds"] = max(0, int((now - start).total_seconds()))
+        return changes
+
+    async def delete(self, call_id: uuid.UUID) -> None:
+        """Delete the call; the database removes its turns, notes and escalations (CASCADE)."""
+        call = await self.calls.get_or_raise(call_id)
+        await self.calls.delete(call)
+        self._invalidate_analytics()
+
+    def _invalidate_analytics(self) -> None:
+        cache = self.cache
+        if cache is None:
+            return
+        tag = analytics_tag(self.business_id)
+
+        async def invalidate() -> None:
+            await cache.delete_tags(tag)
+
+        run_after_commit(self.session, invalidate)

@@ -1,0 +1,93 @@
+"""Phone and web calls: one row per call, the record a call centre works from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, CheckConstraint, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from aicaller.database.base import Base, TenantMixin
+from aicaller.database.types import utcnow
+
+if TYPE_CHECKING:
+    from aicaller.database.models.call_note import CallNote
+    from aicaller.database.models.escalation import Escalation
+    from aicaller.database.models.transcript_turn import TranscriptTurn
+
+
+class CallDirection(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+    WEB = "web"
+
+
+class CallStatus(StrEnum):
+    """Twilio's call statuses."""
+
+    QUEUED = "queued"
+    RINGING = "ringing"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    BUSY = "busy"
+    FAILED = "failed"
+    NO_ANSWER = "no_answer"
+    CANCELED = "canceled"
+
+
+class Sentiment(StrEnum):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+
+
+DIRECTION_VALUES = tuple(d.value for d in CallDirection)
+CALL_STATUS_VALUES = tuple(s.value for s in CallStatus)
+SENTIMENT_VALUES = tuple(s.value for s in Sentiment)
+
+
+class Call(TenantMixin, Base):
+    __tablename__ = "calls"
+    __table_args__ = (
+        CheckConstraint(f"direction IN {DIRECTION_VALUES!r}", name="direction_valid"),
+        CheckConstraint(f"status IN {CALL_STATUS_VALUES!r}", name="status_valid"),
+        CheckConstraint(
+            f"sentiment IS NULL OR sentiment IN {SENTIMENT_VALUES!r}", name="sentiment_valid"
+        ),
+        # The list: newest first (and its keyset cursor), by status, by duration, by number.
+        Index("ix_calls_business_started", "business_id", "started_at", "id"),
+        Index("ix_calls_business_status_started", "business_id", "status", "started_at"),
+        Index("ix_calls_business_duration", "business_id", "duration_seconds"),
+        Index("ix_calls_business_from", "business_id", "from_number"),
+        Index("ix_calls_business_to", "business_id", "to_number"),
+    )
+
+    direction: Mapped[str] = mapped_column(String(16))
+    from_number: Mapped[str] = mapped_column(String(20))
+    to_number: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(16), default=CallStatus.QUEUED.value)
+    provider: Mapped[str] = mapped_column(String(32), default="simulated")
+    provider_call_id: Mapped[str | None] = mapped_column(String(128), default=None)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    ended_at: Mapped[datetime | None] = mapped_column(default=None)
+    duration_seconds: Mapped[int | None] = mapped_column(default=None)
+    end_reason: Mapped[str | None] = mapped_column(String(32), default=None)
+    summary: Mapped[str | None] = mapped_column(Text, default=None)
+    sentiment: Mapped[str | None] = mapped_column(String(16), default=None)
+    resolved_by_ai: Mapped[bool | None] = mapped_column(default=None)
+    call_metadata: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
+
+    # Read-only views for eager loading; children are written through their repositories and
+    # removed by the database (ON DELETE CASCADE).
+    turns: Mapped[list[TranscriptTurn]] = relationship(
+        lazy="raise", viewonly=True, order_by="TranscriptTurn.sequence"
+    )
+    notes: Mapped[list[CallNote]] = relationship(
+        lazy="raise", viewonly=True, order_by="(CallNote.created_at, CallNote.id)"
+    )
+    escalations: Mapped[list[Escalation]] = relationship(
+        lazy="raise", viewonly=True, order_by="(Escalation.created_at, Escalation.id)"
+    )
