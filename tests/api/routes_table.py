@@ -12,6 +12,7 @@ PUBLIC: frozenset[Role] = frozenset()
 EVERYONE = frozenset(Role)
 ADMIN = frozenset({Role.ADMIN})
 MANAGERS = frozenset({Role.ADMIN, Role.SUPERVISOR})
+STAFF = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.AGENT})
 
 # (method, path template) -> roles allowed; PUBLIC means no authentication at all.
 ACCESS: dict[tuple[str, str], frozenset[Role]] = {
@@ -34,6 +35,13 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("PATCH", "/api/v1/calls/{call_id}"): MANAGERS,
     ("DELETE", "/api/v1/calls/{call_id}"): ADMIN,
     ("GET", "/api/v1/calls/{call_id}/transcript"): EVERYONE,
+    ("GET", "/api/v1/calls/{call_id}/notes"): EVERYONE,
+    ("POST", "/api/v1/calls/{call_id}/notes"): STAFF,
+    ("PATCH", "/api/v1/calls/{call_id}/notes/{note_id}"): STAFF,
+    ("DELETE", "/api/v1/calls/{call_id}/notes/{note_id}"): STAFF,
+    ("POST", "/api/v1/calls/{call_id}/escalations"): STAFF,
+    ("GET", "/api/v1/escalations"): EVERYONE,
+    ("PATCH", "/api/v1/escalations/{escalation_id}"): STAFF,
 }
 
 # A body that passes validation, so a 403/404 can only come from authorization or scoping.
@@ -53,4 +61,10 @@ VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
         "to_number": "+14155550199",
     },
     ("PATCH", "/api/v1/calls/{call_id}"): {"summary": "Changed by test"},
+    ("POST", "/api/v1/calls/{call_id}/notes"): {"body": "Written by test"},
+    # The target note's author is the tenant's agent, so every allowed role may edit it.
+    ("PATCH", "/api/v1/calls/{call_id}/notes/{note_id}"): {"body": "Changed by test"},
+    ("POST", "/api/v1/calls/{call_id}/escalations"): {"reason": "Raised by test"},
+    # The target escalation is assigned to the tenant's agent, so every allowed role may work it.
+    ("PATCH", "/api/v1/escalations/{escalation_id}"): {"status": "acknowledged"},
 }

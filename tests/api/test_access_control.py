@@ -59,7 +59,28 @@ async def _path_ids(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, str]
         headers=tenant.headers(),
     )
     assert call.status_code == 201, call.text
-    return {"user_id": created.json()["id"], "key_id": str(key["id"]), "call_id": call.json()["id"]}
+    call_id = call.json()["id"]
+    note = await client.post(
+        f"/api/v1/calls/{call_id}/notes", json={"body": "target"}, headers=tenant.headers("agent")
+    )
+    assert note.status_code == 201, note.text
+    escalation = await client.post(
+        f"/api/v1/calls/{call_id}/escalations", json={"reason": "target"}, headers=tenant.headers()
+    )
+    assert escalation.status_code == 201, escalation.text
+    assigned = await client.patch(
+        f"/api/v1/escalations/{escalation.json()['id']}",
+        json={"assignee_id": str(tenant.users["agent"])},
+        headers=tenant.headers(),
+    )
+    assert assigned.status_code == 200, assigned.text
+    return {
+        "user_id": created.json()["id"],
+        "key_id": str(key["id"]),
+        "call_id": call_id,
+        "note_id": note.json()["id"],
+        "escalation_id": escalation.json()["id"],
+    }
 
 
 def _fill(path: str, ids: dict[str, str]) -> str:
@@ -95,7 +116,8 @@ async def test_role_matrix(client: httpx.AsyncClient, tenant: Tenant, role: Role
 
 
 async def test_protected_routes_need_credentials(client: httpx.AsyncClient) -> None:
-    ids = {"user_id": str(uuid.uuid4()), "key_id": str(uuid.uuid4()), "call_id": str(uuid.uuid4())}
+    names = ("user_id", "key_id", "call_id", "note_id", "escalation_id")
+    ids = {name: str(uuid.uuid4()) for name in names}
     for (method, template), allowed in ACCESS.items():
         if allowed is PUBLIC:
             continue
@@ -129,3 +151,5 @@ async def test_another_tenants_ids_are_404_everywhere(
     )
     assert victim_call.status_code == 200
     assert victim_call.json()["summary"] is None
+    assert [n["body"] for n in victim_call.json()["notes"]] == ["target"]
+    assert [e["status"] for e in victim_call.json()["escalations"]] == ["open"]

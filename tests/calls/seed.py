@@ -1,5 +1,5 @@
-"""Hand-built call data written straight through the session (notes and escalations have no
-routes yet)."""
+"""Hand-built call data written straight through the session (faster than the API, and free to
+set timestamps and states the API decides itself)."""
 
 from __future__ import annotations
 

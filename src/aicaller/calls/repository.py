@@ -196,3 +196,8 @@ class TranscriptTurnRepository(BaseRepository[TranscriptTurn]):
             for index, turn in enumerate(turns)
         )
         await self.session.flush()
+
+
+class NoteRepository(BaseRepository[CallNote]):
+    model = CallNote
+    not_found_code = "note_not_found"

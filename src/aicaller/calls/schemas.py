@@ -181,3 +181,60 @@ class CallDetail(CallOut):
     transcript: list[TurnOut]
     notes: list[NoteOut]
     escalations: list[EscalationOut]
+
+
+MAX_NOTE = 10_000
+MAX_REASON = 2_000
+MAX_RESOLUTION = 10_000
+NoteBody = Annotated[str, Field(min_length=1, max_length=MAX_NOTE)]
+
+
+class NoteCreate(RequestModel):
+    body: NoteBody
+
+
+class NoteUpdate(RequestModel):
+    body: NoteBody
+
+
+class EscalationCreate(RequestModel):
+    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON)]
+    priority: EscalationPriority = EscalationPriority.NORMAL
+
+
+class EscalationAction(StrEnum):
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+
+
+class EscalationUpdate(RequestModel):
+    """Acknowledge, (re)assign, or resolve with a resolution; at least one of them."""
+
+    status: EscalationAction | None = None
+    assignee_id: uuid.UUID | None = Field(
+        default=None, description="An active user of the business; null unassigns"
+    )
+    resolution: Annotated[str, Field(min_length=1, max_length=MAX_RESOLUTION)] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> EscalationUpdate:
+        if not self.model_fields_set & {"status", "assignee_id"}:
+            raise ValueError("give a status or an assignee_id")
+        if "status" in self.model_fields_set and self.status is None:
+            raise ValueError("status cannot be null")
+        resolving = self.status is EscalationAction.RESOLVED
+        if resolving and self.resolution is None:
+            raise ValueError("a resolution is required to resolve")
+        if not resolving and self.resolution is not None:
+            raise ValueError("resolution is only accepted with status resolved")
+        return self
+
+
+class EscalationCall(BaseModel):
+    id: uuid.UUID
+    from_number: str
+    started_at: datetime
+
+
+class EscalationQueueItem(EscalationOut):
+    call: EscalationCall

@@ -163,12 +163,19 @@ class CallService(BaseService):
         self._invalidate_analytics()
 
     def _invalidate_analytics(self) -> None:
-        cache = self.cache
-        if cache is None:
-            return
-        tag = analytics_tag(self.business_id)
+        invalidate_analytics(self.session, self.business_id, self.cache)
 
-        async def invalidate() -> None:
-            await cache.delete_tags(tag)
 
-        run_after_commit(self.session, invalidate)
+def invalidate_analytics(
+    session: AsyncSession, business_id: uuid.UUID, cache: AppCache | None
+) -> None:
+    """Clear the business's analytics tag once the transaction commits (call, note and
+    escalation writes all go through here)."""
+    if cache is None:
+        return
+    tag = analytics_tag(business_id)
+
+    async def invalidate() -> None:
+        await cache.delete_tags(tag)
+
+    run_after_commit(session, invalidate)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Query
 
@@ -15,7 +16,9 @@ from aicaller.calls.schemas import (
     CallDetail,
     CallOut,
     CallSort,
+    EscalationCall,
     EscalationOut,
+    EscalationQueueItem,
     NoteOut,
     SortOrder,
     TurnOut,
@@ -24,6 +27,10 @@ from aicaller.core.errors import ValidationError
 from aicaller.core.schemas import PhoneNumber
 from aicaller.database.models import Call
 from aicaller.database.models.call import CallDirection, CallStatus
+from aicaller.database.models.escalation import EscalationPriority, EscalationStatus
+
+if TYPE_CHECKING:
+    from aicaller.calls.escalation_repository import QueueRow
 
 Duration = Annotated[int | None, Query(ge=0, le=MAX_DURATION)]
 
@@ -146,3 +153,43 @@ def _call_list_query(
 
 
 CallListQueryDep = Annotated[CallListQuery, Depends(_call_list_query)]
+
+
+def escalation_to_queue_item(row: QueueRow) -> EscalationQueueItem:
+    fields = EscalationOut.model_validate(row.escalation, from_attributes=True).model_dump()
+    fields["call"] = EscalationCall(
+        id=row.call_id, from_number=row.from_number, started_at=row.started_at
+    )
+    return EscalationQueueItem.model_validate(fields)
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationQueueQuery:
+    """The queue's filters as the API states them."""
+
+    statuses: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    assignee_id: uuid.UUID | None = None
+    assigned_to_me: bool = False
+    descending: bool = False
+
+
+def _escalation_queue_query(
+    status: Annotated[list[EscalationStatus] | None, Query(description="One or more")] = None,
+    priority: Annotated[list[EscalationPriority] | None, Query(description="One or more")] = None,
+    assignee_id: Annotated[uuid.UUID | None, Query()] = None,
+    assigned_to_me: Annotated[
+        bool, Query(description="Only escalations assigned to the signed-in user")
+    ] = False,
+    order: Annotated[SortOrder, Query(description="asc: oldest first")] = SortOrder.ASC,
+) -> EscalationQueueQuery:
+    return EscalationQueueQuery(
+        statuses=tuple(sorted({s.value for s in status or ()})),
+        priorities=tuple(sorted({p.value for p in priority or ()})),
+        assignee_id=assignee_id,
+        assigned_to_me=assigned_to_me,
+        descending=order is SortOrder.DESC,
+    )
+
+
+EscalationQueueQueryDep = Annotated[EscalationQueueQuery, Depends(_escalation_queue_query)]

@@ -157,3 +157,8 @@ async def install_has_users(session: AsyncSession) -> bool:
 
 async def find_user_by_email(session: AsyncSession, email: str) -> User | None:
     return await repository.user_for_authentication(session, email=email.strip().lower())
+
+
+async def is_active_user(session: AsyncSession, business_id: uuid.UUID, user_id: uuid.UUID) -> bool:
+    """Whether ``user_id`` is an active user of this business (for other domains' checks)."""
+    return await UserRepository(session, business_id).exists(id=user_id, is_active=True)

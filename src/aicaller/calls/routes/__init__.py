@@ -1,12 +1,15 @@
-"""``/api/v1/calls``: call records and transcripts (notes, escalations and actions to come)."""
+"""``/api/v1/calls`` and ``/api/v1/escalations``: records, transcripts, notes, escalations
+(actions to come)."""
 
 from fastapi import APIRouter
 
 from aicaller.api.problems import problem_responses
-from aicaller.calls.routes import crud, transcript
+from aicaller.calls.routes import crud, escalation, notes, transcript
 
 router = APIRouter(tags=["calls"], responses=problem_responses(400, 401, 403, 422, 429))
 router.include_router(crud.router)
 router.include_router(transcript.router)
+router.include_router(notes.router)
+router.include_router(escalation.router)
 
 __all__ = ["router"]

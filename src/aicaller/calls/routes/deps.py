@@ -9,10 +9,12 @@ from fastapi import Depends
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.api.deps import CacheDep, SessionDep, require_role
+from aicaller.calls.escalations import EscalationService
+from aicaller.calls.notes import NoteService
 from aicaller.calls.service import CallService
 from aicaller.core.cache import AppCache
 from aicaller.users.principal import Principal
-from aicaller.users.roles import ALL_ROLES, MANAGER_ROLES, Role, Scope
+from aicaller.users.roles import ALL_ROLES, MANAGER_ROLES, STAFF_ROLES, Role, Scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +25,12 @@ class _CallServices:
     def of(self, principal: Principal) -> CallService:
         return CallService(self.session, principal.business_id, self.cache)
 
+    def notes(self, principal: Principal) -> NoteService:
+        return NoteService(self.session, principal, self.cache)
+
+    def escalations(self, principal: Principal) -> EscalationService:
+        return EscalationService(self.session, principal, self.cache)
+
 
 def _call_services(session: SessionDep, cache: CacheDep) -> _CallServices:
     return _CallServices(session, cache)
@@ -31,4 +39,6 @@ def _call_services(session: SessionDep, cache: CacheDep) -> _CallServices:
 Calls = Annotated[_CallServices, Depends(_call_services)]
 Reader = Annotated[Principal, require_role(*ALL_ROLES, scope=Scope.CALLS_READ)]
 Writer = Annotated[Principal, require_role(*MANAGER_ROLES, scope=Scope.CALLS_WRITE)]
+# Notes and escalations: agents write too (the services apply the per-row rules).
+StaffWriter = Annotated[Principal, require_role(*STAFF_ROLES, scope=Scope.CALLS_WRITE)]
 Deleter = Annotated[Principal, require_role(Role.ADMIN, scope=Scope.CALLS_WRITE)]
