@@ -6,10 +6,8 @@ import uuid
 from typing import Any
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 
-from aicaller.core.cache import AppCache
 from aicaller.database.models import Call, CallNote, Escalation, TranscriptTurn
 from aicaller.database.session import Database
 from tests.calls.seed import add_escalations, add_notes
@@ -202,21 +200,12 @@ async def test_transcript_pages(client: httpx.AsyncClient, tenant: Tenant) -> No
 
 
 async def test_writes_clear_the_analytics_tag(
-    client: httpx.AsyncClient, tenant: Tenant, app: Any, monkeypatch: pytest.MonkeyPatch
+    client: httpx.AsyncClient, tenant: Tenant, cleared_tags: list[tuple[str, ...]]
 ) -> None:
-    cleared: list[tuple[str, ...]] = []
-    cache: AppCache = app.state.cache
-    original = cache.delete_tags
-
-    async def spy(*tags: str) -> None:
-        cleared.append(tags)
-        await original(*tags)
-
-    monkeypatch.setattr(cache, "delete_tags", spy)
     call = await _create(client, tenant)
     await client.patch(f"{CALLS}/{call['id']}", json={"summary": "x"}, headers=tenant.headers())
     await client.delete(f"{CALLS}/{call['id']}", headers=tenant.headers())
-    assert cleared == [(f"analytics:{tenant.business_id}",)] * 3
+    assert cleared_tags == [(f"analytics:{tenant.business_id}",)] * 3
 
 
 async def test_api_key_scopes(client: httpx.AsyncClient, tenant: Tenant) -> None:

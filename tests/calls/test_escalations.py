@@ -9,7 +9,6 @@ from typing import Any
 import httpx
 import pytest
 
-from aicaller.core.cache import AppCache
 from tests.factories import Tenant
 
 CALLS = "/api/v1/calls"
@@ -197,20 +196,12 @@ async def test_agents_work_only_their_own(client: httpx.AsyncClient, tenant: Ten
 
 
 async def test_escalation_writes_clear_the_analytics_tag(
-    client: httpx.AsyncClient, tenant: Tenant, app: Any, monkeypatch: pytest.MonkeyPatch
+    client: httpx.AsyncClient, tenant: Tenant, cleared_tags: list[tuple[str, ...]]
 ) -> None:
     call_id = await _call(client, tenant)
-    cleared: list[tuple[str, ...]] = []
-    cache: AppCache = app.state.cache
-    original = cache.delete_tags
-
-    async def spy(*tags: str) -> None:
-        cleared.append(tags)
-        await original(*tags)
-
-    monkeypatch.setattr(cache, "delete_tags", spy)
+    cleared_tags.clear()  # count only the writes below, not the call's creation
     esc = await _escalate(client, tenant, call_id)
     await _patch(client, tenant, esc["id"], {"status": "acknowledged"})
     await _patch(client, tenant, esc["id"], {"status": "acknowledged"})  # 409: no write
     await _patch(client, tenant, esc["id"], {"status": "resolved", "resolution": "done"})
-    assert cleared == [(f"analytics:{tenant.business_id}",)] * 3
+    assert cleared_tags == [(f"analytics:{tenant.business_id}",)] * 3

@@ -8,7 +8,6 @@ from typing import Any
 import httpx
 import pytest
 
-from aicaller.core.cache import AppCache
 from tests.factories import Tenant, create_api_key
 
 CALLS = "/api/v1/calls"
@@ -162,21 +161,13 @@ async def test_api_keys_write_notes_without_author(
 
 
 async def test_note_writes_clear_the_analytics_tag(
-    client: httpx.AsyncClient, tenant: Tenant, app: Any, monkeypatch: pytest.MonkeyPatch
+    client: httpx.AsyncClient, tenant: Tenant, cleared_tags: list[tuple[str, ...]]
 ) -> None:
     call_id = await _call(client, tenant)
-    cleared: list[tuple[str, ...]] = []
-    cache: AppCache = app.state.cache
-    original = cache.delete_tags
-
-    async def spy(*tags: str) -> None:
-        cleared.append(tags)
-        await original(*tags)
-
-    monkeypatch.setattr(cache, "delete_tags", spy)
+    cleared_tags.clear()  # count only the writes below, not the call's creation
     note = await _note(client, tenant, call_id)
     url = f"{CALLS}/{call_id}/notes/{note['id']}"
     await client.patch(url, json={"body": "x"}, headers=tenant.headers())
     await client.patch(url, json={"body": ""}, headers=tenant.headers())  # 422: no write
     await client.delete(url, headers=tenant.headers())
-    assert cleared == [(f"analytics:{tenant.business_id}",)] * 3
+    assert cleared_tags == [(f"analytics:{tenant.business_id}",)] * 3
