@@ -5,6 +5,7 @@ from aicaller.database.models.business import Business
 from aicaller.database.models.call import Call
 from aicaller.database.models.call_note import CallNote
 from aicaller.database.models.escalation import Escalation
+from aicaller.database.models.idempotency_record import IdempotencyRecord
 from aicaller.database.models.job import Job
 from aicaller.database.models.transcript_turn import TranscriptTurn
 from aicaller.database.models.user import User
@@ -15,6 +16,7 @@ __all__ = [
     "Call",
     "CallNote",
     "Escalation",
+    "IdempotencyRecord",
     "Job",
     "TranscriptTurn",
     "User",

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, String, Text
+from sqlalchemy import JSON, CheckConstraint, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aicaller.database.base import Base, TenantMixin
@@ -59,7 +59,14 @@ class Call(TenantMixin, Base):
         # The list: newest first (and its keyset cursor), by status, by duration, by number.
         Index("ix_calls_business_started", "business_id", "started_at", "id"),
         Index("ix_calls_business_status_started", "business_id", "status", "started_at"),
-        Index("ix_calls_business_duration", "business_id", "duration_seconds"),
+        # The list sorts by COALESCE(duration_seconds, 0) (calls not ended count as 0), so only
+        # an index on that expression lets "longest first" stop after one page.
+        Index(
+            "ix_calls_business_duration",
+            "business_id",
+            text("coalesce(duration_seconds, 0)"),
+            "id",
+        ),
         Index("ix_calls_business_from", "business_id", "from_number"),
         Index("ix_calls_business_to", "business_id", "to_number"),
     )

@@ -36,6 +36,8 @@ class Escalation(TenantMixin, Base):
         CheckConstraint(f"status IN {ESCALATION_STATUS_VALUES!r}", name="status_valid"),
         # "The latest escalation of this call" (list items) and "has this call any".
         Index("ix_escalations_call_created", "call_id", "created_at"),
+        # The queue: one business's open (or acknowledged) escalations, oldest first.
+        Index("ix_escalations_business_status_created", "business_id", "status", "created_at"),
     )
 
     call_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
