@@ -8,7 +8,7 @@ import secrets
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from limits import parse
 from pydantic import Field, SecretStr, ValidationError, model_validator
@@ -131,6 +131,11 @@ class Settings(BaseSettings):
     jobs_max_attempts: Annotated[int, Field(ge=1, le=100)] = 5
     jobs_retry_base_delay_seconds: Annotated[float, Field(ge=0)] = 2.0
     jobs_shutdown_grace_seconds: Annotated[float, Field(ge=0)] = 20.0
+
+    # Telephony: "simulated" places no real calls (Twilio arrives with the voice agent).
+    telephony_provider: Literal["simulated"] = "simulated"
+    # How long an Idempotency-Key's first response is replayed (Stripe keeps 24 hours too).
+    idempotency_ttl_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 24
 
     @model_validator(mode="after")
     def _check_production_secret(self) -> Settings:

@@ -16,6 +16,7 @@ from aicaller.database.base import Base
 from aicaller.database.models import Job
 from aicaller.database.session import Database, create_engine
 from aicaller.worker import JobRegistry, JobRunner
+from aicaller.worker import registry as default_registry
 from tests.conftest import REDIS_URL
 
 FAST: dict[str, Any] = {
@@ -114,6 +115,9 @@ async def job_has_status(database: Database, job_id: uuid.UUID, *statuses: str) 
 
 
 async def count_jobs(database: Database, *where: Any) -> int:
+    """Jobs matching ``where``, leaving out the app's own periodic jobs (the embedded runner of
+    every test app creates them on start)."""
+    upkeep = [entry.job for entry in default_registry.schedules()]
     async with database.transaction() as session:
-        statement = select(func.count()).select_from(Job).where(*where)
+        statement = select(func.count()).select_from(Job).where(Job.name.not_in(upkeep), *where)
         return int((await session.execute(statement)).scalar_one())

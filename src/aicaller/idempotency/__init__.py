@@ -1,0 +1,1 @@
+"""Idempotency-Key support: the first response to a side-effecting POST, replayed on retries."""
