@@ -26,6 +26,7 @@ from aicaller.core.rate_limit import RateLimiter
 from aicaller.core.security import PasswordHasher, TokenCodec
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
+from aicaller.telephony import create_provider
 from aicaller.worker import create_job_system
 
 logger = get_logger(__name__)
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         await app.state.cache.start()
         app.state.rate_limiter = RateLimiter(settings)
         app.state.http = SafeHttpClient.from_settings(settings)
+        app.state.telephony = create_provider(settings)
         app.state.jobs = create_job_system(settings, database, on_job_finished=metrics.record_job)
         await app.state.jobs.start()
         logger.info("startup", database=database.engine.dialect.name, version=__version__)

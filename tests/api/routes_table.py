@@ -35,6 +35,9 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("PATCH", "/api/v1/calls/{call_id}"): MANAGERS,
     ("DELETE", "/api/v1/calls/{call_id}"): ADMIN,
     ("GET", "/api/v1/calls/{call_id}/transcript"): EVERYONE,
+    ("POST", "/api/v1/calls/initiate"): MANAGERS,
+    ("POST", "/api/v1/calls/{call_id}/end"): MANAGERS,
+    ("POST", "/api/v1/calls/{call_id}/transfer"): MANAGERS,
     ("GET", "/api/v1/calls/{call_id}/notes"): EVERYONE,
     ("POST", "/api/v1/calls/{call_id}/notes"): STAFF,
     ("PATCH", "/api/v1/calls/{call_id}/notes/{note_id}"): STAFF,
@@ -61,6 +64,8 @@ VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
         "to_number": "+14155550199",
     },
     ("PATCH", "/api/v1/calls/{call_id}"): {"summary": "Changed by test"},
+    ("POST", "/api/v1/calls/initiate"): {"to_number": "+14155550199"},
+    ("POST", "/api/v1/calls/{call_id}/transfer"): {"to_number": "+14155550199"},
     ("POST", "/api/v1/calls/{call_id}/notes"): {"body": "Written by test"},
     # The target note's author is the tenant's agent, so every allowed role may edit it.
     ("PATCH", "/api/v1/calls/{call_id}/notes/{note_id}"): {"body": "Changed by test"},

@@ -124,7 +124,7 @@ class CallService(BaseService):
         call = await self.calls.create(**values, call_metadata=data.metadata)
         if data.transcript:
             await self.turns.add_many(call.id, [turn.model_dump() for turn in data.transcript])
-        self._invalidate_analytics()
+        self.invalidate()
         return await self.calls.get_detail(call.id)
 
     async def update(self, call_id: uuid.UUID, data: CallUpdate) -> Call:
@@ -132,16 +132,21 @@ class CallService(BaseService):
         changes: dict[str, Any] = data.model_dump(exclude_unset=True, exclude={"metadata"})
         if data.metadata is not None:
             changes["call_metadata"] = data.metadata
-        new_status = data.status
-        if new_status is not None and new_status.value != call.status:
-            check_transition(CallStatus(call.status), new_status)
-            changes.update(self._status_timestamps(call, new_status))
-        elif new_status is not None:
-            changes.pop("status")
-        if changes:
+        new_status = changes.pop("status", None)
+        if new_status is not None and new_status != call.status:
+            await self.change_status(call, new_status, **changes)
+        elif changes:
             await self.calls.update(call, **changes)
-            self._invalidate_analytics()
+            self.invalidate()
         return await self.calls.get_detail(call.id)
+
+    async def change_status(self, call: Call, status: CallStatus, **changes: Any) -> None:
+        """Move ``call`` to ``status`` (409 unless allowed), stamping answer/end times."""
+        check_transition(CallStatus(call.status), status)
+        await self.calls.update(
+            call, status=status.value, **self._status_timestamps(call, status), **changes
+        )
+        self.invalidate()
 
     @staticmethod
     def _status_timestamps(call: Call, status: CallStatus) -> dict[str, Any]:
@@ -160,9 +165,10 @@ class CallService(BaseService):
         """Delete the call; the database removes its turns, notes and escalations (CASCADE)."""
         call = await self.calls.get_or_raise(call_id)
         await self.calls.delete(call)
-        self._invalidate_analytics()
+        self.invalidate()
 
-    def _invalidate_analytics(self) -> None:
+    def invalidate(self) -> None:
+        """Clear the business's analytics once this transaction commits."""
         invalidate_analytics(self.session, self.business_id, self.cache)
 
 

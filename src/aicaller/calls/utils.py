@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import Depends, Query
+from pydantic import TypeAdapter
 
 from aicaller.calls.schemas import (
     MAX_DURATION,
@@ -35,8 +37,12 @@ if TYPE_CHECKING:
 Duration = Annotated[int | None, Query(ge=0, le=MAX_DURATION)]
 
 
-def call_to_response(call: Call, *, notes_count: int, escalation_state: str | None) -> CallOut:
-    return CallOut.model_validate(_call_fields(call, notes_count, escalation_state))
+_CALL_LIST = TypeAdapter(list[CallOut])
+
+
+def listed_calls_to_response(rows: Sequence[Mapping[str, Any]]) -> list[CallOut]:
+    """List items from the repository's plain rows (column names match the API's fields)."""
+    return _CALL_LIST.validate_python([dict(row) for row in rows])
 
 
 def call_to_detail(call: Call) -> CallDetail:
@@ -101,7 +107,7 @@ def _check_date(value: date | None, name: str) -> date | None:
     return value
 
 
-def _call_list_query(
+async def _call_list_query(
     status: Annotated[list[CallStatus] | None, Query(description="One or more statuses")] = None,
     direction: Annotated[CallDirection | None, Query()] = None,
     date_from: Annotated[
@@ -174,7 +180,7 @@ class EscalationQueueQuery:
     descending: bool = False
 
 
-def _escalation_queue_query(
+async def _escalation_queue_query(
     status: Annotated[list[EscalationStatus] | None, Query(description="One or more")] = None,
     priority: Annotated[list[EscalationPriority] | None, Query(description="One or more")] = None,
     assignee_id: Annotated[uuid.UUID | None, Query()] = None,

@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Response, status
+from fastapi.responses import JSONResponse
 
 from aicaller.api.deps import PaginationDep
+from aicaller.api.idempotency import IdempotencyDep
 from aicaller.api.problems import problem_responses
 from aicaller.api.schemas import Page
 from aicaller.calls.routes.deps import Calls, Deleter, Reader, Writer
 from aicaller.calls.schemas import CallCreate, CallDetail, CallOut, CallUpdate
-from aicaller.calls.utils import CallListQueryDep, call_to_detail, call_to_response
+from aicaller.calls.utils import CallListQueryDep, call_to_detail, listed_calls_to_response
 
 router = APIRouter(prefix="/calls")
 
@@ -21,13 +23,7 @@ async def list_calls(
     principal: Reader, calls: Calls, page: PaginationDep, query: CallListQueryDep
 ) -> Page[CallOut]:
     rows, next_cursor = await calls.of(principal).list(query, limit=page.limit, cursor=page.cursor)
-    items = [
-        call_to_response(
-            row.call, notes_count=row.notes_count, escalation_state=row.escalation_state
-        )
-        for row in rows
-    ]
-    return Page(items=items, next_cursor=next_cursor)
+    return Page(items=listed_calls_to_response(rows), next_cursor=next_cursor)
 
 
 @router.post(
@@ -36,8 +32,13 @@ async def list_calls(
     status_code=status.HTTP_201_CREATED,
     summary="Create a call record directly (imports, integrations, tests)",
 )
-async def create_call(body: CallCreate, principal: Writer, calls: Calls) -> CallDetail:
-    return call_to_detail(await calls.of(principal).create(body))
+async def create_call(
+    body: CallCreate, principal: Writer, calls: Calls, idempotency: IdempotencyDep
+) -> JSONResponse:
+    if (replay := await idempotency.replay(body)) is not None:
+        return replay
+    detail = call_to_detail(await calls.of(principal).create(body))
+    return await idempotency.respond(status.HTTP_201_CREATED, detail)
 
 
 @router.get(

@@ -5,14 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.api.deps import CacheDep, SessionDep, require_role
 from aicaller.calls.escalations import EscalationService
+from aicaller.calls.flows import CallFlows
 from aicaller.calls.notes import NoteService
 from aicaller.calls.service import CallService
 from aicaller.core.cache import AppCache
+from aicaller.telephony import TelephonyProvider
 from aicaller.users.principal import Principal
 from aicaller.users.roles import ALL_ROLES, MANAGER_ROLES, STAFF_ROLES, Role, Scope
 
@@ -21,6 +23,7 @@ from aicaller.users.roles import ALL_ROLES, MANAGER_ROLES, STAFF_ROLES, Role, Sc
 class _CallServices:
     session: AsyncSession
     cache: AppCache
+    provider: TelephonyProvider
 
     def of(self, principal: Principal) -> CallService:
         return CallService(self.session, principal.business_id, self.cache)
@@ -31,9 +34,12 @@ class _CallServices:
     def escalations(self, principal: Principal) -> EscalationService:
         return EscalationService(self.session, principal, self.cache)
 
+    def flows(self, principal: Principal) -> CallFlows:
+        return CallFlows(self.session, principal.business_id, self.cache, self.provider)
 
-def _call_services(session: SessionDep, cache: CacheDep) -> _CallServices:
-    return _CallServices(session, cache)
+
+async def _call_services(request: Request, session: SessionDep, cache: CacheDep) -> _CallServices:
+    return _CallServices(session, cache, request.app.state.telephony)
 
 
 Calls = Annotated[_CallServices, Depends(_call_services)]

@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
 
 from aicaller.api.deps import PaginationDep
+from aicaller.api.idempotency import IdempotencyDep
 from aicaller.api.problems import problem_responses
 from aicaller.api.schemas import Page
 from aicaller.calls.routes.deps import Calls, Reader, StaffWriter
@@ -29,10 +31,17 @@ router = APIRouter()
     responses=problem_responses(404),
 )
 async def create_escalation(
-    call_id: uuid.UUID, body: EscalationCreate, principal: StaffWriter, calls: Calls
-) -> EscalationOut:
+    call_id: uuid.UUID,
+    body: EscalationCreate,
+    principal: StaffWriter,
+    calls: Calls,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    if (replay := await idempotency.replay(body)) is not None:
+        return replay
     escalation = await calls.escalations(principal).create(call_id, body)
-    return EscalationOut.model_validate(escalation, from_attributes=True)
+    result = EscalationOut.model_validate(escalation, from_attributes=True)
+    return await idempotency.respond(status.HTTP_201_CREATED, result)
 
 
 @router.get(

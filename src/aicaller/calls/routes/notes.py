@@ -5,8 +5,10 @@ from __future__ import annotations
 import uuid
 
 from fastapi import APIRouter, Response, status
+from fastapi.responses import JSONResponse
 
 from aicaller.api.deps import PaginationDep
+from aicaller.api.idempotency import IdempotencyDep
 from aicaller.api.problems import problem_responses
 from aicaller.api.schemas import Page
 from aicaller.calls.routes.deps import Calls, Reader, StaffWriter
@@ -37,10 +39,17 @@ async def list_notes(
     responses=problem_responses(404),
 )
 async def create_note(
-    call_id: uuid.UUID, body: NoteCreate, principal: StaffWriter, calls: Calls
-) -> NoteOut:
+    call_id: uuid.UUID,
+    body: NoteCreate,
+    principal: StaffWriter,
+    calls: Calls,
+    idempotency: IdempotencyDep,
+) -> JSONResponse:
+    if (replay := await idempotency.replay(body)) is not None:
+        return replay
     note = await calls.notes(principal).create(call_id, body)
-    return NoteOut.model_validate(note, from_attributes=True)
+    result = NoteOut.model_validate(note, from_attributes=True)
+    return await idempotency.respond(status.HTTP_201_CREATED, result)
 
 
 @router.patch(
