@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import ast
+import inspect
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+
+from aicaller.api.routes_index import iter_api_routes
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "aicaller"
 SOURCES = sorted(SRC.rglob("*.py"))
@@ -58,3 +65,30 @@ def test_routes_never_touch_repositories_or_models() -> None:
             )
             builds_queries = name == "sqlalchemy" or name.startswith("sqlalchemy.sql")
             assert not builds_queries, f"{path.relative_to(SRC)} builds queries ({name})"
+
+
+def _dependency_calls(dependant: Dependant) -> list[Callable[..., Any]]:
+    found: list[Callable[..., Any]] = []
+    for sub in dependant.dependencies:
+        if sub.call is not None:
+            found.append(sub.call)
+        found += _dependency_calls(sub)
+    return found
+
+
+def test_dependencies_do_not_hop_to_the_thread_pool(app: FastAPI) -> None:
+    """FastAPI runs ``def`` dependencies in a worker thread; ours are ``async def`` (or classes
+    FastAPI itself provides, such as the login form)."""
+    offenders = set()
+    routes = [route for _, route in iter_api_routes(app)]
+    assert len(routes) > 30  # every nested router's routes, not only the top-level ones
+    for route in routes:
+        for call in _dependency_calls(route.dependant):
+            # Instances (the OAuth2 bearer scheme) are called through their class's __call__.
+            is_instance = not (inspect.isfunction(call) or inspect.isclass(call))
+            target = type(call).__call__ if is_instance else call
+            if inspect.isclass(call) and call.__module__.startswith("fastapi."):
+                continue
+            if not (inspect.iscoroutinefunction(target) or inspect.isasyncgenfunction(target)):
+                offenders.add(f"{call.__module__}.{getattr(call, '__qualname__', call)}")
+    assert not offenders, f"make these dependencies async def: {sorted(offenders)}"

@@ -33,23 +33,26 @@ async def _session(request: Request) -> AsyncIterator[AsyncSession]:
 # an error response instead of a 200 for a change that was lost.
 SessionDep = Annotated[AsyncSession, Depends(_session, scope="function")]
 
+# Dependencies below are ``async def`` although they do not await: FastAPI runs plain ``def``
+# dependencies in a thread pool, a hop per dependency per request for no benefit.
 
-def _settings(request: Request) -> Settings:
+
+async def _settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def _hasher(request: Request) -> PasswordHasher:
+async def _hasher(request: Request) -> PasswordHasher:
     hasher: PasswordHasher = request.app.state.password_hasher
     return hasher
 
 
-def _tokens(request: Request) -> TokenCodec:
+async def _tokens(request: Request) -> TokenCodec:
     tokens: TokenCodec = request.app.state.token_codec
     return tokens
 
 
-def _cache(request: Request) -> AppCache:
+async def _cache(request: Request) -> AppCache:
     cache: AppCache = request.app.state.cache
     return cache
 
@@ -121,7 +124,7 @@ class Pagination:
     cursor: str | None
 
 
-def _pagination(
+async def _pagination(
     limit: Annotated[int, Query(ge=1, le=100, description="Page size")] = 50,
     cursor: Annotated[
         str | None, Query(max_length=512, description="next_cursor of the previous page")

@@ -42,7 +42,7 @@ class _UserServices:
         return UserService(self.session, principal.business_id, self.hasher, self.cache)
 
 
-def _user_services(session: SessionDep, hasher: HasherDep, cache: CacheDep) -> _UserServices:
+async def _user_services(session: SessionDep, hasher: HasherDep, cache: CacheDep) -> _UserServices:
     return _UserServices(session, hasher, cache)
 
 
