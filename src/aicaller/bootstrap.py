@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pydantic import SecretStr
 
 from aicaller.businesses import service as businesses
+from aicaller.calls.demo import DemoCalls, seed_demo_calls
 from aicaller.config import Settings
 from aicaller.core.errors import NotFound
 from aicaller.core.security import PasswordHasher, generate_password
@@ -39,6 +40,7 @@ class CreatedLogin:
     business_name: str
     email: str
     password: str | None  # None when the password came from the environment
+    sample_calls: DemoCalls | None = None  # what the demo added (nothing when run again)
 
 
 def _is_uuid(value: str) -> bool:
@@ -100,7 +102,8 @@ async def create_user(
 
 
 async def create_demo(database: Database, settings: Settings) -> CreatedLogin:
-    """The demo business and its admin; run again, it issues a fresh password."""
+    """The demo business, its admin and sample calls; run again, it issues a fresh password
+    and leaves the calls as they are."""
     password = generate_password()
     async with database.transaction() as session:
         business = await businesses.find_business(session, DEMO_BUSINESS_NAME)
@@ -111,12 +114,15 @@ async def create_demo(database: Database, settings: Settings) -> CreatedLogin:
         service = users.UserService(session, business.id, _hasher(settings))
         existing = await users.find_user_by_email(session, DEMO_ADMIN_EMAIL)
         if existing is None:
-            await service.create(
+            admin = await service.create(
                 UserCreate(email=DEMO_ADMIN_EMAIL, password=SecretStr(password), role=Role.ADMIN)
             )
         else:
-            await service.update(
+            admin = await service.update(
                 existing.id,
                 UserUpdate(password=SecretStr(password), is_active=True, role=Role.ADMIN),
             )
-        return CreatedLogin(business.name, DEMO_ADMIN_EMAIL, password)
+        added = await seed_demo_calls(
+            session, business.id, timezone=business.timezone, author_id=admin.id
+        )
+        return CreatedLogin(business.name, DEMO_ADMIN_EMAIL, password, added)

@@ -204,6 +204,12 @@ def demo() -> None:
     typer.secho(f"Demo business ready: {login.business_name}", bold=True)
     typer.echo(f"  email:    {login.email}")
     typer.echo(f"  password: {login.password}")
+    if login.sample_calls and login.sample_calls.calls:
+        added = login.sample_calls
+        typer.echo(
+            f"  sample data: {added.calls} calls over the last 60 days, "
+            f"{added.notes} notes, {added.escalations} escalations"
+        )
     typer.echo(
         f"  run `aicaller serve`, then sign in at http://{settings.host}:{settings.port}/docs"
     )
