@@ -137,6 +137,9 @@ class Settings(BaseSettings):
     # How long an Idempotency-Key's first response is replayed (Stripe keeps 24 hours too).
     idempotency_ttl_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 24
 
+    # Knowledge base.
+    knowledge_max_upload_bytes: Annotated[int, Field(ge=1024)] = 20 * 1024 * 1024
+
     @model_validator(mode="after")
     def _check_production_secret(self) -> Settings:
         if self.environment is Environment.PRODUCTION:

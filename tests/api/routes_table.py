@@ -45,6 +45,11 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/api/v1/calls/{call_id}/escalations"): STAFF,
     ("GET", "/api/v1/escalations"): EVERYONE,
     ("PATCH", "/api/v1/escalations/{escalation_id}"): STAFF,
+    ("GET", "/api/v1/knowledge/search"): EVERYONE,
+    ("POST", "/api/v1/knowledge/documents"): MANAGERS,
+    ("GET", "/api/v1/knowledge/documents"): EVERYONE,
+    ("GET", "/api/v1/knowledge/documents/{document_id}"): EVERYONE,
+    ("DELETE", "/api/v1/knowledge/documents/{document_id}"): MANAGERS,
 }
 
 # A body that passes validation, so a 403/404 can only come from authorization or scoping.

@@ -74,7 +74,14 @@ async def _path_ids(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, str]
         headers=tenant.headers(),
     )
     assert assigned.status_code == 200, assigned.text
+    document = await client.post(
+        "/api/v1/knowledge/documents",
+        files={"file": ("target.md", b"# Target\n\nA document to aim at.", "text/markdown")},
+        headers=tenant.headers(),
+    )
+    assert document.status_code == 201, document.text
     return {
+        "document_id": document.json()["id"],
         "user_id": created.json()["id"],
         "key_id": str(key["id"]),
         "call_id": call_id,
@@ -97,6 +104,9 @@ async def _call(
     body: Any = VALID_BODIES.get((method, template))
     if template == "/api/v1/auth/token":
         return await client.post(path, data={"username": "x@example.com", "password": "y"})
+    if (method, template) == ("POST", "/api/v1/knowledge/documents"):
+        upload = {"file": ("matrix.txt", b"Written by the access test.", "text/plain")}
+        return await client.post(path, files=upload, headers=headers)
     return await client.request(method, path, json=body, headers=headers)
 
 
@@ -116,7 +126,7 @@ async def test_role_matrix(client: httpx.AsyncClient, tenant: Tenant, role: Role
 
 
 async def test_protected_routes_need_credentials(client: httpx.AsyncClient) -> None:
-    names = ("user_id", "key_id", "call_id", "note_id", "escalation_id")
+    names = ("user_id", "key_id", "call_id", "note_id", "escalation_id", "document_id")
     ids = {name: str(uuid.uuid4()) for name in names}
     for (method, template), allowed in ACCESS.items():
         if allowed is PUBLIC:
@@ -153,3 +163,7 @@ async def test_another_tenants_ids_are_404_everywhere(
     assert victim_call.json()["summary"] is None
     assert [n["body"] for n in victim_call.json()["notes"]] == ["target"]
     assert [e["status"] for e in victim_call.json()["escalations"]] == ["open"]
+    victim_document = await client.get(
+        f"/api/v1/knowledge/documents/{victim_ids['document_id']}", headers=tenant.headers()
+    )
+    assert victim_document.status_code == 200

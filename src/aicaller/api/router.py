@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 from aicaller.api import health, metrics
 from aicaller.businesses import routes as business_routes
 from aicaller.calls import routes as call_routes
+from aicaller.knowledge import routes as knowledge_routes
 from aicaller.users.routes import api_keys, auth, users
 
 API_PREFIX = "/api/v1"
@@ -19,6 +20,7 @@ def build_api_router() -> APIRouter:
     api.include_router(api_keys.router)
     api.include_router(business_routes.router)
     api.include_router(call_routes.router)
+    api.include_router(knowledge_routes.router)
     return api
 
 

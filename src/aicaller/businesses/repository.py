@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.database.models import Business
@@ -19,6 +19,21 @@ class BusinessRepository(BaseRepository[Business]):
 
     async def current(self) -> Business:
         return await self.get_or_raise(self.business_id)
+
+    async def knowledge_version(self) -> int:
+        stmt = select(Business.knowledge_version).where(self._tenant_condition())
+        return int((await self.session.execute(stmt)).scalar_one())
+
+    async def bump_knowledge_version(self) -> None:
+        """Atomic increment; leaves ``updated_at`` (the configuration's) alone."""
+        await self.session.execute(
+            update(Business)
+            .where(self._tenant_condition())
+            .values(
+                knowledge_version=Business.knowledge_version + 1,
+                updated_at=Business.updated_at,
+            )
+        )
 
 
 async def create_business(session: AsyncSession, **values: Any) -> Business:

@@ -37,6 +37,14 @@ class BusinessService(BaseService):
             self.cache.delete_after_commit(self.session, CONFIG, tenant=self.business_id, key=key)
         return BusinessConfig.model_validate(updated)
 
+    async def knowledge_version(self) -> int:
+        """The version search results are cached under (see aicaller.knowledge.service)."""
+        return await self.businesses.knowledge_version()
+
+    async def bump_knowledge_version(self) -> None:
+        """Make every cached search result of the business stale (after its knowledge changed)."""
+        await self.businesses.bump_knowledge_version()
+
 
 async def create_business(session: AsyncSession, *, name: str, **config: object) -> Business:
     """A new tenant. Used by the CLI and first start, before anyone can sign in."""

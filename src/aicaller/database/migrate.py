@@ -10,6 +10,16 @@ from sqlalchemy import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Full-text search objects the migrations create per dialect and the models do not declare
+# (FTS5 tables and triggers on SQLite, a generated tsvector column and its index on PostgreSQL).
+SEARCH_OBJECT_PREFIXES = ("chunks_fts", "search_vector", "ix_chunks_search_vector")
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    """Alembic's filter: leave the database-maintained search objects out of comparisons."""
+    return not (name or "").startswith(SEARCH_OBJECT_PREFIXES)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:

@@ -26,3 +26,5 @@ class Scope(StrEnum):
     CONFIG_WRITE = "config:write"
     CALLS_READ = "calls:read"
     CALLS_WRITE = "calls:write"  # create, change and delete call records
+    KNOWLEDGE_READ = "knowledge:read"  # search, read documents
+    KNOWLEDGE_WRITE = "knowledge:write"  # upload and delete documents

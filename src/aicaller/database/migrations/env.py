@@ -13,6 +13,7 @@ from sqlalchemy import Connection
 from aicaller.config import get_settings
 from aicaller.database import models  # noqa: F401 - registers every table on the metadata
 from aicaller.database.base import Base
+from aicaller.database.migrate import include_object
 from aicaller.database.session import create_engine
 
 target_metadata = Base.metadata
@@ -24,6 +25,7 @@ def _run(connection: Connection) -> None:
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -4,6 +4,7 @@ from aicaller.database.models.api_key import ApiKey
 from aicaller.database.models.business import Business
 from aicaller.database.models.call import Call
 from aicaller.database.models.call_note import CallNote
+from aicaller.database.models.document import Chunk, Document
 from aicaller.database.models.escalation import Escalation
 from aicaller.database.models.idempotency_record import IdempotencyRecord
 from aicaller.database.models.job import Job
@@ -15,6 +16,8 @@ __all__ = [
     "Business",
     "Call",
     "CallNote",
+    "Chunk",
+    "Document",
     "Escalation",
     "IdempotencyRecord",
     "Job",

@@ -24,3 +24,6 @@ class Business(Base):
     agent_instructions: Mapped[str] = mapped_column(Text, default="")
     language: Mapped[str] = mapped_column(String(35), default="en-US")
     max_call_duration_seconds: Mapped[int] = mapped_column(default=1800)
+    # Bumped whenever the business's knowledge changes: cached search results carry it in their
+    # key, so a change makes every older cached result unreachable at once.
+    knowledge_version: Mapped[int] = mapped_column(default=0)

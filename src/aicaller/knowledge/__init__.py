@@ -1,0 +1,1 @@
+"""The knowledge base: documents (uploads, crawled pages), chunks and search."""

@@ -1,0 +1,35 @@
+"""Queries for knowledge documents and their chunks, scoped to one business."""
+
+from __future__ import annotations
+
+import uuid
+
+from aicaller.database.models import Chunk, Document
+from aicaller.database.repository import BaseRepository
+from aicaller.knowledge.chunking import ChunkText
+
+
+class DocumentRepository(BaseRepository[Document]):
+    model = Document
+    not_found_code = "document_not_found"
+
+
+class ChunkRepository(BaseRepository[Chunk]):
+    model = Chunk
+
+    async def add_many(self, document_id: uuid.UUID, title: str, chunks: list[ChunkText]) -> None:
+        """Insert a document's chunks in one batch (the database indexes them for search)."""
+        self.session.add_all(
+            Chunk(
+                id=chunk.chunk_id(document_id),
+                business_id=self.business_id,
+                document_id=document_id,
+                ordinal=chunk.ordinal,
+                title=title,
+                heading_path=chunk.heading_path,
+                text=chunk.text,
+                token_count=chunk.token_count,
+            )
+            for chunk in chunks
+        )
+        await self.session.flush()

@@ -1,0 +1,56 @@
+"""PostgreSQL search: the weighted ``search_vector`` (title A, headings B, body C) with its GIN
+index, ranked by ``ts_rank_cd``; snippets by ``ts_headline`` for the returned rows only."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.knowledge.search import SearchHit, normalise
+
+_QUERY = text(
+    """
+    WITH q AS (SELECT to_tsquery('english', :tsquery) AS query),
+    best AS (
+        SELECT c.id, c.document_id, c.title, c.heading_path, c.text,
+               ts_rank_cd(c.search_vector, q.query) AS score
+        FROM chunks AS c, q
+        WHERE c.business_id = :business_id AND c.search_vector @@ q.query
+        ORDER BY score DESC, c.id
+        LIMIT :limit
+    )
+    SELECT best.id, best.document_id, best.title, d.url, best.heading_path, best.text,
+           ts_headline('english', best.text, q.query,
+                       'StartSel=**, StopSel=**, MaxWords=30, MinWords=12, MaxFragments=1')
+               AS snippet,
+           best.score
+    FROM best JOIN documents AS d ON d.id = best.document_id, q
+    ORDER BY best.score DESC, best.id
+    """
+)
+
+
+class PostgresSearch:
+    async def search(
+        self, session: AsyncSession, business_id: uuid.UUID, terms: list[str], limit: int
+    ) -> list[SearchHit]:
+        if not terms:
+            return []
+        params = {"tsquery": " | ".join(terms), "business_id": business_id, "limit": limit}
+        rows = (await session.execute(_QUERY, params)).all()
+        scores = normalise([float(row.score) for row in rows])
+        return [
+            SearchHit(
+                chunk_id=row.id,
+                document_id=row.document_id,
+                title=row.title,
+                url=row.url,
+                heading_path=row.heading_path,
+                text=row.text,
+                snippet=row.snippet,
+                score=score,
+            )
+            for row, score in zip(rows, scores, strict=True)
+        ]

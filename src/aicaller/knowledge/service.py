@@ -1,0 +1,95 @@
+"""The knowledge base of one business: uploads, documents and search (the plan's
+documentation service; crawled sources arrive with the documentation sync)."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.businesses.service import BusinessService
+from aicaller.core.cache import SEARCH, AppCache
+from aicaller.core.errors import AppError
+from aicaller.database.models import Document
+from aicaller.database.models.document import DocumentKind
+from aicaller.database.repository import Page
+from aicaller.database.service import BaseService
+from aicaller.knowledge.chunking import chunk_markdown
+from aicaller.knowledge.document_processor import process_upload
+from aicaller.knowledge.repository import ChunkRepository, DocumentRepository
+from aicaller.knowledge.search import SearchHit, backend_for
+from aicaller.knowledge.search.query import search_terms
+
+
+class DocumentTooLarge(AppError):
+    status = 413
+    code = "document_too_large"
+    title = "Content Too Large"
+
+
+class KnowledgeService(BaseService):
+    def __init__(
+        self, session: AsyncSession, business_id: uuid.UUID, cache: AppCache | None = None
+    ) -> None:
+        super().__init__(session, business_id)
+        self.documents = DocumentRepository(session, business_id)
+        self.chunks = ChunkRepository(session, business_id)
+        self.business = BusinessService(session, business_id, cache)
+        self.cache = cache
+
+    # -- documents --------------------------------------------------------------------------------
+    async def upload(
+        self, filename: str, data: bytes, *, title: str | None, max_bytes: int
+    ) -> Document:
+        """Parse, store, chunk and index an uploaded file."""
+        if len(data) > max_bytes:
+            raise DocumentTooLarge(f"Uploads are limited to {max_bytes:,} bytes")
+        processed = await process_upload(filename, data, title)
+        document = await self.documents.create(
+            kind=DocumentKind.UPLOAD.value,
+            title=processed.title,
+            filename=filename[:255],
+            media_type=processed.media_type,
+            size_bytes=len(data),
+            content=processed.markdown,
+            content_hash=hashlib.sha256(processed.markdown.encode()).hexdigest(),
+        )
+        chunks = chunk_markdown(processed.title, processed.markdown)
+        await self.chunks.add_many(document.id, processed.title, chunks)
+        await self.documents.update(document, chunk_count=len(chunks))
+        await self.business.bump_knowledge_version()
+        return document
+
+    async def page(self, *, limit: int, cursor: str | None) -> Page[Document]:
+        return await self.documents.paginate(limit=limit, cursor=cursor)
+
+    async def get(self, document_id: uuid.UUID) -> Document:
+        return await self.documents.get_or_raise(document_id)
+
+    async def delete(self, document_id: uuid.UUID) -> None:
+        """Delete the document; its chunks and their index entries go with it."""
+        await self.documents.delete(await self.documents.get_or_raise(document_id))
+        await self.business.bump_knowledge_version()
+
+    # -- search -----------------------------------------------------------------------------------
+    async def search(self, question: str, *, limit: int) -> tuple[list[str], list[SearchHit]]:
+        """The terms searched for and the chunks that best answer ``question``, cached per
+        knowledge version."""
+        terms = search_terms(question)
+        if not terms:
+            return terms, []
+
+        async def compute() -> list[SearchHit]:
+            return await backend_for(self.session).search(
+                self.session, self.business_id, terms, limit
+            )
+
+        if self.cache is None:
+            return terms, await compute()
+        version = await self.business.knowledge_version()
+        key = f"v{version}:{limit}:{' '.join(terms)}"
+        hits = await self.cache.get_or_set(
+            SEARCH, tenant=self.business_id, key=key, compute=compute
+        )
+        return terms, hits
