@@ -19,6 +19,7 @@ from aicaller.api.router import include_routers
 from aicaller.config import Settings, get_settings
 from aicaller.core import metrics
 from aicaller.core.cache import AppCache
+from aicaller.core.events import create_event_bus
 from aicaller.core.http import SafeHttpClient
 from aicaller.core.logging import configure_logging, get_logger
 from aicaller.core.query_monitor import QueryMonitor
@@ -27,7 +28,7 @@ from aicaller.core.security import PasswordHasher, TokenCodec
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
 from aicaller.telephony import create_provider
-from aicaller.worker import create_job_system
+from aicaller.worker import JobResources, create_job_system
 
 logger = get_logger(__name__)
 
@@ -67,7 +68,13 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         app.state.rate_limiter = RateLimiter(settings)
         app.state.http = SafeHttpClient.from_settings(settings)
         app.state.telephony = create_provider(settings)
-        app.state.jobs = create_job_system(settings, database, on_job_finished=metrics.record_job)
+        app.state.events = create_event_bus(settings.redis_url)
+        app.state.jobs = create_job_system(
+            settings,
+            database,
+            on_job_finished=metrics.record_job,
+            resources=JobResources(http=app.state.http, events=app.state.events),
+        )
         await app.state.jobs.start()
         logger.info("startup", database=database.engine.dialect.name, version=__version__)
         try:
@@ -75,6 +82,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         finally:
             await app.state.jobs.stop()  # before the engine closes: running jobs finish or go back
             await app.state.http.aclose()
+            await app.state.events.close()
             await app.state.rate_limiter.close()
             await app.state.cache.close()
             await database.dispose()

@@ -25,7 +25,7 @@ from aicaller.config import Settings
 from aicaller.core.cache import AFTER_COMMIT
 
 
-def _enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+def enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers run during a write; foreign keys are off by default in SQLite; the busy
     # timeout makes concurrent writers wait instead of failing with "database is locked".
     cursor = dbapi_connection.cursor()
@@ -44,7 +44,7 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(database_url, echo=settings.db_echo)
-        event.listen(engine.sync_engine, "connect", _enable_sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", enable_sqlite_pragmas)
         return engine
     return create_async_engine(
         database_url,

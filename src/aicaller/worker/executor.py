@@ -21,7 +21,7 @@ from aicaller.core.logging import get_logger
 from aicaller.database.session import Database
 from aicaller.database.types import utcnow
 from aicaller.worker import notify
-from aicaller.worker.registry import JobContext, JobRegistry, PermanentJobError
+from aicaller.worker.registry import JobContext, JobRegistry, JobResources, PermanentJobError
 from aicaller.worker.repository import JobRepository, Lease
 
 logger = get_logger(__name__)
@@ -82,12 +82,14 @@ class JobExecutor:
         worker_id: str,
         *,
         on_job_finished: OnJobFinished | None = None,
+        resources: JobResources | None = None,
     ) -> None:
         self.database = database
         self.settings = settings
         self.registry = registry
         self.worker_id = worker_id
         self.on_job_finished = on_job_finished
+        self.resources = resources or JobResources()
         if settings.jobs_heartbeat_seconds * 2 > settings.jobs_stale_after_seconds:
             logger.warning(
                 "jobs_heartbeat_too_slow",
@@ -127,6 +129,7 @@ class JobExecutor:
             max_attempts=job.max_attempts,
             business_id=job.business_id,
             worker_id=self.worker_id,
+            resources=self.resources,
         )
         log = logger.bind(job_id=str(job.id), job=job.name, attempt=job.attempt)
         started = time.monotonic()

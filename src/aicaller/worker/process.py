@@ -8,6 +8,8 @@ import threading
 from typing import Any, Protocol
 
 from aicaller.config import Settings
+from aicaller.core.events import create_event_bus
+from aicaller.core.http import SafeHttpClient
 from aicaller.core.logging import get_logger
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
@@ -15,7 +17,7 @@ from aicaller.worker.executor import OnJobFinished
 from aicaller.worker.loader import load_job_modules
 from aicaller.worker.queue import QueueClient
 from aicaller.worker.queue_worker import QueueWorker
-from aicaller.worker.registry import JobRegistry
+from aicaller.worker.registry import JobRegistry, JobResources
 from aicaller.worker.runner import JobRunner
 
 logger = get_logger(__name__)
@@ -43,6 +45,7 @@ def create_job_system(
     *,
     registry: JobRegistry | None = None,
     on_job_finished: OnJobFinished | None = None,
+    resources: JobResources | None = None,
 ) -> JobSystem:
     """For the API process: the embedded runner, or with Redis a dispatcher to the workers.
 
@@ -51,7 +54,9 @@ def create_job_system(
     load_job_modules()
     if settings.redis_url:
         return QueueClient(database, settings)
-    return JobRunner(database, settings, registry=registry, on_job_finished=on_job_finished)
+    return JobRunner(
+        database, settings, registry=registry, on_job_finished=on_job_finished, resources=resources
+    )
 
 
 def create_worker(
@@ -60,11 +65,20 @@ def create_worker(
     *,
     registry: JobRegistry | None = None,
     on_job_finished: OnJobFinished | None = None,
+    resources: JobResources | None = None,
 ) -> JobSystem:
     """For ``aicaller worker``: consume the Redis queue, or without Redis poll the database."""
     if settings.redis_url:
-        return QueueWorker(database, settings, registry=registry, on_job_finished=on_job_finished)
-    return JobRunner(database, settings, registry=registry, on_job_finished=on_job_finished)
+        return QueueWorker(
+            database,
+            settings,
+            registry=registry,
+            on_job_finished=on_job_finished,
+            resources=resources,
+        )
+    return JobRunner(
+        database, settings, registry=registry, on_job_finished=on_job_finished, resources=resources
+    )
 
 
 async def run_worker(
@@ -92,8 +106,14 @@ async def run_worker(
                 "The database schema is not up to date: run `aicaller db upgrade`"
             )
         modules = load_job_modules()
+        http = SafeHttpClient.from_settings(settings)
+        events = create_event_bus(settings.redis_url)
         worker = create_worker(
-            settings, database, registry=registry, on_job_finished=on_job_finished
+            settings,
+            database,
+            registry=registry,
+            on_job_finished=on_job_finished,
+            resources=JobResources(http=http, events=events),
         )
         await worker.start()
         logger.info("worker_running", mode=worker.mode, modules=modules)
@@ -102,6 +122,8 @@ async def run_worker(
             logger.info("worker_stopping")
         finally:
             await worker.stop()
+            await http.aclose()
+            await events.close()
     finally:
         if handle_signals:
             for signum in signals:

@@ -29,7 +29,7 @@ from aicaller.worker.queue import (
     create_queue,
     disconnect,
 )
-from aicaller.worker.registry import JobRegistry
+from aicaller.worker.registry import JobRegistry, JobResources
 from aicaller.worker.registry import registry as default_registry
 from aicaller.worker.repository import JobRepository
 from aicaller.worker.runner import RELEASE_TIMEOUT_SECONDS, job_counts, make_worker_id
@@ -69,6 +69,7 @@ class QueueWorker:
         registry: JobRegistry | None = None,
         worker_id: str | None = None,
         on_job_finished: OnJobFinished | None = None,
+        resources: JobResources | None = None,
         queue: saq.Queue | None = None,
     ) -> None:
         if queue is None and settings.redis_url is None:
@@ -80,7 +81,12 @@ class QueueWorker:
         self.queue = queue or create_queue(str(settings.redis_url))
         self.dispatcher = QueueDispatcher(self.queue, settings)
         self.executor = JobExecutor(
-            database, settings, self.registry, self.worker_id, on_job_finished=on_job_finished
+            database,
+            settings,
+            self.registry,
+            self.worker_id,
+            on_job_finished=on_job_finished,
+            resources=resources,
         )
         self.maintenance = Maintenance(database, settings, self.registry)
         self.saq_worker = _SaqWorker(

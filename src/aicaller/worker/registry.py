@@ -28,6 +28,8 @@ from typing import Any
 from sqlalchemy import select
 
 from aicaller.config import Settings
+from aicaller.core.events import EventBus
+from aicaller.core.http import SafeHttpClient
 from aicaller.database.models.job import Job, JobStatus
 from aicaller.database.session import Database
 from aicaller.worker.cron import is_valid_cron, latest_fire_time
@@ -43,6 +45,14 @@ class JobCancelled(Exception):
     """Raised by ``JobContext.raise_if_cancelled`` once the job was cancelled or taken away."""
 
 
+@dataclass(frozen=True, slots=True)
+class JobResources:
+    """Process-wide clients a handler may use; the process opens and closes them."""
+
+    http: SafeHttpClient | None = None
+    events: EventBus | None = None  # progress fan-out (documentation syncs)
+
+
 @dataclass
 class JobContext:
     """What a running handler gets besides its payload."""
@@ -55,6 +65,7 @@ class JobContext:
     max_attempts: int
     business_id: uuid.UUID | None
     worker_id: str
+    resources: JobResources = field(default_factory=JobResources)
     _lost: bool = field(default=False, init=False, repr=False)
 
     @property

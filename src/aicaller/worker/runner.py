@@ -23,7 +23,7 @@ from aicaller.database.types import utcnow
 from aicaller.worker import notify
 from aicaller.worker.executor import ClaimedJob, JobExecutor, OnJobFinished
 from aicaller.worker.maintenance import Maintenance
-from aicaller.worker.registry import JobRegistry
+from aicaller.worker.registry import JobRegistry, JobResources
 from aicaller.worker.registry import registry as default_registry
 from aicaller.worker.repository import JobRepository
 
@@ -66,13 +66,19 @@ class JobRunner:
         registry: JobRegistry | None = None,
         worker_id: str | None = None,
         on_job_finished: OnJobFinished | None = None,
+        resources: JobResources | None = None,
     ) -> None:
         self.database = database
         self.settings = settings
         self.registry = registry or default_registry
         self.worker_id = worker_id or make_worker_id()
         self.executor = JobExecutor(
-            database, settings, self.registry, self.worker_id, on_job_finished=on_job_finished
+            database,
+            settings,
+            self.registry,
+            self.worker_id,
+            on_job_finished=on_job_finished,
+            resources=resources,
         )
         self.maintenance = Maintenance(database, settings, self.registry)
         self.last_poll_at: datetime | None = None
