@@ -28,7 +28,10 @@ from aicaller.core.logging import build_formatter
 from aicaller.database import migrate
 from aicaller.database.base import Base
 from aicaller.database.session import Database, create_engine
+from aicaller.knowledge.sources import SYNC_JOB
+from aicaller.knowledge.tasks import RESYNC_JOB
 from aicaller.main import create_app
+from aicaller.worker import registry
 from tests.factories import Tenant, make_tenant
 
 PG_URL = os.environ.get("AICALLER_TEST_DATABASE_URL")
@@ -132,6 +135,21 @@ async def truncate(database: Database) -> None:
     async with database.transaction() as session:
         for table in reversed(Base.metadata.sorted_tables):
             await session.execute(delete(table))
+
+
+# Importing the tasks module registers its jobs now, before the fixture below takes them out.
+SYNC_JOBS = (SYNC_JOB, RESYNC_JOB)
+
+
+@pytest.fixture(autouse=True)
+def no_background_syncs(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Documentation syncs crawl the network: no test app's job runner (nor the re-sync
+    schedule) starts one by itself; the runner only claims jobs whose handler is registered.
+    Knowledge tests drive syncs directly; ``@pytest.mark.background_syncs`` keeps the jobs."""
+    if request.node.get_closest_marker("background_syncs"):
+        return
+    jobs = {name: job for name, job in registry._jobs.items() if name not in SYNC_JOBS}
+    monkeypatch.setattr(registry, "_jobs", jobs)
 
 
 @pytest.fixture

@@ -139,6 +139,11 @@ class Settings(BaseSettings):
 
     # Knowledge base.
     knowledge_max_upload_bytes: Annotated[int, Field(ge=1024)] = 20 * 1024 * 1024
+    # Within this age a re-sync does not request a page at all; after it, a conditional request.
+    knowledge_page_ttl_hours: Annotated[float, Field(ge=0)] = 24.0
+    # Processes extracting crawled pages (trafilatura is CPU-bound and holds the GIL); 0 runs
+    # extraction in a thread of the syncing process.
+    knowledge_extract_processes: Annotated[int, Field(ge=0, le=64)] = 2
 
     @model_validator(mode="after")
     def _check_production_secret(self) -> Settings:

@@ -50,6 +50,14 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/knowledge/documents"): EVERYONE,
     ("GET", "/api/v1/knowledge/documents/{document_id}"): EVERYONE,
     ("DELETE", "/api/v1/knowledge/documents/{document_id}"): MANAGERS,
+    ("POST", "/api/v1/documentation/sources"): MANAGERS,
+    ("GET", "/api/v1/documentation/sources"): EVERYONE,
+    ("GET", "/api/v1/documentation/sources/{source_id}"): EVERYONE,
+    ("PATCH", "/api/v1/documentation/sources/{source_id}"): MANAGERS,
+    ("DELETE", "/api/v1/documentation/sources/{source_id}"): MANAGERS,
+    ("POST", "/api/v1/documentation/sources/{source_id}/sync"): MANAGERS,
+    ("GET", "/api/v1/documentation/syncs/{sync_id}"): EVERYONE,
+    ("POST", "/api/v1/documentation/syncs/{sync_id}/cancel"): MANAGERS,
 }
 
 # A body that passes validation, so a 403/404 can only come from authorization or scoping.
@@ -75,6 +83,8 @@ VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
     # The target note's author is the tenant's agent, so every allowed role may edit it.
     ("PATCH", "/api/v1/calls/{call_id}/notes/{note_id}"): {"body": "Changed by test"},
     ("POST", "/api/v1/calls/{call_id}/escalations"): {"reason": "Raised by test"},
+    ("POST", "/api/v1/documentation/sources"): {"url": "https://docs.example.com/"},
+    ("PATCH", "/api/v1/documentation/sources/{source_id}"): {"name": "Changed by test"},
     # The target escalation is assigned to the tenant's agent, so every allowed role may work it.
     ("PATCH", "/api/v1/escalations/{escalation_id}"): {"status": "acknowledged"},
 }

@@ -80,7 +80,19 @@ async def _path_ids(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, str]
         headers=tenant.headers(),
     )
     assert document.status_code == 201, document.text
+    source = await client.post(
+        "/api/v1/documentation/sources",
+        json={"url": "https://docs.example.com/"},
+        headers=tenant.headers(),
+    )
+    assert source.status_code == 201, source.text
+    sync = await client.post(
+        f"/api/v1/documentation/sources/{source.json()['id']}/sync", headers=tenant.headers()
+    )
+    assert sync.status_code == 202, sync.text
     return {
+        "source_id": source.json()["id"],
+        "sync_id": sync.json()["id"],
         "document_id": document.json()["id"],
         "user_id": created.json()["id"],
         "key_id": str(key["id"]),
@@ -126,7 +138,10 @@ async def test_role_matrix(client: httpx.AsyncClient, tenant: Tenant, role: Role
 
 
 async def test_protected_routes_need_credentials(client: httpx.AsyncClient) -> None:
-    names = ("user_id", "key_id", "call_id", "note_id", "escalation_id", "document_id")
+    names = (
+        "user_id", "key_id", "call_id", "note_id", "escalation_id", "document_id", "source_id",
+        "sync_id",
+    )  # fmt: skip
     ids = {name: str(uuid.uuid4()) for name in names}
     for (method, template), allowed in ACCESS.items():
         if allowed is PUBLIC:

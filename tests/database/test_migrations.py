@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection, Uuid, column, event, inspect, table, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.sql.expression import ColumnClause
 
 from aicaller.database import migrate
 from aicaller.database.base import Base
+from aicaller.database.session import enable_sqlite_pragmas
+from aicaller.database.types import UTCDateTime
 from tests.conftest import BACKENDS, PG_URL
 
 TABLES = {
@@ -26,9 +31,35 @@ TABLES = {
     "idempotency_records",
     "documents",
     "chunks",
+    "documentation_sources",
+    "sync_jobs",
+    "sync_pages",
     "call_notes",
     "escalations",
 }
+BUSINESS_COLUMNS = (
+    "id", "name", "timezone", "greeting", "business_hours", "escalation_numbers",
+    "agent_instructions", "language", "max_call_duration_seconds", "created_at", "updated_at",
+)  # fmt: skip
+DOCUMENT_COLUMNS = (
+    "id", "business_id", "kind", "title", "media_type", "size_bytes", "content",
+    "content_hash", "chunk_count", "created_at", "updated_at",
+)  # fmt: skip
+CHUNK_COLUMNS = (
+    "id", "business_id", "document_id", "ordinal", "title", "heading_path", "text",
+    "token_count", "created_at", "updated_at",
+)  # fmt: skip
+
+
+def _typed(names: tuple[str, ...]) -> list[ColumnClause[Any]]:
+    """Lightweight columns typed like the models' (ids as UUIDs, *_at as UTC timestamps)."""
+
+    def kind(name: str) -> Any:
+        if name == "id" or name.endswith("_id"):
+            return Uuid()
+        return UTCDateTime() if name.endswith("_at") else None
+
+    return [column(name, kind(name)) for name in names]
 
 
 @pytest.fixture(params=BACKENDS)
@@ -38,6 +69,8 @@ async def empty_engine(
     """A database with no tables: a fresh SQLite file, or a fresh PostgreSQL schema."""
     if request.param == "sqlite":
         engine = create_async_engine(f"sqlite+aiosqlite:///{tmp_path / 'migrations.db'}")
+        # The app's pragmas (foreign keys on), as `aicaller db upgrade` runs with them.
+        event.listen(engine.sync_engine, "connect", enable_sqlite_pragmas)
         yield engine
         await engine.dispose()
         return
@@ -80,7 +113,7 @@ async def test_upgrade_downgrade_upgrade(empty_engine: AsyncEngine) -> None:
     async with empty_engine.connect() as connection:
         assert await connection.run_sync(_model_tables) == TABLES
         assert await connection.run_sync(_model_drift) == []
-    assert await migrate.current_revision(empty_engine) == "0005"
+    assert await migrate.current_revision(empty_engine) == "0006"
 
     await migrate.downgrade(empty_engine, "base")
     async with empty_engine.connect() as connection:
@@ -110,3 +143,63 @@ async def test_duration_sort_has_an_expression_index(empty_engine: AsyncEngine) 
         definition = await connection.run_sync(_index_definition, "ix_calls_business_duration")
     assert "coalesce(duration_seconds, 0)" in definition
     assert definition.index("business_id") < definition.index("coalesce")
+
+
+async def test_knowledge_survives_upgrading_to_documentation_sources(
+    empty_engine: AsyncEngine,
+) -> None:
+    """0006 adds a column to documents; rebuilding that table would cascade-delete chunks."""
+    await migrate.upgrade(empty_engine, "0005")
+    ids = {name: uuid.uuid4() for name in ("business", "document", "chunk")}
+    now = datetime.now(UTC)
+    stamps = {"created_at": now, "updated_at": now}
+    businesses = table("businesses", *_typed(BUSINESS_COLUMNS))
+    documents = table("documents", *_typed(DOCUMENT_COLUMNS))
+    chunks = table("chunks", *_typed(CHUNK_COLUMNS))
+    async with empty_engine.begin() as connection:
+        await connection.execute(
+            businesses.insert().values(
+                id=ids["business"],
+                name="B",
+                timezone="UTC",
+                greeting="Hi",
+                business_hours="{}",
+                escalation_numbers="[]",
+                agent_instructions="",
+                language="en-US",
+                max_call_duration_seconds=1800,
+                **stamps,
+            )
+        )
+        await connection.execute(
+            documents.insert().values(
+                id=ids["document"],
+                business_id=ids["business"],
+                kind="upload",
+                title="T",
+                media_type="text/plain",
+                size_bytes=1,
+                content="x",
+                content_hash="h",
+                chunk_count=1,
+                **stamps,
+            )
+        )
+        await connection.execute(
+            chunks.insert().values(
+                id=ids["chunk"],
+                business_id=ids["business"],
+                document_id=ids["document"],
+                ordinal=0,
+                title="T",
+                heading_path="T",
+                text="x",
+                token_count=1,
+                **stamps,
+            )
+        )
+    await migrate.upgrade(empty_engine)
+    await migrate.downgrade(empty_engine, "0005")
+    async with empty_engine.connect() as connection:
+        count = await connection.execute(text("SELECT count(*) FROM chunks"))
+        assert count.scalar_one() == 1

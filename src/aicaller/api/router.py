@@ -7,6 +7,7 @@ from fastapi import APIRouter, FastAPI
 from aicaller.api import health, metrics
 from aicaller.businesses import routes as business_routes
 from aicaller.calls import routes as call_routes
+from aicaller.knowledge import documentation_routes, progress_routes
 from aicaller.knowledge import routes as knowledge_routes
 from aicaller.users.routes import api_keys, auth, users
 
@@ -21,6 +22,8 @@ def build_api_router() -> APIRouter:
     api.include_router(business_routes.router)
     api.include_router(call_routes.router)
     api.include_router(knowledge_routes.router)
+    api.include_router(documentation_routes.router)
+    api.include_router(progress_routes.router)
     return api
 
 

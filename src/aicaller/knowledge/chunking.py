@@ -108,14 +108,17 @@ def _split_long_text(text: str) -> list[str]:
     """A paragraph over the limit, cut at sentence ends (or words, for a run-on sentence)."""
     pieces: list[str] = []
     current: list[str] = []
+    tokens = 0  # of ``current``, kept as a running sum (recounting would be quadratic)
     for sentence in _SENTENCE_END.split(text):
-        words = sentence.split(" ")
-        units = [sentence] if count_tokens(sentence) <= MAX_TOKENS else words
+        sentence_tokens = count_tokens(sentence)
+        units = [sentence] if sentence_tokens <= MAX_TOKENS else sentence.split(" ")
         for unit in units:
-            if current and count_tokens(" ".join([*current, unit])) > MAX_TOKENS:
+            size = sentence_tokens if len(units) == 1 else count_tokens(unit)
+            if current and tokens + size > MAX_TOKENS:
                 pieces.append(" ".join(current))
-                current = []
+                current, tokens = [], 0
             current.append(unit)
+            tokens += size
     if current:
         pieces.append(" ".join(current))
     return pieces

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import uuid
 
+from sqlalchemy import delete
+
 from aicaller.database.models import Chunk, Document
 from aicaller.database.repository import BaseRepository
 from aicaller.knowledge.chunking import ChunkText
@@ -12,6 +14,12 @@ from aicaller.knowledge.chunking import ChunkText
 class DocumentRepository(BaseRepository[Document]):
     model = Document
     not_found_code = "document_not_found"
+
+    async def delete_for_source(self, source_id: uuid.UUID) -> None:
+        """The crawled pages of a source (their chunks go by cascade)."""
+        await self.session.execute(
+            delete(Document).where(self._tenant_condition(), Document.source_id == source_id)
+        )
 
 
 class ChunkRepository(BaseRepository[Chunk]):
@@ -33,3 +41,8 @@ class ChunkRepository(BaseRepository[Chunk]):
             for chunk in chunks
         )
         await self.session.flush()
+
+    async def delete_for(self, document_id: uuid.UUID) -> None:
+        await self.session.execute(
+            delete(Chunk).where(self._tenant_condition(), Chunk.document_id == document_id)
+        )

@@ -3,7 +3,6 @@ documentation service; crawled sources arrive with the documentation sync)."""
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,9 +14,9 @@ from aicaller.database.models import Document
 from aicaller.database.models.document import DocumentKind
 from aicaller.database.repository import Page
 from aicaller.database.service import BaseService
-from aicaller.knowledge.chunking import chunk_markdown
 from aicaller.knowledge.document_processor import process_upload
-from aicaller.knowledge.repository import ChunkRepository, DocumentRepository
+from aicaller.knowledge.indexing import DocumentIndexer
+from aicaller.knowledge.repository import DocumentRepository
 from aicaller.knowledge.search import SearchHit, backend_for
 from aicaller.knowledge.search.query import search_terms
 
@@ -34,7 +33,6 @@ class KnowledgeService(BaseService):
     ) -> None:
         super().__init__(session, business_id)
         self.documents = DocumentRepository(session, business_id)
-        self.chunks = ChunkRepository(session, business_id)
         self.business = BusinessService(session, business_id, cache)
         self.cache = cache
 
@@ -46,18 +44,14 @@ class KnowledgeService(BaseService):
         if len(data) > max_bytes:
             raise DocumentTooLarge(f"Uploads are limited to {max_bytes:,} bytes")
         processed = await process_upload(filename, data, title)
-        document = await self.documents.create(
-            kind=DocumentKind.UPLOAD.value,
+        document = await DocumentIndexer(self.session, self.business_id).create(
             title=processed.title,
+            markdown=processed.markdown,
+            kind=DocumentKind.UPLOAD.value,
             filename=filename[:255],
             media_type=processed.media_type,
             size_bytes=len(data),
-            content=processed.markdown,
-            content_hash=hashlib.sha256(processed.markdown.encode()).hexdigest(),
         )
-        chunks = chunk_markdown(processed.title, processed.markdown)
-        await self.chunks.add_many(document.id, processed.title, chunks)
-        await self.documents.update(document, chunk_count=len(chunks))
         await self.business.bump_knowledge_version()
         return document
 

@@ -5,6 +5,7 @@ from aicaller.database.models.business import Business
 from aicaller.database.models.call import Call
 from aicaller.database.models.call_note import CallNote
 from aicaller.database.models.document import Chunk, Document
+from aicaller.database.models.documentation import DocumentationSource, SyncJob, SyncPage
 from aicaller.database.models.escalation import Escalation
 from aicaller.database.models.idempotency_record import IdempotencyRecord
 from aicaller.database.models.job import Job
@@ -18,9 +19,12 @@ __all__ = [
     "CallNote",
     "Chunk",
     "Document",
+    "DocumentationSource",
     "Escalation",
     "IdempotencyRecord",
     "Job",
+    "SyncJob",
+    "SyncPage",
     "TranscriptTurn",
     "User",
 ]

@@ -27,6 +27,10 @@ class Document(TenantMixin, Base):
     )
 
     kind: Mapped[str] = mapped_column(String(16))
+    # The documentation source a crawled page came from (None for uploads). Deliberately no
+    # foreign key: adding one to an existing SQLite table means rebuilding it, and dropping the
+    # old table would cascade-delete every chunk. Deleting a source deletes its pages itself.
+    source_id: Mapped[uuid.UUID | None] = mapped_column(default=None, index=True)
     title: Mapped[str] = mapped_column(String(500))
     url: Mapped[str | None] = mapped_column(String(2048), default=None)
     filename: Mapped[str | None] = mapped_column(String(255), default=None)

@@ -1,0 +1,230 @@
+"""Documentation sync on the real Python 3.11 docs, beside Scrapy on the same site.
+
+Downloads Debian's ``python3.11-doc`` (``apt-get download``, cached in
+~/.cache/aicaller-bench), serves its ~530 HTML pages from 127.0.0.1 with ``--latency`` ms added
+to every request, then measures, ``--runs`` times alternately:
+
+- a first sync by aicaller (fresh SQLite database: fetch, extract, chunk, index), pages/s;
+- Scrapy (``benchmarks/scrapy_crawl.py``, a CrawlSpider following every same-site link, no
+  processing) with the same concurrency, pages/s;
+
+and once, after the last first sync: a re-sync within the page TTL and one after it (requests
+counted by the server; 304s are the conditional requests answered "not modified").
+
+    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/python benchmarks/crawl.py [--latency 50] [--concurrency 8] [--runs 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from aicaller.businesses import service as businesses
+from aicaller.config import Settings
+from aicaller.core.http import SafeHttpClient
+from aicaller.core.logging import configure_logging
+from aicaller.database import migrate
+from aicaller.database.session import Database, create_engine
+from aicaller.knowledge.source_schemas import SourceCreate, SyncStart
+from aicaller.knowledge.sources import DocumentationService
+from aicaller.knowledge.sync import DocumentationSync
+
+CACHE = Path.home() / ".cache" / "aicaller-bench"
+HERE = Path(__file__).resolve().parent
+
+
+def python_docs() -> Path:
+    """The extracted HTML directory of python3.11-doc, downloaded once."""
+    html = CACHE / "python3.11-doc" / "usr" / "share" / "doc" / "python3.11" / "html"
+    if html.is_dir():
+        return html
+    CACHE.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["apt-get", "download", "python3.11-doc"], cwd=CACHE, check=True)  # noqa: S607
+    package = next(CACHE.glob("python3.11-doc_*.deb"))
+    target = CACHE / "python3.11-doc"
+    subprocess.run(["dpkg-deb", "-x", str(package), str(target)], check=True)  # noqa: S603, S607
+    return html
+
+
+class Counter:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.requests = 0
+        self.not_modified = 0
+
+    def reset(self) -> None:
+        with self.lock:
+            self.requests = self.not_modified = 0
+
+
+class SlowHandler(SimpleHTTPRequestHandler):
+    """Static files over keep-alive HTTP/1.1, ``latency`` seconds late, every request counted;
+    If-Modified-Since is answered with 304 by the standard library."""
+
+    protocol_version = "HTTP/1.1"
+    latency = 0.05
+    counter = Counter()
+
+    def send_response(self, code: int, message: str | None = None) -> None:
+        with self.counter.lock:
+            self.counter.requests += 1
+            self.counter.not_modified += code == 304
+        super().send_response(code, message)
+
+    def handle_one_request(self) -> None:
+        time.sleep(self.latency)
+        super().handle_one_request()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+def serve(root: Path, latency: float) -> tuple[ThreadingHTTPServer, Counter]:
+    handler = partial(SlowHandler, directory=str(root))
+    SlowHandler.latency = latency
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, SlowHandler.counter
+
+
+async def first_sync(
+    url: str, concurrency: int, data_dir: Path
+) -> tuple[Database, Settings, uuid.UUID, uuid.UUID, dict[str, Any]]:
+    settings = Settings.model_validate(
+        {
+            "environment": "test",
+            "data_dir": data_dir,
+            "database_url": f"sqlite+aiosqlite:///{data_dir / 'bench.db'}",
+            "allow_private_urls": True,
+            "log_level": "WARNING",
+        }
+    )
+    database = Database(create_engine(settings))
+    await migrate.upgrade(database.engine)
+    async with database.transaction() as session:
+        business = await businesses.create_business(session, name="Bench")
+        service = DocumentationService(session, business.id)
+        source = await service.create(
+            SourceCreate(url=url, max_pages=5000, max_depth=30, concurrency=concurrency)
+        )
+    result = await run_sync(database, settings, business.id, source.id)
+    return database, settings, business.id, source.id, result
+
+
+async def run_sync(
+    database: Database, settings: Settings, business_id: uuid.UUID, source_id: uuid.UUID
+) -> dict[str, Any]:
+    async with database.transaction() as session:
+        sync = await DocumentationService(session, business_id).start_sync(source_id, SyncStart())
+    async with SafeHttpClient.from_settings(settings) as http:
+        started = time.perf_counter()
+        await DocumentationSync(
+            database, http, settings, business_id=business_id, sync_id=sync.id
+        ).run()
+        seconds = time.perf_counter() - started
+    async with database.transaction() as session:
+        done = await DocumentationService(session, business_id).get_sync(sync.id)
+        return {"seconds": seconds, "fetched": done.fetched, "unchanged": done.unchanged,
+                "indexed": done.indexed, "failed": done.failed, "skipped": done.skipped,
+                "status": done.status}  # fmt: skip
+
+
+def scrapy(url: str, concurrency: int) -> dict[str, Any]:
+    output = subprocess.run(  # noqa: S603 - our own script
+        [sys.executable, str(HERE / "scrapy_crawl.py"), url, str(concurrency)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    return result
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--latency", type=float, default=50.0, help="ms added per request")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    configure_logging(level="WARNING")
+    server, counter = serve(python_docs(), args.latency / 1000)
+    url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    ours: list[dict[str, Any]] = []
+    theirs: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for run in range(args.runs):
+            counter.reset()
+            database, settings, business_id, source_id, result = await first_sync(
+                url, args.concurrency, Path(tmp) / f"run{run}"
+            )
+            result["requests"] = counter.requests
+            ours.append(result)
+            if run < args.runs - 1:
+                await database.dispose()
+            counter.reset()
+            theirs.append(scrapy(url, args.concurrency))
+            theirs[-1]["server_requests"] = counter.requests
+        counter.reset()
+        within = await run_sync(database, settings, business_id, source_id)
+        within["requests"], within["not_modified"] = counter.requests, counter.not_modified
+        settings.knowledge_page_ttl_hours = 0.0
+        counter.reset()
+        after = await run_sync(database, settings, business_id, source_id)
+        after["requests"], after["not_modified"] = counter.requests, counter.not_modified
+        await database.dispose()
+    report(args, ours, theirs, within, after)
+
+
+def report(
+    args: argparse.Namespace,
+    ours: list[dict[str, Any]],
+    theirs: list[dict[str, Any]],
+    within: dict[str, Any],
+    after: dict[str, Any],
+) -> None:
+    def median(rows: list[dict[str, Any]], key: str) -> float:
+        return statistics.median(float(row[key]) for row in rows)
+
+    our_rate = statistics.median(r["fetched"] / r["seconds"] for r in ours)
+    their_rate = statistics.median(r["pages"] / r["seconds"] for r in theirs)
+    print(f"python3.11-doc served from 127.0.0.1, +{args.latency:.0f} ms per request, "
+          f"concurrency {args.concurrency}, {args.runs} runs (medians)")  # fmt: skip
+    print(f"{'crawl':<34}{'pages':>7}{'requests':>10}{'seconds':>9}{'pages/s':>9}")
+    print(
+        f"{'aicaller first sync (indexing)':<34}{median(ours, 'fetched'):>7.0f}"
+        f"{median(ours, 'requests'):>10.0f}{median(ours, 'seconds'):>9.1f}{our_rate:>9.1f}"
+    )
+    print(
+        f"{'scrapy (no processing)':<34}{median(theirs, 'pages'):>7.0f}"
+        f"{median(theirs, 'server_requests'):>10.0f}{median(theirs, 'seconds'):>9.1f}"
+        f"{their_rate:>9.1f}"
+    )
+    print(
+        f"{'aicaller re-sync within TTL':<34}{within['unchanged']:>7}{within['requests']:>10}"
+        f"{within['seconds']:>9.1f}"
+    )
+    print(
+        f"{'aicaller re-sync after TTL':<34}{after['unchanged']:>7}{after['requests']:>10}"
+        f"{after['seconds']:>9.1f}   ({after['not_modified']} answered 304)"
+    )
+    first_requests = median(ours, "requests")
+    print(f"first sync vs scrapy: {our_rate / their_rate:.2f}x; re-sync within TTL made "
+          f"{within['requests'] / first_requests:.1%} of the first sync's requests")  # fmt: skip
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

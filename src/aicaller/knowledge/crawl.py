@@ -1,0 +1,178 @@
+"""One page of a sync, network and parsing only (no database): robots, the content cache,
+the conditional fetch, canonical URLs, links and extraction into a ``PageResult``."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import time
+from collections.abc import AsyncIterator
+from concurrent.futures import Executor
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from aicaller.core.errors import DocumentationScrapingError
+from aicaller.database.models.documentation import PageState
+from aicaller.knowledge.documentation_scraper.base_scraper import (
+    FetchedPage,
+    Outcome,
+    PageFetcher,
+)
+from aicaller.knowledge.documentation_scraper.extract import extract_html
+from aicaller.knowledge.documentation_scraper.robots import RobotsPolicy
+from aicaller.knowledge.documentation_scraper.urls import CrawlScope
+
+SKIPPED_CODES = (
+    "robots_disallowed",
+    "unsupported_content",
+    "page_too_large",
+    "canonical_elsewhere",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PageSnapshot:
+    """What the processor needs of a frontier row (read before the network work starts)."""
+
+    url: str
+    depth: int
+    etag: str | None
+    last_modified: str | None
+    content_hash: str | None
+    fetched_at: datetime | None
+    has_document: bool
+
+
+@dataclass(slots=True)
+class PageResult:
+    url: str
+    state: PageState
+    links: list[str] | None = None  # None: keep the links stored from an earlier fetch
+    requested: bool = False  # a response arrived (fetched_at moves)
+    fetched: bool = False  # a 200 with a body
+    unchanged: bool = False
+    http_status: int | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    title: str | None = None
+    markdown: str | None = None  # set only when the content changed
+    content_hash: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+
+
+class RateGate:
+    """At most ``concurrency`` requests at once and ``delay`` seconds between their starts
+    (the source's politeness delay or robots.txt's crawl-delay, whichever is longer)."""
+
+    def __init__(self, concurrency: int, delay: float) -> None:
+        self._slots = asyncio.Semaphore(concurrency)
+        self._delay = delay
+        self._lock = asyncio.Lock()
+        self._next_start = 0.0
+
+    @asynccontextmanager
+    async def slot(self) -> AsyncIterator[None]:
+        async with self._slots:
+            if self._delay > 0:
+                async with self._lock:
+                    wait = self._next_start - time.monotonic()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    self._next_start = time.monotonic() + self._delay
+            yield
+
+
+def _failure(url: str, exc: DocumentationScrapingError) -> PageResult:
+    skipped = exc.code in SKIPPED_CODES
+    return PageResult(
+        url,
+        PageState.SKIPPED if skipped else PageState.FAILED,
+        error_code=exc.code,
+        error_message=exc.message,
+    )
+
+
+def _parse(
+    content: bytes, text: str, media_type: str, url: str
+) -> tuple[list[str], str | None, str | None, str]:
+    """Links, canonical, title and markdown (CPU-bound: runs in a thread)."""
+    if media_type == "text/plain":
+        return [], None, None, text.strip()
+    page = extract_html(content, url=url)
+    return list(page.links), page.canonical, page.title, page.markdown
+
+
+class PageProcessor:
+    def __init__(
+        self,
+        fetcher: PageFetcher,
+        robots: RobotsPolicy,
+        scope: CrawlScope,
+        gate: RateGate,
+        *,
+        force: bool,
+        ttl: timedelta,
+        now: datetime,
+        executor: Executor | None = None,
+    ) -> None:
+        self.fetcher, self.robots, self.scope, self.gate = fetcher, robots, scope, gate
+        self.force, self.ttl, self.now = force, ttl, now
+        self.executor = executor  # None: the event loop's default thread pool
+
+    async def process(self, page: PageSnapshot) -> PageResult:
+        if not self.robots.allows(page.url):
+            return PageResult(
+                page.url, PageState.SKIPPED, error_code="robots_disallowed",
+                error_message="robots.txt disallows this URL",
+            )  # fmt: skip
+        cached = page.content_hash is not None and page.has_document and not self.force
+        if cached and page.fetched_at is not None and self.now - page.fetched_at < self.ttl:
+            return PageResult(page.url, PageState.DONE, unchanged=True)
+        try:
+            async with self.gate.slot():
+                response = await self.fetcher.fetch_page(
+                    page.url,
+                    etag=page.etag if cached else None,
+                    last_modified=page.last_modified if cached else None,
+                )
+        except DocumentationScrapingError as exc:  # timeouts arrive as FetchFailed
+            return _failure(page.url, exc)
+        if response.outcome is Outcome.OK:
+            return await self._from_body(page, response)
+        state = PageState.DONE if response.outcome is Outcome.NOT_MODIFIED else PageState.GONE
+        return PageResult(
+            page.url,
+            state,
+            requested=True,
+            unchanged=state is PageState.DONE,
+            http_status=response.status,
+        )
+
+    async def _from_body(self, page: PageSnapshot, response: FetchedPage) -> PageResult:
+        links, canonical, title, markdown = await asyncio.get_running_loop().run_in_executor(
+            self.executor,
+            _parse,
+            response.content,
+            response.text,
+            response.media_type,
+            response.final_url,
+        )
+        result = PageResult(
+            page.url, PageState.DONE, links=links, requested=True, fetched=True,
+            http_status=response.status, etag=response.etag,
+            last_modified=response.last_modified,
+        )  # fmt: skip
+        if canonical and canonical != page.url and self.scope.allows(canonical):
+            result.state, result.links = PageState.SKIPPED, [canonical]
+            result.error_code = "canonical_elsewhere"
+            result.error_message = f"the page names {canonical} as its canonical URL"
+            return result
+        content_hash = hashlib.sha256(markdown.encode()).hexdigest()
+        result.content_hash = content_hash
+        if content_hash == page.content_hash and page.has_document and not self.force:
+            result.unchanged = True
+        elif markdown:
+            result.title, result.markdown = title, markdown
+        return result

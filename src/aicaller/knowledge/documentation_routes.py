@@ -1,0 +1,118 @@
+"""``/api/v1/documentation``: documentation sources and their syncs."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response, status
+
+from aicaller.api.deps import PaginationDep, SessionDep, require_role
+from aicaller.api.problems import problem_responses
+from aicaller.api.schemas import Page
+from aicaller.knowledge.source_schemas import (
+    SourceCreate,
+    SourceOut,
+    SourceUpdate,
+    SyncOut,
+    SyncStart,
+)
+from aicaller.knowledge.sources import DocumentationService
+from aicaller.users.principal import Principal
+from aicaller.users.roles import ALL_ROLES, MANAGER_ROLES, Scope
+
+router = APIRouter(
+    prefix="/documentation",
+    tags=["documentation"],
+    responses=problem_responses(400, 401, 403, 422, 429),
+)
+Reader = Annotated[Principal, require_role(*ALL_ROLES, scope=Scope.KNOWLEDGE_READ)]
+Writer = Annotated[Principal, require_role(*MANAGER_ROLES, scope=Scope.KNOWLEDGE_WRITE)]
+
+
+class _Services:
+    def __init__(self, session: SessionDep) -> None:
+        self.session = session
+
+    def of(self, principal: Principal) -> DocumentationService:
+        return DocumentationService(self.session, principal.business_id)
+
+
+async def _services(session: SessionDep) -> _Services:
+    return _Services(session)
+
+
+Docs = Annotated[_Services, Depends(_services)]
+
+
+@router.post("/sources", response_model=SourceOut, status_code=201, summary="Add a source")
+async def create_source(body: SourceCreate, principal: Writer, docs: Docs) -> SourceOut:
+    return SourceOut.model_validate(await docs.of(principal).create(body))
+
+
+@router.get("/sources", response_model=Page[SourceOut], summary="Sources, newest first")
+async def list_sources(principal: Reader, docs: Docs, page: PaginationDep) -> Page[SourceOut]:
+    result = await docs.of(principal).page(limit=page.limit, cursor=page.cursor)
+    return Page(
+        items=[SourceOut.model_validate(s) for s in result.items], next_cursor=result.next_cursor
+    )
+
+
+@router.get("/sources/{source_id}", response_model=SourceOut, responses=problem_responses(404))
+async def get_source(source_id: uuid.UUID, principal: Reader, docs: Docs) -> SourceOut:
+    return SourceOut.model_validate(await docs.of(principal).get(source_id))
+
+
+@router.patch("/sources/{source_id}", response_model=SourceOut, responses=problem_responses(404))
+async def update_source(
+    source_id: uuid.UUID, body: SourceUpdate, principal: Writer, docs: Docs
+) -> SourceOut:
+    return SourceOut.model_validate(await docs.of(principal).update(source_id, body))
+
+
+@router.delete(
+    "/sources/{source_id}",
+    status_code=204,
+    summary="Delete a source with its syncs and crawled pages",
+    responses=problem_responses(404),
+)
+async def delete_source(source_id: uuid.UUID, principal: Writer, docs: Docs) -> Response:
+    await docs.of(principal).delete(source_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/sources/{source_id}/sync",
+    response_model=SyncOut,
+    status_code=202,
+    summary="Start a sync (runs in the background)",
+    responses=problem_responses(404, 409),
+)
+async def start_sync(
+    source_id: uuid.UUID, principal: Writer, docs: Docs, body: SyncStart | None = None
+) -> SyncOut:
+    service = docs.of(principal)
+    sync = await service.start_sync(source_id, body or SyncStart())
+    return await service.describe(sync)
+
+
+@router.get(
+    "/syncs/{sync_id}",
+    response_model=SyncOut,
+    summary="A sync's progress: counters, rate, ETA, failed pages",
+    responses=problem_responses(404),
+)
+async def get_sync(sync_id: uuid.UUID, principal: Reader, docs: Docs) -> SyncOut:
+    service = docs.of(principal)
+    return await service.describe(await service.get_sync(sync_id))
+
+
+@router.post(
+    "/syncs/{sync_id}/cancel",
+    response_model=SyncOut,
+    summary="Cancel a running sync",
+    responses=problem_responses(404, 409),
+)
+async def cancel_sync(sync_id: uuid.UUID, principal: Writer, docs: Docs) -> SyncOut:
+    service = docs.of(principal)
+    return await service.describe(await service.cancel_sync(sync_id))

@@ -1,0 +1,44 @@
+"""Links and the canonical URL of an HTML page, normalised against the page's base."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import lxml.html
+from lxml.etree import ParserError
+
+from aicaller.knowledge.documentation_scraper.urls import normalise_url
+
+
+@dataclass(frozen=True, slots=True)
+class PageLinks:
+    links: list[str]
+    canonical: str | None
+
+
+def _values(document: lxml.html.HtmlElement, path: str) -> list[str]:
+    found = document.xpath(path)
+    return [str(value) for value in found] if isinstance(found, list) else []
+
+
+def extract_links(content: bytes, page_url: str) -> PageLinks:
+    try:
+        document = lxml.html.document_fromstring(content)
+    except (ParserError, ValueError):
+        return PageLinks([], None)
+    return page_links(document, page_url)
+
+
+def page_links(document: lxml.html.HtmlElement, page_url: str) -> PageLinks:
+    """Links and canonical URL of an already parsed page."""
+    base_hrefs = _values(document, "//base/@href")
+    base = normalise_url(base_hrefs[0], page_url) if base_hrefs else None
+    base = base or page_url
+    seen: dict[str, None] = {}
+    for href in _values(document, "//a/@href"):
+        url = normalise_url(href, base)
+        if url is not None:
+            seen.setdefault(url, None)
+    canonical_hrefs = _values(document, "//link[@rel='canonical']/@href")
+    canonical = normalise_url(canonical_hrefs[0], base) if canonical_hrefs else None
+    return PageLinks(list(seen), canonical)

@@ -1,0 +1,257 @@
+"""Running one documentation sync: seed the frontier, crawl it in batches, prune, finish.
+
+Network work happens between transactions; each batch's results are written in one
+transaction together with the sync's counters and heartbeat (the checkpoint). Run again after
+a crash, the sync continues from the rows still queued. A cancelled sync stops at the next
+batch. Vanished pages are pruned only by a sync that completed without hitting its page cap.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.businesses.service import BusinessService
+from aicaller.config import Settings
+from aicaller.core.events import EventBus
+from aicaller.core.http import SafeHttpClient
+from aicaller.core.logging import get_logger
+from aicaller.database.models import DocumentationSource, SyncJob, SyncPage
+from aicaller.database.models.documentation import PageState, SyncStatus
+from aicaller.database.session import Database
+from aicaller.knowledge.crawl import PageProcessor, PageResult, PageSnapshot, RateGate
+from aicaller.knowledge.documentation_scraper.base_scraper import PageFetcher
+from aicaller.knowledge.documentation_scraper.factory import Scraper, ScraperFactory
+from aicaller.knowledge.indexing import DocumentIndexer
+from aicaller.knowledge.repository import DocumentRepository
+from aicaller.knowledge.sync_tracker import SourceRepository, SyncJobRepository, SyncPageRepository
+
+logger = get_logger("aicaller.knowledge.sync")
+
+
+def progress_channel(sync_id: uuid.UUID) -> str:
+    return f"sync:{sync_id}"
+
+
+COUNTERS = ("fetched", "unchanged", "skipped", "failed", "indexed")
+
+
+class _Tx:
+    """The repositories of one transaction."""
+
+    def __init__(self, session: AsyncSession, business_id: uuid.UUID) -> None:
+        self.session = session
+        self.sources = SourceRepository(session, business_id)
+        self.syncs = SyncJobRepository(session, business_id)
+        self.pages = SyncPageRepository(session, business_id)
+        self.documents = DocumentRepository(session, business_id)
+        self.indexer = DocumentIndexer(session, business_id)
+        self.business = BusinessService(session, business_id)
+
+
+class DocumentationSync:
+    def __init__(
+        self,
+        database: Database,
+        http: SafeHttpClient,
+        settings: Settings,
+        *,
+        business_id: uuid.UUID,
+        sync_id: uuid.UUID,
+        still_wanted: Callable[[], Awaitable[bool]] | None = None,
+        events: EventBus | None = None,
+    ) -> None:
+        self.database, self.settings = database, settings
+        self.business_id, self.sync_id = business_id, sync_id
+        self.factory = ScraperFactory(http, settings)
+        self.still_wanted = still_wanted
+        self.scraper: Scraper | None = None
+        self.events = events
+
+    async def run(self) -> str:
+        """Run (or resume) the sync to its end; returns its final status."""
+        async with self.database.transaction() as session:
+            tx = _Tx(session, self.business_id)
+            sync = await tx.syncs.get_or_raise(self.sync_id)
+            if sync.status not in (SyncStatus.PENDING.value, SyncStatus.RUNNING.value):
+                return sync.status
+            source = await tx.sources.get_or_raise(sync.source_id)
+            now = datetime.now(UTC)
+            await tx.syncs.update(
+                sync, status=SyncStatus.RUNNING.value, started_at=sync.started_at or now,
+                heartbeat_at=now,
+            )  # fmt: skip
+            resuming = bool(await tx.pages.counts(sync.id))
+            force, source_snapshot = sync.force, _snapshot(source)
+        scraper = await self.factory.open(source_snapshot)
+        self.scraper = scraper
+        if not resuming:
+            seeds = {source_snapshot.url: 0}
+            for url in await scraper.sitemap_urls(limit=source_snapshot.max_pages * 2):
+                seeds.setdefault(url, 1)
+            await self._checkpoint([], {}, seeds, scraper.fetcher.requests)
+        with _extraction_pool(self.settings.knowledge_extract_processes) as executor:
+            processor = PageProcessor(
+                scraper.fetcher, scraper.robots, scraper.scope,
+                RateGate(source_snapshot.concurrency, scraper.delay),
+                force=force, ttl=timedelta(hours=self.settings.knowledge_page_ttl_hours),
+                now=datetime.now(UTC), executor=executor,
+            )  # fmt: skip
+            return await self._crawl(source_snapshot, processor, scraper.fetcher)
+
+    async def _crawl(
+        self, source: DocumentationSource, processor: PageProcessor, fetcher: PageFetcher
+    ) -> str:
+        batch_size = max(1, source.concurrency * 2)
+        requests_seen = fetcher.requests
+        while True:
+            finished: str | None = None
+            async with self.database.transaction() as session:
+                tx = _Tx(session, self.business_id)
+                sync = await tx.syncs.get_or_raise(self.sync_id)
+                if sync.status == SyncStatus.CANCELLED.value or not await self._wanted():
+                    return SyncStatus.CANCELLED.value
+                counts = await tx.pages.counts(self.sync_id)
+                processed = sum(n for state, n in counts.items() if state != "queued")
+                room = source.max_pages - processed
+                rows = await tx.pages.queued(self.sync_id, min(batch_size, max(room, 0)))
+                if room <= 0 or not rows:
+                    capped = room <= 0 and counts.get(PageState.QUEUED.value, 0) > 0
+                    finished = await self._finish(tx, sync, source, capped=capped)
+                snapshots = [_page_snapshot(row) for row in rows]
+            if finished is not None:
+                await self._announce()  # after the commit: listeners re-read the final state
+                return finished
+            results = await asyncio.gather(*(processor.process(page) for page in snapshots))
+            requests_now = fetcher.requests
+            await self._checkpoint(results, {s.url: s.depth for s in snapshots}, {},
+                                   requests_now - requests_seen, source)  # fmt: skip
+            requests_seen = requests_now
+
+    async def _wanted(self) -> bool:
+        return self.still_wanted is None or await self.still_wanted()
+
+    async def _checkpoint(
+        self,
+        results: list[PageResult],
+        depths: dict[str, int],
+        seeds: dict[str, int],
+        requests: int,
+        source: DocumentationSource | None = None,
+    ) -> None:
+        """Write a batch: page rows, documents, new frontier rows, counters, heartbeat."""
+        async with self.database.transaction() as session:
+            tx = _Tx(session, self.business_id)
+            sync = await tx.syncs.get_or_raise(self.sync_id)
+            found = dict(seeds)
+            rows = {row.url: row for row in await tx.pages.in_sync(self.sync_id, list(depths))}
+            for result in results:
+                row = rows.get(result.url)
+                if row is None or source is None:
+                    continue
+                await self._apply(tx, sync, source, row, result)
+                links = result.links if result.links is not None else row.links
+                if source.max_depth > row.depth:
+                    for link in links:
+                        if self.scraper is not None and self.scraper.scope.allows(link):
+                            found.setdefault(link, row.depth + 1)
+            added = await tx.pages.enqueue(sync.source_id, sync.id, found)
+            await tx.syncs.update(
+                sync, discovered=sync.discovered + added, requests=sync.requests + requests,
+                heartbeat_at=datetime.now(UTC),
+                current_url=results[-1].url if results else sync.current_url,
+            )  # fmt: skip
+        await self._announce()
+
+    async def _announce(self) -> None:
+        """Wake the progress WebSockets of this sync (they re-read it from the database)."""
+        if self.events is not None:
+            await self.events.publish(
+                progress_channel(self.sync_id), {"sync_id": str(self.sync_id)}
+            )
+
+    async def _apply(
+        self, tx: _Tx, sync: SyncJob, source: DocumentationSource, row: SyncPage, r: PageResult
+    ) -> None:
+        changes: dict[str, object] = {
+            "state": r.state.value, "error_code": r.error_code, "error_message": r.error_message,
+        }  # fmt: skip
+        if r.requested:
+            changes.update(fetched_at=datetime.now(UTC), http_status=r.http_status)
+        if r.fetched:
+            changes.update(etag=r.etag, last_modified=r.last_modified)
+        if r.links is not None:
+            changes["links"] = r.links
+        if r.content_hash is not None:
+            changes["content_hash"] = r.content_hash
+        if r.markdown is not None:
+            document = await tx.indexer.store_page(
+                source_id=source.id, url=row.url, title=r.title or row.url,
+                markdown=r.markdown, document_id=row.document_id,
+            )  # fmt: skip
+            changes["document_id"] = document.id
+        await tx.pages.update(row, **changes)
+        bumps = {
+            "fetched": r.fetched, "unchanged": r.unchanged, "indexed": r.markdown is not None,
+            "skipped": r.state is PageState.SKIPPED, "failed": r.state is PageState.FAILED,
+        }  # fmt: skip
+        await tx.syncs.update(
+            sync, **{name: getattr(sync, name) + 1 for name, hit in bumps.items() if hit}
+        )
+
+    async def _finish(
+        self, tx: _Tx, sync: SyncJob, source: DocumentationSource, *, capped: bool
+    ) -> str:
+        removed = 0
+        if not capped:
+            vanished = await tx.pages.vanished(source.id, sync.id)
+            for page in vanished:
+                if page.document_id is not None:
+                    document = await tx.documents.get(page.document_id)
+                    if document is not None:
+                        await tx.documents.delete(document)
+                        removed += 1
+            await tx.pages.delete_rows([page.id for page in vanished])
+        now = datetime.now(UTC)
+        await tx.syncs.update(
+            sync, status=SyncStatus.COMPLETED.value, capped=capped, removed=removed,
+            finished_at=now, heartbeat_at=now, current_url=None,
+        )  # fmt: skip
+        live_source = await tx.sources.get_or_raise(source.id)
+        await tx.sources.update(live_source, last_synced_at=now)
+        await tx.business.bump_knowledge_version()
+        logger.info("sync_completed", sync_id=str(sync.id), capped=capped, removed=removed)
+        return SyncStatus.COMPLETED.value
+
+
+@contextmanager
+def _extraction_pool(processes: int) -> Iterator[Executor | None]:
+    """Worker processes for page extraction, for the length of one sync ("spawn": forking a
+    process that runs an event loop and database threads is unsafe)."""
+    if processes <= 0:
+        yield None
+        return
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _snapshot(source: DocumentationSource) -> DocumentationSource:
+    """A detached copy of the source's settings for use outside the transaction."""
+    return DocumentationSource(**{c.key: getattr(source, c.key) for c in source.__table__.c})
+
+
+def _page_snapshot(row: SyncPage) -> PageSnapshot:
+    return PageSnapshot(
+        row.url, row.depth, row.etag, row.last_modified, row.content_hash, row.fetched_at,
+        row.document_id is not None,
+    )  # fmt: skip

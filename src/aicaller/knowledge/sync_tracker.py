@@ -1,0 +1,157 @@
+"""Sync state in the database: sources, sync jobs and the per-URL frontier and page cache.
+
+The frontier is the sync's ``sync_pages`` rows in state ``queued``; the runner takes them in
+batches and writes each batch's results (page states, documents, counters, new links) in one
+transaction. A sync that stops half-way (crash, restart) resumes from the rows still queued:
+nothing is lost, and a page written twice updates its one document.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.database.models import DocumentationSource, SyncJob, SyncPage
+from aicaller.database.models.documentation import PageState, SyncStatus
+from aicaller.database.repository import BaseRepository
+
+SCRAPE_FAILURES = (PageState.FAILED.value, PageState.SKIPPED.value)
+
+
+class SourceRepository(BaseRepository[DocumentationSource]):
+    model = DocumentationSource
+    not_found_code = "source_not_found"
+
+    async def due_for_resync(self, now: datetime) -> list[DocumentationSource]:
+        return [
+            source
+            for source in (await self.session.execute(self._select())).scalars()
+            if source.resync_interval_hours
+            and (
+                source.last_synced_at is None
+                or (now - source.last_synced_at).total_seconds()
+                >= source.resync_interval_hours * 3600
+            )
+        ]
+
+
+class SyncJobRepository(BaseRepository[SyncJob]):
+    model = SyncJob
+    not_found_code = "sync_not_found"
+
+    async def active_for(self, source_id: uuid.UUID) -> SyncJob | None:
+        stmt = self._select().where(
+            SyncJob.source_id == source_id, SyncJob.status.in_(("pending", "running"))
+        )
+        return (await self.session.execute(stmt)).scalars().first()
+
+    async def refresh(self, sync: SyncJob) -> SyncJob:
+        await self.session.refresh(sync)
+        return sync
+
+
+class SyncPageRepository(BaseRepository[SyncPage]):
+    model = SyncPage
+
+    async def enqueue(self, source_id: uuid.UUID, sync_id: uuid.UUID, urls: dict[str, int]) -> int:
+        """Queue ``url -> depth`` for this sync unless already queued by it; returns how many
+        were new to the sync."""
+        if not urls:
+            return 0
+        existing = {
+            page.url: page
+            for page in (
+                await self.session.execute(
+                    self._select().where(SyncPage.source_id == source_id, SyncPage.url.in_(urls))
+                )
+            ).scalars()
+        }
+        added = 0
+        for url, depth in urls.items():
+            page = existing.get(url)
+            if page is None:
+                self.session.add(
+                    SyncPage(
+                        business_id=self.business_id,
+                        source_id=source_id,
+                        url=url,
+                        depth=depth,
+                        sync_id=sync_id,
+                    )
+                )
+            elif page.sync_id != sync_id:
+                page.sync_id, page.state, page.depth = sync_id, PageState.QUEUED.value, depth
+            else:
+                continue
+            added += 1
+        await self.session.flush()
+        return added
+
+    async def queued(self, sync_id: uuid.UUID, limit: int) -> list[SyncPage]:
+        stmt = (
+            self._select()
+            .where(SyncPage.sync_id == sync_id, SyncPage.state == PageState.QUEUED.value)
+            .order_by(SyncPage.depth, SyncPage.created_at, SyncPage.id)
+            .limit(limit)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def in_sync(self, sync_id: uuid.UUID, urls: list[str]) -> list[SyncPage]:
+        stmt = self._select().where(SyncPage.sync_id == sync_id, SyncPage.url.in_(urls))
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def counts(self, sync_id: uuid.UUID) -> dict[str, int]:
+        stmt = (
+            select(SyncPage.state, func.count())
+            .where(self._tenant_condition(), SyncPage.sync_id == sync_id)
+            .group_by(SyncPage.state)
+        )
+        return {state: int(count) for state, count in (await self.session.execute(stmt)).all()}
+
+    async def failures(self, sync_id: uuid.UUID, limit: int) -> list[SyncPage]:
+        stmt = (
+            self._select()
+            .where(SyncPage.sync_id == sync_id, SyncPage.state.in_(SCRAPE_FAILURES))
+            .order_by(SyncPage.url)
+            .limit(limit)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def vanished(self, source_id: uuid.UUID, sync_id: uuid.UUID) -> list[SyncPage]:
+        """Pages this (completed) sync did not reach, or found gone (404/410)."""
+        stmt = self._select().where(
+            SyncPage.source_id == source_id,
+            or_(
+                SyncPage.sync_id.is_(None),
+                SyncPage.sync_id != sync_id,
+                SyncPage.state == PageState.GONE.value,
+            ),
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def delete_rows(self, page_ids: list[uuid.UUID]) -> None:
+        if page_ids:
+            await self.session.execute(
+                delete(SyncPage).where(self._tenant_condition(), SyncPage.id.in_(page_ids))
+            )
+
+
+async def businesses_with_scheduled_sources(session: AsyncSession) -> list[uuid.UUID]:
+    """Every business with a source on a re-sync schedule (the scheduler's cross-tenant step)."""
+    stmt = (
+        select(DocumentationSource.business_id)
+        .where(DocumentationSource.resync_interval_hours.is_not(None))
+        .distinct()
+    )
+    return list((await session.execute(stmt)).scalars())
+
+
+async def mark_failed(session: AsyncSession, sync_id: uuid.UUID, error: str) -> None:
+    """Give up on a sync after its job's last attempt failed."""
+    sync = await session.get(SyncJob, sync_id)
+    if sync is not None and sync.status in ("pending", "running"):
+        sync.status, sync.error = SyncStatus.FAILED.value, error[:2000]
+        sync.finished_at = datetime.now(UTC)

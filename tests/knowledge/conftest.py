@@ -1,0 +1,57 @@
+"""Knowledge tests crawl a site on 127.0.0.1, so the SSRF guard's address check is lifted.
+
+The app's job runner does not run syncs here (see ``no_background_syncs`` in tests/conftest.py):
+tests drive them with ``run_sync``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+
+from aicaller.config import Settings
+from aicaller.knowledge.sync import DocumentationSync
+from tests.conftest import REDIS_URL, flush_redis, make_settings
+from tests.knowledge.site import DocSite
+
+
+@pytest.fixture
+async def settings(
+    tmp_path: Path, backend: str, database_urls: dict[str, str]
+) -> AsyncIterator[Settings]:
+    redis_url = REDIS_URL if backend == "postgresql" else None
+    yield make_settings(
+        tmp_path,
+        database_urls[backend],
+        redis_url=redis_url,
+        allow_private_urls=True,
+        http_retry_base_delay_seconds=0.01,
+        http_timeout_seconds=1.0,
+        # Extraction in a thread: spawning worker processes for every sync would slow the
+        # suite; test_sync.py runs one sync through a process pool.
+        knowledge_extract_processes=0,
+    )
+    if redis_url:
+        await flush_redis(redis_url)
+
+
+@pytest.fixture
+async def site() -> AsyncIterator[DocSite]:
+    async with DocSite() as server:
+        yield server
+
+
+async def run_sync(app: FastAPI, business_id: uuid.UUID, sync_id: str) -> str:
+    runner = DocumentationSync(
+        app.state.database,
+        app.state.http,
+        app.state.settings,
+        business_id=business_id,
+        sync_id=uuid.UUID(sync_id),
+        events=app.state.events,
+    )
+    return await runner.run()

@@ -1,0 +1,50 @@
+"""A documentation site on 127.0.0.1 for crawl tests: pages with ETags and conditional
+requests, robots.txt and sitemaps, scripted failures, and a log of every request."""
+
+from __future__ import annotations
+
+import hashlib
+
+from tests.core.http_peer import LocalPeer, Reply
+
+LAST_MODIFIED = "Wed, 21 Oct 2026 07:28:00 GMT"
+
+
+def html(title: str, body: str, links: tuple[str, ...] = (), head: str = "") -> bytes:
+    anchors = "".join(f'<a href="{link}">{link}</a> ' for link in links)
+    return (
+        f"<html><head><title>{title}</title>{head}</head><body><nav>{anchors}</nav>"
+        f"<main><h1>{title}</h1><p>{body}</p></main></body></html>"
+    ).encode()
+
+
+class DocSite(LocalPeer):
+    """Scripted routes (``route``) win; otherwise ``pages`` are served with an ETag."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.pages: dict[str, tuple[bytes, str]] = {}
+
+    def page(self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> None:
+        self.pages[path] = (body, content_type)
+
+    def hits(self, path: str | None = None) -> int:
+        return sum(1 for seen in self.requests if path is None or seen.target == path)
+
+    def page_requests(self) -> list[str]:
+        """Requests other than robots.txt and sitemaps."""
+        skip = ("/robots.txt", "/sitemap")
+        return [seen.target for seen in self.requests if not seen.target.startswith(skip)]
+
+    def _next_reply(self, path: str) -> Reply:
+        if path in self.routes:
+            return super()._next_reply(path)
+        found = self.pages.get(path)
+        if found is None:
+            return Reply(404, body=b"not found")
+        body, content_type = found
+        etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+        if self.requests[-1].headers.get("if-none-match") == etag:
+            return Reply(304, {"ETag": etag})
+        headers = {"Content-Type": content_type, "ETag": etag, "Last-Modified": LAST_MODIFIED}
+        return Reply(200, headers, body)
