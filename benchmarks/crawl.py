@@ -102,13 +102,15 @@ def serve(root: Path, latency: float) -> tuple[ThreadingHTTPServer, Counter]:
 
 
 async def first_sync(
-    url: str, concurrency: int, data_dir: Path
+    url: str, concurrency: int, data_dir: Path, database_url: str | None = None
 ) -> tuple[Database, Settings, uuid.UUID, uuid.UUID, dict[str, Any]]:
+    """A fresh database (SQLite in ``data_dir`` unless ``database_url``), a business, a source
+    for ``url``, and its first sync."""
     settings = Settings.model_validate(
         {
             "environment": "test",
             "data_dir": data_dir,
-            "database_url": f"sqlite+aiosqlite:///{data_dir / 'bench.db'}",
+            "database_url": database_url or f"sqlite+aiosqlite:///{data_dir / 'bench.db'}",
             "allow_private_urls": True,
             "log_level": "WARNING",
         }

@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+from aicaller.core.errors import NotFound
 from aicaller.core.logging import get_logger
 from aicaller.knowledge.sources import SYNC_JOB, DocumentationService
 from aicaller.knowledge.sync import DocumentationSync
@@ -37,6 +38,10 @@ async def sync_source(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any
     )
     try:
         status = await runner.run()
+    except NotFound:
+        # The source (and with it the sync) was deleted while the job waited or ran.
+        logger.info("sync_source_deleted", sync_id=str(sync_id))
+        return {"status": "deleted"}
     except Exception as exc:
         if ctx.attempt >= ctx.max_attempts:
             async with ctx.database.transaction() as session:

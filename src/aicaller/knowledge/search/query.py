@@ -2,7 +2,7 @@
 
 Only letters and digits survive, so the terms are safe inside an FTS5 MATCH string and a
 PostgreSQL tsquery alike; common English words are dropped (both engines would match them
-everywhere), and the rest are OR-joined by the backends and ranked by relevance.
+everywhere); the backends search for all of the rest, then for any of them.
 """
 
 from __future__ import annotations

@@ -1,0 +1,157 @@
+"""Retrieval quality and search latency on the Python 3.11 docs, SQLite and PostgreSQL.
+
+Syncs the docs (served locally, as in benchmarks/crawl.py) into each database, asks the
+questions in benchmarks/retrieval_questions.py and prints top-1/top-3 hit rates, then search
+latency p50/p95 (the backend directly, no cache) on that corpus and after adding 100,000
+synthetic chunks drawn from the corpus's own vocabulary.
+
+    .venv/bin/python benchmarks/retrieval_eval.py [--synthetic 100000] [--rounds 5]
+
+Environment: AICALLER_BENCH_PG (default postgresql://postgres@127.0.0.1:5432); it drops and
+recreates the database aicaller_bench_search.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from pathlib import Path
+
+import asyncpg
+from sqlalchemy import insert, select
+
+from aicaller.core.logging import configure_logging
+from aicaller.database.models import Chunk, Document
+from aicaller.database.session import Database
+from aicaller.knowledge.search import backend_for
+from aicaller.knowledge.search.query import search_terms
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from crawl import first_sync, python_docs, serve
+from retrieval_questions import QUESTIONS
+
+PG = os.environ.get("AICALLER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+DB_NAME = "aicaller_bench_search"
+
+
+async def fresh_postgres() -> str:
+    admin = await asyncpg.connect(f"{PG}/postgres")
+    try:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        await admin.execute(f'CREATE DATABASE "{DB_NAME}"')
+    finally:
+        await admin.close()
+    return f"{PG.replace('postgresql://', 'postgresql+asyncpg://')}/{DB_NAME}"
+
+
+async def ask(database: Database, business_id: uuid.UUID, question: str) -> tuple[list[str], float]:
+    terms = search_terms(question)
+    async with database.transaction() as session:
+        started = time.perf_counter()
+        hits = await backend_for(session).search(session, business_id, terms, 5)
+        elapsed = (time.perf_counter() - started) * 1000
+    return [hit.url or "" for hit in hits], elapsed
+
+
+async def quality(database: Database, business_id: uuid.UUID) -> tuple[float, float, list[str]]:
+    top1 = top3 = 0
+    misses = []
+    for question, pages in QUESTIONS:
+        urls, _ = await ask(database, business_id, question)
+        hit_at = next((i for i, url in enumerate(urls) if url.endswith(pages)), None)
+        top1 += hit_at == 0
+        top3 += hit_at is not None and hit_at < 3
+        if hit_at is None or hit_at >= 3:
+            misses.append(f"{question!r} -> {[u.rsplit('/html/', 1)[-1] for u in urls[:3]]}")
+    return top1 / len(QUESTIONS), top3 / len(QUESTIONS), misses
+
+
+async def latency(database: Database, business_id: uuid.UUID, rounds: int) -> tuple[float, float]:
+    timings = [
+        (await ask(database, business_id, question))[1]
+        for _ in range(rounds)
+        for question, _ in QUESTIONS
+    ]
+    ordered = sorted(timings)
+    return statistics.median(ordered), ordered[int(0.95 * len(ordered))]
+
+
+async def add_synthetic(database: Database, business_id: uuid.UUID, count: int) -> None:
+    """``count`` chunks of 150-300 words sampled from the corpus's word frequencies."""
+    async with database.transaction() as session:
+        texts = (
+            await session.execute(select(Chunk.text).where(Chunk.business_id == business_id))
+        ).scalars()
+        words = Counter(word for text in texts for word in text.split() if word.isalpha())
+        document = Document(
+            business_id=business_id,
+            kind="upload",
+            title="Synthetic",
+            media_type="text/plain",
+            size_bytes=0,
+            content="",
+            content_hash="",
+            chunk_count=count,
+        )
+        session.add(document)
+        await session.flush()
+        document_id = document.id
+    vocabulary, weights = list(words), list(words.values())
+    rng = random.Random(5)  # noqa: S311 - synthetic data
+    for start in range(0, count, 5000):
+        rows = [
+            {
+                "id": uuid.uuid4(),
+                "business_id": business_id,
+                "document_id": document_id,
+                "ordinal": index,
+                "title": " ".join(rng.choices(vocabulary, weights, k=4)),
+                "heading_path": " > ".join(rng.choices(vocabulary, weights, k=3)),
+                "text": " ".join(rng.choices(vocabulary, weights, k=rng.randint(150, 300))),
+                "token_count": 0,
+            }
+            for index in range(start, min(start + 5000, count))
+        ]
+        async with database.transaction() as session:
+            await session.execute(insert(Chunk), rows)
+
+
+async def evaluate(name: str, url: str, database_url: str | None, args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        database, _, business_id, _, synced = await first_sync(url, 8, Path(tmp), database_url)
+        top1, top3, misses = await quality(database, business_id)
+        corpus_p50, corpus_p95 = await latency(database, business_id, args.rounds)
+        await add_synthetic(database, business_id, args.synthetic)
+        big_p50, big_p95 = await latency(database, business_id, args.rounds)
+        await database.dispose()
+    print(
+        f"{name}: {synced['indexed']} pages, {len(QUESTIONS)} questions: top-1 {top1:.0%}, "
+        f"top-3 {top3:.0%}; search p50/p95 {corpus_p50:.1f}/{corpus_p95:.1f} ms on the docs, "
+        f"{big_p50:.1f}/{big_p95:.1f} ms with {args.synthetic:,} more chunks"
+    )
+    for miss in misses:
+        print(f"  missed top-3: {miss}")
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--synthetic", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    configure_logging(level="WARNING")
+    server, _ = serve(python_docs(), 0.0)
+    url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    await evaluate("SQLite FTS5", url, None, args)
+    await evaluate("PostgreSQL", url, await fresh_postgres(), args)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
