@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from aicaller import __version__
 from aicaller.api.errors import install_error_handlers
+from aicaller.api.middleware.body_limit import BodySizeLimitMiddleware
 from aicaller.api.middleware.request_log import RequestLogMiddleware
 from aicaller.api.middleware.unhandled import UnhandledErrorMiddleware
 from aicaller.api.router import include_routers
@@ -39,6 +40,9 @@ _REQUEST_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 
 def _valid_request_id(value: str) -> bool:
     return bool(_REQUEST_ID_RE.match(value))
+
+
+MULTIPART_OVERHEAD = 64 * 1024
 
 
 def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> FastAPI:
@@ -89,6 +93,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             metrics.mark_worker_exited(os.getpid())
             logger.info("shutdown")
 
+    max_body = settings.knowledge_max_upload_bytes + MULTIPART_OVERHEAD
     app = FastAPI(
         title="aicaller",
         version=__version__,
@@ -100,6 +105,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     include_routers(app)
     # Added innermost first: the correlation id wraps logging, which wraps the 500 fallback.
     app.add_middleware(UnhandledErrorMiddleware)
+    # No request body may be larger than the largest upload plus its multipart framing.
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body)
     app.add_middleware(RequestLogMiddleware, query_count_header=not settings.is_production)
     app.add_middleware(
         CorrelationIdMiddleware, header_name="X-Request-ID", validator=_valid_request_id

@@ -149,7 +149,7 @@ async def test_retries_errors_and_non_html(
     codes = {f["url"].rsplit("/", 1)[-1]: f["code"] for f in result["failures"]}
     assert codes == {
         "broken": "fetch_failed", "logo.png": "unsupported_content",
-        "slow": "fetch_failed", "big": "page_too_large",
+        "slow": "fetch_failed", "big": "page_too_large", "moved": "redirected",
     }  # fmt: skip
     assert site.hits("/flaky") == 2
     assert site.hits("/busy") == 2
@@ -210,3 +210,19 @@ async def test_extraction_in_worker_processes(
         "/api/v1/knowledge/search", params={"q": "crawler concurrency"}, headers=tenant.headers()
     )
     assert detail.json()["results"][0]["title"] == "Advanced"
+
+
+async def test_redirects_off_the_site_are_not_followed_into_the_index(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, site: DocSite
+) -> None:
+    site.page("/", html("Home", "Links.", ("/away", "/inside", "/guide")))
+    site.route("/away", Reply(302, {"Location": site.url("/elsewhere", host="localhost")}))
+    site.page("/elsewhere", html("Elsewhere", "Another site's page."))
+    site.route("/inside", Reply(301, {"Location": "/guide"}))
+    site.page("/guide", html("Guide", "Still our site."))
+    source = await add_source(client, tenant, site.url("/"))
+    result = await sync(app, client, tenant, source["id"])
+    codes = sorted((f["url"], f["code"]) for f in result["failures"])
+    assert codes == [(site.url("/away"), "out_of_scope"), (site.url("/inside"), "redirected")]
+    documents = (await client.get("/api/v1/knowledge/documents", headers=tenant.headers())).json()
+    assert sorted(d["title"] for d in documents["items"]) == ["Guide", "Home"]

@@ -21,7 +21,7 @@ from aicaller.knowledge.documentation_scraper.base_scraper import (
 )
 from aicaller.knowledge.documentation_scraper.extract import extract_html
 from aicaller.knowledge.documentation_scraper.robots import RobotsPolicy
-from aicaller.knowledge.documentation_scraper.urls import CrawlScope
+from aicaller.knowledge.documentation_scraper.urls import CrawlScope, normalise_url
 
 SKIPPED_CODES = (
     "robots_disallowed",
@@ -104,6 +104,20 @@ def _parse(
     return list(page.links), page.canonical, page.title, page.markdown
 
 
+def _redirected(url: str, final: str, status: int, in_scope: bool) -> PageResult:
+    """A page that redirects is indexed under the URL it lands on (queued as a link), so two
+    spellings never make two documents; a landing outside the source is not followed."""
+    return PageResult(
+        url,
+        PageState.SKIPPED,
+        links=[final] if in_scope else [],
+        requested=True,
+        http_status=status,
+        error_code="redirected" if in_scope else "out_of_scope",
+        error_message=f"redirected to {final}" + ("" if in_scope else ", outside the source"),
+    )
+
+
 class PageProcessor:
     def __init__(
         self,
@@ -139,6 +153,9 @@ class PageProcessor:
                 )
         except DocumentationScrapingError as exc:  # timeouts arrive as FetchFailed
             return _failure(page.url, exc)
+        final = normalise_url(response.final_url) or response.final_url
+        if final != page.url:
+            return _redirected(page.url, final, response.status, self.scope.allows(final))
         if response.outcome is Outcome.OK:
             return await self._from_body(page, response)
         state = PageState.DONE if response.outcome is Outcome.NOT_MODIFIED else PageState.GONE

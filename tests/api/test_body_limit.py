@@ -1,0 +1,80 @@
+"""Oversized request bodies are refused with a 413 problem before they are stored anywhere."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from asgi_lifespan import LifespanManager
+from fastapi import FastAPI
+
+from aicaller.main import MULTIPART_OVERHEAD, create_app
+from tests.conftest import make_settings
+from tests.factories import Tenant, make_tenant
+
+LIMIT = 4096 + MULTIPART_OVERHEAD
+
+
+@pytest.fixture
+async def small_app(tmp_path: Path) -> AsyncIterator[FastAPI]:
+    settings = make_settings(
+        tmp_path,
+        f"sqlite+aiosqlite:///{tmp_path / 'limit.db'}",
+        auto_migrate=True,
+        knowledge_max_upload_bytes=4096,
+    )
+    app = create_app(settings)
+    async with LifespanManager(app):
+        yield app
+
+
+@pytest.fixture
+async def small_client(small_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=small_app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        yield client
+
+
+def assert_too_large(response: httpx.Response) -> None:
+    assert response.status_code == 413
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["code"] == "payload_too_large"
+    assert f"{LIMIT:,} bytes" in body["detail"]
+
+
+async def test_a_declared_oversized_body_is_refused_up_front(
+    small_app: FastAPI, small_client: httpx.AsyncClient
+) -> None:
+    tenant: Tenant = await make_tenant(small_app, small_client, "Limits")
+    files = {"file": ("big.txt", b"x" * (LIMIT + 1))}
+    response = await small_client.post(
+        "/api/v1/knowledge/documents", files=files, headers=tenant.headers()
+    )
+    assert_too_large(response)
+    listed = await small_client.get("/api/v1/knowledge/documents", headers=tenant.headers())
+    assert listed.json()["items"] == []
+
+
+async def test_a_streamed_oversized_body_is_refused_while_it_arrives(
+    small_client: httpx.AsyncClient,
+) -> None:
+    async def chunks() -> AsyncIterator[bytes]:  # no Content-Length: chunked transfer
+        for _ in range(LIMIT // 1024 + 2):
+            yield b"y" * 1024
+
+    response = await small_client.post(
+        "/api/v1/auth/token",
+        content=chunks(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert_too_large(response)
+
+
+async def test_bodies_within_the_limit_pass(small_client: httpx.AsyncClient) -> None:
+    response = await small_client.post(
+        "/api/v1/auth/token", data={"username": "nobody@example.com", "password": "x" * 100}
+    )
+    assert response.status_code == 401
