@@ -206,3 +206,17 @@ async def test_the_job_runner_runs_a_started_sync(
         await asyncio.sleep(0.05)
     assert state["status"] == "completed"
     assert state["indexed"] == 4
+
+
+async def test_a_forced_sync_ignores_the_page_cache(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, site: DocSite
+) -> None:
+    small_site(site)
+    source = await add_source(client, tenant, site.url("/"))
+    await sync(app, client, tenant, source["id"])
+    site.requests.clear()
+    forced = await sync(app, client, tenant, source["id"], force=True)
+    page_requests = [seen for seen in site.requests if seen.target in PAGES]
+    assert len(page_requests) == 4
+    assert not any("if-none-match" in seen.headers for seen in page_requests)
+    assert (forced["fetched"], forced["unchanged"], forced["indexed"]) == (4, 0, 4)
