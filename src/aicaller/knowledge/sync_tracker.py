@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.database.models import DocumentationSource, SyncJob, SyncPage
-from aicaller.database.models.documentation import PageState, SyncStatus
+from aicaller.database.models.documentation import ACTIVE_SYNC, PageState, SyncStatus
 from aicaller.database.repository import BaseRepository
 
 SCRAPE_FAILURES = (PageState.FAILED.value, PageState.SKIPPED.value)
@@ -43,14 +43,8 @@ class SyncJobRepository(BaseRepository[SyncJob]):
     not_found_code = "sync_not_found"
 
     async def active_for(self, source_id: uuid.UUID) -> SyncJob | None:
-        stmt = self._select().where(
-            SyncJob.source_id == source_id, SyncJob.status.in_(("pending", "running"))
-        )
+        stmt = self._select().where(SyncJob.source_id == source_id, SyncJob.status.in_(ACTIVE_SYNC))
         return (await self.session.execute(stmt)).scalars().first()
-
-    async def refresh(self, sync: SyncJob) -> SyncJob:
-        await self.session.refresh(sync)
-        return sync
 
 
 class SyncPageRepository(BaseRepository[SyncPage]):
@@ -152,6 +146,6 @@ async def businesses_with_scheduled_sources(session: AsyncSession) -> list[uuid.
 async def mark_failed(session: AsyncSession, sync_id: uuid.UUID, error: str) -> None:
     """Give up on a sync after its job's last attempt failed."""
     sync = await session.get(SyncJob, sync_id)
-    if sync is not None and sync.status in ("pending", "running"):
+    if sync is not None and sync.status in ACTIVE_SYNC:
         sync.status, sync.error = SyncStatus.FAILED.value, error[:2000]
         sync.finished_at = datetime.now(UTC)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import lxml.html
-from lxml.etree import ParserError
 
 from aicaller.knowledge.documentation_scraper.urls import normalise_url
 
@@ -19,14 +18,6 @@ class PageLinks:
 def _values(document: lxml.html.HtmlElement, path: str) -> list[str]:
     found = document.xpath(path)
     return [str(value) for value in found] if isinstance(found, list) else []
-
-
-def extract_links(content: bytes, page_url: str) -> PageLinks:
-    try:
-        document = lxml.html.document_fromstring(content)
-    except (ParserError, ValueError):
-        return PageLinks([], None)
-    return page_links(document, page_url)
 
 
 def page_links(document: lxml.html.HtmlElement, page_url: str) -> PageLinks:
