@@ -55,10 +55,16 @@ class IdempotencyService(BaseService):
         Raises 422 ``idempotency_key_reused`` when the key was used for a different request.
         """
         now = datetime.now(UTC)
-        await self.records.delete_expired_key(key, now)
         if await self.records.claim(key, fingerprint, now + self.ttl):
             return None
         record = await self.records.get_by_key(key)
+        if record is not None and record.expires_at <= now:
+            # Held by an expired record (not purged yet): the key starts over. Checked only on
+            # a conflict, so the usual first use of a key costs one statement.
+            await self.records.delete_expired_key(key, now)
+            if await self.records.claim(key, fingerprint, now + self.ttl):
+                return None
+            record = await self.records.get_by_key(key)
         if record is None or record.response_status is None:
             # Only possible if the first request's transaction is still open on this very
             # session's connection, which the single-transaction design rules out.
