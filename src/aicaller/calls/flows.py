@@ -68,10 +68,10 @@ class CallFlows(BaseService):
 
     async def end(self, call_id: uuid.UUID, data: CallEnd) -> Call:
         """Hang up an answered call (completed) or cancel one not yet answered (canceled)."""
-        call = await self._controllable(call_id)
+        call, provider_call_id = await self._controllable(call_id)
         if CallStatus(call.status) not in ACTIVE:
             raise Conflict(f"The call is already {call.status}", code="call_not_active")
-        await self.provider.end_call(self._provider_id(call))
+        await self.provider.end_call(provider_call_id)
         answered = call.status == CallStatus.IN_PROGRESS
         final = CallStatus.COMPLETED if answered else CallStatus.CANCELED
         await self.records.change_status(call, final, end_reason=data.end_reason)
@@ -79,14 +79,14 @@ class CallFlows(BaseService):
 
     async def transfer(self, call_id: uuid.UUID, data: CallTransfer) -> Call:
         """Hand a live call to a person; the agent's part of the call ends (``transferred``)."""
-        call = await self._controllable(call_id)
+        call, provider_call_id = await self._controllable(call_id)
         if call.status != CallStatus.IN_PROGRESS:
             raise Conflict(
                 f"Only a call in progress can be transferred; this one is {call.status}",
                 code="call_not_in_progress",
             )
         target = data.to_number or await self._default_transfer_target()
-        await self.provider.transfer_call(self._provider_id(call), target)
+        await self.provider.transfer_call(provider_call_id, target)
         note = f"Transferred to {target}" + (f": {data.reason}" if data.reason else "")
         await self.turns.append(call.id, speaker=Speaker.SYSTEM.value, text=note)
         metadata = {**call.call_metadata, "transferred_to": target}
@@ -95,7 +95,8 @@ class CallFlows(BaseService):
         )
         return await self.calls.get_detail(call.id)
 
-    async def _controllable(self, call_id: uuid.UUID) -> Call:
+    async def _controllable(self, call_id: uuid.UUID) -> tuple[Call, str]:
+        """The call and its provider's id for it: 409 unless the active provider placed it."""
         call = await self.calls.get_or_raise(call_id)
         if call.provider != self.provider.name or call.provider_call_id is None:
             raise Conflict(
@@ -103,13 +104,7 @@ class CallFlows(BaseService):
                 f"({self.provider.name}); change its record with PATCH instead",
                 code="call_not_controllable",
             )
-        return call
-
-    @staticmethod
-    def _provider_id(call: Call) -> str:
-        if call.provider_call_id is None:  # _controllable guarantees it; keeps mypy honest
-            raise Conflict("The call has no provider id", code="call_not_controllable")
-        return call.provider_call_id
+        return call, call.provider_call_id
 
     async def _default_transfer_target(self) -> str:
         config = await BusinessService(self.session, self.business_id, self.cache).get_config()
