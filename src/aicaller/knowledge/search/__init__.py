@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +27,21 @@ class SearchHit:
     text: str
     snippet: str
     score: float
+
+
+def hit_from_row(row: Any) -> SearchHit:
+    """A hit from a backend's result row (id, document_id, title, url, heading_path, text,
+    snippet, score); SQLite returns ids as hex strings, PostgreSQL as UUIDs."""
+    return SearchHit(
+        chunk_id=uuid.UUID(str(row.id)),
+        document_id=uuid.UUID(str(row.document_id)),
+        title=row.title,
+        url=row.url,
+        heading_path=row.heading_path,
+        text=row.text,
+        snippet=row.snippet,
+        score=float(row.score),
+    )
 
 
 class SearchBackend(Protocol):

@@ -10,7 +10,12 @@ import uuid
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.knowledge.search import SearchHit, normalise, precise_then_broad
+from aicaller.knowledge.search import (
+    SearchHit,
+    hit_from_row,
+    normalise,
+    precise_then_broad,
+)
 
 _QUERY = text(
     """
@@ -41,20 +46,7 @@ class PostgresSearch:
         async def run(every: bool) -> list[SearchHit]:
             tsquery = (" & " if every else " | ").join(terms)
             params = {"tsquery": tsquery, "business_id": business_id, "limit": limit}
-            rows = (await session.execute(_QUERY, params)).all()
-            return [
-                SearchHit(
-                    chunk_id=row.id,
-                    document_id=row.document_id,
-                    title=row.title,
-                    url=row.url,
-                    heading_path=row.heading_path,
-                    text=row.text,
-                    snippet=row.snippet,
-                    score=float(row.score),
-                )
-                for row in rows
-            ]
+            return [hit_from_row(row) for row in await session.execute(_QUERY, params)]
 
         if not terms:
             return []

@@ -12,7 +12,12 @@ import uuid
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.knowledge.search import SearchHit, normalise, precise_then_broad
+from aicaller.knowledge.search import (
+    SearchHit,
+    hit_from_row,
+    normalise,
+    precise_then_broad,
+)
 
 # bm25 column weights: tenant, ref (filters, no weight), title, headings, body.
 _QUERY = text(
@@ -48,20 +53,7 @@ class SqliteSearch:
     ) -> list[SearchHit]:
         async def run(every: bool) -> list[SearchHit]:
             params = {"match": match_expression(business_id, terms, every=every), "limit": limit}
-            rows = (await session.execute(_QUERY, params)).all()
-            return [
-                SearchHit(
-                    chunk_id=uuid.UUID(row.id),
-                    document_id=uuid.UUID(row.document_id),
-                    title=row.title,
-                    url=row.url,
-                    heading_path=row.heading_path,
-                    text=row.text,
-                    snippet=row.snippet,
-                    score=float(row.score),
-                )
-                for row in rows
-            ]
+            return [hit_from_row(row) for row in await session.execute(_QUERY, params)]
 
         if not terms:
             return []
