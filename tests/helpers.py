@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import func, select
 
 from aicaller.core.query_monitor import QueryCounter, count_queries
+from aicaller.database.session import Database
 
 
 @contextmanager
@@ -17,3 +21,9 @@ def assert_max_queries(limit: int) -> Iterator[QueryCounter]:
     if counter.count > limit:
         listing = "\n".join(f"  {i + 1}. {s}" for i, s in enumerate(counter.statements))
         raise AssertionError(f"{counter.count} queries ran, at most {limit} allowed:\n{listing}")
+
+
+async def count_rows(database: Database, model: type[Any]) -> int:
+    """Rows of ``model``'s table, all tenants (to prove a request changed nothing)."""
+    async with database.transaction() as session:
+        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())

@@ -6,7 +6,6 @@ from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from aicaller.api.deps import SessionDep
@@ -14,6 +13,7 @@ from aicaller.core.errors import Conflict
 from aicaller.database.models import Business, User
 from aicaller.database.session import Database
 from tests.factories import Tenant
+from tests.helpers import count_rows
 
 
 async def test_live_and_ready(client: httpx.AsyncClient) -> None:
@@ -39,11 +39,6 @@ async def test_ready_is_503_naming_the_database_when_it_is_down(
     assert response.json()["checks"]["database"]["status"] == "error"
 
 
-async def _count(database: Database, model: type[Business] | type[User]) -> int:
-    async with database.transaction() as session:
-        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
-
-
 async def test_a_failed_request_rolls_back_everything_it_wrote(
     app: FastAPI, client: httpx.AsyncClient, database: Database
 ) -> None:
@@ -53,10 +48,10 @@ async def test_a_failed_request_rolls_back_everything_it_wrote(
         raise Conflict("changed my mind")
 
     app.add_api_route("/test-only/rollback", write_then_fail, methods=["POST"])
-    before = await _count(database, Business)
+    before = await count_rows(database, Business)
     response = await client.post("/test-only/rollback")
     assert response.status_code == 409
-    assert await _count(database, Business) == before
+    assert await count_rows(database, Business) == before
 
 
 async def test_a_failing_commit_is_an_error_response_not_a_success(
@@ -75,8 +70,8 @@ async def test_a_failing_commit_is_an_error_response_not_a_success(
         return {"status": "saved"}
 
     app.add_api_route("/test-only/late-conflict", duplicate_email, methods=["POST"])
-    before = await _count(database, User)
+    before = await count_rows(database, User)
     response = await client.post("/test-only/late-conflict")
     assert response.status_code == 409
     assert response.json()["code"] == "conflict"
-    assert await _count(database, User) == before
+    assert await count_rows(database, User) == before

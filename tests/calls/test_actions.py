@@ -7,21 +7,15 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import func, select
 
 from aicaller.database.models import Call, TranscriptTurn
-from aicaller.database.session import Database
 from aicaller.telephony import PlacedCall, TelephonyError
 from aicaller.telephony.simulated import DEFAULT_CALLER_ID, SimulatedProvider
 from tests.factories import Tenant
+from tests.helpers import count_rows
 
 CALLS = "/api/v1/calls"
 TARGET = "+14155550199"
-
-
-async def _count(database: Database, model: type[Any]) -> int:
-    async with database.transaction() as session:
-        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
 
 
 async def _initiate(client: httpx.AsyncClient, tenant: Tenant, **body: Any) -> dict[str, Any]:
@@ -80,7 +74,7 @@ async def test_initiate_rejects_bad_input(
     response = await client.post(f"{CALLS}/initiate", json=body, headers=tenant.headers())
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
-    assert await _count(app.state.database, Call) == 0
+    assert await count_rows(app.state.database, Call) == 0
     assert _provider(app).count("place") == 0
 
 
@@ -99,13 +93,13 @@ async def test_a_refused_call_leaves_no_record(
     response = await client.post(f"{CALLS}/initiate", json={"to_number": TARGET}, headers=headers)
     assert response.status_code == 502
     assert response.json()["code"] == "telephony_error"
-    assert await _count(app.state.database, Call) == 0
+    assert await count_rows(app.state.database, Call) == 0
 
     # The failed attempt did not burn the key: the retry places the call.
     app.state.telephony = SimulatedProvider()
     retried = await client.post(f"{CALLS}/initiate", json={"to_number": TARGET}, headers=headers)
     assert retried.status_code == 201, retried.text
-    assert await _count(app.state.database, Call) == 1
+    assert await count_rows(app.state.database, Call) == 1
 
 
 class FailingLineProvider(SimulatedProvider):
@@ -129,7 +123,7 @@ async def test_a_carrier_failure_changes_nothing(
         assert response.json()["code"] == "telephony_error"
     detail = (await client.get(f"{CALLS}/{call['id']}", headers=tenant.headers())).json()
     assert detail == call
-    assert await _count(app.state.database, TranscriptTurn) == 0
+    assert await count_rows(app.state.database, TranscriptTurn) == 0
 
 
 async def test_end_an_answered_call(
@@ -201,7 +195,7 @@ async def test_transfer_needs_a_target_and_a_live_call(
     no_target = await client.post(f"{CALLS}/{call['id']}/transfer", headers=tenant.headers())
     assert no_target.status_code == 422
     assert no_target.json()["code"] == "no_transfer_target"
-    assert await _count(app.state.database, TranscriptTurn) == 0
+    assert await count_rows(app.state.database, TranscriptTurn) == 0
 
     explicit = await client.post(
         f"{CALLS}/{call['id']}/transfer", json={"to_number": TARGET}, headers=tenant.headers()

@@ -6,12 +6,12 @@ import uuid
 from typing import Any
 
 import httpx
-from sqlalchemy import func, select
 
 from aicaller.database.models import Call, CallNote, Escalation, TranscriptTurn
 from aicaller.database.session import Database
 from tests.calls.seed import add_escalations, add_notes
 from tests.factories import Tenant, create_api_key
+from tests.helpers import count_rows
 
 CALLS = "/api/v1/calls"
 NEW_CALL: dict[str, Any] = {
@@ -32,11 +32,6 @@ NEW_CALL: dict[str, Any] = {
         {"speaker": "agent", "text": "9 to 5.", "offset_ms": 4000, "sources": ["doc:hours"]},
     ],
 }
-
-
-async def _count(database: Database, model: type[Any]) -> int:
-    async with database.transaction() as session:
-        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
 
 
 async def _create(client: httpx.AsyncClient, tenant: Tenant, **overrides: Any) -> dict[str, Any]:
@@ -133,10 +128,10 @@ async def test_delete_cascades(
     response = await client.delete(f"{CALLS}/{call_id}", headers=tenant.headers())
     assert response.status_code == 204
     assert (await client.get(f"{CALLS}/{call_id}", headers=tenant.headers())).status_code == 404
-    assert await _count(database, Call) == 1
-    assert await _count(database, TranscriptTurn) == len(keep["transcript"])
-    assert await _count(database, CallNote) == 0
-    assert await _count(database, Escalation) == 0
+    assert await count_rows(database, Call) == 1
+    assert await count_rows(database, TranscriptTurn) == len(keep["transcript"])
+    assert await count_rows(database, CallNote) == 0
+    assert await count_rows(database, Escalation) == 0
 
 
 BAD_BODIES = [
@@ -162,8 +157,8 @@ async def test_bad_create_is_422_and_stores_nothing(
     for body in BAD_BODIES:
         response = await client.post(CALLS, json=body, headers=tenant.headers())
         assert response.status_code == 422, (body, response.text)
-    assert await _count(database, Call) == 0
-    assert await _count(database, TranscriptTurn) == 0
+    assert await count_rows(database, Call) == 0
+    assert await count_rows(database, TranscriptTurn) == 0
 
 
 async def test_bad_patch_and_unknown_ids(client: httpx.AsyncClient, tenant: Tenant) -> None:

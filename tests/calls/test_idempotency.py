@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
 from aicaller.database.models import Call, CallNote, Escalation, IdempotencyRecord
 from aicaller.database.session import Database
@@ -18,14 +17,10 @@ from aicaller.idempotency.tasks import PURGE_JOB
 from aicaller.telephony.simulated import SimulatedProvider
 from aicaller.worker import registry
 from tests.factories import Tenant
+from tests.helpers import count_rows
 
 INITIATE = "/api/v1/calls/initiate"
 BODY = {"to_number": "+14155550199", "metadata": {"ticket": 42}}
-
-
-async def _count(database: Database, model: type[Any]) -> int:
-    async with database.transaction() as session:
-        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
 
 
 def _placed(app: FastAPI) -> int:
@@ -51,7 +46,7 @@ async def test_a_retry_replays_the_first_response(
     assert again.status_code == 201
     assert again.headers["idempotent-replayed"] == "true"
     assert again.json() == first.json()
-    assert await _count(app.state.database, Call) == 1
+    assert await count_rows(app.state.database, Call) == 1
     assert _placed(app) == 1
 
 
@@ -69,7 +64,7 @@ async def test_the_same_key_with_another_request_is_rejected(
         f"/api/v1/calls/{first.json()['id']}/end", headers=_headers(tenant, "k-1")
     )
     assert ended.status_code == 422
-    assert await _count(app.state.database, Call) == 1
+    assert await count_rows(app.state.database, Call) == 1
     assert _placed(app) == 1
     detail = await client.get(f"/api/v1/calls/{first.json()['id']}", headers=tenant.headers())
     assert detail.json()["status"] == "in_progress"
@@ -96,8 +91,8 @@ async def test_ten_concurrent_identical_requests_place_one_call(
     assert [r.status_code for r in responses] == [201] * 10, [r.text for r in responses]
     assert len({r.json()["id"] for r in responses}) == 1
     assert sum(1 for r in responses if "idempotent-replayed" not in r.headers) == 1
-    assert await _count(app.state.database, Call) == 1
-    assert await _count(app.state.database, IdempotencyRecord) == 1
+    assert await count_rows(app.state.database, Call) == 1
+    assert await count_rows(app.state.database, IdempotencyRecord) == 1
     assert _placed(app) == 1
 
 
@@ -122,7 +117,7 @@ async def test_malformed_keys_are_rejected(
     headers[b"Idempotency-Key"] = key
     response = await client.post(INITIATE, json=BODY, headers=headers)
     assert response.status_code == 422, response.text
-    assert await _count(app.state.database, Call) == 0
+    assert await count_rows(app.state.database, Call) == 0
     assert _placed(app) == 0
 
 
@@ -142,7 +137,7 @@ async def test_an_expired_key_starts_over(
     assert fresh.status_code == 201
     assert "idempotent-replayed" not in fresh.headers
     assert fresh.json()["id"] != first.json()["id"]
-    assert await _count(app.state.database, IdempotencyRecord) == 1
+    assert await count_rows(app.state.database, IdempotencyRecord) == 1
 
 
 async def test_expired_records_are_purged_hourly(
@@ -156,7 +151,7 @@ async def test_expired_records_are_purged_hourly(
     await _expire_all(database)
     async with database.transaction() as session:
         assert await purge_expired(session, datetime.now(UTC)) == 2
-    assert await _count(database, IdempotencyRecord) == 0
+    assert await count_rows(database, IdempotencyRecord) == 0
     schedules = {entry.job: entry for entry in registry.schedules()}
     assert schedules[PURGE_JOB].every == timedelta(hours=1)
 
@@ -183,5 +178,5 @@ async def test_record_note_and_escalation_posts_honour_keys(
         ]
         assert {r.status_code for r in responses} == {201}
         assert len({r.json()["id"] for r in responses}) == 1
-        assert await _count(database, model) == 1
-    assert await _count(database, Call) == 1
+        assert await count_rows(database, model) == 1
+    assert await count_rows(database, Call) == 1

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import func, select
 
 from aicaller.database.models import Chunk, Document
-from aicaller.database.session import Database
 from tests.factories import Tenant
+from tests.helpers import count_rows
 from tests.knowledge.files import make_docx, make_pdf
 
 DOCS = "/api/v1/knowledge/documents"
@@ -21,11 +18,6 @@ lift is next to the main entrance. Bring your insurance card to every appointmen
 <h2>Parking</h2><p>Free parking is available behind the building for all patients and
 visitors, including two spaces reserved for disabled drivers.</p></main>
 <footer>Copyright Demo Dental</footer></body></html>"""
-
-
-async def _count(database: Database, model: type[Any]) -> int:
-    async with database.transaction() as session:
-        return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
 
 
 async def _upload(
@@ -79,7 +71,7 @@ async def test_upload_each_format(
     assert expected in detail["content"]
     if name == "visit.html":
         assert "Copyright" not in detail["content"]  # boilerplate left out
-    assert await _count(app.state.database, Chunk) == document["chunk_count"]
+    assert await count_rows(app.state.database, Chunk) == document["chunk_count"]
     listed = (await client.get(DOCS, headers=tenant.headers("agent"))).json()["items"]
     assert [item["id"] for item in listed] == [document["id"]]
 
@@ -108,8 +100,8 @@ async def test_bad_files_are_refused_and_nothing_is_stored(
     response = await _upload(client, tenant, name, data)
     assert response.status_code == 422, response.text
     assert response.json()["code"] == code
-    assert await _count(app.state.database, Document) == 0
-    assert await _count(app.state.database, Chunk) == 0
+    assert await count_rows(app.state.database, Document) == 0
+    assert await count_rows(app.state.database, Chunk) == 0
 
 
 async def test_oversized_uploads_are_refused(
@@ -119,7 +111,7 @@ async def test_oversized_uploads_are_refused(
     response = await _upload(client, tenant, "big.txt", b"word " * 1000)
     assert response.status_code == 413
     assert response.json()["code"] == "document_too_large"
-    assert await _count(app.state.database, Document) == 0
+    assert await count_rows(app.state.database, Document) == 0
     exactly = await _upload(client, tenant, "fits.txt", b"x" * 2048)
     assert exactly.status_code == 201
 
@@ -135,7 +127,7 @@ async def test_delete_removes_the_document_and_its_chunks(
     document = (await _upload(client, tenant, "faq.md", b"# FAQ\n\n## Hours\nOpen 8 to 5.")).json()
     deleted = await client.delete(f"{DOCS}/{document['id']}", headers=tenant.headers())
     assert deleted.status_code == 204
-    assert await _count(app.state.database, Chunk) == 0
+    assert await count_rows(app.state.database, Chunk) == 0
     again = await client.delete(f"{DOCS}/{document['id']}", headers=tenant.headers())
     assert again.status_code == 404
     assert again.json()["code"] == "document_not_found"
