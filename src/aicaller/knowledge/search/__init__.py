@@ -5,13 +5,15 @@ query syntax error), look for chunks with every term and then for chunks with so
 tenant inside the full-text query, rank title and headings above body text, and return hits
 with a snippet and a score normalised to the best hit (1.0). ``backend_for(session)`` picks
 the backend of the session's database.
+
+Which queries run, in which order, and how their scores are normalised is decided in
+``plan.py``, the same for both backends.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -59,39 +61,3 @@ def backend_for(session: AsyncSession) -> SearchBackend:
     if session.get_bind().dialect.name == "postgresql":
         return PostgresSearch()
     return SqliteSearch()
-
-
-async def precise_then_broad(
-    run: Callable[[bool], Awaitable[list[SearchHit]]], terms: list[str], limit: int
-) -> list[tuple[SearchHit, bool]]:
-    """Chunks containing every term first, then (if that leaves room) those containing some.
-
-    The precise query is cheap (the index intersects posting lists) and usually answers; the
-    broad one keeps recall for questions phrased unlike the documentation. Each hit comes with
-    whether it matched every term.
-    """
-    precise = await run(True) if len(terms) > 1 else []
-    if len(precise) >= limit:
-        return [(hit, True) for hit in precise]
-    seen = {hit.chunk_id for hit in precise}
-    broad = [hit for hit in await run(False) if hit.chunk_id not in seen]
-    ranked = [(hit, True) for hit in precise] + [(hit, False) for hit in broad]
-    return ranked[:limit]
-
-
-def normalise(ranked: list[tuple[SearchHit, bool]]) -> list[SearchHit]:
-    """Scores relative to the best hit (1.0). When some hits contain every term, those score
-    above 0.5 and the others at most 0.5; within each group, by raw score (higher is better)."""
-    complete = [hit for hit, every in ranked if every]
-    partial = [hit for hit, every in ranked if not every]
-    if not complete:
-        return _scaled(partial, 0.0, 1.0)
-    return _scaled(complete, 0.5, 1.0) + _scaled(partial, 0.0, 0.5)
-
-
-def _scaled(hits: list[SearchHit], low: float, high: float) -> list[SearchHit]:
-    best = max((hit.score for hit in hits), default=0.0)
-    return [
-        replace(hit, score=round(low + (high - low) * (hit.score / best if best > 0 else 0), 4))
-        for hit in hits
-    ]

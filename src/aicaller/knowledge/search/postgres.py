@@ -5,17 +5,16 @@ snippets by ``ts_headline`` for the returned rows only."""
 
 from __future__ import annotations
 
+import time
 import uuid
+from dataclasses import dataclass
 
+import snowballstemmer
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.knowledge.search import (
-    SearchHit,
-    hit_from_row,
-    normalise,
-    precise_then_broad,
-)
+from aicaller.knowledge.search import SearchHit, hit_from_row
+from aicaller.knowledge.search.plan import Query, tiered_search
 
 _QUERY = text(
     """
@@ -38,16 +37,77 @@ _QUERY = text(
     """
 )
 
+# ANALYZE keeps the most common lexemes of a tsvector column with the fraction of rows holding
+# each (the planner's own selectivity estimate for @@); a lexeme missing from that list is in
+# fewer rows than the rarest listed one (the first value after the list). No row before the
+# table is first analysed.
+_STATISTICS = text(
+    """
+    SELECT s.most_common_elems::text::text[] AS lexemes, s.most_common_elem_freqs AS freqs,
+           greatest(c.reltuples, 0) AS total
+    FROM pg_stats AS s
+    JOIN pg_namespace AS n ON n.nspname = s.schemaname
+    JOIN pg_class AS c ON c.relnamespace = n.oid AND c.relname = s.tablename
+    WHERE s.schemaname = current_schema() AND s.tablename = 'chunks'
+      AND s.attname = 'search_vector' AND s.most_common_elems IS NOT NULL
+    """
+)
+STATISTICS_TTL_SECONDS = 600.0
+_english = snowballstemmer.stemmer("english")  # what the 'english' text search config uses
+
+
+@dataclass(frozen=True, slots=True)
+class LexemeCounts:
+    loaded_at: float
+    chunks: dict[str, int] | None  # None: never analysed
+    rarest: int = 1
+
+    def estimate(self, term: str) -> int | None:
+        """About how many chunks hold ``term``; an estimate, so never 0 ("in no chunk")."""
+        if self.chunks is None:
+            return None
+        return max(1, self.chunks.get(_english.stemWord(term), self.rarest))
+
+
+# Reading the statistics costs about 2 ms (a fifth of a search's budget) and they change only
+# when ANALYZE runs, so each process keeps them for a few minutes, per database. A plain dict:
+# the value is per-process by nature and tiny (about 1,000 lexemes).
+_memo: dict[str, LexemeCounts] = {}
+
+
+async def lexeme_counts(session: AsyncSession) -> LexemeCounts:
+    key = session.get_bind().engine.url.render_as_string(hide_password=True)
+    known = _memo.get(key)
+    if known is not None and time.monotonic() - known.loaded_at < STATISTICS_TTL_SECONDS:
+        return known
+    row = (await session.execute(_STATISTICS)).one_or_none()
+    if row is None:
+        counts = LexemeCounts(time.monotonic(), None)
+    else:
+        listed = len(row.lexemes)
+        counts = LexemeCounts(
+            time.monotonic(),
+            {
+                lexeme: round(freq * row.total)
+                for lexeme, freq in zip(row.lexemes, row.freqs[:listed], strict=True)
+            },
+            round(row.freqs[listed] * row.total) if len(row.freqs) > listed else 1,
+        )
+    _memo[key] = counts
+    return counts
+
 
 class PostgresSearch:
     async def search(
         self, session: AsyncSession, business_id: uuid.UUID, terms: list[str], limit: int
     ) -> list[SearchHit]:
-        async def run(every: bool) -> list[SearchHit]:
-            tsquery = (" & " if every else " | ").join(terms)
+        async def run(query: Query) -> list[SearchHit]:
+            tsquery = (" & " if query.every else " | ").join(query.terms)
             params = {"tsquery": tsquery, "business_id": business_id, "limit": limit}
             return [hit_from_row(row) for row in await session.execute(_QUERY, params)]
 
         if not terms:
             return []
-        return normalise(await precise_then_broad(run, terms, limit))
+        statistics = await lexeme_counts(session)
+        counts = [statistics.estimate(term) for term in terms]
+        return await tiered_search(run, terms, counts, limit)

@@ -12,12 +12,8 @@ import uuid
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.knowledge.search import (
-    SearchHit,
-    hit_from_row,
-    normalise,
-    precise_then_broad,
-)
+from aicaller.knowledge.search import SearchHit, hit_from_row
+from aicaller.knowledge.search.plan import BROAD_BUDGET, Query, tiered_search
 
 # bm25 column weights: tenant, ref (filters, no weight), title, headings, body.
 _QUERY = text(
@@ -47,14 +43,38 @@ def match_expression(business_id: uuid.UUID, terms: list[str], *, every: bool = 
     return f'tenant:"t{business_id.hex}0" AND ({joined})'
 
 
+async def chunk_counts(session: AsyncSession, terms: list[str]) -> list[int | None]:
+    """How many chunks contain each term, counted up to just past ``BROAD_BUDGET``.
+
+    Counted in the index with a LIMIT, so a common word costs no more than a rare one (the
+    fts5vocab table would walk the word's whole posting list). Across all tenants: adding the
+    tenant token to each count triples its cost, and the index's posting lists, which are
+    what a query walks, are shared by all tenants too.
+    """
+    counts = ", ".join(
+        f"(SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH :t{index}"  # noqa: S608 - numbered placeholders only
+        f" LIMIT {BROAD_BUDGET + 1}))"
+        for index in range(len(terms))
+    )
+    row = (
+        await session.execute(
+            text(f"SELECT {counts}"),
+            {f"t{index}": f'"{term}"' for index, term in enumerate(terms)},
+        )
+    ).one()
+    return [int(count) for count in row]
+
+
 class SqliteSearch:
     async def search(
         self, session: AsyncSession, business_id: uuid.UUID, terms: list[str], limit: int
     ) -> list[SearchHit]:
-        async def run(every: bool) -> list[SearchHit]:
-            params = {"match": match_expression(business_id, terms, every=every), "limit": limit}
+        async def run(query: Query) -> list[SearchHit]:
+            match = match_expression(business_id, query.terms, every=query.every)
+            params = {"match": match, "limit": limit}
             return [hit_from_row(row) for row in await session.execute(_QUERY, params)]
 
         if not terms:
             return []
-        return normalise(await precise_then_broad(run, terms, limit))
+        counts = await chunk_counts(session, terms)
+        return await tiered_search(run, terms, counts, limit)

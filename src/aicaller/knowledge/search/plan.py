@@ -1,0 +1,98 @@
+"""Which full-text queries answer a question, in order, and how their scores are normalised.
+
+A question's terms are searched in tiers: chunks holding every term; then, if that leaves
+room, chunks holding every term but the most common one (a caller's question often carries one
+word the answer does not use: "copy a whole directory tree"); then chunks holding any of the
+rarest terms. The cost of a full-text query grows with the number of chunks it must rank, so
+each backend first learns about how many chunks hold each term, and the any-term query keeps
+only the rarest terms within ``BROAD_BUDGET`` chunks: a word found in a third of the corpus
+adds little to a ranking and a lot to its cost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import NamedTuple
+
+from aicaller.knowledge.search import SearchHit
+
+BROAD_BUDGET = 2000
+"""How many chunks the any-term query may have to rank (the rarest term is always searched)."""
+
+
+class Query(NamedTuple):
+    terms: list[str]
+    every: bool  # AND (True) or OR (False)
+
+
+def broad_terms(terms: list[str], counts: list[int | None]) -> list[str]:
+    """The terms for the any-term query, rarest first: terms in no chunk are left out, the
+    rarest is kept, others join while the chunks they match stay within ``BROAD_BUDGET``.
+    An unknown count (``None``: the database has no statistics yet) prunes nothing."""
+    known = [count for count in counts if count is not None]
+    if len(known) < len(terms):
+        return list(terms)
+    found = sorted((count, term) for term, count in zip(terms, known, strict=True) if count > 0)
+    chosen: list[str] = []
+    total = 0
+    for count, term in found:
+        total += count
+        if chosen and total > BROAD_BUDGET:
+            break
+        chosen.append(term)
+    return chosen
+
+
+def query_tiers(terms: list[str], counts: list[int | None]) -> list[Query]:
+    """The queries for ``terms``, best matches first. A term in no chunk (count 0) rules out
+    the every-term query and is the word the second tier leaves out."""
+    tiers: list[Query] = []
+    found = [term for term, count in zip(terms, counts, strict=True) if count != 0]
+    if len(terms) > 1 and len(found) == len(terms):
+        tiers.append(Query(terms, every=True))
+        if len(terms) > 2 and None not in counts:  # noqa: PLR2004 - two terms left would be AND of one
+            most_common = max(range(len(terms)), key=lambda index: counts[index] or 0)
+            tiers.append(Query(terms[:most_common] + terms[most_common + 1 :], every=True))
+    elif len(found) > 1:
+        tiers.append(Query(found, every=True))
+    broad = broad_terms(terms, counts)
+    if broad:
+        tiers.append(Query(broad, every=False))
+    return tiers
+
+
+async def tiered_search(
+    run: Callable[[Query], Awaitable[list[SearchHit]]],
+    terms: list[str],
+    counts: list[int | None],
+    limit: int,
+) -> list[SearchHit]:
+    """The best ``limit`` hits over the tiers, each hit once, scores normalised."""
+    ranked: list[tuple[SearchHit, int]] = []
+    seen: set[object] = set()
+    for tier, query in enumerate(query_tiers(terms, counts)):
+        for hit in await run(query):
+            if hit.chunk_id not in seen:
+                seen.add(hit.chunk_id)
+                ranked.append((hit, tier))
+        if len(ranked) >= limit:
+            break
+    return normalise(ranked[:limit])
+
+
+def normalise(ranked: list[tuple[SearchHit, int]]) -> list[SearchHit]:
+    """Scores relative to the best hit (1.0). Each tier present gets an equal band of the
+    range below the tier before it; within a band, by raw score (higher is better)."""
+    tiers = sorted({tier for _, tier in ranked})
+    width = 1.0 / len(tiers) if tiers else 1.0
+    scored: list[SearchHit] = []
+    for position, tier in enumerate(tiers):
+        hits = [hit for hit, hit_tier in ranked if hit_tier == tier]
+        best = max((hit.score for hit in hits), default=0.0)
+        high = 1.0 - position * width
+        scored += [
+            replace(hit, score=round(high - width + width * (hit.score / best if best else 0), 4))
+            for hit in hits
+        ]
+    return scored
