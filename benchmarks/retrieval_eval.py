@@ -66,12 +66,18 @@ async def quality(database: Database, business_id: uuid.UUID) -> tuple[float, fl
     misses = []
     for question, pages in QUESTIONS:
         urls, _ = await ask(database, business_id, question)
-        hit_at = next((i for i, url in enumerate(urls) if url.endswith(pages)), None)
+        wanted = tuple(_page(page) for page in pages)
+        hit_at = next((i for i, url in enumerate(urls) if _page(url).endswith(wanted)), None)
         top1 += hit_at == 0
         top3 += hit_at is not None and hit_at < 3
         if hit_at is None or hit_at >= 3:
             misses.append(f"{question!r} -> {[u.rsplit('/html/', 1)[-1] for u in urls[:3]]}")
     return top1 / len(QUESTIONS), top3 / len(QUESTIONS), misses
+
+
+def _page(url: str) -> str:
+    """``installing/index.html`` as the sync stores it (``installing``: URLs are normalised)."""
+    return url.removesuffix("index.html").rstrip("/")
 
 
 async def latency(database: Database, business_id: uuid.UUID, rounds: int) -> tuple[float, float]:

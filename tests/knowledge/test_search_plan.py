@@ -31,14 +31,14 @@ def test_broad_terms_keep_the_rarest_within_the_budget(monkeypatch: pytest.Monke
     assert broad_terms(["typo"], [0]) == []
 
 
-def test_query_tiers() -> None:
+def test_query_tiers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plan, "BROAD_BUDGET", 100)
     counts: list[int | None] = [900, 3, 60]
     assert query_tiers(["file", "sha256", "hash"], counts) == [
         Query(["file", "sha256", "hash"], every=True),
-        Query(["sha256", "hash"], every=True),  # all but the most common word
-        Query(["sha256", "hash", "file"], every=False),
+        Query(["sha256", "hash"], every=False),  # the rarest within the budget
     ]
-    # A word in no chunk: nothing holds every term; the rest must all be there.
+    # A word in no chunk is left out: the others must all be there.
     assert query_tiers(["typo", "sha256", "hash"], [0, 3, 60]) == [
         Query(["sha256", "hash"], every=True),
         Query(["sha256", "hash"], every=False),
@@ -67,6 +67,13 @@ def test_no_postgres_statistics_prune_nothing() -> None:
     assert never_analysed.estimate("appointment") is None
     listed = postgres_search.LexemeCounts(loaded_at=0.0, chunks={"appoint": 40}, rarest=2)
     assert [listed.estimate(word) for word in ("appointments", "zebra")] == [40, 2]
+
+
+def test_rare_words_weigh_more_in_postgres_ranking() -> None:
+    statistics = postgres_search.LexemeCounts(loaded_at=0.0, chunks={}, total=10_000)
+    rare, common = statistics.weight(5), statistics.weight(4_000)
+    assert rare > 4 * common > 0
+    assert statistics.weight(None) == 1.0  # unknown: every word counts the same
 
 
 @pytest.fixture

@@ -1,12 +1,12 @@
 """Which full-text queries answer a question, in order, and how their scores are normalised.
 
-A question's terms are searched in tiers: chunks holding every term; then, if that leaves
-room, chunks holding every term but the most common one (a caller's question often carries one
-word the answer does not use: "copy a whole directory tree"); then chunks holding any of the
-rarest terms. The cost of a full-text query grows with the number of chunks it must rank, so
-each backend first learns about how many chunks hold each term, and the any-term query keeps
-only the rarest terms within ``BROAD_BUDGET`` chunks: a word found in a third of the corpus
-adds little to a ranking and a lot to its cost.
+A question's terms are searched in tiers: chunks holding every term, then, if that leaves
+room, chunks holding any of the rarest terms. (A middle tier of "every term but the most
+common" lost a question of the retrieval benchmark and won none.) The cost of a full-text
+query grows with the number of chunks it must rank, so each backend first learns about how
+many chunks hold each term, and the any-term query keeps only the rarest terms within
+``BROAD_BUDGET`` chunks: a word found in a third of the corpus adds little to a ranking and a
+lot to its cost.
 """
 
 from __future__ import annotations
@@ -45,16 +45,11 @@ def broad_terms(terms: list[str], counts: list[int | None]) -> list[str]:
 
 
 def query_tiers(terms: list[str], counts: list[int | None]) -> list[Query]:
-    """The queries for ``terms``, best matches first. A term in no chunk (count 0) rules out
-    the every-term query and is the word the second tier leaves out."""
+    """The queries for ``terms``, best matches first. A term in no chunk (count 0, a typo or
+    a word the documentation never uses) is left out of both."""
     tiers: list[Query] = []
     found = [term for term, count in zip(terms, counts, strict=True) if count != 0]
-    if len(terms) > 1 and len(found) == len(terms):
-        tiers.append(Query(terms, every=True))
-        if len(terms) > 2 and None not in counts:  # noqa: PLR2004 - two terms left would be AND of one
-            most_common = max(range(len(terms)), key=lambda index: counts[index] or 0)
-            tiers.append(Query(terms[:most_common] + terms[most_common + 1 :], every=True))
-    elif len(found) > 1:
+    if len(found) > 1:
         tiers.append(Query(found, every=True))
     broad = broad_terms(terms, counts)
     if broad:
