@@ -26,12 +26,13 @@ from collections import Counter
 from pathlib import Path
 
 import asyncpg
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, text
 
 from aicaller.core.logging import configure_logging
 from aicaller.database.models import Chunk, Document
 from aicaller.database.session import Database
 from aicaller.knowledge.search import backend_for
+from aicaller.knowledge.search import postgres as postgres_search
 from aicaller.knowledge.search.query import search_terms
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -50,6 +51,15 @@ async def fresh_postgres() -> str:
     finally:
         await admin.close()
     return f"{PG.replace('postgresql://', 'postgresql+asyncpg://')}/{DB_NAME}"
+
+
+async def analyze(database: Database) -> None:
+    """PostgreSQL: refresh the statistics search reads (autovacuum would, a little later) and
+    forget this process's copy of them (a server does after ``STATISTICS_TTL_SECONDS``)."""
+    if database.engine.dialect.name == "postgresql":
+        async with database.transaction() as session:
+            await session.execute(text("ANALYZE chunks"))
+        postgres_search._memo.clear()
 
 
 async def ask(database: Database, business_id: uuid.UUID, question: str) -> tuple[list[str], float]:
@@ -156,9 +166,11 @@ def _words(text: str) -> list[str]:
 async def evaluate(name: str, url: str, database_url: str | None, args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database, _, business_id, _, synced = await first_sync(url, 8, Path(tmp), database_url)
+        await analyze(database)
         top1, top3, misses = await quality(database, business_id)
         corpus_p50, corpus_p95 = await latency(database, business_id, args.rounds)
         await add_synthetic(database, business_id, args.synthetic)
+        await analyze(database)
         big_p50, big_p95 = await latency(database, business_id, args.rounds)
         await database.dispose()
     print(
