@@ -25,8 +25,11 @@ def page_links(document: lxml.html.HtmlElement, page_url: str) -> PageLinks:
     base_hrefs = _values(document, "//base/@href")
     base = normalise_url(base_hrefs[0], page_url) if base_hrefs else None
     base = base or page_url
+    # Pages link to the same page many times (anchors into one page, repeated navigation):
+    # normalise each distinct href once, fragments dropped first.
+    hrefs = dict.fromkeys(href.strip().partition("#")[0] for href in _values(document, "//a/@href"))
     seen: dict[str, None] = {}
-    for href in _values(document, "//a/@href"):
+    for href in hrefs:
         url = normalise_url(href, base)
         if url is not None:
             seen.setdefault(url, None)
