@@ -1,9 +1,12 @@
 """A documentation site on 127.0.0.1 for crawl tests: pages with ETags and conditional
-requests, robots.txt and sitemaps, scripted failures, and a log of every request."""
+requests, robots.txt and sitemaps, scripted failures, a log of every request and answer, and
+the most requests it saw at once."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+from typing import Any
 
 from tests.core.http_peer import LocalPeer, Reply
 
@@ -21,9 +24,13 @@ def html(title: str, body: str, links: tuple[str, ...] = (), head: str = "") -> 
 class DocSite(LocalPeer):
     """Scripted routes (``route``) win; otherwise ``pages`` are served with an ETag."""
 
-    def __init__(self) -> None:
+    def __init__(self, delay: float = 0.0) -> None:
         super().__init__()
         self.pages: dict[str, tuple[bytes, str]] = {}
+        self.delay = delay  # before answering each page
+        self.events: list[tuple[str, str]] = []  # ("request" | "answered", path), in order
+        self.active = self.peak = 0
+        self._paths: dict[asyncio.Task[Any] | None, str] = {}
 
     def page(self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> None:
         self.pages[path] = (body, content_type)
@@ -36,7 +43,23 @@ class DocSite(LocalPeer):
         skip = ("/robots.txt", "/sitemap")
         return [seen.target for seen in self.requests if not seen.target.startswith(skip)]
 
+    def before(self, first: tuple[str, str], then: tuple[str, str]) -> bool:
+        return self.events.index(first) < self.events.index(then)
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.active += 1
+        self.peak = max(self.peak, self.active)
+        try:
+            await super()._serve(reader, writer)
+        finally:
+            self.active -= 1
+            path = self._paths.pop(asyncio.current_task(), None)
+            if path is not None:
+                self.events.append(("answered", path))
+
     def _next_reply(self, path: str) -> Reply:
+        self._paths[asyncio.current_task()] = path
+        self.events.append(("request", path))
         if path in self.routes:
             return super()._next_reply(path)
         found = self.pages.get(path)
@@ -47,4 +70,4 @@ class DocSite(LocalPeer):
         if self.requests[-1].headers.get("if-none-match") == etag:
             return Reply(304, {"ETag": etag})
         headers = {"Content-Type": content_type, "ETag": etag, "Last-Modified": LAST_MODIFIED}
-        return Reply(200, headers, body)
+        return Reply(200, headers, body, delay=self.delay)

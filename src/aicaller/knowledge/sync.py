@@ -1,14 +1,14 @@
-"""Running one documentation sync: seed the frontier, crawl it in batches, prune, finish.
+"""Running one documentation sync: seed the frontier, crawl it (crawl_loop.py), prune, finish.
 
-Network work happens between transactions; each batch's results are written in one
-transaction together with the sync's counters and heartbeat (the checkpoint). Run again after
-a crash, the sync continues from the rows still queued. A cancelled sync stops at the next
-batch. Vanished pages are pruned only by a sync that completed without hitting its page cap.
+Network work happens outside transactions; finished pages are written in batches, each in one
+transaction together with the sync's counters and heartbeat (the checkpoint), while the next
+pages are fetched. Run again after a crash, the sync continues from the rows still queued. A
+cancelled sync stops at the next checkpoint. Vanished pages are pruned only by a sync that
+completed without hitting its page cap.
 """
 
 from __future__ import annotations
 
-import asyncio
 import multiprocessing
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
@@ -27,7 +27,7 @@ from aicaller.database.models import DocumentationSource, SyncJob, SyncPage
 from aicaller.database.models.documentation import PageState, SyncStatus
 from aicaller.database.session import Database
 from aicaller.knowledge.crawl import PageProcessor, PageResult, PageSnapshot, RateGate
-from aicaller.knowledge.documentation_scraper.base_scraper import PageFetcher
+from aicaller.knowledge.crawl_loop import CrawlLoop, Finished, Written
 from aicaller.knowledge.documentation_scraper.factory import Scraper, ScraperFactory
 from aicaller.knowledge.indexing import DocumentIndexer
 from aicaller.knowledge.repository import DocumentRepository
@@ -73,6 +73,8 @@ class DocumentationSync:
         self.factory = ScraperFactory(http, settings)
         self.still_wanted = still_wanted
         self.scraper: Scraper | None = None
+        self.source: DocumentationSource | None = None
+        self.requests_written = 0  # the fetcher's requests already added to the sync's count
         self.events = events
 
     async def run(self) -> str:
@@ -91,12 +93,13 @@ class DocumentationSync:
             resuming = bool(await tx.pages.counts(sync.id))
             force, source_snapshot = sync.force, _snapshot(source)
         scraper = await self.factory.open(source_snapshot)
-        self.scraper = scraper
+        self.scraper, self.source = scraper, source_snapshot
         if not resuming:
             seeds = {source_snapshot.url: 0}
             for url in await scraper.sitemap_urls(limit=source_snapshot.max_pages * 2):
                 seeds.setdefault(url, 1)
-            await self._checkpoint([], {}, seeds, scraper.fetcher.requests)
+            if (await self._checkpoint([], 0, seeds=seeds)).cancelled:
+                return SyncStatus.CANCELLED.value
         with _extraction_pool(self.settings.knowledge_extract_processes) as executor:
             processor = PageProcessor(
                 scraper.fetcher, scraper.robots, scraper.scope,
@@ -104,71 +107,78 @@ class DocumentationSync:
                 force=force, ttl=timedelta(hours=self.settings.knowledge_page_ttl_hours),
                 now=datetime.now(UTC), executor=executor,
             )  # fmt: skip
-            return await self._crawl(source_snapshot, processor, scraper.fetcher)
+            return await self._crawl(source_snapshot, processor)
 
-    async def _crawl(
-        self, source: DocumentationSource, processor: PageProcessor, fetcher: PageFetcher
-    ) -> str:
-        batch_size = max(1, source.concurrency * 2)
-        requests_seen = fetcher.requests
-        while True:
-            finished: str | None = None
-            async with self.database.transaction() as session:
-                tx = _Tx(session, self.business_id)
-                sync = await tx.syncs.get_or_raise(self.sync_id)
-                if sync.status == SyncStatus.CANCELLED.value or not await self._wanted():
-                    return SyncStatus.CANCELLED.value
-                counts = await tx.pages.counts(self.sync_id)
-                processed = sum(n for state, n in counts.items() if state != "queued")
-                room = source.max_pages - processed
-                rows = await tx.pages.queued(self.sync_id, min(batch_size, max(room, 0)))
-                if room <= 0 or not rows:
-                    capped = room <= 0 and counts.get(PageState.QUEUED.value, 0) > 0
-                    finished = await self._finish(tx, sync, source, capped=capped)
-                snapshots = [_page_snapshot(row) for row in rows]
-            if finished is not None:
-                await self._announce()  # after the commit: listeners re-read the final state
-                return finished
-            results = await asyncio.gather(*(processor.process(page) for page in snapshots))
-            requests_now = fetcher.requests
-            await self._checkpoint(results, {s.url: s.depth for s in snapshots}, {},
-                                   requests_now - requests_seen, source)  # fmt: skip
-            requests_seen = requests_now
+    async def _crawl(self, source: DocumentationSource, processor: PageProcessor) -> str:
+        async with self.database.transaction() as session:
+            counts = await _Tx(session, self.business_id).pages.counts(self.sync_id)
+        processed = sum(n for state, n in counts.items() if state != PageState.QUEUED.value)
+        loop = CrawlLoop(
+            processor.process, self._checkpoint, slots=source.concurrency * 2,
+            batch=source.concurrency * 2, room=source.max_pages - processed,
+        )  # fmt: skip
+        if not await loop.run():
+            return SyncStatus.CANCELLED.value
+        async with self.database.transaction() as session:
+            tx = _Tx(session, self.business_id)
+            sync = await tx.syncs.get_or_raise(self.sync_id)
+            if sync.status == SyncStatus.CANCELLED.value or not await self._wanted():
+                return SyncStatus.CANCELLED.value
+            counts = await tx.pages.counts(self.sync_id)
+            processed = sum(n for state, n in counts.items() if state != PageState.QUEUED.value)
+            capped = processed >= source.max_pages and counts.get(PageState.QUEUED.value, 0) > 0
+            finished = await self._finish(tx, sync, source, capped=capped)
+        await self._announce()  # after the commit: listeners re-read the final state
+        return finished
 
     async def _wanted(self) -> bool:
         return self.still_wanted is None or await self.still_wanted()
 
     async def _checkpoint(
-        self,
-        results: list[PageResult],
-        depths: dict[str, int],
-        seeds: dict[str, int],
-        requests: int,
-        source: DocumentationSource | None = None,
-    ) -> None:
-        """Write a batch: page rows, documents, new frontier rows, counters, heartbeat."""
+        self, finished: list[Finished], read: int, *, seeds: dict[str, int] | None = None
+    ) -> Written:
+        """Write finished pages in one transaction (page rows, documents, new frontier rows,
+        counters, heartbeat), then read up to ``read`` queued rows; a cancelled sync writes
+        nothing."""
         async with self.database.transaction() as session:
             tx = _Tx(session, self.business_id)
             sync = await tx.syncs.get_or_raise(self.sync_id)
-            found = dict(seeds)
-            rows = {row.url: row for row in await tx.pages.in_sync(self.sync_id, list(depths))}
-            for result in results:
-                row = rows.get(result.url)
-                if row is None or source is None:
-                    continue
-                await self._apply(tx, sync, source, row, result)
-                links = result.links if result.links is not None else row.links
-                if source.max_depth > row.depth:
-                    for link in links:
-                        if self.scraper is not None and self.scraper.scope.allows(link):
-                            found.setdefault(link, row.depth + 1)
-            added = await tx.pages.enqueue(sync.source_id, sync.id, found)
-            await tx.syncs.update(
-                sync, discovered=sync.discovered + added, requests=sync.requests + requests,
-                heartbeat_at=datetime.now(UTC),
-                current_url=results[-1].url if results else sync.current_url,
-            )  # fmt: skip
-        await self._announce()
+            if sync.status == SyncStatus.CANCELLED.value or not await self._wanted():
+                return Written(cancelled=True, queued=[])
+            wrote = bool(finished or seeds)
+            if wrote:
+                await self._write(tx, sync, finished, seeds or {})
+            rows = await tx.pages.queued(self.sync_id, read) if read > 0 else []
+            queued = [_page_snapshot(row) for row in rows]
+        if wrote:
+            await self._announce()
+        return Written(cancelled=False, queued=queued)
+
+    async def _write(
+        self, tx: _Tx, sync: SyncJob, finished: list[Finished], seeds: dict[str, int]
+    ) -> None:
+        found = dict(seeds)
+        urls = [page.url for page, _ in finished]
+        rows = {row.url: row for row in await tx.pages.in_sync(self.sync_id, urls)}
+        for _, result in finished:
+            row = rows.get(result.url)
+            if row is None or self.source is None:
+                continue
+            await self._apply(tx, sync, self.source, row, result)
+            links = result.links if result.links is not None else row.links
+            if self.source.max_depth > row.depth:
+                for link in links:
+                    if self.scraper is not None and self.scraper.scope.allows(link):
+                        found.setdefault(link, row.depth + 1)
+        added = await tx.pages.enqueue(sync.source_id, sync.id, found)
+        requests = self.scraper.fetcher.requests if self.scraper is not None else 0
+        await tx.syncs.update(
+            sync, discovered=sync.discovered + added,
+            requests=sync.requests + requests - self.requests_written,
+            heartbeat_at=datetime.now(UTC),
+            current_url=finished[-1][1].url if finished else sync.current_url,
+        )  # fmt: skip
+        self.requests_written = requests
 
     async def _announce(self) -> None:
         """Wake the progress WebSockets of this sync (they re-read it from the database)."""

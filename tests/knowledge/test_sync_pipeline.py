@@ -1,0 +1,128 @@
+"""The pipelined crawl: pages keep flowing while others wait, within the concurrency and the page
+cap; a cancel or a crash in the middle of it loses and duplicates nothing."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import func, select
+
+from aicaller.database.models import Document
+from aicaller.knowledge.crawl import PageProcessor, PageResult, PageSnapshot
+from tests.core.http_peer import Reply
+from tests.factories import Tenant
+from tests.knowledge.conftest import run_sync
+from tests.knowledge.site import DocSite, html
+from tests.knowledge.test_sync import SOURCES, add_source, sync
+from tests.knowledge.test_sync_state import documents
+
+SYNCS = "/api/v1/documentation/syncs"
+
+
+def wide_site(site: DocSite, pages: int) -> list[str]:
+    """A home page linking to ``pages`` leaves; returns every path."""
+    leaves = [f"/p/{n}" for n in range(pages)]
+    site.page("/", html("Home", "Everything.", tuple(leaves)))
+    for path in leaves:
+        site.page(path, html(f"Page {path}", f"The text of {path}."))
+    return ["/", *leaves]
+
+
+async def start(client: httpx.AsyncClient, tenant: Tenant, source_id: str) -> str:
+    started = await client.post(f"{SOURCES}/{source_id}/sync", headers=tenant.headers())
+    sync_id: str = started.json()["id"]
+    return sync_id
+
+
+async def test_pages_keep_flowing_while_a_slow_one_is_pending(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, site: DocSite
+) -> None:
+    site.page("/", html("Home", "Start.", ("/slow", "/a")))
+    site.route("/slow", Reply(200, {"Content-Type": "text/html"}, html("Slow", "Late."), delay=0.6))
+    site.page("/a", html("A", "First.", ("/a/1",)))
+    site.page("/a/1", html("A1", "Second.", ("/a/2",)))
+    site.page("/a/2", html("A2", "Third."))
+    source = await add_source(client, tenant, site.url("/"), concurrency=2)
+    result = await sync(app, client, tenant, source["id"])
+    assert (result["status"], result["indexed"]) == ("completed", 5)
+    # Two links deep behind /a, found and fetched while /slow was still being answered: the
+    # crawl did not wait for a whole batch to finish.
+    assert site.before(("request", "/a/2"), ("answered", "/slow"))
+
+
+async def test_the_concurrency_and_the_page_cap_hold_with_pages_in_flight(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    async with DocSite(delay=0.02) as site:
+        paths = wide_site(site, 40)
+        source = await add_source(client, tenant, site.url("/"), concurrency=3)
+        result = await sync(app, client, tenant, source["id"])
+        assert (result["status"], result["fetched"]) == ("completed", len(paths))
+        assert site.peak == 3  # never more at once, and the slots were kept full
+        capped = await add_source(
+            client, tenant, site.url("/"), concurrency=4, max_pages=10, name="capped"
+        )
+        site.requests.clear()
+        result = await sync(app, client, tenant, capped["id"])
+        assert (result["capped"], result["fetched"]) == (True, 10)
+        assert len(site.page_requests()) == 10  # pages in flight count against the cap
+
+
+async def test_a_cancel_mid_crawl_stops_at_the_next_checkpoint(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    site: DocSite,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    paths = wide_site(site, 60)
+    source = await add_source(client, tenant, site.url("/"), concurrency=2)
+    sync_id = await start(client, tenant, source["id"])
+    original = PageProcessor.process
+
+    async def cancel_on_ten(self: PageProcessor, page: PageSnapshot) -> PageResult:
+        if page.url.endswith("/p/10"):
+            cancelled = await client.post(f"{SYNCS}/{sync_id}/cancel", headers=tenant.headers())
+            assert cancelled.status_code == 200
+        return await original(self, page)
+
+    monkeypatch.setattr(PageProcessor, "process", cancel_on_ten)
+    assert await run_sync(app, tenant.business_id, sync_id) == "cancelled"
+    state = (await client.get(f"{SYNCS}/{sync_id}", headers=tenant.headers())).json()
+    assert state["status"] == "cancelled"
+    assert len(site.page_requests()) < len(paths) // 2
+    assert len(await documents(client, tenant)) == state["indexed"] < len(paths) // 2
+
+
+async def test_a_crash_mid_crawl_resumes_without_lost_or_twice_written_pages(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    site: DocSite,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    paths = wide_site(site, 30)
+    source = await add_source(client, tenant, site.url("/"), concurrency=4)
+    sync_id = await start(client, tenant, source["id"])
+    original = PageProcessor.process
+
+    async def crash_on_twenty(self: PageProcessor, page: PageSnapshot) -> PageResult:
+        if page.url.endswith("/p/20"):
+            raise RuntimeError("the worker died")
+        return await original(self, page)
+
+    monkeypatch.setattr(PageProcessor, "process", crash_on_twenty)
+    with pytest.raises(RuntimeError):
+        await run_sync(app, tenant.business_id, sync_id)
+    midway = (await client.get(f"{SYNCS}/{sync_id}", headers=tenant.headers())).json()
+    assert (midway["status"], midway["queued"] > 0) == ("running", True)
+    monkeypatch.setattr(PageProcessor, "process", original)
+    assert await run_sync(app, tenant.business_id, sync_id) == "completed"
+    done = (await client.get(f"{SYNCS}/{sync_id}", headers=tenant.headers())).json()
+    # Pages in flight at the crash were not written, so they are counted once, on resume.
+    assert (done["fetched"], done["indexed"], done["queued"]) == (len(paths), len(paths), 0)
+    assert set(await documents(client, tenant)) == {site.url(path) for path in paths}
+    async with app.state.database.transaction() as session:
+        count = (await session.execute(select(func.count()).select_from(Document))).scalar_one()
+    assert count == len(paths)
