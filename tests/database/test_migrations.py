@@ -12,13 +12,14 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Connection, Uuid, column, event, inspect, table, text
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, create_async_engine
 from sqlalchemy.sql.expression import ColumnClause
 
 from aicaller.database import migrate
 from aicaller.database.base import Base
 from aicaller.database.session import enable_sqlite_pragmas
 from aicaller.database.types import UTCDateTime
+from aicaller.knowledge.search.sqlite import SqliteSearch
 from tests.conftest import BACKENDS, PG_URL
 
 TABLES = {
@@ -113,7 +114,7 @@ async def test_upgrade_downgrade_upgrade(empty_engine: AsyncEngine) -> None:
     async with empty_engine.connect() as connection:
         assert await connection.run_sync(_model_tables) == TABLES
         assert await connection.run_sync(_model_drift) == []
-    assert await migrate.current_revision(empty_engine) == "0006"
+    assert await migrate.current_revision(empty_engine) == "0007"
 
     await migrate.downgrade(empty_engine, "base")
     async with empty_engine.connect() as connection:
@@ -145,18 +146,15 @@ async def test_duration_sort_has_an_expression_index(empty_engine: AsyncEngine) 
     assert definition.index("business_id") < definition.index("coalesce")
 
 
-async def test_knowledge_survives_upgrading_to_documentation_sources(
-    empty_engine: AsyncEngine,
-) -> None:
-    """0006 adds a column to documents; rebuilding that table would cascade-delete chunks."""
-    await migrate.upgrade(empty_engine, "0005")
+async def _one_chunk(engine: AsyncEngine, body: str = "x") -> dict[str, uuid.UUID]:
+    """A business with one document of one chunk, written with the tables' own columns."""
     ids = {name: uuid.uuid4() for name in ("business", "document", "chunk")}
     now = datetime.now(UTC)
     stamps = {"created_at": now, "updated_at": now}
     businesses = table("businesses", *_typed(BUSINESS_COLUMNS))
     documents = table("documents", *_typed(DOCUMENT_COLUMNS))
     chunks = table("chunks", *_typed(CHUNK_COLUMNS))
-    async with empty_engine.begin() as connection:
+    async with engine.begin() as connection:
         await connection.execute(
             businesses.insert().values(
                 id=ids["business"],
@@ -193,13 +191,49 @@ async def test_knowledge_survives_upgrading_to_documentation_sources(
                 ordinal=0,
                 title="T",
                 heading_path="T",
-                text="x",
+                text=body,
                 token_count=1,
                 **stamps,
             )
         )
+    return ids
+
+
+async def test_knowledge_survives_upgrading_to_documentation_sources(
+    empty_engine: AsyncEngine,
+) -> None:
+    """0006 adds a column to documents; rebuilding that table would cascade-delete chunks."""
+    await migrate.upgrade(empty_engine, "0005")
+    await _one_chunk(empty_engine)
     await migrate.upgrade(empty_engine)
     await migrate.downgrade(empty_engine, "0005")
     async with empty_engine.connect() as connection:
         count = await connection.execute(text("SELECT count(*) FROM chunks"))
         assert count.scalar_one() == 1
+
+
+async def test_search_index_moves_to_business_partitions(empty_engine: AsyncEngine) -> None:
+    """0007 rebuilds SQLite's FTS5 index by business rowid range: what was indexed before is
+    found after, by its business only, and again after a downgrade."""
+    if empty_engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's full-text index")
+    await migrate.upgrade(empty_engine, "0006")
+    ids = await _one_chunk(empty_engine, "Free parking behind the building.")
+    await migrate.upgrade(empty_engine)
+    async with AsyncSession(empty_engine) as session:
+        hits = await SqliteSearch().search(session, ids["business"], ["parking"], 5)
+        assert [hit.chunk_id for hit in hits] == [ids["chunk"]]
+        assert await SqliteSearch().search(session, uuid.uuid4(), ["parking"], 5) == []
+    async with empty_engine.connect() as connection:  # VACUUM keeps the partitions' rowids
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await autocommit.exec_driver_sql("VACUUM")
+    async with AsyncSession(empty_engine) as session:
+        hits = await SqliteSearch().search(session, ids["business"], ["parking"], 5)
+        assert [hit.chunk_id for hit in hits] == [ids["chunk"]]
+    await migrate.downgrade(empty_engine, "0006")
+    async with empty_engine.connect() as connection:
+        match = f'tenant:"t{ids["business"].hex}0" AND "parking"'
+        found = await connection.execute(
+            text("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH :match"), {"match": match}
+        )
+        assert found.scalar_one() == 1

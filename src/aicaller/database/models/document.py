@@ -46,8 +46,9 @@ class Chunk(TenantMixin, Base):
     """A searchable piece of a document.
 
     The search index lives beside this table and is maintained by the database itself (created
-    by the migration, not the models): on SQLite the FTS5 table ``chunks_fts`` kept in step by
-    triggers, on PostgreSQL the generated ``search_vector`` column with a GIN index.
+    by the migrations, not the models): on SQLite the FTS5 table ``chunks_fts`` kept in step by
+    triggers, each business's chunks in their own rowid range (``chunks_fts_tenants``); on
+    PostgreSQL the generated ``search_vector`` column with a GIN index.
     """
 
     __tablename__ = "chunks"

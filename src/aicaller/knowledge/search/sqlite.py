@@ -1,8 +1,10 @@
-"""SQLite FTS5 search (porter + unicode61) over ``chunks_fts``, created by migration 0005.
+"""SQLite FTS5 search (porter + unicode61) over ``chunks_fts`` (migrations 0005 and 0007).
 
-The best rows are chosen inside the full-text index alone (bm25, then LIMIT); only those few
-are joined to their chunks and documents and given a snippet, so the cost of a query no longer
-grows with the number of chunks that merely contain a common word.
+Each business's chunks sit in their own rowid range of the index (``chunks_fts_tenants``), so
+the tenant filter is a rowid range inside the full-text query: FTS5 seeks to it, and bm25 does
+not read a tenant token's posting list to weigh it. The best rows are chosen inside the index
+alone (bm25, then LIMIT); only those few are joined to their chunks and documents and given a
+snippet.
 """
 
 from __future__ import annotations
@@ -15,41 +17,44 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aicaller.knowledge.search import SearchHit, hit_from_row
 from aicaller.knowledge.search.plan import BROAD_BUDGET, Query, tiered_search
 
-# bm25 column weights: tenant, ref (filters, no weight), title, headings, body.
+PARTITION_BITS = 40  # migration 0007: business partition p owns rowids [p << 40, (p + 1) << 40)
+# bm25 column weights: ref (the chunk id, no weight), title, headings, body.
 _QUERY = text(
-    """
+    f"""
     WITH best AS (
-        SELECT rowid AS fts_rowid, -bm25(chunks_fts, 0.0, 0.0, 8.0, 4.0, 1.0) AS score
+        SELECT rowid AS fts_rowid, -bm25(chunks_fts, 0.0, 8.0, 4.0, 1.0) AS score
         FROM chunks_fts
         WHERE chunks_fts MATCH :match
+          AND rowid BETWEEN (SELECT partition << {PARTITION_BITS} FROM chunks_fts_tenants
+                             WHERE business_id = :business_id)
+                        AND (SELECT ((partition + 1) << {PARTITION_BITS}) - 1
+                             FROM chunks_fts_tenants WHERE business_id = :business_id)
         ORDER BY score DESC
         LIMIT :limit
     )
     SELECT c.id, c.document_id, c.title, d.url, c.heading_path, c.text,
-           snippet(chunks_fts, 4, '**', '**', '…', 24) AS snippet, best.score
+           snippet(chunks_fts, 3, '**', '**', '…', 24) AS snippet, best.score
     FROM best
     JOIN chunks_fts ON chunks_fts.rowid = best.fts_rowid
     JOIN chunks AS c ON c.id = substr(chunks_fts.ref, 2, 32)
     JOIN documents AS d ON d.id = c.document_id
-    WHERE chunks_fts MATCH :match
+    WHERE chunks_fts MATCH :match AND c.business_id = :business_id
     ORDER BY best.score DESC
-    """
+    """  # noqa: S608 - PARTITION_BITS is a constant
 )
 
 
-def match_expression(business_id: uuid.UUID, terms: list[str], *, every: bool = False) -> str:
-    """``tenant:"t<hex>0" AND ("a" OR "b")`` (``every``: AND); terms are letters and digits."""
-    joined = (" AND " if every else " OR ").join(f'"{term}"' for term in terms)
-    return f'tenant:"t{business_id.hex}0" AND ({joined})'
+def match_expression(terms: list[str], *, every: bool = False) -> str:
+    """``"a" OR "b"`` (``every``: AND); terms are letters and digits, so always valid."""
+    return (" AND " if every else " OR ").join(f'"{term}"' for term in terms)
 
 
 async def chunk_counts(session: AsyncSession, terms: list[str]) -> list[int | None]:
     """How many chunks contain each term, counted up to just past ``BROAD_BUDGET``.
 
     Counted in the index with a LIMIT, so a common word costs no more than a rare one (the
-    fts5vocab table would walk the word's whole posting list). Across all tenants: adding the
-    tenant token to each count triples its cost, and the index's posting lists, which are
-    what a query walks, are shared by all tenants too.
+    fts5vocab table would walk the word's whole posting list). Across all businesses, as
+    bm25 weighs words: the index's posting lists, which are what a query walks, are shared.
     """
     counts = ", ".join(
         f"(SELECT count(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH :t{index}"  # noqa: S608 - numbered placeholders only
@@ -70,8 +75,8 @@ class SqliteSearch:
         self, session: AsyncSession, business_id: uuid.UUID, terms: list[str], limit: int
     ) -> list[SearchHit]:
         async def run(query: Query) -> list[SearchHit]:
-            match = match_expression(business_id, query.terms, every=query.every)
-            params = {"match": match, "limit": limit}
+            match = match_expression(query.terms, every=query.every)
+            params = {"match": match, "business_id": business_id.hex, "limit": limit}
             return [hit_from_row(row) for row in await session.execute(_QUERY, params)]
 
         if not terms:
