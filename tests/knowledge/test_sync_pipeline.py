@@ -3,6 +3,8 @@ cap; a cancel or a crash in the middle of it loses and duplicates nothing."""
 
 from __future__ import annotations
 
+import asyncio
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -80,14 +82,20 @@ async def test_a_cancel_mid_crawl_stops_at_the_next_checkpoint(
     source = await add_source(client, tenant, site.url("/"), concurrency=2)
     sync_id = await start(client, tenant, source["id"])
     original = PageProcessor.process
+    seen: list[str] = []
+    cancelled = asyncio.Event()
 
-    async def cancel_on_ten(self: PageProcessor, page: PageSnapshot) -> PageResult:
-        if page.url.endswith("/p/10"):
-            cancelled = await client.post(f"{SYNCS}/{sync_id}/cancel", headers=tenant.headers())
-            assert cancelled.status_code == 200
+    async def cancel_on_the_fifth(self: PageProcessor, page: PageSnapshot) -> PageResult:
+        seen.append(page.url)
+        if len(seen) == 5:
+            response = await client.post(f"{SYNCS}/{sync_id}/cancel", headers=tenant.headers())
+            assert response.status_code == 200
+            cancelled.set()
+        elif len(seen) > 5:
+            await cancelled.wait()  # the crawl does not race ahead of the cancel's commit
         return await original(self, page)
 
-    monkeypatch.setattr(PageProcessor, "process", cancel_on_ten)
+    monkeypatch.setattr(PageProcessor, "process", cancel_on_the_fifth)
     assert await run_sync(app, tenant.business_id, sync_id) == "cancelled"
     state = (await client.get(f"{SYNCS}/{sync_id}", headers=tenant.headers())).json()
     assert state["status"] == "cancelled"
