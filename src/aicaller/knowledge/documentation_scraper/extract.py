@@ -1,18 +1,10 @@
-"""HTML to markdown for the knowledge base: the main content, headings kept.
+"""HTML to markdown for the knowledge base: trafilatura for the main content, headings kept.
 
 The page is parsed once with lxml: links, canonical URL and title come from that tree (much
-cheaper than trafilatura's metadata pass). A page with one main landmark (``<main>``,
-``role="main"``: what documentation generators emit) is converted from that subtree directly
-(landmark.py, a tenth of trafilatura's cost); any other page goes through trafilatura, which
-finds the content and drops navigation, footers and boilerplate. When either leaves too little
-(a page that is mostly a table or a list of links, say) the whole visible text is used instead,
-so a page never silently becomes empty.
-
-Trafilatura's cost grows with the number of elements (every element goes through its
-boilerplate XPaths, regular expressions called back into Python), and syntax highlighters wrap
-every token of a code sample in a ``<span>``: those spans are unwrapped first. That keeps the
-code's text as it is, makes trafilatura close to a third cheaper on Sphinx docs, and lets it
-see code blocks as code (fenced in the markdown instead of run into a paragraph).
+cheaper than trafilatura's metadata pass), then trafilatura extracts the main content from it.
+Trafilatura drops navigation, footers and boilerplate; on pages where that leaves too little (a
+page that is mostly a table or a list of links, say) the whole visible text is used instead, so a
+page never silently becomes empty.
 
 Trafilatura keeps module-level lxml parsers, which are not safe to use from several threads at
 once (we saw a crash in a parallel crawl), so extraction holds a lock; the GIL would serialise
@@ -26,9 +18,8 @@ from dataclasses import dataclass
 
 import lxml.html
 import trafilatura
-from lxml.etree import ParserError, strip_tags
+from lxml.etree import ParserError
 
-from aicaller.knowledge.documentation_scraper.landmark import landmark_markdown, main_landmark
 from aicaller.knowledge.documentation_scraper.links import page_links
 
 # Below this share of the page's visible text, the extraction is taken to have missed content.
@@ -63,36 +54,6 @@ def _visible_text(document: lxml.html.HtmlElement) -> str:
     return " ".join(root.text_content().split())
 
 
-def _unwrap_code_spans(document: lxml.html.HtmlElement) -> None:
-    for block in document.iter("pre", "code"):
-        strip_tags(block, "span")
-
-
-def _from_landmark(document: lxml.html.HtmlElement, full_text: str) -> str | None:
-    """The main landmark's markdown, unless the page has no single landmark or it holds too
-    little of the page's text to be the content."""
-    landmark = main_landmark(document)
-    if landmark is None:
-        return None
-    markdown = landmark_markdown(landmark).strip()
-    return markdown if len(markdown) >= MIN_EXTRACTED_SHARE * len(full_text) else None
-
-
-def _from_trafilatura(document: lxml.html.HtmlElement, url: str | None) -> str:
-    _unwrap_code_spans(document)
-    with _TRAFILATURA:
-        extracted = trafilatura.extract(
-            document,
-            url=url,
-            output_format="markdown",
-            include_tables=True,
-            include_formatting=True,
-            include_links=False,
-            favor_recall=True,
-        )
-    return (extracted or "").strip()
-
-
 def extract_html(html: str | bytes, *, url: str | None = None) -> ExtractedPage:
     """The page's main content as markdown, its title, links and canonical URL (CPU-bound:
     call it off the event loop)."""
@@ -103,7 +64,17 @@ def extract_html(html: str | bytes, *, url: str | None = None) -> ExtractedPage:
     links = page_links(document, url) if url else None
     title = _title(document)
     full_text = _visible_text(document)  # before trafilatura, which may prune the tree
-    markdown = _from_landmark(document, full_text) or _from_trafilatura(document, url)
+    with _TRAFILATURA:
+        extracted = trafilatura.extract(
+            document,
+            url=url,
+            output_format="markdown",
+            include_tables=True,
+            include_formatting=True,
+            include_links=False,
+            favor_recall=True,
+        )
+    markdown = (extracted or "").strip()
     too_little = len(markdown) < MIN_EXTRACTED_SHARE * len(full_text)
     if not markdown or (too_little and len(full_text) >= MIN_FALLBACK_CHARS):
         markdown = full_text
