@@ -11,6 +11,7 @@ lot to its cost.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import NamedTuple
@@ -65,7 +66,7 @@ async def tiered_search(
 ) -> list[SearchHit]:
     """The best ``limit`` hits over the tiers, each hit once, scores normalised."""
     ranked: list[tuple[SearchHit, int]] = []
-    seen: set[object] = set()
+    seen: set[uuid.UUID] = set()
     for tier, query in enumerate(query_tiers(terms, counts)):
         for hit in await run(query):
             if hit.chunk_id not in seen:
