@@ -4,7 +4,9 @@ Each business's chunks sit in their own rowid range of the index (``chunks_fts_t
 the tenant filter is a rowid range inside the full-text query: FTS5 seeks to it, and bm25 does
 not read a tenant token's posting list to weigh it. The best rows are chosen inside the index
 alone (bm25, then LIMIT); only those few are joined to their chunks and documents and given a
-snippet.
+snippet. The CROSS JOIN fixes that order: left to itself, SQLite's planner ran the MATCH a
+second time over every matching row and joined each to its chunk and document before picking
+the few (an any-term query over 1,500 chunks: 9.3 ms, with the order fixed 1.9 ms).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ _QUERY = text(
     SELECT c.id, c.document_id, c.title, d.url, c.heading_path, c.text,
            snippet(chunks_fts, 3, '**', '**', '…', 24) AS snippet, best.score
     FROM best
-    JOIN chunks_fts ON chunks_fts.rowid = best.fts_rowid
+    CROSS JOIN chunks_fts ON chunks_fts.rowid = best.fts_rowid
     JOIN chunks AS c ON c.id = substr(chunks_fts.ref, 2, 32)
     JOIN documents AS d ON d.id = c.document_id
     WHERE chunks_fts MATCH :match AND c.business_id = :business_id
