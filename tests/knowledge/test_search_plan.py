@@ -146,3 +146,18 @@ async def test_chunk_counts(
         else:
             # Exact, and counted with the stemmer: "Appointments" holds "appointment".
             assert await sqlite_search.chunk_counts(session, terms) == [3, 1, 0]
+
+
+async def test_sqlite_joins_only_the_best_rows(database: Database, backend: str) -> None:
+    """The outer query walks the few best rows and looks each up in the index by rowid; a
+    plan that scans the MATCH again joins every matching chunk (5x slower at 1,500)."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's query plan")
+    params = {"match": '"parking"', "business_id": "0" * 32, "limit": 5}
+    async with database.transaction() as session:
+        plan_rows = await session.execute(
+            text(f"EXPLAIN QUERY PLAN {sqlite_search._QUERY.text}"), params
+        )
+        steps = [row.detail for row in plan_rows if row.parent == 0]
+    outer_loop = next(step for step in steps if step.startswith("SCAN"))
+    assert outer_loop == "SCAN best", steps
