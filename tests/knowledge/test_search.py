@@ -149,3 +149,17 @@ async def test_new_knowledge_is_found_at_once_despite_the_cache(
     await _upload(client, tenant, "aligners.md", b"# Aligners\n\nWe offer Invisalign aligners.")
     after = (await _search(client, tenant, "invisalign aligners")).json()["results"]
     assert [r["title"] for r in after] == ["Aligners"]
+
+
+async def test_snippets_show_matches_deep_in_long_chunks(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """A code block is never split, so a chunk can be long; its snippet still shows the match."""
+    lines = "\n".join(f"setting_{index} = {index}" for index in range(400))
+    body = f"# Config\n\n## Reference\n\n```\n{lines}\nzebrafish_mode = True\n```\n"
+    assert len(body) > 6000
+    await _upload(client, tenant, "config.md", body.encode())
+    results = (await _search(client, tenant, "zebrafish")).json()["results"]
+    assert results
+    assert "zebrafish" in results[0]["snippet"].lower()
+    assert "**" in results[0]["snippet"]
