@@ -22,7 +22,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import asyncpg
 import httpx
 from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
@@ -39,20 +38,12 @@ from aicaller.users.roles import Role
 from aicaller.users.schemas import UserCreate
 from aicaller.users.service import UserService
 
-PG = os.environ.get("AICALLER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_postgres import fresh_database
+
 REDIS = os.environ.get("AICALLER_BENCH_REDIS", "redis://127.0.0.1:6379/13")
 DB_NAME = "aicaller_bench_cache"
 EMAIL, PASSWORD = "bench@example.com", "benchmark password"
-
-
-async def _fresh_database() -> str:
-    admin = await asyncpg.connect(f"{PG}/postgres")
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{DB_NAME}"')
-    finally:
-        await admin.close()
-    return f"{PG.replace('postgresql://', 'postgresql+asyncpg://')}/{DB_NAME}"
 
 
 def _settings(url: str, data_dir: Path, *, cache: bool) -> Settings:
@@ -138,7 +129,7 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     configure_logging(level="WARNING")
-    url = await _fresh_database()
+    url = await fresh_database(DB_NAME)
     redis = Redis.from_url(REDIS)
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)

@@ -36,14 +36,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import asyncpg
 import httpx
 from redis.asyncio import Redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_postgres import fresh_database
 from calls_seed import seed_calls
 
-PG = os.environ.get("AICALLER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("AICALLER_BENCH_REDIS", "redis://127.0.0.1:6379/13")
 DB_NAME = "aicaller_bench_calls"
 EMAIL, PASSWORD = "bench@example.com", "benchmark password"
@@ -128,16 +127,6 @@ async def _wait_ready(base: str) -> None:
     raise SystemExit("the server did not become ready; see server.log")
 
 
-async def _fresh_database() -> str:
-    admin = await asyncpg.connect(f"{PG}/postgres")
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{DB_NAME}"')
-    finally:
-        await admin.close()
-    return f"{PG.replace('postgresql://', 'postgresql+asyncpg://')}/{DB_NAME}"
-
-
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=100_000)
@@ -145,7 +134,7 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    url = await _fresh_database()
+    url = await fresh_database(DB_NAME)
     seeded = time.perf_counter()
     call_ids = await seed_calls(url, args.calls, EMAIL, PASSWORD)
     print(f"seeded {args.calls:,} calls in {time.perf_counter() - seeded:.1f} s")

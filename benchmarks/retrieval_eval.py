@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import statistics
 import sys
@@ -25,7 +24,6 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-import asyncpg
 from sqlalchemy import insert, select, text
 
 from aicaller.core.logging import configure_logging
@@ -36,21 +34,11 @@ from aicaller.knowledge.search import postgres as postgres_search
 from aicaller.knowledge.search.query import search_terms
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_postgres import fresh_database
 from crawl import first_sync, python_docs, serve
 from retrieval_questions import QUESTIONS
 
-PG = os.environ.get("AICALLER_BENCH_PG", "postgresql://postgres@127.0.0.1:5432")
 DB_NAME = "aicaller_bench_search"
-
-
-async def fresh_postgres() -> str:
-    admin = await asyncpg.connect(f"{PG}/postgres")
-    try:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
-        await admin.execute(f'CREATE DATABASE "{DB_NAME}"')
-    finally:
-        await admin.close()
-    return f"{PG.replace('postgresql://', 'postgresql+asyncpg://')}/{DB_NAME}"
 
 
 async def analyze(database: Database) -> None:
@@ -191,7 +179,7 @@ async def main() -> None:
     server, _ = serve(python_docs(), 0.0)
     url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
     await evaluate("SQLite FTS5", url, None, args)
-    await evaluate("PostgreSQL", url, await fresh_postgres(), args)
+    await evaluate("PostgreSQL", url, await fresh_database(DB_NAME), args)
 
 
 if __name__ == "__main__":
