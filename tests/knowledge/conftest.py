@@ -7,13 +7,14 @@ tests drive them with ``run_sync``.
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 
 from aicaller.config import Settings
+from aicaller.knowledge.crawl import PageProcessor, PageResult, PageSnapshot
 from aicaller.knowledge.sync import DocumentationSync
 from tests.conftest import REDIS_URL, flush_redis, make_settings
 from tests.knowledge.site import DocSite
@@ -55,3 +56,17 @@ async def run_sync(app: FastAPI, business_id: uuid.UUID, sync_id: str) -> str:
         events=app.state.events,
     )
     return await runner.run()
+
+
+def crash_on(monkeypatch: pytest.MonkeyPatch, url_suffix: str) -> Callable[[], None]:
+    """Make the page processor raise on the page whose URL ends with ``url_suffix``, as a
+    worker dying mid-sync would; returns a function that puts the real processor back."""
+    original = PageProcessor.process
+
+    async def crashing(self: PageProcessor, page: PageSnapshot) -> PageResult:
+        if page.url.endswith(url_suffix):
+            raise RuntimeError("the worker died")
+        return await original(self, page)
+
+    monkeypatch.setattr(PageProcessor, "process", crashing)
+    return lambda: monkeypatch.setattr(PageProcessor, "process", original)

@@ -8,13 +8,13 @@ import asyncio
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import func, select
 
 from aicaller.database.models import Document
 from aicaller.knowledge.crawl import PageProcessor, PageResult, PageSnapshot
 from tests.core.http_peer import Reply
 from tests.factories import Tenant
-from tests.knowledge.conftest import run_sync
+from tests.helpers import count_rows
+from tests.knowledge.conftest import crash_on, run_sync
 from tests.knowledge.site import DocSite, html
 from tests.knowledge.test_sync import SOURCES, add_source, sync
 from tests.knowledge.test_sync_state import documents
@@ -113,24 +113,15 @@ async def test_a_crash_mid_crawl_resumes_without_lost_or_twice_written_pages(
     paths = wide_site(site, 30)
     source = await add_source(client, tenant, site.url("/"), concurrency=4)
     sync_id = await start(client, tenant, source["id"])
-    original = PageProcessor.process
-
-    async def crash_on_twenty(self: PageProcessor, page: PageSnapshot) -> PageResult:
-        if page.url.endswith("/p/20"):
-            raise RuntimeError("the worker died")
-        return await original(self, page)
-
-    monkeypatch.setattr(PageProcessor, "process", crash_on_twenty)
+    restore = crash_on(monkeypatch, "/p/20")
     with pytest.raises(RuntimeError):
         await run_sync(app, tenant.business_id, sync_id)
     midway = (await client.get(f"{SYNCS}/{sync_id}", headers=tenant.headers())).json()
     assert (midway["status"], midway["queued"] > 0) == ("running", True)
-    monkeypatch.setattr(PageProcessor, "process", original)
+    restore()
     assert await run_sync(app, tenant.business_id, sync_id) == "completed"
     done = (await client.get(f"{SYNCS}/{sync_id}", headers=tenant.headers())).json()
     # Pages in flight at the crash were not written, so they are counted once, on resume.
     assert (done["fetched"], done["indexed"], done["queued"]) == (len(paths), len(paths), 0)
     assert set(await documents(client, tenant)) == {site.url(path) for path in paths}
-    async with app.state.database.transaction() as session:
-        count = (await session.execute(select(func.count()).select_from(Document))).scalar_one()
-    assert count == len(paths)
+    assert await count_rows(app.state.database, Document) == len(paths)

@@ -8,12 +8,11 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import func, select
 
 from aicaller.database.models import Document
-from aicaller.knowledge.crawl import PageProcessor, PageResult, PageSnapshot
 from tests.factories import Tenant
-from tests.knowledge.conftest import run_sync
+from tests.helpers import count_rows
+from tests.knowledge.conftest import crash_on, run_sync
 from tests.knowledge.site import DocSite, html
 from tests.knowledge.test_sync import SOURCES, add_source, small_site, sync
 
@@ -36,14 +35,7 @@ async def test_a_crashed_sync_resumes_with_every_page_once(
     small_site(site)
     source = await add_source(client, tenant, site.url("/"), concurrency=1)  # batches of two
     started = (await client.post(f"{SOURCES}/{source['id']}/sync", headers=tenant.headers())).json()
-    original = PageProcessor.process
-
-    async def crash_on_advanced(self: PageProcessor, page: PageSnapshot) -> PageResult:
-        if page.url.endswith("/guide/advanced"):
-            raise RuntimeError("the worker died")
-        return await original(self, page)
-
-    monkeypatch.setattr(PageProcessor, "process", crash_on_advanced)
+    restore = crash_on(monkeypatch, "/guide/advanced")
     with pytest.raises(RuntimeError):
         await run_sync(app, tenant.business_id, started["id"])
     midway = (
@@ -51,13 +43,12 @@ async def test_a_crashed_sync_resumes_with_every_page_once(
     ).json()
     assert midway["status"] == "running"
     assert 0 < midway["indexed"] < 4
-    monkeypatch.setattr(PageProcessor, "process", original)
+    restore()
     assert await run_sync(app, tenant.business_id, started["id"]) == "completed"
     indexed = await documents(client, tenant)
     assert len(indexed) == 4
-    async with app.state.database.transaction() as session:
-        count = (await session.execute(select(func.count()).select_from(Document))).scalar_one()
-    assert count == 4  # no duplicates from the batch that was fetched twice
+    # No duplicates from the batch that was fetched twice:
+    assert await count_rows(app.state.database, Document) == 4
 
 
 async def test_resync_within_ttl_requests_no_pages(
