@@ -138,18 +138,20 @@ class PostgresSearch:
     async def search(
         self, session: AsyncSession, business_id: uuid.UUID, terms: list[str], limit: int
     ) -> list[SearchHit]:
+        if not terms:
+            return []
+        statistics = await lexeme_counts(session)
+        counts = [statistics.estimate(term) for term in terms]
+        estimates = dict(zip(terms, counts, strict=True))
+
         async def run(query: Query) -> list[SearchHit]:
             tsquery = (" & " if query.every else " | ").join(query.terms)
-            weights = [statistics.weight(statistics.estimate(term)) for term in query.terms]
-            rarest = min(query.terms, key=lambda term: statistics.estimate(term) or 0)
+            weights = [statistics.weight(estimates[term]) for term in query.terms]
+            rarest = min(query.terms, key=lambda term: estimates[term] or 0)
             params = {
                 "tsquery": tsquery, "terms": query.terms, "weights": weights,
                 "anchor": rarest, "business_id": business_id, "limit": limit,
             }  # fmt: skip
             return [hit_from_row(row) for row in await session.execute(_QUERY, params)]
 
-        if not terms:
-            return []
-        statistics = await lexeme_counts(session)
-        counts = [statistics.estimate(term) for term in terms]
         return await tiered_search(run, terms, counts, limit)
