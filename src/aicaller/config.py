@@ -132,8 +132,24 @@ class Settings(BaseSettings):
     jobs_retry_base_delay_seconds: Annotated[float, Field(ge=0)] = 2.0
     jobs_shutdown_grace_seconds: Annotated[float, Field(ge=0)] = 20.0
 
-    # Telephony: "simulated" places no real calls (Twilio arrives with the voice agent).
-    telephony_provider: Literal["simulated"] = "simulated"
+    # Telephony: "auto" uses Twilio once its credentials are set, else "simulated" (places no
+    # real calls). Webhooks are signed against the public URL Twilio calls (behind a proxy too).
+    telephony_provider: Literal["auto", "simulated", "twilio"] = "auto"
+    public_url: str | None = None  # e.g. https://calls.example.com
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+    twilio_from_number: str | None = None  # caller ID for outbound calls
+    twilio_api_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 10.0
+
+    # The conversation agent. An OpenAI-compatible endpoint (OpenAI, vLLM, Ollama ...) enables
+    # agent_mode "llm" per business; any LLM error or timeout falls back to the offline agent.
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 8.0
+    llm_max_tool_rounds: Annotated[int, Field(ge=1, le=10)] = 3
+    # Silent gathers re-prompted before the agent says goodbye and hangs up.
+    agent_silence_prompts: Annotated[int, Field(ge=0, le=5)] = 2
     # How long an Idempotency-Key's first response is replayed (Stripe keeps 24 hours too).
     idempotency_ttl_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 24
 
@@ -156,6 +172,14 @@ class Settings(BaseSettings):
                     f"{MIN_SECRET_LENGTH} characters in production"
                 )
         return self
+
+    @property
+    def twilio_configured(self) -> bool:
+        return bool(self.twilio_account_sid and self.twilio_auth_token)
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_base_url)
 
     @property
     def is_production(self) -> bool:

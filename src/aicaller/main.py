@@ -20,6 +20,7 @@ from aicaller.api.router import include_routers
 from aicaller.config import Settings, get_settings
 from aicaller.core import metrics
 from aicaller.core.cache import AppCache
+from aicaller.core.encryption import SecretBox
 from aicaller.core.events import create_event_bus
 from aicaller.core.http import SafeHttpClient
 from aicaller.core.logging import configure_logging, get_logger
@@ -29,6 +30,7 @@ from aicaller.core.security import PasswordHasher, TokenCodec
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
 from aicaller.telephony import create_provider
+from aicaller.telephony.accounts import TwilioAccounts
 from aicaller.worker import JobResources, create_job_system
 
 logger = get_logger(__name__)
@@ -67,11 +69,15 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             audience=settings.jwt_audience,
             ttl=timedelta(minutes=settings.access_token_minutes),
         )
+        app.state.secret_box = SecretBox(settings.signing_key)
         app.state.cache = AppCache(settings)
         await app.state.cache.start()
         app.state.rate_limiter = RateLimiter(settings)
         app.state.http = SafeHttpClient.from_settings(settings)
-        app.state.telephony = create_provider(settings)
+        app.state.twilio_accounts = TwilioAccounts(settings, database, app.state.secret_box)
+        app.state.telephony = create_provider(
+            settings, http=app.state.http.client, accounts=app.state.twilio_accounts
+        )
         app.state.events = create_event_bus(settings.redis_url)
         app.state.jobs = create_job_system(
             settings,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -80,7 +81,13 @@ async def test_initiate_rejects_bad_input(
 
 class RefusingProvider(SimulatedProvider):
     async def place_call(
-        self, *, to_number: str, from_number: str | None, metadata: dict[str, Any]
+        self,
+        *,
+        business_id: uuid.UUID,
+        call_id: uuid.UUID,
+        to_number: str,
+        from_number: str | None,
+        metadata: dict[str, Any],
     ) -> PlacedCall:
         raise TelephonyError("The carrier refused the call")
 
@@ -103,10 +110,12 @@ async def test_a_refused_call_leaves_no_record(
 
 
 class FailingLineProvider(SimulatedProvider):
-    async def end_call(self, provider_call_id: str) -> None:
+    async def end_call(self, provider_call_id: str, *, business_id: uuid.UUID) -> None:
         raise TelephonyError("The carrier is unreachable")
 
-    async def transfer_call(self, provider_call_id: str, to_number: str) -> None:
+    async def transfer_call(
+        self, provider_call_id: str, to_number: str, *, business_id: uuid.UUID
+    ) -> None:
         raise TelephonyError("The carrier is unreachable")
 
 

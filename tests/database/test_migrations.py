@@ -37,6 +37,10 @@ TABLES = {
     "sync_pages",
     "call_notes",
     "escalations",
+    "business_phone_numbers",
+    "knowledge_gaps",
+    "qa_scorecards",
+    "qa_evaluations",
 }
 BUSINESS_COLUMNS = (
     "id", "name", "timezone", "greeting", "business_hours", "escalation_numbers",
@@ -114,7 +118,7 @@ async def test_upgrade_downgrade_upgrade(empty_engine: AsyncEngine) -> None:
     async with empty_engine.connect() as connection:
         assert await connection.run_sync(_model_tables) == TABLES
         assert await connection.run_sync(_model_drift) == []
-    assert await migrate.current_revision(empty_engine) == "0007"
+    assert await migrate.current_revision(empty_engine) == "0008"
 
     await migrate.downgrade(empty_engine, "base")
     async with empty_engine.connect() as connection:

@@ -9,6 +9,7 @@ from aicaller.businesses import routes as business_routes
 from aicaller.calls import routes as call_routes
 from aicaller.knowledge import documentation_routes, progress_routes
 from aicaller.knowledge import routes as knowledge_routes
+from aicaller.qa import routes as qa_routes
 from aicaller.users.routes import api_keys, auth, users
 
 API_PREFIX = "/api/v1"
@@ -24,6 +25,7 @@ def build_api_router() -> APIRouter:
     api.include_router(knowledge_routes.router)
     api.include_router(documentation_routes.router)
     api.include_router(progress_routes.router)
+    api.include_router(qa_routes.router)
     return api
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.database.models import Business
+from aicaller.database.models import Business, BusinessPhoneNumber
 from aicaller.database.repository import BaseRepository
 
 
@@ -19,6 +19,21 @@ class BusinessRepository(BaseRepository[Business]):
 
     async def current(self) -> Business:
         return await self.get_or_raise(self.business_id)
+
+    async def current_with_numbers(self) -> tuple[Business, list[str]]:
+        """The business and the numbers it answers on, in one statement (the configuration is
+        read on every call the agent handles)."""
+        stmt = (
+            select(Business, BusinessPhoneNumber.number)
+            .outerjoin(BusinessPhoneNumber, BusinessPhoneNumber.business_id == Business.id)
+            .where(self._tenant_condition())
+            .order_by(BusinessPhoneNumber.created_at, BusinessPhoneNumber.number)
+            .execution_options(populate_existing=True)
+        )
+        rows = (await self.session.execute(stmt)).all()
+        if not rows:
+            await self.current()  # raises the usual 404
+        return rows[0][0], [number for _, number in rows if number is not None]
 
     async def knowledge_version(self) -> int:
         stmt = select(Business.knowledge_version).where(self._tenant_condition())
@@ -34,6 +49,45 @@ class BusinessRepository(BaseRepository[Business]):
                 updated_at=Business.updated_at,
             )
         )
+
+
+class PhoneNumberRepository(BaseRepository[BusinessPhoneNumber]):
+    model = BusinessPhoneNumber
+
+    async def numbers(self) -> list[str]:
+        stmt = (
+            select(BusinessPhoneNumber.number)
+            .where(self._tenant_condition())
+            .order_by(BusinessPhoneNumber.created_at, BusinessPhoneNumber.number)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def taken_elsewhere(self, numbers: list[str]) -> list[str]:
+        """Which of ``numbers`` another business already answers on."""
+        stmt = select(BusinessPhoneNumber.number).where(
+            BusinessPhoneNumber.number.in_(numbers),
+            BusinessPhoneNumber.business_id != self.business_id,
+        )
+        return sorted((await self.session.execute(stmt)).scalars())
+
+    async def replace(self, numbers: list[str]) -> None:
+        await self.session.execute(delete(BusinessPhoneNumber).where(self._tenant_condition()))
+        self.session.add_all(
+            BusinessPhoneNumber(business_id=self.business_id, number=number) for number in numbers
+        )
+        await self.session.flush()
+
+
+async def business_for_number(session: AsyncSession, number: str) -> uuid.UUID | None:
+    """The business answering on ``number`` (inbound calls, before a tenant is known)."""
+    stmt = select(BusinessPhoneNumber.business_id).where(BusinessPhoneNumber.number == number)
+    return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def sole_business(session: AsyncSession) -> uuid.UUID | None:
+    """The only business of a single-business install (it answers every number)."""
+    ids = list((await session.execute(select(Business.id).limit(2))).scalars())
+    return ids[0] if len(ids) == 1 else None
 
 
 async def create_business(session: AsyncSession, **values: Any) -> Business:

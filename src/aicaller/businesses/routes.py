@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
-from aicaller.api.deps import CacheDep, SessionDep, require_role
+from aicaller.api.deps import CacheDep, SessionDep, SettingsDep, require_role
 from aicaller.api.problems import problem_responses
 from aicaller.businesses.schemas import BusinessConfig, BusinessConfigUpdate
 from aicaller.businesses.service import BusinessService
@@ -30,9 +30,16 @@ async def get_config(principal: Reader, session: SessionDep, cache: CacheDep) ->
     "",
     response_model=BusinessConfig,
     summary="Change part of the business configuration",
-    responses=problem_responses(422),
+    responses=problem_responses(409, 422),
 )
 async def update_config(
-    body: BusinessConfigUpdate, principal: Writer, session: SessionDep, cache: CacheDep
+    body: BusinessConfigUpdate,
+    principal: Writer,
+    session: SessionDep,
+    cache: CacheDep,
+    settings: SettingsDep,
+    request: Request,
 ) -> BusinessConfig:
-    return await BusinessService(session, principal.business_id, cache).update_config(body)
+    return await BusinessService(session, principal.business_id, cache).update_config(
+        body, secret_box=request.app.state.secret_box, llm_available=settings.llm_configured
+    )

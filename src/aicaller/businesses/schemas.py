@@ -10,7 +10,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    SecretStr,
+    model_validator,
+)
 
 from aicaller.core.schemas import PhoneNumber, RequestModel
 
@@ -20,6 +28,8 @@ MAX_GREETING = 1000
 MAX_INSTRUCTIONS = 20000
 MAX_ESCALATION_NUMBERS = 10
 MAX_INTERVALS_PER_DAY = 6
+MAX_PHONE_NUMBERS = 20
+MAX_EMERGENCY_PHRASES = 30
 
 
 class Weekday(StrEnum):
@@ -88,6 +98,28 @@ def _non_overlapping(
 BusinessHours = Annotated[dict[Weekday, DayHours], AfterValidator(_non_overlapping)]
 
 
+class AgentMode(StrEnum):
+    OFFLINE = "offline"  # deterministic retrieval agent, no network
+    LLM = "llm"  # the configured OpenAI-compatible endpoint, offline agent as fallback
+
+
+def _distinct(values: list[str]) -> list[str]:
+    if len({value.casefold() for value in values}) != len(values):
+        raise ValueError("entries must not repeat")
+    return values
+
+
+def _web_address(value: str) -> str:
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", value):
+        raise ValueError(f"{value!r} is not a web address starting with http:// or https://")
+    return value
+
+
+EmergencyPhrase = Annotated[str, Field(min_length=2, max_length=100)]
+TwilioAccountSid = Annotated[str, Field(pattern=r"^AC[0-9a-fA-F]{32}$")]
+WebAddress = Annotated[str, Field(max_length=500), AfterValidator(_web_address)]
+
+
 class BusinessConfig(BaseModel):
     """What ``GET /api/v1/config`` returns."""
 
@@ -102,7 +134,22 @@ class BusinessConfig(BaseModel):
     agent_instructions: str
     language: str
     max_call_duration_seconds: int
+    agent_mode: AgentMode
+    llm_model: str | None
+    emergency_phrases: list[str]
+    phone_numbers: list[str] = Field(description="Numbers this business answers on (inbound)")
+    contact_email: str | None
+    address: str | None
+    website: str | None
+    twilio_account_sid: str | None
+    twilio_auth_token_set: bool = Field(description="The auth token itself is never returned")
     updated_at: datetime
+
+
+# Optional settings: null clears them.
+NULLABLE_SETTINGS = frozenset(
+    {"llm_model", "contact_email", "address", "website", "twilio_account_sid", "twilio_auth_token"}
+)
 
 
 class BusinessConfigUpdate(RequestModel):
@@ -118,10 +165,33 @@ class BusinessConfigUpdate(RequestModel):
     agent_instructions: Annotated[str, Field(max_length=MAX_INSTRUCTIONS)] | None = None
     language: LanguageTag | None = None
     max_call_duration_seconds: Annotated[int, Field(ge=30, le=4 * 3600)] | None = None
+    agent_mode: AgentMode | None = None
+    llm_model: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    emergency_phrases: (
+        Annotated[
+            list[EmergencyPhrase],
+            Field(max_length=MAX_EMERGENCY_PHRASES),
+            AfterValidator(_distinct),
+        ]
+        | None
+    ) = None
+    phone_numbers: (
+        Annotated[list[PhoneNumber], Field(max_length=MAX_PHONE_NUMBERS), AfterValidator(_distinct)]
+        | None
+    ) = None
+    contact_email: EmailStr | None = None
+    address: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    website: WebAddress | None = None
+    twilio_account_sid: TwilioAccountSid | None = None
+    twilio_auth_token: Annotated[SecretStr, Field(min_length=32, max_length=64)] | None = None
 
     @model_validator(mode="after")
     def _no_nulls(self) -> BusinessConfigUpdate:
-        nulls = [name for name in self.model_fields_set if getattr(self, name) is None]
+        nulls = [
+            name
+            for name in self.model_fields_set - NULLABLE_SETTINGS
+            if getattr(self, name) is None
+        ]
         if nulls:
             raise ValueError(f"these settings cannot be null: {', '.join(sorted(nulls))}")
         return self

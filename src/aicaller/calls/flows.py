@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.businesses.service import BusinessService
+from aicaller.calls.live import WEB_ENDPOINT
 from aicaller.calls.repository import CallRepository, TranscriptTurnRepository
 from aicaller.calls.schemas import CallEnd, CallInitiate, CallTransfer
 from aicaller.calls.service import CallService
@@ -54,7 +55,11 @@ class CallFlows(BaseService):
             call_metadata=data.metadata,
         )
         placed = await self.provider.place_call(
-            to_number=data.to_number, from_number=data.from_number, metadata=data.metadata
+            business_id=self.business_id,
+            call_id=call.id,
+            to_number=data.to_number,
+            from_number=data.from_number,
+            metadata=data.metadata,
         )
         await self.calls.update(
             call, provider_call_id=placed.provider_call_id, from_number=placed.from_number
@@ -71,7 +76,8 @@ class CallFlows(BaseService):
         call, provider_call_id = await self._controllable(call_id)
         if CallStatus(call.status) not in ACTIVE:
             raise Conflict(f"The call is already {call.status}", code="call_not_active")
-        await self.provider.end_call(provider_call_id)
+        if provider_call_id is not None:
+            await self.provider.end_call(provider_call_id, business_id=self.business_id)
         answered = call.status == CallStatus.IN_PROGRESS
         final = CallStatus.COMPLETED if answered else CallStatus.CANCELED
         await self.records.change_status(call, final, end_reason=data.end_reason)
@@ -86,7 +92,10 @@ class CallFlows(BaseService):
                 code="call_not_in_progress",
             )
         target = data.to_number or await self._default_transfer_target()
-        await self.provider.transfer_call(provider_call_id, target)
+        if provider_call_id is not None:
+            await self.provider.transfer_call(
+                provider_call_id, target, business_id=self.business_id
+            )
         note = f"Transferred to {target}" + (f": {data.reason}" if data.reason else "")
         await self.turns.append(call.id, speaker=Speaker.SYSTEM.value, text=note)
         metadata = {**call.call_metadata, "transferred_to": target}
@@ -95,9 +104,12 @@ class CallFlows(BaseService):
         )
         return await self.calls.get_detail(call.id)
 
-    async def _controllable(self, call_id: uuid.UUID) -> tuple[Call, str]:
-        """The call and its provider's id for it: 409 unless the active provider placed it."""
+    async def _controllable(self, call_id: uuid.UUID) -> tuple[Call, str | None]:
+        """The call and its provider's id for it (None for a web test call, which has no
+        carrier): 409 unless the active provider placed it."""
         call = await self.calls.get_or_raise(call_id)
+        if call.direction == CallDirection.WEB and call.provider == WEB_ENDPOINT:
+            return call, None
         if call.provider != self.provider.name or call.provider_call_id is None:
             raise Conflict(
                 f"This call was not placed through the active telephony provider "

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, exists, func, or_, select
+from sqlalchemy import ColumnElement, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from aicaller.core.errors import NotFound, ValidationError
@@ -189,10 +190,37 @@ class CallRepository(BaseRepository[Call]):
             raise NotFound("Call not found", code=self.not_found_code)
         return call
 
+    async def get_for_update(self, call_id: uuid.UUID) -> Call:
+        """The call, locked until the transaction ends.
+
+        A no-op UPDATE rather than SELECT ... FOR UPDATE, because it locks on both engines: the
+        row on PostgreSQL, the database's write lock on SQLite (where the Python driver starts
+        the transaction at the first write, so what is read after it is the latest).
+        """
+        touch = (
+            update(Call)
+            .where(self._tenant_condition(), Call.id == call_id)
+            .values(updated_at=Call.updated_at)
+        )
+        await self.session.execute(touch)
+        stmt = self._select().where(Call.id == call_id).execution_options(populate_existing=True)
+        call = (await self.session.execute(stmt)).scalar_one_or_none()
+        if call is None:
+            raise NotFound("Call not found", code=self.not_found_code)
+        return call
+
 
 class TranscriptTurnRepository(BaseRepository[TranscriptTurn]):
     model = TranscriptTurn
     sortable = frozenset({"sequence"})
+
+    async def for_call(self, call_id: uuid.UUID) -> list[TranscriptTurn]:
+        stmt = (
+            self._select()
+            .where(TranscriptTurn.call_id == call_id)
+            .order_by(TranscriptTurn.sequence)
+        )
+        return list((await self.session.execute(stmt)).scalars())
 
     async def add_many(self, call_id: uuid.UUID, turns: list[dict[str, Any]]) -> None:
         """Insert a call's turns in one batch; ``sequence`` follows the list order from 0."""
@@ -218,3 +246,20 @@ class TranscriptTurnRepository(BaseRepository[TranscriptTurn]):
 class NoteRepository(BaseRepository[CallNote]):
     model = CallNote
     not_found_code = "note_not_found"
+
+
+async def call_by_provider_id(
+    session: AsyncSession, provider: str, provider_call_id: str
+) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """Unscoped on purpose: a carrier webhook names a call before any tenant is known."""
+    stmt = select(Call.business_id, Call.id).where(
+        Call.provider == provider, Call.provider_call_id == provider_call_id
+    )
+    row = (await session.execute(stmt)).one_or_none()
+    return None if row is None else (row[0], row[1])
+
+
+async def business_of_call(session: AsyncSession, call_id: uuid.UUID) -> uuid.UUID | None:
+    """Unscoped on purpose: see ``call_by_provider_id``."""
+    stmt = select(Call.business_id).where(Call.id == call_id)
+    return (await session.execute(stmt)).scalar_one_or_none()

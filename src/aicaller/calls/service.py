@@ -96,6 +96,10 @@ class CallService(BaseService):
             bounds["started_before"] = local_day_start(last + timedelta(days=1), timezone)
         return bounds
 
+    async def require(self, call_id: uuid.UUID) -> Call:
+        """The call row alone (one statement); 404 unless it belongs to the business."""
+        return await self.calls.get_or_raise(call_id)
+
     async def get(self, call_id: uuid.UUID) -> Call:
         """The call with its transcript, notes and escalations loaded."""
         return await self.calls.get_detail(call_id)

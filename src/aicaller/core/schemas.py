@@ -51,3 +51,12 @@ def _e164(value: str) -> str:
 
 PhoneNumber = Annotated[str, Field(max_length=20), AfterValidator(_e164)]
 """A valid phone number written in E.164 form (``+14155550123``)."""
+
+
+def spoken_phone_number(value: str) -> str:
+    """An E.164 number as people read it out ("+1 415-555-0123")."""
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -6,12 +6,18 @@ calls domain owns the record and validates every status change (``calls.service`
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from aicaller.config import Settings
+import httpx
+
+from aicaller.config import ConfigurationError, Settings
 from aicaller.core.errors import ExternalServiceError
+
+if TYPE_CHECKING:
+    from aicaller.telephony.accounts import TwilioAccounts
 
 
 class ProviderCallStatus(StrEnum):
@@ -39,27 +45,59 @@ class TelephonyError(ExternalServiceError):
 
 
 class TelephonyProvider(Protocol):
+    """A carrier. ``business_id`` says whose account an action goes through (a business may
+    have its own carrier credentials); ``call_id`` is our record, for the carrier's webhooks."""
+
     name: str
 
     async def place_call(
-        self, *, to_number: str, from_number: str | None, metadata: dict[str, Any]
+        self,
+        *,
+        business_id: uuid.UUID,
+        call_id: uuid.UUID,
+        to_number: str,
+        from_number: str | None,
+        metadata: dict[str, Any],
     ) -> PlacedCall:
         """Start an outbound call; ``from_number=None`` means the provider's default number."""
         ...
 
-    async def end_call(self, provider_call_id: str) -> None:
+    async def end_call(self, provider_call_id: str, *, business_id: uuid.UUID) -> None:
         """Hang up, or cancel if not answered yet (the record knows which it was)."""
         ...
 
-    async def transfer_call(self, provider_call_id: str, to_number: str) -> None:
+    async def transfer_call(
+        self, provider_call_id: str, to_number: str, *, business_id: uuid.UUID
+    ) -> None:
         """Hand the live call to ``to_number``; the agent leaves the call."""
         ...
 
 
-def create_provider(settings: Settings) -> TelephonyProvider:
-    """The provider named by ``AICALLER_TELEPHONY_PROVIDER``."""
-    from aicaller.telephony.simulated import SimulatedProvider  # noqa: PLC0415 - one of several
+def provider_name(settings: Settings) -> str:
+    """ "twilio" when chosen, or on "auto" once the install's Twilio credentials are set."""
+    if settings.telephony_provider == "auto":
+        return "twilio" if settings.twilio_configured else "simulated"
+    return settings.telephony_provider
 
-    if settings.telephony_provider == "simulated":
+
+def create_provider(
+    settings: Settings,
+    *,
+    http: httpx.AsyncClient | None = None,
+    accounts: TwilioAccounts | None = None,
+) -> TelephonyProvider:
+    """The provider the settings choose (``AICALLER_TELEPHONY_PROVIDER``, default "auto")."""
+    # Imported here: each provider pulls in its own SDK, and only one is used.
+    from aicaller.telephony.simulated import SimulatedProvider  # noqa: PLC0415
+    from aicaller.telephony.twilio import TwilioProvider  # noqa: PLC0415
+
+    name = provider_name(settings)
+    if name == "simulated":
         return SimulatedProvider()
-    raise ValueError(f"unknown telephony provider {settings.telephony_provider!r}")
+    if http is None or accounts is None:
+        raise ValueError("Twilio needs the shared HTTP client and the account lookup")
+    if not settings.public_url:
+        raise ConfigurationError(
+            "AICALLER_PUBLIC_URL must be set for Twilio: its webhooks and signatures use it"
+        )
+    return TwilioProvider(settings, http, accounts)

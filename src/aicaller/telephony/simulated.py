@@ -38,7 +38,13 @@ class SimulatedProvider:
         return sum(1 for entry in self.actions if entry.action == action)
 
     async def place_call(
-        self, *, to_number: str, from_number: str | None, metadata: dict[str, Any]
+        self,
+        *,
+        business_id: uuid.UUID,
+        call_id: uuid.UUID,
+        to_number: str,
+        from_number: str | None,
+        metadata: dict[str, Any],
     ) -> PlacedCall:
         provider_call_id = f"SIM{uuid.uuid4().hex}"
         async with self._lock:
@@ -48,13 +54,15 @@ class SimulatedProvider:
             provider_call_id, ProviderCallStatus.IN_PROGRESS, from_number or DEFAULT_CALLER_ID
         )
 
-    async def end_call(self, provider_call_id: str) -> None:
+    async def end_call(self, provider_call_id: str, *, business_id: uuid.UUID) -> None:
         # Ids placed before a restart are unknown here; ending them is still fine.
         async with self._lock:
             self._live.pop(provider_call_id, None)
             self.actions.append(SimulatedAction("end", provider_call_id))
 
-    async def transfer_call(self, provider_call_id: str, to_number: str) -> None:
+    async def transfer_call(
+        self, provider_call_id: str, to_number: str, *, business_id: uuid.UUID
+    ) -> None:
         async with self._lock:
             self._live.pop(provider_call_id, None)
             self.actions.append(SimulatedAction("transfer", provider_call_id, to_number))

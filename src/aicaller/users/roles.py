@@ -28,3 +28,5 @@ class Scope(StrEnum):
     CALLS_WRITE = "calls:write"  # create, change and delete call records
     KNOWLEDGE_READ = "knowledge:read"  # search, read documents
     KNOWLEDGE_WRITE = "knowledge:write"  # upload and delete documents
+    QA_READ = "qa:read"  # scorecards and evaluations
+    QA_WRITE = "qa:write"  # create scorecards, evaluate calls

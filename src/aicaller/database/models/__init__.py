@@ -1,7 +1,7 @@
 """All tables, imported here so Alembic and the metadata see every one."""
 
 from aicaller.database.models.api_key import ApiKey
-from aicaller.database.models.business import Business
+from aicaller.database.models.business import Business, BusinessPhoneNumber
 from aicaller.database.models.call import Call
 from aicaller.database.models.call_note import CallNote
 from aicaller.database.models.document import Chunk, Document
@@ -9,20 +9,26 @@ from aicaller.database.models.documentation import DocumentationSource, SyncJob,
 from aicaller.database.models.escalation import Escalation
 from aicaller.database.models.idempotency_record import IdempotencyRecord
 from aicaller.database.models.job import Job
+from aicaller.database.models.knowledge_gap import KnowledgeGap
+from aicaller.database.models.qa import Evaluation, Scorecard
 from aicaller.database.models.transcript_turn import TranscriptTurn
 from aicaller.database.models.user import User
 
 __all__ = [
     "ApiKey",
     "Business",
+    "BusinessPhoneNumber",
     "Call",
     "CallNote",
     "Chunk",
     "Document",
     "DocumentationSource",
     "Escalation",
+    "Evaluation",
     "IdempotencyRecord",
     "Job",
+    "KnowledgeGap",
+    "Scorecard",
     "SyncJob",
     "SyncPage",
     "TranscriptTurn",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from sqlalchemy import JSON, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aicaller.database.base import Base
@@ -27,3 +28,29 @@ class Business(Base):
     # Bumped whenever the business's knowledge changes: cached search results carry it in their
     # key, so a change makes every older cached result unreachable at once.
     knowledge_version: Mapped[int] = mapped_column(default=0)
+
+    # The conversation agent: "offline" (deterministic, no network) or "llm" (the configured
+    # OpenAI-compatible endpoint, with the offline agent as its fallback).
+    agent_mode: Mapped[str] = mapped_column(String(16), default="offline")
+    llm_model: Mapped[str | None] = mapped_column(String(200), default=None)
+    # Phrases that make the agent hand the call to a person at once ("gas leak", ...).
+    emergency_phrases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What the agent tells callers who ask how to reach the business.
+    contact_email: Mapped[str | None] = mapped_column(String(254), default=None)
+    address: Mapped[str | None] = mapped_column(Text, default=None)
+    website: Mapped[str | None] = mapped_column(String(500), default=None)
+    # Twilio credentials of this business (else the install's); the token is encrypted at rest.
+    twilio_account_sid: Mapped[str | None] = mapped_column(String(64), default=None)
+    twilio_auth_token_encrypted: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class BusinessPhoneNumber(Base):
+    """A number the business answers on; inbound calls find their business by it, so a number
+    belongs to one business only."""
+
+    __tablename__ = "business_phone_numbers"
+
+    business_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("businesses.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[str] = mapped_column(String(20), unique=True)

@@ -1,0 +1,138 @@
+"""A knowledge passage turned into something a voice can say: at most two short sentences.
+
+Markdown is for eyes. Code blocks, tables, headings and URLs are dropped; links keep their
+words; inline code keeps a short identifier ("the open function") and otherwise drops its
+sentence. Sentences are picked by how many of the question's terms they contain (stemmed, so
+"prices" finds "price"), the best one first, then the one after it if it is short enough.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import snowballstemmer
+
+MAX_SENTENCES = 2
+MAX_WORDS = 32  # per sentence; a phone answer longer than this loses the caller
+MIN_WORDS = 3
+
+_stemmer = snowballstemmer.stemmer("english")
+_FENCE = re.compile(r"^(```|~~~).*?^\1[^\n]*$", re.MULTILINE | re.DOTALL)
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
+_INLINE_CODE = re.compile(r"`([^`]*)`")
+_IDENTIFIER = re.compile(r"^[A-Za-z_][\w.]{0,30}(\(\))?$")
+_EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+_WORD = re.compile(r"[^\W_]+")
+_CODE_LIKE = re.compile(r"[{}<>\[\]=;|\\]|>>>|\w\.\w+\(|::")
+
+
+def stems(words: Iterable[str]) -> set[str]:
+    return {_stemmer.stemWord(word.lower()) for word in words}
+
+
+def text_stems(text: str) -> set[str]:
+    return stems(_WORD.findall(text))
+
+
+def _plain_code(match: re.Match[str]) -> str:
+    inner = match.group(1).strip()
+    if _IDENTIFIER.match(inner):
+        return inner.removesuffix("()").replace("_", " ").replace(".", " ")
+    return "\x00"  # marks the sentence as unspeakable
+
+
+def _paragraphs(markdown: str) -> list[str]:
+    """Prose paragraphs: no code blocks, tables, headings, rules or indented code."""
+    text = _FENCE.sub("\n", markdown)
+    paragraphs: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [line for line in block.splitlines() if line.strip()]
+        if not lines:
+            continue
+        first = lines[0].lstrip()
+        if first.startswith(("#", "|", ">>>", "---", "***")) or lines[0].startswith(("    ", "\t")):
+            continue
+        cleaned = [re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", line).strip() for line in lines]
+        paragraphs.append(" ".join(cleaned))
+    return paragraphs
+
+
+def _speakable(sentence: str) -> str | None:
+    sentence = _LINK.sub(r"\1", sentence)
+    sentence = _URL.sub("", sentence)
+    sentence = _INLINE_CODE.sub(_plain_code, sentence)
+    sentence = _EMPHASIS.sub(r"\2", sentence)
+    if "\x00" in sentence or _CODE_LIKE.search(sentence):
+        return None
+    sentence = re.sub(r"\s+([,.;:!?])", r"\1", re.sub(r"\s+", " ", sentence)).strip(" -:;,")
+    words = sentence.split()
+    if len(words) < MIN_WORDS:
+        return None
+    if len(words) > MAX_WORDS:
+        sentence = _shorten(words)
+    if sentence and sentence[-1] not in ".!?":
+        sentence += "."
+    return sentence[0].upper() + sentence[1:]
+
+
+def _shorten(words: list[str]) -> str:
+    """Cut at the last clause boundary within the limit (else at the limit)."""
+    head = words[:MAX_WORDS]
+    for index in range(len(head) - 1, MIN_WORDS, -1):
+        if head[index - 1].endswith((",", ";", ":")):
+            return " ".join(head[:index]).rstrip(",;:")
+    return " ".join(head)
+
+
+def sentences(markdown: str) -> list[str]:
+    """Every speakable sentence of a passage, in order."""
+    found: list[str] = []
+    for paragraph in _paragraphs(markdown):
+        for raw in _SENTENCE_END.split(paragraph):
+            spoken = _speakable(raw)
+            if spoken is not None:
+                found.append(spoken)
+    return found
+
+
+def spoken_answer(markdown: str, terms: Iterable[str]) -> tuple[str, int]:
+    """At most two sentences of ``markdown`` that best answer a question with ``terms``, and
+    how many of those terms they contain; ("", 0) when nothing in it can be said aloud."""
+    wanted = stems(terms)
+    candidates = sentences(markdown)
+    if not candidates:
+        return "", 0
+    scored = [len(wanted & text_stems(sentence)) for sentence in candidates]
+    best = max(range(len(candidates)), key=lambda index: (scored[index], -index))
+    chosen = [candidates[best]]
+    following = best + 1
+    if (
+        following < len(candidates)
+        and len(chosen[0].split()) + len(candidates[following].split())
+        <= MAX_WORDS + MAX_WORDS // 2
+    ):
+        chosen.append(candidates[following])
+    covered = len(wanted & text_stems(" ".join(chosen)))
+    return " ".join(chosen[:MAX_SENTENCES]), covered
+
+
+def coverage(terms: Iterable[str], *texts: str) -> float:
+    """The share of the question's terms (stemmed) that appear in ``texts``."""
+    wanted = stems(terms)
+    if not wanted:
+        return 0.0
+    found = set().union(*(text_stems(text) for text in texts))
+    return len(wanted & found) / len(wanted)
+
+
+def plain(text: str) -> str:
+    """Markdown emphasis, links and URLs removed from a short text (LLM answers, configs)."""
+    text = _LINK.sub(r"\1", text)
+    text = _URL.sub("", text)
+    text = _INLINE_CODE.sub(lambda match: match.group(1), text)
+    text = _EMPHASIS.sub(r"\2", text)
+    text = re.sub(r"^\s*(?:#+|[-*+]|\d+[.)])\s+", "", text, flags=re.MULTILINE)
+    return re.sub(r"\s+", " ", text).strip()

@@ -1,0 +1,153 @@
+"""The record side of a live conversation: the call, its turns, and what the agent did.
+
+The conversation engine (``aicaller.agent``) decides what to say; this service writes it down:
+it opens web and inbound call records, appends turns, files the agent's escalations (with the
+summary so far as a note for the person who takes over), records transfers and hang-ups, and
+locks a call while one turn is processed so two turns of one call never interleave.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.calls import repository as calls_repository
+from aicaller.calls.escalation_repository import EscalationRepository
+from aicaller.calls.repository import CallRepository, NoteRepository, TranscriptTurnRepository
+from aicaller.calls.service import CallService
+from aicaller.core.cache import AppCache
+from aicaller.core.errors import Conflict
+from aicaller.database.models import Call, Escalation, TranscriptTurn
+from aicaller.database.models.call import CallDirection, CallStatus
+from aicaller.database.models.escalation import EscalationStatus
+from aicaller.database.models.transcript_turn import Speaker
+from aicaller.database.service import BaseService
+
+WEB_ENDPOINT = "web"  # from/to of a browser or CLI test call, which has no phone numbers
+
+
+class LiveCallService(BaseService):
+    def __init__(
+        self, session: AsyncSession, business_id: uuid.UUID, cache: AppCache | None = None
+    ) -> None:
+        super().__init__(session, business_id)
+        self.calls = CallRepository(session, business_id)
+        self.turns = TranscriptTurnRepository(session, business_id)
+        self.notes = NoteRepository(session, business_id)
+        self.escalations = EscalationRepository(session, business_id)
+        self.records = CallService(session, business_id, cache)
+
+    async def open_web_call(self, metadata: dict[str, Any]) -> Call:
+        """A test call from the browser or the CLI: answered at once."""
+        now = datetime.now(UTC)
+        call = await self.calls.create(
+            direction=CallDirection.WEB.value,
+            from_number=WEB_ENDPOINT,
+            to_number=WEB_ENDPOINT,
+            status=CallStatus.IN_PROGRESS.value,
+            provider=WEB_ENDPOINT,
+            started_at=now,
+            answered_at=now,
+            call_metadata=metadata,
+        )
+        self.records.invalidate()
+        return call
+
+    async def open_inbound_call(
+        self, *, provider: str, provider_call_id: str, from_number: str, to_number: str
+    ) -> Call:
+        now = datetime.now(UTC)
+        call = await self.calls.create(
+            direction=CallDirection.INBOUND.value,
+            from_number=from_number[:20],
+            to_number=to_number[:20],
+            status=CallStatus.IN_PROGRESS.value,
+            provider=provider,
+            provider_call_id=provider_call_id,
+            started_at=now,
+            answered_at=now,
+            call_metadata={},
+        )
+        self.records.invalidate()
+        return call
+
+    async def locked(self, call_id: uuid.UUID) -> Call:
+        """The call, locked until the transaction ends (PostgreSQL; SQLite writes one at a
+        time anyway), so concurrent turns of one call run one after the other."""
+        return await self.calls.get_for_update(call_id)
+
+    async def history(self, call_id: uuid.UUID) -> Sequence[TranscriptTurn]:
+        return await self.turns.for_call(call_id)
+
+    async def add_turn(
+        self,
+        call: Call,
+        speaker: Speaker,
+        text: str,
+        *,
+        intent: str | None = None,
+        confidence: float | None = None,
+        sources: Sequence[str] = (),
+    ) -> TranscriptTurn:
+        offset = int((datetime.now(UTC) - (call.answered_at or call.started_at)).total_seconds())
+        return await self.turns.append(
+            call.id,
+            speaker=speaker.value,
+            text=text,
+            intent=intent,
+            confidence=confidence,
+            sources=list(sources),
+            offset_ms=max(0, offset * 1000),
+        )
+
+    async def escalate(
+        self, call: Call, *, reason: str, priority: str, note: str | None
+    ) -> Escalation:
+        """An escalation filed by the agent, with ``note`` (the summary so far) for the person
+        who takes it."""
+        escalation = await self.escalations.create(
+            call_id=call.id,
+            reason=reason[:2000],
+            priority=priority,
+            status=EscalationStatus.OPEN.value,
+            created_by_id=None,
+        )
+        if note:
+            await self.notes.create(call_id=call.id, author_id=None, body=note)
+        self.records.invalidate()
+        return escalation
+
+    async def record_transfer(self, call: Call, to_number: str, reason: str | None) -> None:
+        """The agent handed the call to ``to_number``: its part of the call is over."""
+        if call.status != CallStatus.IN_PROGRESS:
+            raise Conflict(f"The call is already {call.status}", code="call_not_active")
+        text = f"Transferred to {to_number}" + (f": {reason}" if reason else "")
+        await self.turns.append(call.id, speaker=Speaker.SYSTEM.value, text=text)
+        metadata = {**call.call_metadata, "transferred_to": to_number}
+        await self.records.change_status(
+            call, CallStatus.COMPLETED, end_reason="transferred", call_metadata=metadata
+        )
+
+    async def finish(self, call: Call, end_reason: str) -> None:
+        """End a call in progress (the agent or the caller hung up)."""
+        if call.status == CallStatus.IN_PROGRESS:
+            await self.records.change_status(call, CallStatus.COMPLETED, end_reason=end_reason)
+
+    async def set_metadata(self, call: Call, **values: Any) -> None:
+        await self.calls.update(call, call_metadata={**call.call_metadata, **values})
+
+
+async def find_by_provider_id(
+    session: AsyncSession, provider: str, provider_call_id: str
+) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """(business id, call id) of a carrier's call, before the tenant is known (webhooks)."""
+    return await calls_repository.call_by_provider_id(session, provider, provider_call_id)
+
+
+async def find_call(session: AsyncSession, call_id: uuid.UUID) -> uuid.UUID | None:
+    """The business of a call, before the tenant is known (webhook URLs carry the call id)."""
+    return await calls_repository.business_of_call(session, call_id)

@@ -1,0 +1,88 @@
+"""Knowledge gaps: questions callers asked that the agent could not answer.
+
+Each unanswered question is kept with the call it came from; repeats count together under a
+normalised form, so a manager sees which missing answers cost the most calls.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.database.models import KnowledgeGap
+from aicaller.database.repository import BaseRepository
+from aicaller.database.service import BaseService
+
+MAX_QUESTION = 2000
+MAX_NORMALIZED = 500
+_FILLER = re.compile(
+    r"^(?:(?:um+|uh+|er+|so|well|okay|ok|hi|hello|hey|yes|yeah|and|also|actually|"
+    r"can you tell me|could you tell me|i want to know|i would like to know|i'd like to know|"
+    r"i was wondering|do you know)\s+)+"
+)
+
+
+def normalize_question(question: str) -> str:
+    text = re.sub(r"[^\w\s]", " ", question.lower())
+    text = re.sub(r"\s+", " ", text).strip()
+    return _FILLER.sub("", text)[:MAX_NORMALIZED] or text[:MAX_NORMALIZED]
+
+
+@dataclass(frozen=True, slots=True)
+class GapSummary:
+    question: str  # the latest wording of the question
+    normalized_question: str
+    count: int
+    last_asked_at: datetime
+
+
+class KnowledgeGapRepository(BaseRepository[KnowledgeGap]):
+    model = KnowledgeGap
+
+    async def top(self, *, since: datetime | None, limit: int) -> list[GapSummary]:
+        conditions = [self._tenant_condition()]
+        if since is not None:
+            conditions.append(KnowledgeGap.created_at >= since)
+        grouped = (
+            select(
+                KnowledgeGap.normalized_question,
+                func.count().label("asked"),
+                func.max(KnowledgeGap.created_at).label("last_asked_at"),
+                func.max(KnowledgeGap.question).label("question"),
+            )
+            .where(*conditions)
+            .group_by(KnowledgeGap.normalized_question)
+            .order_by(func.count().desc(), func.max(KnowledgeGap.created_at).desc())
+            .limit(limit)
+        )
+        rows = (await self.session.execute(grouped)).all()
+        return [
+            GapSummary(row.question, row.normalized_question, int(row.asked), row.last_asked_at)
+            for row in rows
+        ]
+
+
+class KnowledgeGapService(BaseService):
+    def __init__(self, session: AsyncSession, business_id: uuid.UUID) -> None:
+        super().__init__(session, business_id)
+        self.gaps = KnowledgeGapRepository(session, business_id)
+
+    async def record(self, question: str, *, call_id: uuid.UUID | None) -> None:
+        question = question.strip()[:MAX_QUESTION]
+        if question:
+            await self.gaps.create(
+                call_id=call_id,
+                question=question,
+                normalized_question=normalize_question(question),
+            )
+
+    async def top(self, *, since: datetime | None, limit: int) -> list[GapSummary]:
+        return await self.gaps.top(since=since, limit=limit)
+
+    async def count_for_call(self, call_id: uuid.UUID) -> int:
+        return await self.gaps.count(filters={"call_id": call_id})
