@@ -23,6 +23,8 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy import delete
 
+import aicaller.agent.tasks  # noqa: F401 - registers the post-call job taken out below
+from aicaller.calls.service import POST_CALL_JOB
 from aicaller.config import Settings
 from aicaller.core.logging import build_formatter
 from aicaller.database import migrate
@@ -137,18 +139,23 @@ async def truncate(database: Database) -> None:
             await session.execute(delete(table))
 
 
-# Importing the tasks module registers its jobs now, before the fixture below takes them out.
+# Importing the tasks modules registers their jobs now, before the fixture below takes them out.
 SYNC_JOBS = (SYNC_JOB, RESYNC_JOB)
+POST_CALL_JOBS = (POST_CALL_JOB,)
 
 
 @pytest.fixture(autouse=True)
-def no_background_syncs(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Documentation syncs crawl the network: no test app's job runner (nor the re-sync
-    schedule) starts one by itself; the runner only claims jobs whose handler is registered.
-    Knowledge tests drive syncs directly; ``@pytest.mark.background_syncs`` keeps the jobs."""
-    if request.node.get_closest_marker("background_syncs"):
-        return
-    jobs = {name: job for name, job in registry._jobs.items() if name not in SYNC_JOBS}
+def no_background_jobs(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Documentation syncs crawl the network and post-call analyses write to calls a test may
+    be looking at: no test app's job runner (nor the re-sync schedule) runs one by itself; the
+    runner only claims jobs whose handler is registered. Tests drive them directly, or keep
+    them with ``@pytest.mark.background_syncs`` / ``@pytest.mark.post_call_jobs``."""
+    removed: set[str] = set()
+    if not request.node.get_closest_marker("background_syncs"):
+        removed.update(SYNC_JOBS)
+    if not request.node.get_closest_marker("post_call_jobs"):
+        removed.update(POST_CALL_JOBS)
+    jobs = {name: job for name, job in registry._jobs.items() if name not in removed}
     monkeypatch.setattr(registry, "_jobs", jobs)
 
 

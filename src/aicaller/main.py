@@ -12,6 +12,7 @@ from asgi_correlation_id import CorrelationIdMiddleware
 from fastapi import FastAPI
 
 from aicaller import __version__
+from aicaller.agent.agents import Agents
 from aicaller.api.errors import install_error_handlers
 from aicaller.api.middleware.body_limit import BodySizeLimitMiddleware
 from aicaller.api.middleware.request_log import RequestLogMiddleware
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             settings, http=app.state.http.client, accounts=app.state.twilio_accounts
         )
         app.state.events = create_event_bus(settings.redis_url)
+        app.state.agents = Agents(settings, app.state.http.client)
         app.state.jobs = create_job_system(
             settings,
             database,

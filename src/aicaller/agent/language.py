@@ -116,6 +116,12 @@ def classify(utterance: str, emergency_phrases: Iterable[str] = ()) -> Intent:
     return next((intent for matched, intent in rules if matched), Intent.CALLER_QUESTION)
 
 
+def without_frustration(utterance: str) -> str:
+    """The utterance with its complaints taken out ("this is useless, what are your prices"
+    -> "what are your prices"), so what is left can be looked up."""
+    return _SPACES.sub(" ", _FRUSTRATED.sub(" ", normalise(utterance))).strip()
+
+
 def asked_day(utterance: str) -> Weekday | None:
     """A weekday named in the utterance ("are you open on Saturday?")."""
     for word in normalise(utterance).split():
@@ -138,7 +144,9 @@ def asks_about_tomorrow(utterance: str) -> bool:
 
 def asked_contact_kinds(utterance: str) -> set[str]:
     """Which contact details were asked for: phone, email, address, website."""
-    text = normalise(utterance)
+    # "email address" and "web address" ask for an email or a website, not where we are.
+    text = re.sub(r"\b(?:email|e mail|web|website) address\b", r"\g<0>:", normalise(utterance))
+    text = re.sub(r"\baddress:", "", text)
     kinds = set()
     if re.search(r"\b(?:phone|number|call|ring)\b", text):
         kinds.add("phone")

@@ -21,6 +21,7 @@ from aicaller.agent.language import (
     asks_about_today,
     asks_about_tomorrow,
     classify,
+    without_frustration,
 )
 from aicaller.agent.protocol import AgentAction, AgentReply, Intent, TurnContext, intent_of
 from aicaller.agent.speech import coverage, spoken_answer
@@ -76,7 +77,7 @@ class OfflineAgent:
         before = any(turn.intent == Intent.CALLER_FRUSTRATED for turn in context.history)
         if before or _last_agent_intent(context) is Intent.REPHRASE:
             return hand_over(context, "The caller is frustrated", "high")
-        answer = await self._knowledge_reply(context)
+        answer = await self._knowledge_reply(context, without_frustration(context.utterance))
         if answer is not None:
             return replace(answer, text=f"I'm sorry about that. {answer.text}")
         return AgentReply(
@@ -99,9 +100,11 @@ class OfflineAgent:
             )
         return AgentReply(REPHRASE, Intent.REPHRASE, confidence=0.0, unanswered_question=question)
 
-    async def _knowledge_reply(self, context: TurnContext) -> AgentReply | None:
+    async def _knowledge_reply(
+        self, context: TurnContext, question: str | None = None
+    ) -> AgentReply | None:
         """Two sentences of the first of the best passages that covers the question."""
-        found = await context.knowledge.search(context.utterance, SEARCH_LIMIT)
+        found = await context.knowledge.search(question or context.utterance, SEARCH_LIMIT)
         if not found.terms:
             return None
         for hit in found.hits:

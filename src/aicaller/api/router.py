@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
+from aicaller.agent import live_routes as live_call_routes
+from aicaller.agent import routes as test_call_routes
 from aicaller.api import health, metrics
 from aicaller.businesses import routes as business_routes
 from aicaller.calls import routes as call_routes
 from aicaller.knowledge import documentation_routes, progress_routes
 from aicaller.knowledge import routes as knowledge_routes
 from aicaller.qa import routes as qa_routes
+from aicaller.telephony import routes as telephony_routes
 from aicaller.users.routes import api_keys, auth, users
 
 API_PREFIX = "/api/v1"
@@ -21,6 +24,8 @@ def build_api_router() -> APIRouter:
     api.include_router(users.router)
     api.include_router(api_keys.router)
     api.include_router(business_routes.router)
+    api.include_router(test_call_routes.router)
+    api.include_router(live_call_routes.router)
     api.include_router(call_routes.router)
     api.include_router(knowledge_routes.router)
     api.include_router(documentation_routes.router)
@@ -32,4 +37,5 @@ def build_api_router() -> APIRouter:
 def include_routers(app: FastAPI) -> None:
     app.include_router(health.router)
     app.include_router(metrics.router)
+    app.include_router(telephony_routes.router)
     app.include_router(build_api_router())

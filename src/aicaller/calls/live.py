@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aicaller.calls import repository as calls_repository
 from aicaller.calls.escalation_repository import EscalationRepository
 from aicaller.calls.repository import CallRepository, NoteRepository, TranscriptTurnRepository
-from aicaller.calls.service import CallService
+from aicaller.calls.service import ALLOWED_TRANSITIONS, TERMINAL, CallService
 from aicaller.core.cache import AppCache
 from aicaller.core.errors import Conflict
 from aicaller.database.models import Call, Escalation, TranscriptTurn
@@ -121,24 +121,53 @@ class LiveCallService(BaseService):
         self.records.invalidate()
         return escalation
 
-    async def record_transfer(self, call: Call, to_number: str, reason: str | None) -> None:
+    async def record_transfer(
+        self, call: Call, to_number: str, reason: str | None
+    ) -> TranscriptTurn:
         """The agent handed the call to ``to_number``: its part of the call is over."""
         if call.status != CallStatus.IN_PROGRESS:
             raise Conflict(f"The call is already {call.status}", code="call_not_active")
         text = f"Transferred to {to_number}" + (f": {reason}" if reason else "")
-        await self.turns.append(call.id, speaker=Speaker.SYSTEM.value, text=text)
+        turn = await self.add_turn(call, Speaker.SYSTEM, text)
         metadata = {**call.call_metadata, "transferred_to": to_number}
         await self.records.change_status(
             call, CallStatus.COMPLETED, end_reason="transferred", call_metadata=metadata
         )
+        return turn
 
     async def finish(self, call: Call, end_reason: str) -> None:
         """End a call in progress (the agent or the caller hung up)."""
         if call.status == CallStatus.IN_PROGRESS:
             await self.records.change_status(call, CallStatus.COMPLETED, end_reason=end_reason)
 
-    async def set_metadata(self, call: Call, **values: Any) -> None:
-        await self.calls.update(call, call_metadata={**call.call_metadata, **values})
+    async def answered(self, call: Call, provider_call_id: str) -> None:
+        """An outbound call was picked up (the carrier asked what to say)."""
+        if call.provider_call_id is None:
+            await self.calls.update(call, provider_call_id=provider_call_id)
+        if call.status in (CallStatus.QUEUED, CallStatus.RINGING):
+            await self.records.change_status(call, CallStatus.IN_PROGRESS)
+
+    async def carrier_status(
+        self, call: Call, status: CallStatus, duration_seconds: int | None
+    ) -> bool:
+        """Apply a status the carrier reported; False when it changes nothing (a repeat, or a
+        late report of a state the call has already left, e.g. after the agent hung up)."""
+        current = CallStatus(call.status)
+        if status not in ALLOWED_TRANSITIONS[current]:
+            if duration_seconds is not None and status is CallStatus.COMPLETED:
+                carrier = call.call_metadata.get("carrier_duration_seconds")
+                if carrier != duration_seconds:
+                    metadata = {**call.call_metadata, "carrier_duration_seconds": duration_seconds}
+                    await self.calls.update(call, call_metadata=metadata)
+                    return True
+            return False
+        if duration_seconds is not None and status in TERMINAL:
+            await self.calls.update(call, duration_seconds=duration_seconds)
+        end_reason = None
+        if status in TERMINAL:
+            end_reason = "caller_hangup" if status is CallStatus.COMPLETED else status.value
+        await self.records.change_status(call, status, end_reason=end_reason)
+        return True
 
 
 async def find_by_provider_id(

@@ -173,6 +173,9 @@ class TurnOut(BaseModel):
     offset_ms: int
     confidence: float | None
     sources: list[str]
+    intent: str | None = Field(
+        default=None, description="How the agent read a caller turn, or what an agent turn did"
+    )
 
 
 class NoteOut(BaseModel):

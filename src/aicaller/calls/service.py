@@ -19,7 +19,10 @@ from aicaller.database.models import Call, TranscriptTurn
 from aicaller.database.models.call import CallStatus
 from aicaller.database.repository import Page
 from aicaller.database.service import BaseService
+from aicaller.worker import enqueue
 
+# Registered by aicaller.agent.tasks; named here so the calls domain needs no agent import.
+POST_CALL_JOB = "agent.post_call"
 S = CallStatus
 # The one place call status changes are decided. Terminal states have no way out.
 ALLOWED_TRANSITIONS: dict[CallStatus, frozenset[CallStatus]] = {
@@ -145,12 +148,39 @@ class CallService(BaseService):
         return await self.calls.get_detail(call.id)
 
     async def change_status(self, call: Call, status: CallStatus, **changes: Any) -> None:
-        """Move ``call`` to ``status`` (409 unless allowed), stamping answer/end times."""
+        """Move ``call`` to ``status`` (409 unless allowed), stamping answer/end times. A call
+        that completed gets its post-call analysis once this transaction commits."""
         check_transition(CallStatus(call.status), status)
         await self.calls.update(
             call, status=status.value, **self._status_timestamps(call, status), **changes
         )
+        if status is CallStatus.COMPLETED:
+            await enqueue(
+                self.session,
+                POST_CALL_JOB,
+                {"call_id": str(call.id)},
+                business_id=self.business_id,
+                dedupe_key=f"{POST_CALL_JOB}:{call.id}",
+            )
         self.invalidate()
+
+    async def record_analysis(
+        self, call_id: uuid.UUID, *, summary: str, sentiment: str, resolved_by_ai: bool
+    ) -> None:
+        """Post-call analysis fills what nobody has set by hand (a person's summary stays)."""
+        call = await self.calls.get_or_raise(call_id)
+        changes = {
+            name: value
+            for name, value in (
+                ("summary", summary),
+                ("sentiment", sentiment),
+                ("resolved_by_ai", resolved_by_ai),
+            )
+            if getattr(call, name) is None
+        }
+        if changes:
+            await self.calls.update(call, **changes)
+            self.invalidate()
 
     @staticmethod
     def _status_timestamps(call: Call, status: CallStatus) -> dict[str, Any]:

@@ -66,6 +66,14 @@ class KnowledgeGapRepository(BaseRepository[KnowledgeGap]):
             for row in rows
         ]
 
+    async def questions_of(self, call_id: uuid.UUID) -> list[str]:
+        stmt = (
+            select(KnowledgeGap.question)
+            .where(self._tenant_condition(), KnowledgeGap.call_id == call_id)
+            .order_by(KnowledgeGap.created_at)
+        )
+        return list((await self.session.execute(stmt)).scalars())
+
 
 class KnowledgeGapService(BaseService):
     def __init__(self, session: AsyncSession, business_id: uuid.UUID) -> None:
@@ -84,5 +92,6 @@ class KnowledgeGapService(BaseService):
     async def top(self, *, since: datetime | None, limit: int) -> list[GapSummary]:
         return await self.gaps.top(since=since, limit=limit)
 
-    async def count_for_call(self, call_id: uuid.UUID) -> int:
-        return await self.gaps.count(filters={"call_id": call_id})
+    async def for_call(self, call_id: uuid.UUID) -> list[str]:
+        """The questions a call left unanswered, in order."""
+        return await self.gaps.questions_of(call_id)

@@ -1,0 +1,206 @@
+"""One turn of a live call: the caller's words in, the agent's answer out, the record kept.
+
+Used by web test calls and by Twilio's webhooks alike. A turn locks its call, reads the
+transcript so far, asks the business's agent for the reply, stores both turns, records an
+unanswered question as a knowledge gap, and carries out the reply's action: an escalation with
+the summary so far as a note for the person who takes it, a transfer (which ends the agent's
+part of the call), or the end of the call. Subscribers of the call's live channel hear about
+every turn once the transaction commits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.agent.agents import Agents
+from aicaller.agent.analysis import summarize
+from aicaller.agent.protocol import (
+    AgentAction,
+    AgentReply,
+    Intent,
+    KnowledgeAnswer,
+    PastTurn,
+    TurnContext,
+)
+from aicaller.businesses.service import BusinessService
+from aicaller.calls.live import LiveCallService
+from aicaller.core.cache import AppCache, run_after_commit
+from aicaller.core.errors import Conflict
+from aicaller.core.events import EventBus
+from aicaller.database.models import Call, TranscriptTurn
+from aicaller.database.models.call import CallStatus
+from aicaller.database.models.transcript_turn import Speaker
+from aicaller.database.service import BaseService
+from aicaller.knowledge.gaps import KnowledgeGapService
+from aicaller.knowledge.service import KnowledgeService
+
+STILL_THERE = "Sorry, I didn't catch that. Are you still there?"
+SILENT_GOODBYE = "I haven't heard anything, so I'll end the call now. Please call back any time."
+
+
+def live_channel(call_id: uuid.UUID) -> str:
+    return f"call:{call_id}:live"
+
+
+@dataclass(frozen=True, slots=True)
+class TurnResult:
+    call: Call
+    reply: AgentReply
+    turns: list[TranscriptTurn]  # what this turn added, in order
+
+    @property
+    def ended(self) -> bool:
+        return self.call.status != CallStatus.IN_PROGRESS
+
+
+class _Knowledge:
+    def __init__(self, knowledge: KnowledgeService) -> None:
+        self._knowledge = knowledge
+
+    async def search(self, question: str, limit: int) -> KnowledgeAnswer:
+        terms, hits = await self._knowledge.search(question, limit=limit)
+        return KnowledgeAnswer(terms, hits)
+
+
+def _past(turns: list[TranscriptTurn]) -> list[PastTurn]:
+    return [PastTurn(turn.speaker, turn.text, turn.intent) for turn in turns]
+
+
+def turn_event(turn: TranscriptTurn) -> dict[str, Any]:
+    return {
+        "type": "turn",
+        "id": str(turn.id),
+        "sequence": turn.sequence,
+        "speaker": turn.speaker,
+        "text": turn.text,
+        "intent": turn.intent,
+        "sources": list(turn.sources),
+    }
+
+
+class ConversationService(BaseService):
+    def __init__(
+        self,
+        session: AsyncSession,
+        business_id: uuid.UUID,
+        *,
+        agents: Agents,
+        cache: AppCache | None = None,
+        events: EventBus | None = None,
+    ) -> None:
+        super().__init__(session, business_id)
+        self.agents = agents
+        self.events = events
+        self.live = LiveCallService(session, business_id, cache)
+        self.business = BusinessService(session, business_id, cache)
+        self.knowledge = _Knowledge(KnowledgeService(session, business_id, cache))
+        self.gaps = KnowledgeGapService(session, business_id)
+
+    async def start_web_call(self, metadata: dict[str, Any]) -> TurnResult:
+        return await self.greet(await self.live.open_web_call(metadata))
+
+    async def greet(self, call: Call) -> TurnResult:
+        config = await self.business.get_config()
+        reply = self.agents.for_config(config).greet(config)
+        turn = await self.live.add_turn(call, Speaker.AGENT, reply.text, intent=reply.intent)
+        return self._done(call, reply, [turn])
+
+    async def respond(
+        self, call_id: uuid.UUID, utterance: str, *, confidence: float | None = None
+    ) -> TurnResult:
+        """The agent's answer to what the caller just said."""
+        call = await self._active(call_id)
+        config = await self.business.get_config()
+        history = _past(list(await self.live.history(call.id)))
+        context = TurnContext(config, history, utterance, datetime.now(UTC), self.knowledge)
+        reply = await self.agents.for_config(config).reply(context)
+        added = [
+            await self.live.add_turn(
+                call, Speaker.CALLER, utterance, intent=reply.caller_intent, confidence=confidence
+            ),
+            await self.live.add_turn(
+                call,
+                Speaker.AGENT,
+                reply.text,
+                intent=reply.intent,
+                confidence=reply.confidence,
+                sources=reply.sources,
+            ),
+        ]
+        if reply.unanswered_question:
+            await self.gaps.record(reply.unanswered_question, call_id=call.id)
+        added += await self._act(call, reply, [*history, *_past(added)])
+        return self._done(call, reply, added)
+
+    async def silence(self, call_id: uuid.UUID, *, prompts: int) -> TurnResult:
+        """The caller said nothing: ask if they are there, ``prompts`` times, then hang up."""
+        call = await self._active(call_id)
+        history = list(await self.live.history(call.id))
+        asked = 0
+        for turn in reversed(history):
+            if turn.speaker == Speaker.CALLER:
+                break
+            asked += turn.intent == Intent.SILENCE_PROMPT
+        if asked < prompts:
+            reply = AgentReply(STILL_THERE, Intent.SILENCE_PROMPT)
+        else:
+            reply = AgentReply(SILENT_GOODBYE, Intent.GOODBYE, AgentAction.END)
+        turn = await self.live.add_turn(call, Speaker.AGENT, reply.text, intent=reply.intent)
+        if reply.action is AgentAction.END:
+            await self.live.finish(call, "caller_silent")
+        return self._done(call, reply, [turn])
+
+    async def hang_up(self, call_id: uuid.UUID, end_reason: str = "caller_hangup") -> Call:
+        call = await self.live.locked(call_id)
+        await self.live.finish(call, end_reason)
+        self._publish(call, [])
+        return call
+
+    async def _active(self, call_id: uuid.UUID) -> Call:
+        call = await self.live.locked(call_id)
+        if call.status != CallStatus.IN_PROGRESS:
+            raise Conflict(f"The call is {call.status}, not in progress", code="call_not_active")
+        return call
+
+    async def _act(
+        self, call: Call, reply: AgentReply, transcript: list[PastTurn]
+    ) -> list[TranscriptTurn]:
+        if reply.action is AgentAction.END:
+            await self.live.finish(call, "agent_hangup")
+        elif reply.action in (AgentAction.ESCALATE, AgentAction.TRANSFER):
+            note = "For the person taking over. " + summarize(transcript, None)
+            await self.live.escalate(
+                call,
+                reason=reply.escalation_reason or "The agent handed the call over",
+                priority=reply.escalation_priority,
+                note=note,
+            )
+            if reply.action is AgentAction.TRANSFER and reply.transfer_to:
+                return [
+                    await self.live.record_transfer(
+                        call, reply.transfer_to, reply.escalation_reason
+                    )
+                ]
+        return []
+
+    def _done(self, call: Call, reply: AgentReply, turns: list[TranscriptTurn]) -> TurnResult:
+        self._publish(call, turns)
+        return TurnResult(call, reply, turns)
+
+    def _publish(self, call: Call, turns: list[TranscriptTurn]) -> None:
+        events = self.events
+        if events is None:
+            return
+        messages = [turn_event(turn) for turn in turns]
+        messages.append({"type": "call", "status": call.status, "end_reason": call.end_reason})
+
+        async def publish() -> None:
+            for message in messages:
+                await events.publish(live_channel(call.id), message)
+
+        run_after_commit(self.session, publish)

@@ -1,0 +1,100 @@
+"""The LLM's instructions and tools, built from the business's configuration."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from aicaller.agent import hours as clock
+from aicaller.businesses.schemas import BusinessConfig
+from aicaller.core.schemas import spoken_phone_number
+
+SEARCH_TOOL = "search_knowledge"
+ESCALATE_TOOL = "escalate"
+TRANSFER_TOOL = "transfer_call"
+END_TOOL = "end_call"
+PRIORITIES = ["low", "normal", "high", "urgent"]
+
+
+def _function(name: str, description: str, properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "function",
+        "function": {
+            "name": name,
+            "description": description,
+            "parameters": {
+                "type": "object",
+                "properties": properties,
+                "required": list(properties),
+                "additionalProperties": False,
+            },
+        },
+    }
+
+
+REASON = {"type": "string", "description": "Why, in a short sentence for the staff"}
+TOOLS = [
+    _function(
+        SEARCH_TOOL,
+        "Search the business's knowledge base (its documentation and documents). Use it for "
+        "every question about the business's services, prices, policies or products.",
+        {"query": {"type": "string", "description": "What to look for, in a few words"}},
+    ),
+    _function(
+        ESCALATE_TOOL,
+        "Ask the staff to call the caller back (when you cannot help, or the caller wants a "
+        "callback).",
+        {"reason": REASON, "priority": {"type": "string", "enum": PRIORITIES}},
+    ),
+    _function(
+        TRANSFER_TOOL,
+        "Hand the call to a person now: when the caller asks for a person, reports an "
+        "emergency or stays frustrated. If nobody can take it, the staff will call back.",
+        {"reason": REASON},
+    ),
+    _function(
+        END_TOOL,
+        "End the call after saying goodbye, once the caller has nothing more.",
+        {"reason": REASON},
+    ),
+]
+
+
+def _contact_lines(config: BusinessConfig) -> list[str]:
+    lines = []
+    if config.phone_numbers:
+        lines.append(f"Phone: {spoken_phone_number(config.phone_numbers[0])}")
+    if config.contact_email:
+        lines.append(f"Email: {config.contact_email}")
+    if config.address:
+        lines.append(f"Address: {config.address}")
+    if config.website:
+        lines.append(f"Website: {config.website}")
+    return lines
+
+
+def system_prompt(config: BusinessConfig, now: datetime) -> str:
+    local = clock.local_now(now, config.timezone)
+    open_now = clock.is_open(config.business_hours, config.timezone, now)
+    hours = clock.spoken_week(config.business_hours) if config.business_hours else "Not set."
+    facts = [
+        f"Now: {local:%A %d %B %Y, %H:%M} ({config.timezone}); the business is "
+        f"{'open' if open_now else 'closed'} right now.",
+        f"Opening hours: {hours}",
+        *_contact_lines(config),
+    ]
+    if config.emergency_phrases:
+        facts.append("Emergencies include: " + "; ".join(config.emergency_phrases))
+    instructions = config.agent_instructions.strip() or "(none)"
+    return (
+        f"You are the phone agent of {config.name}, speaking with a caller on a live phone "
+        "call. Reply in at most two short sentences of plain spoken English: no lists, "
+        "markdown, code or web addresses.\n"
+        "Answer questions about the business only from search_knowledge results or the facts "
+        "below. If they do not contain the answer, say you don't know and offer a callback; "
+        "never guess.\n"
+        "Use transfer_call when the caller asks for a person, reports an emergency or stays "
+        "frustrated; use end_call once the caller says goodbye.\n\n"
+        "Facts:\n- " + "\n- ".join(facts) + "\n\n"
+        f"The business's instructions:\n{instructions}"
+    )

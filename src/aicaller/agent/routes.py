@@ -1,0 +1,111 @@
+"""Web test calls: ``POST /api/v1/calls/test`` and ``POST /api/v1/calls/{id}/messages``.
+
+A test call is a real call record (direction ``web``) held by the business's own agent, so
+what a newcomer hears in the browser or the terminal is what a caller would hear.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request, status
+
+from aicaller.agent.conversation import ConversationService, TurnResult
+from aicaller.agent.schemas import (
+    AgentTurnOut,
+    CallerMessage,
+    TestCallStart,
+    TestCallStarted,
+    TurnResponse,
+)
+from aicaller.api.deps import CacheDep, SessionDep, require_role
+from aicaller.api.problems import problem_responses
+from aicaller.calls.schemas import TurnOut
+from aicaller.calls.service import CallService
+from aicaller.calls.utils import call_to_detail
+from aicaller.core.errors import Conflict
+from aicaller.database.models.call import CallDirection
+from aicaller.users.principal import Principal
+from aicaller.users.roles import STAFF_ROLES, Scope
+
+router = APIRouter(prefix="/calls", tags=["test calls"])
+Caller = Annotated[Principal, require_role(*STAFF_ROLES, scope=Scope.CALLS_WRITE)]
+
+
+async def _conversation(
+    principal: Caller, request: Request, session: SessionDep, cache: CacheDep
+) -> ConversationService:
+    state = request.app.state
+    return ConversationService(
+        session, principal.business_id, agents=state.agents, cache=cache, events=state.events
+    )
+
+
+Conversation = Annotated[ConversationService, Depends(_conversation)]
+
+
+def agent_turn(result: TurnResult) -> AgentTurnOut:
+    reply = result.reply
+    return AgentTurnOut(
+        text=reply.text,
+        action=reply.action,
+        intent=reply.intent.value,
+        confidence=reply.confidence,
+        sources=list(reply.sources),
+    )
+
+
+def turn_response(result: TurnResult) -> TurnResponse:
+    return TurnResponse(
+        call_id=result.call.id,
+        status=result.call.status,
+        end_reason=result.call.end_reason,
+        reply=agent_turn(result),
+        turns=[TurnOut.model_validate(turn, from_attributes=True) for turn in result.turns],
+    )
+
+
+@router.post(
+    "/test",
+    response_model=TestCallStarted,
+    status_code=status.HTTP_201_CREATED,
+    summary="Start a test call with the business's agent (it greets first)",
+    responses=problem_responses(401, 403, 422),
+)
+async def start_test_call(
+    conversation: Conversation,
+    session: SessionDep,
+    principal: Caller,
+    body: TestCallStart | None = None,
+) -> TestCallStarted:
+    started = await conversation.start_web_call((body or TestCallStart()).metadata)
+    call = await CallService(session, principal.business_id).get(started.call.id)
+    return TestCallStarted(call=call_to_detail(call), greeting=agent_turn(started))
+
+
+@router.post(
+    "/{call_id}/messages",
+    response_model=TurnResponse,
+    summary="Say something as the caller of a test call; returns the agent's turn",
+    responses=problem_responses(401, 403, 404, 409, 422),
+)
+async def send_message(
+    call_id: uuid.UUID,
+    body: CallerMessage,
+    conversation: Conversation,
+    session: SessionDep,
+    principal: Caller,
+) -> TurnResponse:
+    await require_test_call(session, principal, call_id)
+    return turn_response(await conversation.respond(call_id, body.text))
+
+
+async def require_test_call(session: SessionDep, principal: Principal, call_id: uuid.UUID) -> None:
+    """409 for a phone call: its caller speaks on the line, not through the API."""
+    call = await CallService(session, principal.business_id).require(call_id)
+    if call.direction != CallDirection.WEB:
+        raise Conflict(
+            "Only web test calls take messages; a phone call's caller speaks on the line",
+            code="not_a_test_call",
+        )

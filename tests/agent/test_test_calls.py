@@ -1,0 +1,135 @@
+"""Web test calls through the API, answered from a real knowledge base (SQLite, PostgreSQL)."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+
+from aicaller.database.models import Call, CallNote, Escalation, KnowledgeGap, TranscriptTurn
+from tests.agent.clinic import say, set_up_clinic, start_call
+from tests.factories import Tenant
+from tests.helpers import count_rows
+
+
+async def test_a_test_call_greets_answers_from_knowledge_and_ends_on_goodbye(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    ids = await set_up_clinic(client, tenant)
+    started = await start_call(client, tenant)
+    call = started["call"]
+    assert (call["direction"], call["status"], call["provider"]) == ("web", "in_progress", "web")
+    assert started["greeting"]["text"] == "Thanks for calling Bright Smile Dental, how can I help?"
+    assert [turn["intent"] for turn in call["transcript"]] == ["greeting"]
+
+    answer = await say(client, tenant, call["id"], "How much is a cleaning?")
+    assert answer["reply"]["intent"] == "answer"
+    assert answer["reply"]["text"] == (
+        "A routine check-up and cleaning costs $120 and takes about 45 minutes."
+    )
+    assert answer["reply"]["sources"] == [f"document:{ids['prices.md']}"]
+    assert [(t["speaker"], t["intent"]) for t in answer["turns"]] == [
+        ("caller", "caller_question"),
+        ("agent", "answer"),
+    ]
+
+    insurance = await say(client, tenant, call["id"], "do you take Cigna insurance?")
+    assert "Cigna" in insurance["reply"]["text"]
+
+    bye = await say(client, tenant, call["id"], "great, thanks, bye")
+    assert (bye["status"], bye["end_reason"]) == ("completed", "agent_hangup")
+    assert bye["reply"]["action"] == "end"
+
+    late = await client.post(
+        f"/api/v1/calls/{call['id']}/messages", json={"text": "hello?"}, headers=tenant.headers()
+    )
+    assert late.status_code == 409
+    assert late.json()["code"] == "call_not_active"
+
+    transcript = (
+        await client.get(f"/api/v1/calls/{call['id']}/transcript", headers=tenant.headers())
+    ).json()["items"]
+    assert [t["speaker"] for t in transcript] == ["agent"] + ["caller", "agent"] * 3
+    assert [t["intent"] for t in transcript][-2:] == ["caller_goodbye", "goodbye"]
+
+
+async def test_an_unanswerable_question_is_rephrased_then_transferred_with_a_note(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await set_up_clinic(client, tenant)
+    call = (await start_call(client, tenant))["call"]
+    first = await say(client, tenant, call["id"], "Do you repair violins?")
+    assert first["reply"]["intent"] == "rephrase"
+    second = await say(client, tenant, call["id"], "Violin repair, yes or no?")
+    assert second["reply"]["action"] == "transfer"
+    assert (second["status"], second["end_reason"]) == ("completed", "transferred")
+    assert [t["speaker"] for t in second["turns"]] == ["caller", "agent", "system"]
+    assert second["turns"][-1]["text"].startswith("Transferred to +14155550100")
+
+    detail = (await client.get(f"/api/v1/calls/{call['id']}", headers=tenant.headers())).json()
+    assert detail["metadata"]["transferred_to"] == "+14155550100"
+    [escalation] = detail["escalations"]
+    assert escalation["reason"] == "The agent could not answer: 'Violin repair, yes or no?'"
+    assert escalation["created_by_id"] is None  # filed by the agent
+    [note] = detail["notes"]
+    assert note["author_id"] is None
+    assert note["body"].startswith("For the person taking over. The caller asked")
+    assert "Do you repair violins" in note["body"]
+    assert await count_rows(app.state.database, KnowledgeGap) == 2
+
+
+async def test_after_hours_a_person_is_promised_a_callback_and_the_call_goes_on(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await set_up_clinic(client, tenant, business_hours={})  # never open
+    call = (await start_call(client, tenant))["call"]
+    reply = await say(client, tenant, call["id"], "I need to speak to a person")
+    assert reply["reply"]["action"] == "escalate"
+    assert reply["status"] == "in_progress"
+    assert "call you back" in reply["reply"]["text"]
+    queue = (await client.get("/api/v1/escalations", headers=tenant.headers())).json()["items"]
+    assert [(item["call"]["id"], item["status"]) for item in queue] == [(call["id"], "open")]
+
+
+async def test_bad_messages_are_refused_and_change_nothing(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    call = (await start_call(client, tenant))["call"]
+    url = f"/api/v1/calls/{call['id']}/messages"
+    turns_before = await count_rows(app.state.database, TranscriptTurn)
+    for body in ({"text": "   "}, {"text": ""}, {}, {"text": "x" * 2001}, {"text": "hi", "x": 1}):
+        response = await client.post(url, json=body, headers=tenant.headers())
+        assert response.status_code == 422, (body, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+    elsewhere = await client.post(url, json={"text": "hi"}, headers=other_tenant.headers())
+    assert elsewhere.status_code == 404
+    viewer = await client.post(url, json={"text": "hi"}, headers=tenant.headers("viewer"))
+    assert viewer.status_code == 403
+    assert await count_rows(app.state.database, TranscriptTurn) == turns_before
+
+    phone = await client.post(
+        "/api/v1/calls",
+        json={"direction": "inbound", "from_number": "+14155550111", "to_number": "+14155550123",
+              "status": "in_progress"},
+        headers=tenant.headers(),
+    )  # fmt: skip
+    refused = await client.post(
+        f"/api/v1/calls/{phone.json()['id']}/messages", json={"text": "hi"},
+        headers=tenant.headers(),
+    )  # fmt: skip
+    assert refused.status_code == 409
+    assert refused.json()["code"] == "not_a_test_call"
+
+
+async def test_a_test_call_can_be_hung_up_through_the_calls_api(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    call = (await start_call(client, tenant))["call"]
+    ended = await client.post(
+        f"/api/v1/calls/{call['id']}/end", json={"end_reason": "caller_hangup"},
+        headers=tenant.headers(),
+    )  # fmt: skip
+    assert ended.status_code == 200, ended.text
+    assert (ended.json()["status"], ended.json()["end_reason"]) == ("completed", "caller_hangup")
+    assert await count_rows(app.state.database, Call) == 1
+    assert await count_rows(app.state.database, Escalation) == 0
+    assert await count_rows(app.state.database, CallNote) == 0
