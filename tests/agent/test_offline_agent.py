@@ -8,7 +8,7 @@ import pytest
 
 from aicaller.agent.offline import OfflineAgent
 from aicaller.agent.protocol import AgentAction, Intent, PastTurn
-from tests.agent.fakes import CLOSED_NOW, Passages, config, context
+from tests.agent.fakes import CLOSED_NOW, OPEN_NOW, Passages, config, context
 
 agent = OfflineAgent()
 
@@ -155,7 +155,7 @@ async def test_thanks_is_answered_politely_and_the_call_goes_on() -> None:
 async def test_hours_come_from_the_configuration_in_the_business_timezone(
     utterance: str, now: datetime | None, expected: str
 ) -> None:
-    reply = await agent.reply(context(utterance, **({"now": now} if now else {})))
+    reply = await agent.reply(context(utterance, now=now or OPEN_NOW))
     assert (reply.intent, reply.text) == (Intent.HOURS, expected)
 
 
