@@ -1,0 +1,39 @@
+"""Twilio tests: the install's Twilio account, a public URL, and a documentation site on
+127.0.0.1 for the agent to answer from (so the SSRF guard's address check is lifted)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from aicaller.config import Settings
+from tests.conftest import REDIS_URL, flush_redis, make_settings
+from tests.knowledge.conftest import site  # noqa: F401 - the documentation site fixture
+
+ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
+AUTH_TOKEN = "f" * 32
+PUBLIC_URL = "https://calls.example.com"
+FROM_NUMBER = "+14155550199"
+
+
+@pytest.fixture
+async def settings(
+    tmp_path: Path, backend: str, database_urls: dict[str, str]
+) -> AsyncIterator[Settings]:
+    redis_url = REDIS_URL if backend == "postgresql" else None
+    yield make_settings(
+        tmp_path,
+        database_urls[backend],
+        redis_url=redis_url,
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_auth_token=AUTH_TOKEN,
+        twilio_from_number=FROM_NUMBER,
+        public_url=PUBLIC_URL,
+        allow_private_urls=True,
+        http_retry_base_delay_seconds=0.01,
+        knowledge_extract_processes=0,
+    )
+    if redis_url:
+        await flush_redis(redis_url)
