@@ -79,12 +79,23 @@ def test_demo_prints_a_working_login_and_can_run_twice(embedded_env: Path) -> No
     assert first.exit_code == 0, first.output
     assert "Demo Dental Clinic" in first.output
     assert re.search(r"sample data: \d{3} calls over the last 60 days", first.output)
+    assert "knowledge: 5 pages about the clinic" in first.output
+    assert "aicaller call --email demo@aicaller.example.com" in first.output
     second = runner.invoke(app, ["demo"])
     assert second.exit_code == 0
     assert "sample data" not in second.output  # the calls are added once
+    assert "knowledge:" not in second.output  # and so are the pages
     password = re.search(r"password: (\S+)", second.output)
     assert password is not None
     assert password.group(1) not in first.output  # a fresh password each time
+
+
+def test_call_explains_an_unreachable_server(embedded_env: Path) -> None:
+    result = runner.invoke(
+        app, ["call", "--url", f"http://127.0.0.1:{_free_port()}", "--token", "x"]
+    )
+    assert result.exit_code == 1
+    assert "Cannot reach http://127.0.0.1:" in result.output
 
 
 def test_production_without_secret_refuses_to_start(

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from pydantic import SecretStr
 
 from aicaller.businesses import service as businesses
-from aicaller.calls.demo import DemoCalls, seed_demo_calls
+from aicaller.businesses.schemas import BusinessConfigUpdate
+from aicaller.calls.demo import CLINIC_NUMBER, DemoCalls, seed_demo_calls
 from aicaller.config import Settings
 from aicaller.core.errors import NotFound
 from aicaller.core.security import PasswordHasher, generate_password
 from aicaller.database.session import Database
+from aicaller.knowledge.demo import seed_demo_knowledge
 from aicaller.users import service as users
 from aicaller.users.roles import Role
 from aicaller.users.schemas import UserCreate, UserUpdate
@@ -30,6 +32,10 @@ DEMO_CONFIG: dict[str, object] = {
         for day in ("monday", "tuesday", "wednesday", "thursday", "friday")
     },
     "escalation_numbers": ["+12025550143"],
+    "emergency_phrases": ["knocked out tooth", "severe bleeding", "swollen face"],
+    "contact_email": "hello@demo-dental.example",
+    "address": "245 Park Avenue South, New York, third floor",
+    "website": "https://demo-dental.example",
     "agent_instructions": "Be warm and brief. Never give medical advice; offer an appointment.",
     "language": "en-US",
 }
@@ -41,6 +47,7 @@ class CreatedLogin:
     email: str
     password: str | None  # None when the password came from the environment
     sample_calls: DemoCalls | None = None  # what the demo added (nothing when run again)
+    knowledge_pages: int = 0  # demo knowledge pages added (none when run again)
 
 
 def _is_uuid(value: str) -> bool:
@@ -125,4 +132,8 @@ async def create_demo(database: Database, settings: Settings) -> CreatedLogin:
         added = await seed_demo_calls(
             session, business.id, timezone=business.timezone, author_id=admin.id
         )
-        return CreatedLogin(business.name, DEMO_ADMIN_EMAIL, password, added)
+        pages = await seed_demo_knowledge(session, business.id)
+        config = businesses.BusinessService(session, business.id)
+        if not (await config.get_config()).phone_numbers:
+            await config.update_config(BusinessConfigUpdate(phone_numbers=[CLINIC_NUMBER]))
+        return CreatedLogin(business.name, DEMO_ADMIN_EMAIL, password, added, pages)

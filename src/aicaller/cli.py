@@ -1,4 +1,4 @@
-"""The ``aicaller`` command: serve, worker, db, users, demo."""
+"""The ``aicaller`` command: serve, worker, db, users, demo, call."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import shutil
 from collections.abc import Awaitable, Callable
 from typing import Annotated, NoReturn, TypeVar
 
+import httpx
 import typer
 import uvicorn
 from pydantic import ValidationError as PydanticValidationError
 
 from aicaller import bootstrap
+from aicaller.agent import terminal
 from aicaller.config import ConfigurationError, Settings, get_settings
 from aicaller.core import metrics
 from aicaller.core.errors import AppError
@@ -191,6 +193,40 @@ def users_create(
 
 
 @app.command()
+def call(
+    url: Annotated[str | None, typer.Option(help="The server (default: host and port)")] = None,
+    email: Annotated[str | None, typer.Option(help="Sign in as this user")] = None,
+    password: Annotated[str | None, typer.Option(help="Asked for when an email is given")] = None,
+    token: Annotated[
+        str | None, typer.Option(envvar="AICALLER_TOKEN", help="A JWT or API key instead")
+    ] = None,
+) -> None:
+    """Talk to the business's agent in the terminal (a web test call on a running server)."""
+    settings = _settings()
+    if email and not (password or token):
+        password = typer.prompt("Password", hide_input=True)
+    credentials = terminal.Credentials(token=token, email=email, password=password)
+    base_url = url or f"http://{settings.host}:{settings.port}"
+
+    async def read(prompt: str) -> str | None:
+        try:
+            return await asyncio.to_thread(input, prompt)
+        except EOFError:
+            return None
+
+    async def run() -> str:
+        async with terminal.make_client(base_url) as client:
+            return await terminal.converse(client, credentials, read, typer.echo)
+
+    try:
+        asyncio.run(run())
+    except terminal.CallFailed as exc:
+        _fail(f"Error: {exc}")
+    except httpx.HTTPError as exc:
+        _fail(f"Cannot reach {base_url}: {exc}")
+
+
+@app.command()
 def demo() -> None:
     """Create the demo business and an admin, and print how to sign in."""
     settings = _settings()
@@ -210,6 +246,9 @@ def demo() -> None:
             f"  sample data: {added.calls} calls over the last 60 days, "
             f"{added.notes} notes, {added.escalations} escalations"
         )
+    if login.knowledge_pages:
+        typer.echo(f"  knowledge: {login.knowledge_pages} pages about the clinic")
+    typer.echo(f"  try it:   aicaller call --email {login.email} --password '{login.password}'")
     typer.echo(
         f"  run `aicaller serve`, then sign in at http://{settings.host}:{settings.port}/docs"
     )

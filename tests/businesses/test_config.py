@@ -80,6 +80,18 @@ BAD_PATCHES: list[dict[str, object]] = [
     {"greeting": "x" * 1001},
     {"owner": "me"},
     {"id": "00000000-0000-0000-0000-000000000000"},
+    {"agent_mode": "psychic"},
+    {"agent_mode": None},
+    {"phone_numbers": ["+14155550123", "+14155550123"]},
+    {"phone_numbers": ["555-0123"]},
+    {"phone_numbers": None},
+    {"emergency_phrases": ["x"]},
+    {"emergency_phrases": ["gas leak", "Gas Leak"]},
+    {"contact_email": "not an email"},
+    {"website": "javascript:alert(1)"},
+    {"twilio_account_sid": "not-a-sid"},
+    {"twilio_auth_token": "short"},
+    {"llm_model": ""},
 ]
 
 
@@ -119,3 +131,74 @@ async def test_only_admins_write_config(
     )
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden_role"
+
+
+async def test_agent_settings_round_trip_and_the_twilio_token_is_write_only(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    patch = {
+        "emergency_phrases": ["gas leak", "flooding"],
+        "phone_numbers": ["+14155550123", "+33142685300"],
+        "contact_email": "office@acme.example",
+        "address": "1 Pipe Street",
+        "website": "https://acme.example",
+        "twilio_account_sid": "AC" + "a" * 32,
+        "twilio_auth_token": "b" * 32,
+    }
+    response = await client.patch("/api/v1/config", json=patch, headers=tenant.headers())
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert {k: body[k] for k in patch if k != "twilio_auth_token"} == {
+        k: v for k, v in patch.items() if k != "twilio_auth_token"
+    }
+    assert body["twilio_auth_token_set"] is True
+    assert "b" * 32 not in response.text
+    read = (await client.get("/api/v1/config", headers=tenant.headers("viewer"))).json()
+    assert read == body
+    cleared = await client.patch(
+        "/api/v1/config",
+        json={"twilio_account_sid": None, "twilio_auth_token": None, "website": None},
+        headers=tenant.headers(),
+    )
+    assert cleared.json()["twilio_auth_token_set"] is False
+    assert cleared.json()["website"] is None
+
+
+async def test_half_a_set_of_twilio_credentials_is_refused(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    response = await client.patch(
+        "/api/v1/config", json={"twilio_account_sid": "AC" + "a" * 32}, headers=tenant.headers()
+    )
+    assert response.status_code == 422
+    assert response.json()["code"] == "incomplete_twilio_credentials"
+    assert (await client.get("/api/v1/config", headers=tenant.headers())).json()[
+        "twilio_account_sid"
+    ] is None
+
+
+async def test_a_number_answers_for_one_business_only(
+    client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    mine = await client.patch(
+        "/api/v1/config", json={"phone_numbers": ["+14155550123"]}, headers=tenant.headers()
+    )
+    assert mine.status_code == 200
+    taken = await client.patch(
+        "/api/v1/config",
+        json={"phone_numbers": ["+14155550188", "+14155550123"], "greeting": "Hi"},
+        headers=other_tenant.headers(),
+    )
+    assert taken.status_code == 409
+    assert taken.json()["code"] == "phone_number_taken"
+    theirs = (await client.get("/api/v1/config", headers=other_tenant.headers())).json()
+    assert (theirs["phone_numbers"], theirs["greeting"]) == (
+        [],
+        "Hello, thanks for calling. How can I help you today?",
+    )
+    # Giving a number up frees it.
+    await client.patch("/api/v1/config", json={"phone_numbers": []}, headers=tenant.headers())
+    moved = await client.patch(
+        "/api/v1/config", json={"phone_numbers": ["+14155550123"]}, headers=other_tenant.headers()
+    )
+    assert moved.json()["phone_numbers"] == ["+14155550123"]

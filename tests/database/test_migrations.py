@@ -241,3 +241,29 @@ async def test_search_index_moves_to_business_partitions(empty_engine: AsyncEngi
             text("SELECT count(*) FROM chunks_fts WHERE chunks_fts MATCH :match"), {"match": match}
         )
         assert found.scalar_one() == 1
+
+
+async def test_tenant_data_survives_the_agent_migration_both_ways(
+    empty_engine: AsyncEngine,
+) -> None:
+    """0008 adds columns to businesses; a table rebuild there would cascade to every tenant
+    table (here: a document's chunk), so it must use plain ALTER TABLE both ways."""
+    await migrate.upgrade(empty_engine, "0007")
+    await _one_chunk(empty_engine)
+    await migrate.upgrade(empty_engine, "0008")
+    async with empty_engine.connect() as connection:
+        row = (
+            await connection.execute(
+                text("SELECT agent_mode, emergency_phrases FROM businesses WHERE name = 'B'")
+            )
+        ).one()
+        assert row[0] == "offline"
+        assert row[1] in ("[]", [])  # JSON: text on SQLite, decoded on PostgreSQL
+    await migrate.downgrade(empty_engine, "0007")
+    async with empty_engine.connect() as connection:
+        count = await connection.execute(text("SELECT count(*) FROM chunks"))
+        assert count.scalar_one() == 1
+        columns = await connection.run_sync(
+            lambda sync: {c["name"] for c in inspect(sync).get_columns("businesses")}
+        )
+        assert "agent_mode" not in columns

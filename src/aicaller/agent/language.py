@@ -116,6 +116,23 @@ def classify(utterance: str, emergency_phrases: Iterable[str] = ()) -> Intent:
     return next((intent for matched, intent in rules if matched), Intent.CALLER_QUESTION)
 
 
+_PRICE = re.compile(
+    r"\bhow much\b|\bwhat do you charge\b|\b(?:cost|costs|price|prices|pricing|fee|fees|"
+    r"charge|charges|rate|rates|expensive|cheap)\b"
+)
+# Amounts of money as documents write them: "$120", "120 dollars", "EUR 40".
+MONEY = re.compile(
+    r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:dollars|euros|pounds|usd|eur|gbp)\b|\b(?:usd|eur|gbp)\s?\d",
+    re.IGNORECASE,
+)
+# Question words that say what kind of answer is wanted, not what it is about.
+QUESTION_WORDS = frozenset({"much", "many", "often", "long"})
+
+
+def asks_price(utterance: str) -> bool:
+    return bool(_PRICE.search(normalise(utterance)))
+
+
 def without_frustration(utterance: str) -> str:
     """The utterance with its complaints taken out ("this is useless, what are your prices"
     -> "what are your prices"), so what is left can be looked up."""

@@ -15,11 +15,14 @@ from dataclasses import replace
 from aicaller.agent import hours as clock
 from aicaller.agent.handover import hand_over
 from aicaller.agent.language import (
+    MONEY,
+    QUESTION_WORDS,
     asked_contact_kinds,
     asked_day,
     asks_about_now,
     asks_about_today,
     asks_about_tomorrow,
+    asks_price,
     classify,
     without_frustration,
 )
@@ -104,14 +107,21 @@ class OfflineAgent:
         self, context: TurnContext, question: str | None = None
     ) -> AgentReply | None:
         """Two sentences of the first of the best passages that covers the question."""
-        found = await context.knowledge.search(question or context.utterance, SEARCH_LIMIT)
-        if not found.terms:
+        question = question or context.utterance
+        found = await context.knowledge.search(question, SEARCH_LIMIT)
+        terms = [term for term in found.terms if term not in QUESTION_WORDS]
+        if not terms:
             return None
-        for hit in found.hits:
-            share = coverage(found.terms, hit.title, hit.heading_path, hit.text)
-            if share < MIN_COVERAGE:
-                continue
-            text, covered = spoken_answer(hit.text, found.terms)
+        prefer = MONEY if asks_price(question) else None
+        candidates = []
+        for rank, hit in enumerate(found.hits):
+            share = coverage(terms, hit.title, hit.heading_path, hit.text)
+            if share >= MIN_COVERAGE:
+                # A price question is answered by a passage with a price in it, if one is found.
+                priced = prefer is not None and bool(prefer.search(hit.text))
+                candidates.append((not priced, rank, share, hit))
+        for _, _, share, hit in sorted(candidates, key=lambda item: item[:2]):
+            text, covered = spoken_answer(hit.text, terms, prefer)
             if text and covered:
                 source = hit.url or f"document:{hit.document_id}"
                 return AgentReply(text, Intent.ANSWER, confidence=share, sources=(source,))

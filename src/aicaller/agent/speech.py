@@ -26,6 +26,11 @@ _IDENTIFIER = re.compile(r"^[A-Za-z_][\w.]{0,30}(\(\))?$")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
 _WORD = re.compile(r"[^\W_]+")
+# First words of a sentence that carries on from the one before it.
+_CONTINUATIONS = frozenset(
+    {"it", "its", "this", "that", "these", "those", "they", "their", "he", "she"}
+    | {"also", "then", "so", "but", "however", "please", "you", "your"}
+)
 _CODE_LIKE = re.compile(r"[{}<>\[\]=;|\\]|>>>|\w\.\w+\(|::")
 
 
@@ -87,6 +92,15 @@ def _shorten(words: list[str]) -> str:
     return " ".join(head)
 
 
+def _continues(sentence: str, wanted: set[str], before: str) -> bool:
+    """The next sentence is said too when it is short enough and still on the question: it
+    has one of its words, or it carries on from the one before ("It takes an hour.")."""
+    if len(before.split()) + len(sentence.split()) > MAX_WORDS + MAX_WORDS // 2:
+        return False
+    first = sentence.split(maxsplit=1)[0].lower().strip(",")
+    return bool(wanted & text_stems(sentence)) or first in _CONTINUATIONS
+
+
 def sentences(markdown: str) -> list[str]:
     """Every speakable sentence of a passage, in order."""
     found: list[str] = []
@@ -98,22 +112,24 @@ def sentences(markdown: str) -> list[str]:
     return found
 
 
-def spoken_answer(markdown: str, terms: Iterable[str]) -> tuple[str, int]:
+def spoken_answer(
+    markdown: str, terms: Iterable[str], prefer: re.Pattern[str] | None = None
+) -> tuple[str, int]:
     """At most two sentences of ``markdown`` that best answer a question with ``terms``, and
-    how many of those terms they contain; ("", 0) when nothing in it can be said aloud."""
+    how many of those terms they contain; ("", 0) when nothing in it can be said aloud. With
+    ``prefer`` (e.g. amounts of money for "how much"), a sentence matching it counts one more."""
     wanted = stems(terms)
     candidates = sentences(markdown)
     if not candidates:
         return "", 0
-    scored = [len(wanted & text_stems(sentence)) for sentence in candidates]
+    scored = [
+        len(wanted & text_stems(sentence)) + bool(prefer and prefer.search(sentence))
+        for sentence in candidates
+    ]
     best = max(range(len(candidates)), key=lambda index: (scored[index], -index))
     chosen = [candidates[best]]
     following = best + 1
-    if (
-        following < len(candidates)
-        and len(chosen[0].split()) + len(candidates[following].split())
-        <= MAX_WORDS + MAX_WORDS // 2
-    ):
+    if following < len(candidates) and _continues(candidates[following], wanted, chosen[0]):
         chosen.append(candidates[following])
     covered = len(wanted & text_stems(" ".join(chosen)))
     return " ".join(chosen[:MAX_SENTENCES]), covered

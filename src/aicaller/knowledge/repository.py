@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from aicaller.database.models import Chunk, Document
 from aicaller.database.repository import BaseRepository
@@ -14,6 +14,12 @@ from aicaller.knowledge.chunking import ChunkText
 class DocumentRepository(BaseRepository[Document]):
     model = Document
     not_found_code = "document_not_found"
+
+    async def upload_filenames(self) -> set[str]:
+        stmt = select(Document.filename).where(
+            self._tenant_condition(), Document.filename.is_not(None)
+        )
+        return {name for name in (await self.session.execute(stmt)).scalars() if name}
 
     async def delete_for_source(self, source_id: uuid.UUID) -> None:
         """The crawled pages of a source (their chunks go by cascade)."""

@@ -58,6 +58,10 @@ class KnowledgeService(BaseService):
     async def page(self, *, limit: int, cursor: str | None) -> Page[Document]:
         return await self.documents.paginate(limit=limit, cursor=cursor)
 
+    async def filenames(self) -> set[str]:
+        """The file names of the business's uploaded documents."""
+        return await self.documents.upload_filenames()
+
     async def get(self, document_id: uuid.UUID) -> Document:
         return await self.documents.get_or_raise(document_id)
 
