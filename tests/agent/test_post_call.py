@@ -14,6 +14,7 @@ from sqlalchemy import select
 from aicaller.agent.post_call import PostCallAnalysis
 from aicaller.calls.service import POST_CALL_JOB
 from aicaller.database.models import Evaluation, Job
+from aicaller.worker import create_worker
 from tests.agent.clinic import say, set_up_clinic, start_call
 from tests.factories import Tenant
 from tests.helpers import count_rows
@@ -103,17 +104,27 @@ async def test_calls_without_a_caller_turn_or_gone_are_skipped(
 
 
 @pytest.mark.post_call_jobs
-async def test_the_job_runner_analyses_a_call_once_it_ended(
-    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+async def test_the_job_system_analyses_a_call_once_it_ended(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, backend: str
 ) -> None:
+    """Embedded: the API process's runner. With Redis: an ``aicaller worker`` (started here)
+    consuming the queue."""
     await set_up_clinic(client, tenant)
-    call_id = (await start_call(client, tenant))["call"]["id"]
-    await say(client, tenant, call_id, "do you accept Delta Dental insurance?")
-    await say(client, tenant, call_id, "bye")
-    for _ in range(200):  # the runner polls; wait for it, not for a fixed time
-        if (await _detail(client, tenant, call_id))["summary"]:
-            break
-        await asyncio.sleep(0.05)
+    worker = None
+    if backend == "postgresql":
+        worker = create_worker(app.state.settings, app.state.database)
+        await worker.start()
+    try:
+        call_id = (await start_call(client, tenant))["call"]["id"]
+        await say(client, tenant, call_id, "do you accept Delta Dental insurance?")
+        await say(client, tenant, call_id, "bye")
+        for _ in range(200):  # the runner polls; wait for it, not for a fixed time
+            if (await _detail(client, tenant, call_id))["summary"]:
+                break
+            await asyncio.sleep(0.05)
+    finally:
+        if worker is not None:
+            await worker.stop()
     detail = await _detail(client, tenant, call_id)
     assert detail["summary"].startswith('The caller asked "do you accept Delta Dental insurance"')
     assert detail["resolved_by_ai"] is True

@@ -133,3 +133,21 @@ async def test_a_test_call_can_be_hung_up_through_the_calls_api(
     assert await count_rows(app.state.database, Call) == 1
     assert await count_rows(app.state.database, Escalation) == 0
     assert await count_rows(app.state.database, CallNote) == 0
+
+
+async def test_unanswered_questions_are_listed_most_asked_first(
+    client: httpx.AsyncClient, tenant: Tenant, other_tenant: Tenant
+) -> None:
+    await set_up_clinic(client, tenant, business_hours={})
+    for question in ("Do you repair violins?", "do you repair violins", "Is there a cafe?"):
+        call = (await start_call(client, tenant))["call"]
+        await say(client, tenant, call["id"], question)
+    gaps = (await client.get("/api/v1/knowledge/gaps", headers=tenant.headers("viewer"))).json()
+    assert [(g["normalized_question"], g["count"]) for g in gaps["items"]] == [
+        ("do you repair violins", 2),
+        ("is there a cafe", 1),
+    ]
+    theirs = (await client.get("/api/v1/knowledge/gaps", headers=other_tenant.headers())).json()
+    assert theirs["items"] == []
+    bad = await client.get("/api/v1/knowledge/gaps?days=0", headers=tenant.headers())
+    assert bad.status_code == 422

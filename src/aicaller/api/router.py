@@ -9,7 +9,7 @@ from aicaller.agent import routes as test_call_routes
 from aicaller.api import health, metrics
 from aicaller.businesses import routes as business_routes
 from aicaller.calls import routes as call_routes
-from aicaller.knowledge import documentation_routes, progress_routes
+from aicaller.knowledge import documentation_routes, gap_routes, progress_routes
 from aicaller.knowledge import routes as knowledge_routes
 from aicaller.qa import routes as qa_routes
 from aicaller.telephony import routes as telephony_routes
@@ -28,6 +28,7 @@ def build_api_router() -> APIRouter:
     api.include_router(live_call_routes.router)
     api.include_router(call_routes.router)
     api.include_router(knowledge_routes.router)
+    api.include_router(gap_routes.router)
     api.include_router(documentation_routes.router)
     api.include_router(progress_routes.router)
     api.include_router(qa_routes.router)
