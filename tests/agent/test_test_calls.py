@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-import httpx
-from fastapi import FastAPI
+import uuid
 
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.agent.conversation import ConversationService
+from aicaller.core.errors import Conflict
 from aicaller.database.models import Call, CallNote, Escalation, KnowledgeGap, TranscriptTurn
 from tests.agent.clinic import say, set_up_clinic, start_call
 from tests.factories import Tenant
@@ -151,3 +157,30 @@ async def test_unanswered_questions_are_listed_most_asked_first(
     assert theirs["items"] == []
     bad = await client.get("/api/v1/knowledge/gaps?days=0", headers=tenant.headers())
     assert bad.status_code == 422
+
+
+async def test_two_turns_prepared_at_once_store_one_and_refuse_the_other(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Replies are worked out before the call is locked; a turn prepared on a transcript that
+    has changed since is refused (409 call_busy) and stores nothing."""
+    await set_up_clinic(client, tenant)
+    call_id = uuid.UUID((await start_call(client, tenant))["call"]["id"])
+    database = app.state.database
+
+    def conversation(session: AsyncSession) -> ConversationService:
+        return ConversationService(session, tenant.business_id, agents=app.state.agents)
+
+    async with database.transaction() as session:
+        first = await conversation(session).prepare(call_id, "how much is whitening")
+        second = await conversation(session).prepare(call_id, "do you take Cigna")
+    async with database.transaction() as session:
+        await conversation(session).apply(first)
+    with pytest.raises(Conflict) as refused:
+        async with database.transaction() as session:
+            await conversation(session).apply(second)
+    assert refused.value.code == "call_busy"
+    transcript = (
+        await client.get(f"/api/v1/calls/{call_id}/transcript", headers=tenant.headers())
+    ).json()["items"]
+    assert [t["text"] for t in transcript if t["speaker"] == "caller"] == ["how much is whitening"]

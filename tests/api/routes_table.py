@@ -6,7 +6,10 @@ authorization and tenant-isolation tests cover new routes automatically.
 
 from __future__ import annotations
 
+from aicaller.qa.defaults import DEFAULT_CRITERIA
 from aicaller.users.roles import Role
+
+DEFAULT_CRITERIA_KEYS = [criterion.key for criterion in DEFAULT_CRITERIA]
 
 PUBLIC: frozenset[Role] = frozenset()
 EVERYONE = frozenset(Role)
@@ -58,6 +61,15 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("POST", "/api/v1/documentation/sources/{source_id}/sync"): MANAGERS,
     ("GET", "/api/v1/documentation/syncs/{sync_id}"): EVERYONE,
     ("POST", "/api/v1/documentation/syncs/{sync_id}/cancel"): MANAGERS,
+    ("GET", "/api/v1/knowledge/gaps"): EVERYONE,
+    ("POST", "/api/v1/calls/test"): STAFF,
+    ("POST", "/api/v1/calls/{call_id}/messages"): STAFF,
+    ("GET", "/api/v1/qa/scorecards"): EVERYONE,
+    ("POST", "/api/v1/qa/scorecards"): MANAGERS,
+    ("GET", "/api/v1/qa/scorecards/{scorecard_id}"): EVERYONE,
+    ("PATCH", "/api/v1/qa/scorecards/{scorecard_id}"): MANAGERS,
+    ("GET", "/api/v1/calls/{call_id}/evaluations"): EVERYONE,
+    ("POST", "/api/v1/calls/{call_id}/evaluations"): MANAGERS,
 }
 
 # A body that passes validation, so a 403/404 can only come from authorization or scoping.
@@ -87,4 +99,11 @@ VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("PATCH", "/api/v1/documentation/sources/{source_id}"): {"name": "Changed by test"},
     # The target escalation is assigned to the tenant's agent, so every allowed role may work it.
     ("PATCH", "/api/v1/escalations/{escalation_id}"): {"status": "acknowledged"},
+    # The target call is a phone call: allowed roles get 409 not_a_test_call.
+    ("POST", "/api/v1/calls/{call_id}/messages"): {"text": "hello"},
+    ("POST", "/api/v1/qa/scorecards"): {"name": "Matrix", "criteria": [{"key": "k", "label": "K"}]},
+    ("PATCH", "/api/v1/qa/scorecards/{scorecard_id}"): {"name": "Changed by test"},
+    ("POST", "/api/v1/calls/{call_id}/evaluations"): {
+        "results": [{"key": key, "result": "na"} for key in DEFAULT_CRITERIA_KEYS]
+    },
 }

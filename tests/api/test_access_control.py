@@ -90,7 +90,14 @@ async def _path_ids(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, str]
         f"/api/v1/documentation/sources/{source.json()['id']}/sync", headers=tenant.headers()
     )
     assert sync.status_code == 202, sync.text
+    scorecard = await client.post(
+        "/api/v1/qa/scorecards",
+        json={"name": "Target", "criteria": [{"key": "target", "label": "Target"}]},
+        headers=tenant.headers(),
+    )
+    assert scorecard.status_code == 201, scorecard.text
     return {
+        "scorecard_id": scorecard.json()["id"],
         "source_id": source.json()["id"],
         "sync_id": sync.json()["id"],
         "document_id": document.json()["id"],
@@ -140,7 +147,7 @@ async def test_role_matrix(client: httpx.AsyncClient, tenant: Tenant, role: Role
 async def test_protected_routes_need_credentials(client: httpx.AsyncClient) -> None:
     names = (
         "user_id", "key_id", "call_id", "note_id", "escalation_id", "document_id", "source_id",
-        "sync_id",
+        "sync_id", "scorecard_id",
     )  # fmt: skip
     ids = {name: str(uuid.uuid4()) for name in names}
     for (method, template), allowed in ACCESS.items():

@@ -48,6 +48,16 @@ def live_channel(call_id: uuid.UUID) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class PreparedTurn:
+    """An agent's reply worked out from the transcript as it was (``seen`` turns)."""
+
+    call_id: uuid.UUID
+    utterance: str
+    reply: AgentReply
+    history: list[PastTurn]
+
+
+@dataclass(frozen=True, slots=True)
 class TurnResult:
     call: Call
     reply: AgentReply
@@ -65,6 +75,11 @@ class _Knowledge:
     async def search(self, question: str, limit: int) -> KnowledgeAnswer:
         terms, hits = await self._knowledge.search(question, limit=limit)
         return KnowledgeAnswer(terms, hits)
+
+
+def _require_active(call: Call) -> None:
+    if call.status != CallStatus.IN_PROGRESS:
+        raise Conflict(f"The call is {call.status}, not in progress", code="call_not_active")
 
 
 def _past(turns: list[TranscriptTurn]) -> list[PastTurn]:
@@ -114,11 +129,30 @@ class ConversationService(BaseService):
         self, call_id: uuid.UUID, utterance: str, *, confidence: float | None = None
     ) -> TurnResult:
         """The agent's answer to what the caller just said."""
-        call = await self._active(call_id)
+        return await self.apply(await self.prepare(call_id, utterance), confidence=confidence)
+
+    async def prepare(self, call_id: uuid.UUID, utterance: str) -> PreparedTurn:
+        """Work out the reply, reading only: the agent (an LLM may take seconds) runs before
+        any write, so no lock is held meanwhile (on SQLite the first write takes the whole
+        database's write lock)."""
+        call = await self.live.get(call_id)
+        _require_active(call)
         config = await self.business.get_config()
         history = _past(list(await self.live.history(call.id)))
         context = TurnContext(config, history, utterance, datetime.now(UTC), self.knowledge)
         reply = await self.agents.for_config(config).reply(context)
+        return PreparedTurn(call.id, utterance, reply, history)
+
+    async def apply(self, prepared: PreparedTurn, *, confidence: float | None = None) -> TurnResult:
+        """Store a prepared turn and carry out its action, under the call's lock; 409
+        ``call_busy`` if another turn of the call was stored since it was prepared."""
+        call = await self._active(prepared.call_id)
+        if await self.live.turn_count(call.id) != len(prepared.history):
+            raise Conflict(
+                "Another turn of this call was taken at the same time; send it again",
+                code="call_busy",
+            )
+        reply, utterance, history = prepared.reply, prepared.utterance, prepared.history
         added = [
             await self.live.add_turn(
                 call, Speaker.CALLER, utterance, intent=reply.caller_intent, confidence=confidence
@@ -163,8 +197,7 @@ class ConversationService(BaseService):
 
     async def _active(self, call_id: uuid.UUID) -> Call:
         call = await self.live.locked(call_id)
-        if call.status != CallStatus.IN_PROGRESS:
-            raise Conflict(f"The call is {call.status}, not in progress", code="call_not_active")
+        _require_active(call)
         return call
 
     async def _act(

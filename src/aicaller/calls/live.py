@@ -80,6 +80,13 @@ class LiveCallService(BaseService):
         time anyway), so concurrent turns of one call run one after the other."""
         return await self.calls.get_for_update(call_id)
 
+    async def get(self, call_id: uuid.UUID) -> Call:
+        """The call row, without locking it."""
+        return await self.calls.get_or_raise(call_id)
+
+    async def turn_count(self, call_id: uuid.UUID) -> int:
+        return await self.turns.count(filters={"call_id": call_id})
+
     async def history(self, call_id: uuid.UUID) -> Sequence[TranscriptTurn]:
         return await self.turns.for_call(call_id)
 

@@ -79,6 +79,20 @@ class IdempotencyService(BaseService):
             )
         return StoredResponse(record.response_status, record.response_body)
 
+    async def stored(self, key: str, fingerprint: str) -> StoredResponse | None:
+        """The response already stored under ``key``, without claiming it (a read: callers
+        that do slow work before writing look first, then ``begin``)."""
+        record = await self.records.get_by_key(key)
+        now = datetime.now(UTC)
+        if record is None or record.response_status is None or record.expires_at <= now:
+            return None
+        if record.request_hash != fingerprint:
+            raise ValidationError(
+                "This Idempotency-Key was already used for a different request",
+                code="idempotency_key_reused",
+            )
+        return StoredResponse(record.response_status, record.response_body)
+
     async def complete(self, key: str, status: int, body: Any) -> None:
         """Store the response of the request that claimed ``key`` (same transaction)."""
         await self.records.store_response(key, status, body)

@@ -21,6 +21,12 @@ router = APIRouter(
 )
 TWIML = "application/xml"
 MAX_FIELD = 4096
+TWIML_RESPONSE: dict[int | str, dict[str, object]] = {
+    200: {
+        "description": "TwiML: what Twilio does next",
+        "content": {TWIML: {"schema": {"type": "string"}}},
+    }
+}
 
 
 async def _webhooks(
@@ -54,7 +60,12 @@ Webhooks = Annotated[TwilioWebhooks, Depends(_webhooks)]
 Hook = Annotated[Webhook, Depends(_webhook)]
 
 
-@router.post("/voice", summary="A call connected: greet the caller and listen")
+@router.post(
+    "/voice",
+    summary="A call connected: greet the caller and listen",
+    response_class=Response,
+    responses=TWIML_RESPONSE,
+)
 async def voice(
     hook: Hook,
     webhooks: Webhooks,
@@ -66,7 +77,8 @@ async def voice(
 @router.post(
     "/gather/{call_id}",
     summary="What the caller said: the agent's next turn",
-    responses=problem_responses(404),
+    response_class=Response,
+    responses={**TWIML_RESPONSE, **problem_responses(404)},
 )
 async def gather(
     call_id: uuid.UUID,
@@ -81,6 +93,7 @@ async def gather(
     "/status",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="A call's status changed (status callback)",
+    response_class=Response,
 )
 async def call_status(hook: Hook, webhooks: Webhooks) -> Response:
     await webhooks.status(hook)

@@ -12,15 +12,14 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Coroutine, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from twilio.request_validator import RequestValidator
 
 from aicaller.agent.agents import Agents
-from aicaller.agent.conversation import ConversationService, TurnResult
+from aicaller.agent.conversation import ConversationService, PreparedTurn, TurnResult
 from aicaller.agent.protocol import AgentAction
 from aicaller.businesses.service import BusinessService, business_answering
 from aicaller.calls import live
@@ -79,7 +78,6 @@ class TwilioWebhooks:
     async def voice(self, hook: Webhook, call_id: uuid.UUID | None) -> str:
         """A call connected: an inbound call to one of our numbers, or an outbound call we
         placed (``call_id`` in the URL) that was answered. Greet and listen."""
-        call_sid = hook.params.get("CallSid", "")
         if call_id is not None:
             business_id = await live.find_call(self.session, call_id)
         else:
@@ -88,19 +86,28 @@ class TwilioWebhooks:
             await self._verify(hook, None)
             return twiml.goodbye(twiml.NOT_IN_SERVICE, language="en-US")
         await self._verify(hook, business_id)
-        key = f"twilio:voice:{call_sid}"
-        return await self._once(business_id, key, hook, self._connect(business_id, hook, call_id))
+        key = f"twilio:voice:{hook.params.get('CallSid', '')}"
+        return await self._once(
+            business_id, key, hook, lambda: self._connect(business_id, hook, call_id)
+        )
 
     async def gather(self, hook: Webhook, call_id: uuid.UUID, turn: int) -> str:
-        """The caller said something (or nothing): run one agent turn."""
+        """The caller said something (or nothing): run one agent turn. The reply is worked
+        out before anything is written (see ``ConversationService.prepare``)."""
         business_id = await live.find_call(self.session, call_id)
         if business_id is None:
             await self._verify(hook, None)
             raise NotFound("Call not found", code="call_not_found")
         await self._verify(hook, business_id)
         key = f"twilio:gather:{call_id}:{turn}"
+        stored = await IdempotencyService(self.session, business_id).stored(
+            key, _fingerprint(hook.params)
+        )
+        if stored is not None:
+            return str(stored.body)
+        prepared = await self._prepare(business_id, hook, call_id)
         return await self._once(
-            business_id, key, hook, self._turn(business_id, hook, call_id, turn)
+            business_id, key, hook, lambda: self._apply(business_id, hook, prepared, turn)
         )
 
     async def status(self, hook: Webhook) -> None:
@@ -125,7 +132,7 @@ class TwilioWebhooks:
             changed = await records.carrier_status(call, status, seconds)
             return "applied" if changed else "unchanged"
 
-        await self._once(business_id, key, hook, apply())
+        await self._once(business_id, key, hook, apply)
 
     # -- steps ----------------------------------------------------------------------------------
     async def _connect(
@@ -145,25 +152,37 @@ class TwilioWebhooks:
         result = await self._conversation(business_id).greet(call)
         return await self._render(business_id, result, turn=1)
 
-    async def _turn(
-        self, business_id: uuid.UUID, hook: Webhook, call_id: uuid.UUID, turn: int
-    ) -> str:
-        conversation = self._conversation(business_id)
-        config = await BusinessService(self.session, business_id, self.cache).get_config()
-        records = LiveCallService(self.session, business_id, self.cache)
-        call = await records.locked(call_id)
+    async def _prepare(
+        self, business_id: uuid.UUID, hook: Webhook, call_id: uuid.UUID
+    ) -> PreparedTurn | _Silence | str:
+        """Read-only: the agent's reply, a silence to handle, or the TwiML of an ended call."""
+        call = await LiveCallService(self.session, business_id, self.cache).get(call_id)
         if call.provider != PROVIDER:
             raise NotFound("Call not found", code="call_not_found")
         if call.status != CallStatus.IN_PROGRESS:
+            config = await BusinessService(self.session, business_id, self.cache).get_config()
             return twiml.goodbye("", language=config.language)
         speech = hook.params.get("SpeechResult", "").strip()
         if not speech:
-            result = await conversation.silence(
-                call_id, prompts=self.settings.agent_silence_prompts
-            )
+            return _Silence(call_id)
+        return await self._conversation(business_id).prepare(call_id, speech)
+
+    async def _apply(
+        self,
+        business_id: uuid.UUID,
+        hook: Webhook,
+        prepared: PreparedTurn | _Silence | str,
+        turn: int,
+    ) -> str:
+        if isinstance(prepared, str):
+            return prepared
+        conversation = self._conversation(business_id)
+        if isinstance(prepared, _Silence):
+            prompts = self.settings.agent_silence_prompts
+            result = await conversation.silence(prepared.call_id, prompts=prompts)
         else:
             confidence = _confidence(hook.params.get("Confidence"))
-            result = await conversation.respond(call_id, speech, confidence=confidence)
+            result = await conversation.apply(prepared, confidence=confidence)
         return await self._render(business_id, result, turn=turn + 1)
 
     async def _render(self, business_id: uuid.UUID, result: TurnResult, *, turn: int) -> str:
@@ -208,17 +227,22 @@ class TwilioWebhooks:
             raise InvalidSignature("The request is not signed by Twilio")
 
     async def _once(
-        self, business_id: uuid.UUID, key: str, hook: Webhook, work: Coroutine[Any, Any, str]
+        self, business_id: uuid.UUID, key: str, hook: Webhook, work: Callable[[], Awaitable[str]]
     ) -> str:
-        """Run ``work`` (a coroutine) unless this webhook was applied before: then replay."""
+        """Run ``work`` unless this webhook was applied before: then replay its answer. The key
+        is claimed in this transaction, so a concurrent repeat waits and replays."""
         idempotency = IdempotencyService(self.session, business_id)
         stored = await idempotency.begin(key, _fingerprint(hook.params))
         if stored is not None:
-            work.close()  # never started: nothing to undo
             return str(stored.body)
-        body: str = await work
+        body = await work()
         await idempotency.complete(key, 200, body)
         return body
+
+
+@dataclass(frozen=True, slots=True)
+class _Silence:
+    call_id: uuid.UUID
 
 
 def _confidence(value: str | None) -> float | None:
