@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from fastapi import FastAPI
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.agent.conversation import ConversationService
@@ -184,3 +186,19 @@ async def test_two_turns_prepared_at_once_store_one_and_refuse_the_other(
         await client.get(f"/api/v1/calls/{call_id}/transcript", headers=tenant.headers())
     ).json()["items"]
     assert [t["text"] for t in transcript if t["speaker"] == "caller"] == ["how much is whitening"]
+
+
+async def test_a_call_past_its_maximum_duration_is_ended_politely(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await set_up_clinic(client, tenant, max_call_duration_seconds=30)
+    call = (await start_call(client, tenant))["call"]
+    async with app.state.database.transaction() as session:
+        await session.execute(
+            update(Call)
+            .where(Call.id == uuid.UUID(call["id"]))
+            .values(answered_at=datetime.now(UTC) - timedelta(minutes=1))
+        )
+    reply = await say(client, tenant, call["id"], "how much is whitening")
+    assert (reply["status"], reply["end_reason"]) == ("completed", "max_duration")
+    assert reply["reply"]["text"].startswith("I'm sorry, we've reached the time limit")

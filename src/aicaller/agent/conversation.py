@@ -40,6 +40,10 @@ from aicaller.knowledge.gaps import KnowledgeGapService
 from aicaller.knowledge.service import KnowledgeService
 
 STILL_THERE = "Sorry, I didn't catch that. Are you still there?"
+TIME_UP = (
+    "I'm sorry, we've reached the time limit for this call. Please call back if you need "
+    "anything else. Goodbye!"
+)
 SILENT_GOODBYE = "I haven't heard anything, so I'll end the call now. Please call back any time."
 
 
@@ -139,7 +143,12 @@ class ConversationService(BaseService):
         _require_active(call)
         config = await self.business.get_config()
         history = _past(list(await self.live.history(call.id)))
-        context = TurnContext(config, history, utterance, datetime.now(UTC), self.knowledge)
+        now = datetime.now(UTC)
+        started = call.answered_at or call.started_at
+        if (now - started).total_seconds() >= config.max_call_duration_seconds:
+            reply = AgentReply(TIME_UP, Intent.GOODBYE, AgentAction.END, end_reason="max_duration")
+            return PreparedTurn(call.id, utterance, reply, history)
+        context = TurnContext(config, history, utterance, now, self.knowledge)
         reply = await self.agents.for_config(config).reply(context)
         return PreparedTurn(call.id, utterance, reply, history)
 
@@ -204,7 +213,7 @@ class ConversationService(BaseService):
         self, call: Call, reply: AgentReply, transcript: list[PastTurn]
     ) -> list[TranscriptTurn]:
         if reply.action is AgentAction.END:
-            await self.live.finish(call, "agent_hangup")
+            await self.live.finish(call, reply.end_reason or "agent_hangup")
         elif reply.action in (AgentAction.ESCALATE, AgentAction.TRANSFER):
             note = "For the person taking over. " + summarize(transcript, None)
             await self.live.escalate(

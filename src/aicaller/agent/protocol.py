@@ -74,6 +74,7 @@ class AgentReply:
     escalation_priority: str = "normal"
     transfer_to: str | None = None
     unanswered_question: str | None = None  # recorded as a knowledge gap
+    end_reason: str | None = None  # for END: why (default agent_hangup)
     agent: str = "offline"  # which agent produced the reply (the LLM agent may fall back)
     notes: tuple[str, ...] = field(default_factory=tuple)  # why, for logs and tests
 
