@@ -29,11 +29,12 @@ from aicaller.agent.protocol import (
 )
 from aicaller.businesses.service import BusinessService
 from aicaller.calls.live import LiveCallService
+from aicaller.calls.service import CallService
 from aicaller.core.cache import AppCache, run_after_commit
 from aicaller.core.errors import Conflict
 from aicaller.core.events import EventBus
 from aicaller.database.models import Call, TranscriptTurn
-from aicaller.database.models.call import CallStatus
+from aicaller.database.models.call import CallDirection, CallStatus
 from aicaller.database.models.transcript_turn import Speaker
 from aicaller.database.service import BaseService
 from aicaller.knowledge.gaps import KnowledgeGapService
@@ -49,6 +50,15 @@ SILENT_GOODBYE = "I haven't heard anything, so I'll end the call now. Please cal
 
 def live_channel(call_id: uuid.UUID) -> str:
     return f"call:{call_id}:live"
+
+
+@dataclass(frozen=True, slots=True)
+class LiveSnapshot:
+    """A call as the live WebSocket starts it: its events so far and what may happen next."""
+
+    events: list[dict[str, Any]]
+    in_progress: bool
+    test_call: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +126,29 @@ class ConversationService(BaseService):
         self.agents = agents
         self.events = events
         self.live = LiveCallService(session, business_id, cache)
+        self.calls = CallService(session, business_id, cache)
         self.business = BusinessService(session, business_id, cache)
         self.knowledge = _Knowledge(KnowledgeService(session, business_id, cache))
         self.gaps = KnowledgeGapService(session, business_id)
+
+    async def snapshot(self, call_id: uuid.UUID) -> LiveSnapshot:
+        call = await self.calls.get(call_id)
+        events = [turn_event(turn) for turn in call.turns]
+        events.append({"type": "call", "status": call.status, "end_reason": call.end_reason})
+        return LiveSnapshot(
+            events,
+            in_progress=call.status == CallStatus.IN_PROGRESS,
+            test_call=call.direction == CallDirection.WEB,
+        )
+
+    async def require_test_call(self, call_id: uuid.UUID) -> None:
+        """409 for a phone call: its caller speaks on the line, not through the API."""
+        call = await self.live.get(call_id)
+        if call.direction != CallDirection.WEB:
+            raise Conflict(
+                "Only web test calls take messages; a phone call's caller speaks on the line",
+                code="not_a_test_call",
+            )
 
     async def start_web_call(self, metadata: dict[str, Any]) -> TurnResult:
         return await self.greet(await self.live.open_web_call(metadata))

@@ -17,14 +17,13 @@ from typing import Any
 
 from fastapi import APIRouter, WebSocket
 from pydantic import ValidationError
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.websockets import WebSocketDisconnect
 
-from aicaller.agent.conversation import ConversationService, live_channel, turn_event
+from aicaller.agent.conversation import ConversationService, live_channel
 from aicaller.agent.schemas import CallerMessage
 from aicaller.api.websocket_auth import websocket_principal
-from aicaller.calls.service import CallService
 from aicaller.core.errors import AppError, NotFound
-from aicaller.database.models.call import CallDirection, CallStatus
 from aicaller.database.session import Database
 from aicaller.users.principal import Principal
 from aicaller.users.roles import STAFF_ROLES, Role, Scope
@@ -32,6 +31,7 @@ from aicaller.users.roles import STAFF_ROLES, Role, Scope
 router = APIRouter(prefix="/calls")
 POLICY_VIOLATION, NOT_FOUND = 1008, 4404
 WAIT_SECONDS = 5.0
+IN_PROGRESS = "in_progress"
 
 
 def _may_speak(principal: Principal) -> bool:
@@ -52,12 +52,19 @@ class _Session:
     async def snapshot(self) -> tuple[bool, bool]:
         """Send the call and its transcript; (the call is live, the caller may speak)."""
         async with self.database.transaction() as session:
-            call = await CallService(session, self.principal.business_id).get(self.call_id)
-        for turn in call.turns:
-            await self.send(turn_event(turn))
-        await self.send({"type": "call", "status": call.status, "end_reason": call.end_reason})
-        live = call.status == CallStatus.IN_PROGRESS
-        return live, call.direction == CallDirection.WEB and _may_speak(self.principal)
+            snapshot = await self._conversation(session).snapshot(self.call_id)
+        for event in snapshot.events:
+            await self.send(event)
+        return snapshot.in_progress, snapshot.test_call and _may_speak(self.principal)
+
+    def _conversation(self, session: AsyncSession) -> ConversationService:
+        return ConversationService(
+            session,
+            self.principal.business_id,
+            agents=self.state.agents,
+            cache=self.state.cache,
+            events=self.state.events,
+        )
 
     async def send(self, message: dict[str, Any]) -> None:
         if message.get("type") == "turn":
@@ -73,7 +80,7 @@ class _Session:
             if message is None:
                 continue
             await self.send(message)
-            if message.get("type") == "call" and message.get("status") != CallStatus.IN_PROGRESS:
+            if message.get("type") == "call" and message.get("status") != IN_PROGRESS:
                 return
 
     async def listen(self, may_speak: bool) -> None:
@@ -95,13 +102,7 @@ class _Session:
     async def _run(self, kind: str, message: dict[str, Any]) -> None:
         try:
             async with self.database.transaction() as session:
-                conversation = ConversationService(
-                    session,
-                    self.principal.business_id,
-                    agents=self.state.agents,
-                    cache=self.state.cache,
-                    events=self.state.events,
-                )
+                conversation = self._conversation(session)
                 if kind == "hangup":
                     await conversation.hang_up(self.call_id)
                 else:

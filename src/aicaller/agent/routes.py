@@ -24,12 +24,12 @@ from aicaller.api.problems import problem_responses
 from aicaller.calls.schemas import TurnOut
 from aicaller.calls.service import CallService
 from aicaller.calls.utils import call_to_detail
-from aicaller.core.errors import Conflict
-from aicaller.database.models.call import CallDirection
 from aicaller.users.principal import Principal
 from aicaller.users.roles import STAFF_ROLES, Scope
 
-router = APIRouter(prefix="/calls", tags=["test calls"])
+router = APIRouter(
+    prefix="/calls", tags=["test calls"], responses=problem_responses(400, 401, 403, 422, 429)
+)
 Caller = Annotated[Principal, require_role(*STAFF_ROLES, scope=Scope.CALLS_WRITE)]
 
 
@@ -97,15 +97,5 @@ async def send_message(
     session: SessionDep,
     principal: Caller,
 ) -> TurnResponse:
-    await require_test_call(session, principal, call_id)
+    await conversation.require_test_call(call_id)
     return turn_response(await conversation.respond(call_id, body.text))
-
-
-async def require_test_call(session: SessionDep, principal: Principal, call_id: uuid.UUID) -> None:
-    """409 for a phone call: its caller speaks on the line, not through the API."""
-    call = await CallService(session, principal.business_id).require(call_id)
-    if call.direction != CallDirection.WEB:
-        raise Conflict(
-            "Only web test calls take messages; a phone call's caller speaks on the line",
-            code="not_a_test_call",
-        )

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Depends, status
 
 from aicaller.api.deps import CacheDep, SessionDep, require_role
 from aicaller.api.problems import problem_responses
-from aicaller.database.models import Evaluation
 from aicaller.qa.schemas import (
     EvaluationCreate,
     EvaluationList,
@@ -17,6 +16,7 @@ from aicaller.qa.schemas import (
     ScorecardCreate,
     ScorecardOut,
     ScorecardUpdate,
+    evaluation_out,
 )
 from aicaller.qa.service import QaService
 from aicaller.users.principal import Principal
@@ -76,20 +76,6 @@ async def update_scorecard(
     return ScorecardOut.model_validate(await qa.update_scorecard(scorecard_id, body))
 
 
-def _out(evaluation: Evaluation, effective: Evaluation | None) -> EvaluationOut:
-    data = EvaluationOut.model_validate(
-        {
-            **{
-                name: getattr(evaluation, name)
-                for name in EvaluationOut.model_fields
-                if name != "effective"
-            },
-            "effective": effective is not None and evaluation.id == effective.id,
-        }
-    )
-    return data
-
-
 @router.get(
     "/calls/{call_id}/evaluations",
     response_model=EvaluationList,
@@ -98,7 +84,7 @@ def _out(evaluation: Evaluation, effective: Evaluation | None) -> EvaluationOut:
 )
 async def list_evaluations(call_id: uuid.UUID, qa: QaReader) -> EvaluationList:
     evaluations, effective = await qa.list_evaluations(call_id)
-    return EvaluationList(items=[_out(item, effective) for item in evaluations])
+    return EvaluationList(items=[evaluation_out(item, effective) for item in evaluations])
 
 
 @router.post(
@@ -112,4 +98,4 @@ async def create_evaluation(
     call_id: uuid.UUID, body: EvaluationCreate, principal: Writer, qa: QaWriter
 ) -> EvaluationOut:
     evaluation = await qa.add_human_evaluation(call_id, body, user_id=principal.user_id)
-    return _out(evaluation, evaluation)
+    return evaluation_out(evaluation, evaluation)

@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from aicaller.core.schemas import RequestModel
+from aicaller.database.models import Evaluation
 from aicaller.database.models.qa import EvaluatorKind
 from aicaller.qa.scoring import Result
 
@@ -120,9 +121,20 @@ class EvaluationOut(BaseModel):
     results: list[CriterionResultOut]
     comment: str | None
     effective: bool = Field(
-        description="The evaluation that counts: the latest by a person, else the AI's"
+        default=False,
+        description="The evaluation that counts: the latest by a person, else the AI's",
     )
     created_at: datetime
+
+
+def evaluation_out(evaluation: Evaluation, effective: Evaluation | None) -> EvaluationOut:
+    fields = {
+        name: getattr(evaluation, name)
+        for name in EvaluationOut.model_fields
+        if name != "effective"
+    }
+    fields["effective"] = effective is not None and evaluation.id == effective.id
+    return EvaluationOut.model_validate(fields)
 
 
 class EvaluationList(BaseModel):

@@ -17,7 +17,7 @@ from aicaller.api.problems import problem_responses
 from aicaller.telephony.webhooks import TwilioWebhooks, Webhook
 
 router = APIRouter(
-    prefix="/telephony/twilio", tags=["telephony"], responses=problem_responses(403, 422)
+    prefix="/telephony/twilio", tags=["telephony"], responses=problem_responses(400, 403, 422)
 )
 TWIML = "application/xml"
 MAX_FIELD = 4096
