@@ -69,6 +69,7 @@ class PreparedTurn:
     utterance: str
     reply: AgentReply
     history: list[PastTurn]
+    last_sequence: int | None  # of the transcript the reply was worked out from
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,29 +173,36 @@ class ConversationService(BaseService):
         call = await self.live.get(call_id)
         _require_active(call)
         config = await self.business.get_config()
-        history = _past(list(await self.live.history(call.id)))
+        turns = list(await self.live.history(call.id))
+        history, last = _past(turns), (turns[-1].sequence if turns else None)
         now = datetime.now(UTC)
         started = call.answered_at or call.started_at
         if (now - started).total_seconds() >= config.max_call_duration_seconds:
             reply = AgentReply(TIME_UP, Intent.GOODBYE, AgentAction.END, end_reason="max_duration")
-            return PreparedTurn(call.id, utterance, reply, history)
+            return PreparedTurn(call.id, utterance, reply, history, last)
         context = TurnContext(config, history, utterance, now, self.knowledge)
         reply = await self.agents.for_config(config).reply(context)
-        return PreparedTurn(call.id, utterance, reply, history)
+        return PreparedTurn(call.id, utterance, reply, history, last)
 
     async def apply(self, prepared: PreparedTurn, *, confidence: float | None = None) -> TurnResult:
         """Store a prepared turn and carry out its action, under the call's lock; 409
         ``call_busy`` if another turn of the call was stored since it was prepared."""
         call = await self._active(prepared.call_id)
-        if await self.live.turn_count(call.id) != len(prepared.history):
+        if await self.live.last_sequence(call.id) != prepared.last_sequence:
             raise Conflict(
                 "Another turn of this call was taken at the same time; send it again",
                 code="call_busy",
             )
         reply, utterance, history = prepared.reply, prepared.utterance, prepared.history
+        after = -1 if prepared.last_sequence is None else prepared.last_sequence
         added = [
             await self.live.add_turn(
-                call, Speaker.CALLER, utterance, intent=reply.caller_intent, confidence=confidence
+                call,
+                Speaker.CALLER,
+                utterance,
+                intent=reply.caller_intent,
+                confidence=confidence,
+                sequence=after + 1,
             ),
             await self.live.add_turn(
                 call,
@@ -203,6 +211,7 @@ class ConversationService(BaseService):
                 intent=reply.intent,
                 confidence=reply.confidence,
                 sources=reply.sources,
+                sequence=after + 2,
             ),
         ]
         if reply.unanswered_question:

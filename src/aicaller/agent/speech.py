@@ -35,11 +35,12 @@ _CODE_LIKE = re.compile(r"[{}<>\[\]=;|\\]|>>>|\w\.\w+\(|::")
 
 
 def stems(words: Iterable[str]) -> set[str]:
-    return {_stemmer.stemWord(word.lower()) for word in words}
+    return set(_stemmer.stemWords({word.lower() for word in words}))
 
 
 def text_stems(text: str) -> set[str]:
-    return stems(_WORD.findall(text))
+    """The stems of a text's distinct words (a chunk repeats most of its words)."""
+    return stems(_WORD.findall(text.lower()))
 
 
 def _plain_code(match: re.Match[str]) -> str:

@@ -84,8 +84,9 @@ class LiveCallService(BaseService):
         """The call row, without locking it."""
         return await self.calls.get_or_raise(call_id)
 
-    async def turn_count(self, call_id: uuid.UUID) -> int:
-        return await self.turns.count(filters={"call_id": call_id})
+    async def last_sequence(self, call_id: uuid.UUID) -> int | None:
+        """The sequence number of the call's latest turn (None before the first)."""
+        return await self.turns.last_sequence(call_id)
 
     async def history(self, call_id: uuid.UUID) -> Sequence[TranscriptTurn]:
         return await self.turns.for_call(call_id)
@@ -99,10 +100,14 @@ class LiveCallService(BaseService):
         intent: str | None = None,
         confidence: float | None = None,
         sources: Sequence[str] = (),
+        sequence: int | None = None,
     ) -> TranscriptTurn:
+        """Add a turn after the call's last one (at ``sequence`` when the caller knows it:
+        one statement fewer)."""
         offset = int((datetime.now(UTC) - (call.answered_at or call.started_at)).total_seconds())
         return await self.turns.append(
             call.id,
+            sequence=sequence,
             speaker=speaker.value,
             text=text,
             intent=intent,

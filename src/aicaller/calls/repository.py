@@ -230,17 +230,23 @@ class TranscriptTurnRepository(BaseRepository[TranscriptTurn]):
         )
         await self.session.flush()
 
-    async def append(self, call_id: uuid.UUID, **values: Any) -> TranscriptTurn:
-        """Add a turn after the call's last one."""
+    async def last_sequence(self, call_id: uuid.UUID) -> int | None:
         last = await self.session.execute(
             select(func.max(TranscriptTurn.sequence)).where(
                 self._tenant_condition(), TranscriptTurn.call_id == call_id
             )
         )
-        current = last.scalar_one_or_none()
-        return await self.create(
-            call_id=call_id, sequence=0 if current is None else current + 1, **values
-        )
+        return last.scalar_one_or_none()
+
+    async def append(
+        self, call_id: uuid.UUID, *, sequence: int | None = None, **values: Any
+    ) -> TranscriptTurn:
+        """Add a turn after the call's last one (or at ``sequence``; the unique constraint
+        on (call, sequence) refuses a number already taken)."""
+        if sequence is None:
+            current = await self.last_sequence(call_id)
+            sequence = 0 if current is None else current + 1
+        return await self.create(call_id=call_id, sequence=sequence, **values)
 
 
 class NoteRepository(BaseRepository[CallNote]):
