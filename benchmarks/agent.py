@@ -9,9 +9,13 @@ webhook round trip with 20 simultaneous calls on 2 workers.
 2. Gather round trip: ``aicaller serve --workers 2`` on that PostgreSQL database with Redis and
    a Twilio account configured; ``--calls`` simulated Twilio calls at once, each posting its
    signed voice webhook and then ``--turns`` signed gather webhooks with spoken questions, one
-   after another as a caller would. p50/p95/p99 of the gather round trips over every call.
+   after another as a caller would: ``--think`` seconds apart (on a real call the caller hears
+   the answer and speaks again between two gathers, several seconds; calls start at random
+   moments within that time). p50/p95/p99 of the gather round trips over every call. Also
+   printed: the same with no pause at all (every call posting its next turn the moment the
+   last one is answered), which measures saturation rather than a caller's wait.
 
-    .venv/bin/python benchmarks/agent.py [--rounds 3] [--calls 20] [--turns 10]
+    .venv/bin/python benchmarks/agent.py [--rounds 3] [--calls 20] [--turns 10] [--think 2]
 
 Environment: AICALLER_BENCH_PG (default postgresql://postgres@127.0.0.1:5432; the database
 aicaller_bench_agent is dropped and recreated) and AICALLER_BENCH_REDIS (default
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -122,16 +127,20 @@ class PhoneCall:
         return {"AccountSid": ACCOUNT_SID, "CallSid": self.sid, "From": "+14155550111",
                 "To": "+14155550123", "CallStatus": "in-progress", **extra}  # fmt: skip
 
-    async def run(self, turns: int, offset: int, timings: list[float]) -> None:
+    async def run(self, turns: int, offset: int, think: float, timings: list[float]) -> None:
+        await asyncio.sleep(random.uniform(0, think))  # noqa: S311 - calls start at random
         await self._post("/telephony/twilio/voice", self.params(CallStatus="ringing"))
         for index in range(turns):
+            await asyncio.sleep(think)
             words = UTTERANCES[(offset + index) % len(UTTERANCES)]
             began = time.perf_counter()
             await self._post(self.action, self.params(SpeechResult=words, Confidence="0.9"))
             timings.append((time.perf_counter() - began) * 1000)
 
 
-async def gather_round_trips(url: str, calls: int, turns: int, rounds: int) -> list[float]:
+async def gather_round_trips(
+    url: str, calls: int, turns: int, rounds: int, thinks: tuple[float, ...]
+) -> dict[float, list[float]]:
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
@@ -141,17 +150,19 @@ async def gather_round_trips(url: str, calls: int, turns: int, rounds: int) -> l
         server = _server(url, Path(tmp), port)
         try:
             await _wait_ready(base)
-            timings: list[float] = []
+            timings: dict[float, list[float]] = {think: [] for think in thinks}
             limits = httpx.Limits(max_connections=calls)
             async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
                 for round_index in range(rounds + 1):  # the first round warms the workers up
-                    sample: list[float] = []
-                    phones = [PhoneCall(client, base, round_index * 1000 + n) for n in range(calls)]
-                    await asyncio.gather(
-                        *(p.run(turns, n * 3, sample) for n, p in enumerate(phones))
-                    )
-                    if round_index:
-                        timings += sample
+                    for number, think in enumerate(thinks):
+                        sample: list[float] = []
+                        first = (round_index * len(thinks) + number) * 1000
+                        phones = [PhoneCall(client, base, first + n) for n in range(calls)]
+                        await asyncio.gather(
+                            *(p.run(turns, n * 3, think, sample) for n, p in enumerate(phones))
+                        )
+                        if round_index:
+                            timings[think] += sample
             return timings
         finally:
             server.terminate()
@@ -172,6 +183,7 @@ async def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--calls", type=int, default=20)
     parser.add_argument("--turns", type=int, default=10)
+    parser.add_argument("--think", type=float, default=2.0)
     args = parser.parse_args()
     configure_logging(level="WARNING")
     docs, _ = serve(python_docs(), 0.0)
@@ -198,10 +210,11 @@ async def main() -> None:
             )
         )
         await database.dispose()
-    timings = await gather_round_trips(url, args.calls, args.turns, args.rounds)
-    print(
-        _line(f"gather webhook, {args.calls} calls at once, 2 workers, PostgreSQL + Redis", timings)
-    )
+    thinks = (args.think, 0.0)
+    timings = await gather_round_trips(url, args.calls, args.turns, args.rounds, thinks)
+    for think, sample in timings.items():
+        paced = f"turns {think:g} s apart" if think else "no pause (saturation)"
+        print(_line(f"gather webhook, {args.calls} calls at once, {paced}, 2 workers", sample))
     print(f"(PostgreSQL at {PG})")
 
 

@@ -75,7 +75,9 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         await app.state.cache.start()
         app.state.rate_limiter = RateLimiter(settings)
         app.state.http = SafeHttpClient.from_settings(settings)
-        app.state.twilio_accounts = TwilioAccounts(settings, database, app.state.secret_box)
+        app.state.twilio_accounts = TwilioAccounts(
+            settings, database, app.state.secret_box, app.state.cache
+        )
         app.state.telephony = create_provider(
             settings, http=app.state.http.client, accounts=app.state.twilio_accounts
         )

@@ -11,7 +11,7 @@ from aicaller.agent.post_call import PostCallAnalysis
 from aicaller.database.models import Call, IdempotencyRecord, TranscriptTurn
 from tests.agent.clinic import ALWAYS_OPEN
 from tests.factories import Tenant
-from tests.helpers import count_rows
+from tests.helpers import assert_max_queries, count_rows
 from tests.knowledge.site import DocSite, html
 from tests.knowledge.test_sync import add_source, sync
 from tests.telephony.conftest import PUBLIC_URL
@@ -215,3 +215,20 @@ async def test_a_single_business_install_answers_every_number(
     assert "<Gather" in response.text
     [record] = (await client.get("/api/v1/calls", headers=tenant.headers())).json()["items"]
     assert record["to_number"] == "+14155550177"
+
+
+async def test_a_gather_webhook_runs_a_bounded_number_of_statements(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, site: DocSite
+) -> None:
+    """One speech turn, as Twilio sends it: signature, once-only claim, the agent's reads (the
+    configuration and the search cached after the first asking), both turns and the answer."""
+    await _clinic(app, client, tenant, site)
+    call = TwilioCall(client)
+    await call.connect()
+    await call.speak("how much does a cleaning cost")  # warms the caches a busy line has warm
+    action = call.next_url
+    with assert_max_queries(12) as counted:
+        answer = await call.speak("how much does a cleaning cost")
+    assert "costs $120" in answer.text
+    assert counted.count >= 10  # really counted: two turn inserts, the claim, the lock, ...
+    assert action != call.next_url

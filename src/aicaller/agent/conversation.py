@@ -166,11 +166,13 @@ class ConversationService(BaseService):
         """The agent's answer to what the caller just said."""
         return await self.apply(await self.prepare(call_id, utterance), confidence=confidence)
 
-    async def prepare(self, call_id: uuid.UUID, utterance: str) -> PreparedTurn:
+    async def prepare(
+        self, call_id: uuid.UUID, utterance: str, *, call: Call | None = None
+    ) -> PreparedTurn:
         """Work out the reply, reading only: the agent (an LLM may take seconds) runs before
         any write, so no lock is held meanwhile (on SQLite the first write takes the whole
-        database's write lock)."""
-        call = await self.live.get(call_id)
+        database's write lock). ``call``: the call's row when the caller just read it."""
+        call = call if call is not None and call.id == call_id else await self.live.get(call_id)
         _require_active(call)
         config = await self.business.get_config()
         turns = list(await self.live.history(call.id))

@@ -125,8 +125,12 @@ MONEY = re.compile(
     r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:dollars|euros|pounds|usd|eur|gbp)\b|\b(?:usd|eur|gbp)\s?\d",
     re.IGNORECASE,
 )
-# Question words that say what kind of answer is wanted, not what it is about.
-QUESTION_WORDS = frozenset({"much", "many", "often", "long"})
+# Words of a question that say what kind of answer is wanted ("how much", "how long") or are
+# the generic verb of a request ("do you take Cigna", "do you offer whitening"), not what it is
+# about: a passage need not contain them to answer it.
+QUESTION_WORDS = frozenset(
+    {"much", "many", "often", "long", "take", "takes", "offer", "offers", "provide", "provides"}
+)
 
 
 def asks_price(utterance: str) -> bool:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete
+from sqlalchemy import CursorResult, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.database.models import IdempotencyRecord
 from aicaller.database.repository import BaseRepository
+from aicaller.database.types import utcnow
 
 
 class IdempotencyRepository(BaseRepository[IdempotencyRecord]):
@@ -56,10 +57,17 @@ class IdempotencyRepository(BaseRepository[IdempotencyRecord]):
         )
 
     async def store_response(self, key: str, status: int, body: Any) -> None:
-        record = await self.get_by_key(key)
-        if record is None:  # claimed earlier in this same transaction, so it must exist
+        """One UPDATE: the record was claimed earlier in this same transaction."""
+        result = cast(
+            "CursorResult[Any]",
+            await self.session.execute(
+                update(IdempotencyRecord)
+                .where(self._tenant_condition(), IdempotencyRecord.key == key)
+                .values(response_status=status, response_body=body, updated_at=utcnow())
+            ),
+        )
+        if result.rowcount != 1:
             raise RuntimeError(f"idempotency key {key!r} was not claimed")
-        await self.update(record, response_status=status, response_body=body)
 
 
 async def purge_expired(session: AsyncSession, now: datetime) -> int:

@@ -165,7 +165,7 @@ class TwilioWebhooks:
         speech = hook.params.get("SpeechResult", "").strip()
         if not speech:
             return _Silence(call_id)
-        return await self._conversation(business_id).prepare(call_id, speech)
+        return await self._conversation(business_id).prepare(call_id, speech, call=call)
 
     async def _apply(
         self,
