@@ -102,6 +102,23 @@ def _server(url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process and all its descendants (the server's workers), from
+    /proc: a measure the other load on the machine does not inflate."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total, pending = 0.0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+        pending += [int(child) for child in children]
+    return total
+
+
 class PhoneCall:
     """What Twilio does on one call: signed webhooks, following the Gather action URLs."""
 
@@ -151,6 +168,7 @@ async def gather_round_trips(
         try:
             await _wait_ready(base)
             timings: dict[float, list[float]] = {think: [] for think in thinks}
+            cpu_ms: dict[float, list[float]] = {think: [] for think in thinks}
             limits = httpx.Limits(max_connections=calls)
             async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
                 for round_index in range(rounds + 1):  # the first round warms the workers up
@@ -158,11 +176,18 @@ async def gather_round_trips(
                         sample: list[float] = []
                         first = (round_index * len(thinks) + number) * 1000
                         phones = [PhoneCall(client, base, first + n) for n in range(calls)]
+                        cpu = _cpu_seconds(server.pid)
                         await asyncio.gather(
                             *(p.run(turns, n * 3, think, sample) for n, p in enumerate(phones))
                         )
                         if round_index:
                             timings[think] += sample
+                            # per webhook (the voice one of each call included)
+                            spent = _cpu_seconds(server.pid) - cpu
+                            cpu_ms[think].append(spent * 1000 / (calls * (turns + 1)))
+            for think, spent in cpu_ms.items():
+                median = statistics.median(spent)
+                print(f"  server CPU per webhook ({think:g} s apart): {median:.1f} ms")
             return timings
         finally:
             server.terminate()
