@@ -1,11 +1,13 @@
 """One turn of a live call: the caller's words in, the agent's answer out, the record kept.
 
-Used by web test calls and by Twilio's webhooks alike. A turn locks its call, reads the
-transcript so far, asks the business's agent for the reply, stores both turns, records an
-unanswered question as a knowledge gap, and carries out the reply's action: an escalation with
-the summary so far as a note for the person who takes it, a transfer (which ends the agent's
-part of the call), or the end of the call. Subscribers of the call's live channel hear about
-every turn once the transaction commits.
+Used by web test calls, the live WebSocket and Twilio's webhooks alike. A turn is worked out
+first, reading only (the transcript so far, the configuration, the business's agent; an LLM may
+take seconds and holds no lock meanwhile), then applied under the call's lock: both turns
+stored (refused if another turn was stored in between), an unanswered question recorded as a
+knowledge gap, and the reply's action carried out: an escalation with the summary so far as a
+note for the person who takes it, a transfer (which ends the agent's part of the call), or the
+end of the call. Subscribers of the call's live channel hear about every turn once the
+transaction commits.
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ class LiveSnapshot:
 
 @dataclass(frozen=True, slots=True)
 class PreparedTurn:
-    """An agent's reply worked out from the transcript as it was (``seen`` turns)."""
+    """An agent's reply, worked out from the transcript as it was then."""
 
     call_id: uuid.UUID
     utterance: str
