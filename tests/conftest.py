@@ -13,6 +13,7 @@ import logging
 import os
 import socket
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -114,15 +115,25 @@ def backend(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+@asynccontextmanager
+async def backend_settings(
+    tmp_path: Path, backend: str, database_urls: dict[str, str], **overrides: object
+) -> AsyncIterator[Settings]:
+    """The embedded column (SQLite, in-process cache) or the scale-out one (PostgreSQL +
+    Redis, flushed afterwards), with ``overrides``: what a test module's ``settings`` fixture
+    builds on."""
+    redis_url = REDIS_URL if backend == "postgresql" else None
+    yield make_settings(tmp_path, database_urls[backend], redis_url=redis_url, **overrides)
+    if redis_url:
+        await flush_redis(redis_url)
+
+
 @pytest.fixture
 async def settings(
     tmp_path: Path, backend: str, database_urls: dict[str, str]
 ) -> AsyncIterator[Settings]:
-    """The embedded column (SQLite, in-process cache) or the scale-out one (PostgreSQL + Redis)."""
-    redis_url = REDIS_URL if backend == "postgresql" else None
-    yield make_settings(tmp_path, database_urls[backend], redis_url=redis_url)
-    if redis_url:
-        await flush_redis(redis_url)
+    async with backend_settings(tmp_path, backend, database_urls) as values:
+        yield values
 
 
 async def flush_redis(url: str) -> None:

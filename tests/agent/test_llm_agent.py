@@ -23,7 +23,7 @@ from aicaller.core.http import SafeHttpClient
 from tests.agent.clinic import say, set_up_clinic, start_call
 from tests.agent.fakes import CLOSED_NOW, context
 from tests.agent.openai_peer import Answer, OpenAIPeer, ToolCall
-from tests.conftest import REDIS_URL, flush_redis, make_settings
+from tests.conftest import backend_settings
 from tests.factories import Tenant
 
 
@@ -38,18 +38,16 @@ async def settings(
     tmp_path: Path, backend: str, database_urls: dict[str, str], peer: OpenAIPeer
 ) -> AsyncIterator[Settings]:
     """The app fixture's settings with the local LLM endpoint configured."""
-    redis_url = REDIS_URL if backend == "postgresql" else None
-    yield make_settings(
+    async with backend_settings(
         tmp_path,
-        database_urls[backend],
-        redis_url=redis_url,
+        backend,
+        database_urls,
         llm_base_url=peer.base_url,
         llm_api_key="sk-test",
         llm_model="test-model",
         llm_timeout_seconds=1.0,
-    )
-    if redis_url:
-        await flush_redis(redis_url)
+    ) as values:
+        yield values
 
 
 @pytest.fixture

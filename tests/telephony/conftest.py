@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aicaller.config import Settings
-from tests.conftest import REDIS_URL, flush_redis, make_settings
+from tests.conftest import backend_settings
 from tests.knowledge.conftest import site  # noqa: F401 - the documentation site fixture
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2
@@ -22,11 +22,10 @@ FROM_NUMBER = "+14155550199"
 async def settings(
     tmp_path: Path, backend: str, database_urls: dict[str, str]
 ) -> AsyncIterator[Settings]:
-    redis_url = REDIS_URL if backend == "postgresql" else None
-    yield make_settings(
+    async with backend_settings(
         tmp_path,
-        database_urls[backend],
-        redis_url=redis_url,
+        backend,
+        database_urls,
         twilio_account_sid=ACCOUNT_SID,
         twilio_auth_token=AUTH_TOKEN,
         twilio_from_number=FROM_NUMBER,
@@ -34,6 +33,5 @@ async def settings(
         allow_private_urls=True,
         http_retry_base_delay_seconds=0.01,
         knowledge_extract_processes=0,
-    )
-    if redis_url:
-        await flush_redis(redis_url)
+    ) as values:
+        yield values
