@@ -4,8 +4,9 @@ webhook round trip with 20 simultaneous calls on 2 workers.
 1. Turn latency: the docs are synced into the database, then test calls ask the caller-style
    questions of ``retrieval_questions.py`` (plus hours and thanks) through
    ``ConversationService.respond``: locking the call, reading the transcript and the
-   configuration, searching, choosing what to say and storing both turns, with no cache (a
-   question asked for the first time). SQLite and PostgreSQL; p50/p95 over every turn.
+   configuration (from the cache, as a server does), searching (never from the cache: each
+   question as if asked for the first time), choosing what to say and storing both turns.
+   SQLite and PostgreSQL; p50/p95 over every turn after a first round that warms up.
 2. Gather round trip: ``aicaller serve --workers 2`` on that PostgreSQL database with Redis and
    a Twilio account configured; ``--calls`` simulated Twilio calls at once, each posting its
    signed voice webhook and then ``--turns`` signed gather webhooks with spoken questions, one
@@ -44,6 +45,7 @@ from twilio.request_validator import RequestValidator
 from aicaller.agent.agents import Agents
 from aicaller.agent.conversation import ConversationService
 from aicaller.config import Settings
+from aicaller.core.cache import SEARCH, AppCache
 from aicaller.core.logging import configure_logging
 from aicaller.database.session import Database
 
@@ -63,24 +65,27 @@ TURNS_PER_CALL = 6
 
 async def turn_latency(database: Database, business_id: uuid.UUID, rounds: int) -> list[float]:
     """Milliseconds per ``respond`` over test calls of a few questions each."""
-    # No LLM endpoint configured: the offline agent answers.
-    agents = Agents(Settings.model_validate({"environment": "test"}), http=None)
+    # No LLM endpoint configured: the offline agent answers. The cache is the server's default
+    # (in process), so the configuration is read from it as in production, but searches are
+    # dropped from it before every turn: each question is searched as if asked for the first time.
+    settings = Settings.model_validate({"environment": "test"})
+    agents, cache = Agents(settings, http=None), AppCache(settings)
+    await cache.start()
     timings: list[float] = []
-    for _ in range(rounds):
+    for round_index in range(rounds + 1):  # the first round warms the caches up
         for start in range(0, len(UTTERANCES), TURNS_PER_CALL):
             async with database.transaction() as session:
-                call = (
-                    await ConversationService(session, business_id, agents=agents).start_web_call(
-                        {}
-                    )
-                ).call
+                service = ConversationService(session, business_id, agents=agents, cache=cache)
+                call = (await service.start_web_call({})).call
             for utterance in UTTERANCES[start : start + TURNS_PER_CALL]:
+                await cache.layered.delete_match(f"{SEARCH}:*")
                 began = time.perf_counter()
                 async with database.transaction() as session:
-                    await ConversationService(session, business_id, agents=agents).respond(
-                        call.id, utterance
-                    )
-                timings.append((time.perf_counter() - began) * 1000)
+                    service = ConversationService(session, business_id, agents=agents, cache=cache)
+                    await service.respond(call.id, utterance)
+                if round_index:
+                    timings.append((time.perf_counter() - began) * 1000)
+    await cache.close()
     return timings
 
 

@@ -45,7 +45,7 @@ async def settings(
         llm_base_url=peer.base_url,
         llm_api_key="sk-test",
         llm_model="test-model",
-        llm_timeout_seconds=1.0,
+        llm_timeout_seconds=2.5,  # the stalling peer of the timeout test waits 4 s
     ) as values:
         yield values
 
@@ -120,7 +120,7 @@ async def test_end_call_ends_the_call(llm: LlmAgent, peer: OpenAIPeer) -> None:
     [
         ((Answer(status=500),), "InternalServerError"),
         ((Answer(status=429),), "RateLimitError"),
-        ((Answer(text="too late", delay=3.0),), "TimeoutError"),
+        ((Answer(text="too late", delay=4.0),), "TimeoutError"),
         ((Answer(tool_calls=(ToolCall("search_knowledge", "{not json"),)),), "LlmUnusable"),
         ((Answer(tool_calls=(ToolCall("launch_rocket", "{}"),)),), "LlmUnusable"),
         ((Answer(text=""),), "LlmUnusable"),

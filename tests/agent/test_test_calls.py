@@ -202,3 +202,26 @@ async def test_a_call_past_its_maximum_duration_is_ended_politely(
     reply = await say(client, tenant, call["id"], "how much is whitening")
     assert (reply["status"], reply["end_reason"]) == ("completed", "max_duration")
     assert reply["reply"]["text"].startswith("I'm sorry, we've reached the time limit")
+
+
+@pytest.mark.parametrize("returning", [True, False], ids=["update-returning", "update-then-select"])
+async def test_a_turn_locks_the_call_on_engines_with_or_without_update_returning(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    monkeypatch: pytest.MonkeyPatch,
+    returning: bool,
+) -> None:
+    """SQLite before 3.35 has no UPDATE ... RETURNING: the lock is then an UPDATE and a SELECT,
+    and a turn is stored all the same."""
+    await set_up_clinic(client, tenant)
+    call = (await start_call(client, tenant))["call"]
+    dialect = app.state.database.engine.sync_engine.dialect
+    monkeypatch.setattr(dialect, "update_returning", returning)
+    reply = await say(client, tenant, call["id"], "how much is whitening")
+    assert "$350" in reply["reply"]["text"]
+    transcript = (
+        await client.get(f"/api/v1/calls/{call['id']}/transcript", headers=tenant.headers())
+    ).json()["items"]
+    assert [t["sequence"] for t in transcript] == [0, 1, 2]
+    assert transcript[1]["text"] == "how much is whitening"

@@ -30,7 +30,7 @@ from aicaller.agent.protocol import (
     TurnContext,
 )
 from aicaller.businesses.service import BusinessService
-from aicaller.calls.live import LiveCallService
+from aicaller.calls.live import LiveCallService, NewTurn
 from aicaller.calls.service import CallService
 from aicaller.core.cache import AppCache, run_after_commit
 from aicaller.core.errors import Conflict
@@ -198,26 +198,14 @@ class ConversationService(BaseService):
                 code="call_busy",
             )
         reply, utterance, history = prepared.reply, prepared.utterance, prepared.history
-        after = -1 if prepared.last_sequence is None else prepared.last_sequence
-        added = [
-            await self.live.add_turn(
-                call,
-                Speaker.CALLER,
-                utterance,
-                intent=reply.caller_intent,
-                confidence=confidence,
-                sequence=after + 1,
-            ),
-            await self.live.add_turn(
-                call,
-                Speaker.AGENT,
-                reply.text,
-                intent=reply.intent,
-                confidence=reply.confidence,
-                sources=reply.sources,
-                sequence=after + 2,
-            ),
-        ]
+        added = await self.live.add_turns(
+            call,
+            [
+                NewTurn(Speaker.CALLER, utterance, reply.caller_intent, confidence),
+                NewTurn(Speaker.AGENT, reply.text, reply.intent, reply.confidence, reply.sources),
+            ],
+            after=prepared.last_sequence,
+        )
         if reply.unanswered_question:
             await self.gaps.record(reply.unanswered_question, call_id=call.id)
         added += await self._act(call, reply, [*history, *_past(added)])

@@ -40,7 +40,7 @@ def stems(words: Iterable[str]) -> set[str]:
 
 def text_stems(text: str) -> set[str]:
     """The stems of a text's distinct words (a chunk repeats most of its words)."""
-    return stems(_WORD.findall(text.lower()))
+    return set(_stemmer.stemWords(set(_WORD.findall(text.lower()))))
 
 
 def _plain_code(match: re.Match[str]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +29,29 @@ from aicaller.database.models.transcript_turn import Speaker
 from aicaller.database.service import BaseService
 
 WEB_ENDPOINT = "web"  # from/to of a browser or CLI test call, which has no phone numbers
+
+
+@dataclass(frozen=True)
+class NewTurn:
+    """A turn about to be written (its sequence number and time are set when it is)."""
+
+    speaker: Speaker
+    text: str
+    intent: str | None = None
+    confidence: float | None = None
+    sources: Sequence[str] = ()
+
+
+def _turn_values(call: Call, turn: NewTurn) -> dict[str, Any]:
+    offset = int((datetime.now(UTC) - (call.answered_at or call.started_at)).total_seconds())
+    return {
+        "speaker": turn.speaker.value,
+        "text": turn.text,
+        "intent": turn.intent,
+        "confidence": turn.confidence,
+        "sources": list(turn.sources),
+        "offset_ms": max(0, offset * 1000),
+    }
 
 
 class LiveCallService(BaseService):
@@ -100,21 +124,23 @@ class LiveCallService(BaseService):
         intent: str | None = None,
         confidence: float | None = None,
         sources: Sequence[str] = (),
-        sequence: int | None = None,
     ) -> TranscriptTurn:
-        """Add a turn after the call's last one (at ``sequence`` when the caller knows it:
-        one statement fewer)."""
-        offset = int((datetime.now(UTC) - (call.answered_at or call.started_at)).total_seconds())
+        """Add a turn after the call's last one."""
         return await self.turns.append(
-            call.id,
-            sequence=sequence,
-            speaker=speaker.value,
-            text=text,
-            intent=intent,
-            confidence=confidence,
-            sources=list(sources),
-            offset_ms=max(0, offset * 1000),
+            call.id, **_turn_values(call, NewTurn(speaker, text, intent, confidence, sources))
         )
+
+    async def add_turns(
+        self, call: Call, turns: Sequence[NewTurn], *, after: int | None
+    ) -> list[TranscriptTurn]:
+        """Add turns numbered on from ``after`` (the call's last sequence, None before the
+        first), in one statement: the caller's words and the agent's reply are one exchange."""
+        start = 0 if after is None else after + 1
+        values = [
+            {**_turn_values(call, turn), "sequence": start + index}
+            for index, turn in enumerate(turns)
+        ]
+        return await self.turns.insert_numbered(call.id, values)
 
     async def escalate(
         self, call: Call, *, reason: str, priority: str, note: str | None

@@ -202,9 +202,16 @@ class CallRepository(BaseRepository[Call]):
             .where(self._tenant_condition(), Call.id == call_id)
             .values(updated_at=Call.updated_at)
         )
-        await self.session.execute(touch)
-        stmt = self._select().where(Call.id == call_id).execution_options(populate_existing=True)
-        call = (await self.session.execute(stmt)).scalar_one_or_none()
+        if self.session.get_bind().dialect.update_returning:  # one statement (SQLite >= 3.35)
+            returning = touch.returning(Call).execution_options(
+                populate_existing=True, synchronize_session=False
+            )
+            call = (await self.session.execute(returning)).scalar_one_or_none()
+        else:
+            await self.session.execute(touch)
+            stmt = self._select().where(Call.id == call_id)
+            stmt = stmt.execution_options(populate_existing=True)
+            call = (await self.session.execute(stmt)).scalar_one_or_none()
         if call is None:
             raise NotFound("Call not found", code=self.not_found_code)
         return call
@@ -229,6 +236,18 @@ class TranscriptTurnRepository(BaseRepository[TranscriptTurn]):
             for index, turn in enumerate(turns)
         )
         await self.session.flush()
+
+    async def insert_numbered(
+        self, call_id: uuid.UUID, turns: list[dict[str, Any]]
+    ) -> list[TranscriptTurn]:
+        """Insert turns that carry their ``sequence``, in one statement; the unique constraint
+        on (call, sequence) refuses a number already taken."""
+        rows = [
+            TranscriptTurn(**turn, call_id=call_id, business_id=self.business_id) for turn in turns
+        ]
+        self.session.add_all(rows)
+        await self.session.flush()
+        return rows
 
     async def last_sequence(self, call_id: uuid.UUID) -> int | None:
         last = await self.session.execute(
