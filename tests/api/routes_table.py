@@ -74,6 +74,7 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/analytics/call-volume"): EVERYONE,
     ("GET", "/api/v1/analytics/qa-stats"): EVERYONE,
     ("GET", "/api/v1/analytics/trends"): EVERYONE,
+    ("GET", "/api/v1/analytics/exports/calls"): MANAGERS,
 }
 
 # A body that passes validation, so a 403/404 can only come from authorization or scoping.

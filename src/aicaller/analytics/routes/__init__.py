@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter
 
-from aicaller.analytics.routes import call_volume, dashboard, qa_stats, trends
+from aicaller.analytics.routes import call_volume, dashboard, exports, qa_stats, trends
 from aicaller.api.problems import problem_responses
 
 router = APIRouter(
@@ -14,5 +14,6 @@ router.include_router(dashboard.router)
 router.include_router(call_volume.router)
 router.include_router(qa_stats.router)
 router.include_router(trends.router)
+router.include_router(exports.router)
 
 __all__ = ["router"]
