@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -25,11 +27,11 @@ async def seeded(app: FastAPI, client: httpx.AsyncClient, tenant: Tenant) -> dic
 
 
 async def get_json(
-    client: httpx.AsyncClient, tenant: Tenant, path: str, role: str = "admin", **params: object
-) -> dict[str, object]:
+    client: httpx.AsyncClient, tenant: Tenant, path: str, role: str = "admin", **params: Any
+) -> dict[str, Any]:
     response = await client.get(
         f"/api/v1/analytics/{path}", params=params, headers=tenant.headers(role)
     )
     assert response.status_code == 200, response.text
-    body: dict[str, object] = response.json()
+    body: dict[str, Any] = response.json()
     return body

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -88,7 +90,7 @@ async def test_bad_parameters_are_422_problems_that_change_nothing(
     client: httpx.AsyncClient,
     tenant: Tenant,
     path: str,
-    params: dict[str, object],
+    params: dict[str, Any],
     code: str,
 ) -> None:
     response = await client.get(
@@ -111,13 +113,13 @@ async def test_roles_and_api_key_scopes(client: httpx.AsyncClient, tenant: Tenan
     reader = await create_api_key(client, tenant, ["analytics:read"], name="reader")
     exporter = await create_api_key(client, tenant, ["analytics:export"], name="exporter")
     calls_only = await create_api_key(client, tenant, ["calls:read"], name="calls")
-    for key, dashboard, export in (
+    for key, dashboard_status, export_status in (
         (reader, 200, 403),
         (exporter, 403, 200),
         (calls_only, 403, 403),
     ):
         headers = {"Authorization": f"Bearer {key['key']}"}
-        assert (await client.get(DASHBOARD, headers=headers)).status_code == dashboard
+        assert (await client.get(DASHBOARD, headers=headers)).status_code == dashboard_status
         exported = await client.get("/api/v1/analytics/exports/calls", headers=headers)
-        assert exported.status_code == export
+        assert exported.status_code == export_status
     assert (await client.get(DASHBOARD)).status_code == 401

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -19,7 +20,7 @@ from tests.factories import Tenant
 EXPORT = "/api/v1/analytics/exports/calls"
 
 
-async def _csv(client: httpx.AsyncClient, tenant: Tenant, **params: object) -> list[list[str]]:
+async def _csv(client: httpx.AsyncClient, tenant: Tenant, **params: Any) -> list[list[str]]:
     response = await client.get(EXPORT, params=params, headers=tenant.headers("supervisor"))
     assert response.status_code == 200, response.text
     assert response.headers["content-type"] == "text/csv; charset=utf-8"
