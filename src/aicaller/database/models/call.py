@@ -68,6 +68,8 @@ class Call(TenantMixin, Base):
             "id",
         ),
         Index("ix_calls_business_from", "business_id", "from_number"),
+        # Analytics: "did this number call again within 7 days" (repeat callers).
+        Index("ix_calls_business_from_started", "business_id", "from_number", "started_at"),
         # Carrier webhooks find their call by the carrier's id; one record per carrier call.
         Index("uq_calls_provider_call", "provider", "provider_call_id", unique=True),
         Index("ix_calls_business_to", "business_id", "to_number"),
