@@ -270,17 +270,17 @@ async def test_tenant_data_survives_the_agent_migration_both_ways(
 
 
 async def test_the_analytics_index_comes_and_goes(empty_engine: AsyncEngine) -> None:
-    """0009 only adds an index on calls (caller number, start) and removes it again."""
+    """0009 only adds the analytics indexes and removes them again."""
 
     def call_indexes(sync: Connection) -> set[str]:
         return {index["name"] or "" for index in inspect(sync).get_indexes("calls")}
 
     await migrate.upgrade(empty_engine, "0008")
     async with empty_engine.connect() as connection:
-        assert "ix_calls_business_from_started" not in await connection.run_sync(call_indexes)
+        assert "ix_calls_analytics" not in await connection.run_sync(call_indexes)
     await migrate.upgrade(empty_engine, "0009")
     async with empty_engine.connect() as connection:
-        assert "ix_calls_business_from_started" in await connection.run_sync(call_indexes)
+        assert "ix_calls_analytics" in await connection.run_sync(call_indexes)
     await migrate.downgrade(empty_engine, "0008")
     async with empty_engine.connect() as connection:
-        assert "ix_calls_business_from_started" not in await connection.run_sync(call_indexes)
+        assert "ix_calls_analytics" not in await connection.run_sync(call_indexes)

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, not_, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from aicaller.analytics.sql import bucket_index, epoch_seconds, shifted, utc_param
 from aicaller.database.models import Call, Escalation, KnowledgeGap
@@ -27,7 +26,8 @@ from aicaller.database.models.escalation import EscalationStatus
 ANSWERED = (CallStatus.COMPLETED.value, CallStatus.IN_PROGRESS.value)
 MISSED = (CallStatus.NO_ANSWER.value, CallStatus.BUSY.value, CallStatus.FAILED.value)
 HANDOFF_END_REASONS = ("transferred", "escalated")
-REPEAT_WINDOW_SECONDS = 7 * 24 * 3600
+REPEAT_WINDOW = timedelta(days=7)
+REPEAT_SECONDS = int(REPEAT_WINDOW.total_seconds())
 Row = dict[str, Any]
 
 
@@ -37,6 +37,13 @@ def _count_if(condition: ColumnElement[bool]) -> Any:
 
 def _by_bucket(rows: Sequence[Any]) -> dict[int, Row]:
     return {int(row.bucket): dict(row._mapping) for row in rows}
+
+
+async def tune_for_reports(session: AsyncSession) -> None:
+    """Give this transaction's aggregates room to hash in memory (PostgreSQL): the planner
+    cannot estimate how few buckets a ``CASE`` makes, and would otherwise sort on disk."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL work_mem = '64MB'"))
 
 
 class CallQueries:
@@ -122,38 +129,45 @@ class CallQueries:
 
     async def repeat_callers(self, cuts: Sequence[datetime]) -> dict[int, Row]:
         """Inbound calls followed by another inbound call from the same number within 7 days,
-        and how many numbers that was, per bucket of the first call."""
-        later = aliased(Call)
-        followed = exists(
-            select(later.id).where(
-                later.business_id == self.business_id,
-                later.from_number == Call.from_number,
-                later.direction == CallDirection.INBOUND.value,
-                later.started_at > Call.started_at,
-                later.started_at <= shifted(Call.started_at, REPEAT_WINDOW_SECONDS),
-            )
-        )
+        and how many numbers that was, per bucket of the first call.
+
+        One pass with ``LEAD()`` over the number's inbound calls (ordered by start), read up to
+        7 days past the range so a follow-up after the range still counts.
+        """
         inbound = (
             select(
-                bucket_index(Call.started_at, cuts).label("bucket"),
                 Call.from_number,
-                case((followed, 1), else_=0).label("followed"),
+                Call.started_at,
+                func.lead(Call.started_at)
+                .over(partition_by=Call.from_number, order_by=Call.started_at)
+                .label("next_started_at"),
             )
             .where(
                 Call.business_id == self.business_id,
                 Call.direction == CallDirection.INBOUND.value,
-                *self._in_range(Call.started_at, cuts),
+                Call.started_at >= utc_param(cuts[0]),
+                Call.started_at < utc_param(cuts[-1] + REPEAT_WINDOW),
             )
             .subquery()
         )
+        within = inbound.c.next_started_at <= shifted(inbound.c.started_at, REPEAT_SECONDS)
+        flagged = (
+            select(
+                bucket_index(inbound.c.started_at, cuts).label("bucket"),
+                inbound.c.from_number,
+                case((within, 1), else_=0).label("followed"),
+            )
+            .where(inbound.c.started_at < utc_param(cuts[-1]))
+            .subquery()
+        )
         stmt = select(
-            inbound.c.bucket,
+            flagged.c.bucket,
             func.count().label("inbound"),
-            func.coalesce(func.sum(inbound.c.followed), 0).label("followed_up_calls"),
-            func.count(func.distinct(case((inbound.c.followed == 1, inbound.c.from_number)))).label(
+            func.coalesce(func.sum(flagged.c.followed), 0).label("followed_up_calls"),
+            func.count(func.distinct(case((flagged.c.followed == 1, flagged.c.from_number)))).label(
                 "repeat_callers"
             ),
-        ).group_by(inbound.c.bucket)
+        ).group_by(flagged.c.bucket)
         return _by_bucket((await self.session.execute(stmt)).all())
 
     def _open_at(self, moment: datetime) -> ColumnElement[bool]:

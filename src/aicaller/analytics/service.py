@@ -11,8 +11,8 @@ from __future__ import annotations
 import uuid
 import zoneinfo
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, TypeVar
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,8 +26,7 @@ from aicaller.analytics.buckets import (
     period_range,
 )
 from aicaller.analytics.qa_queries import QaQueries
-from aicaller.analytics.queries import CallQueries
-from aicaller.analytics.schemas import CallVolume, Dashboard, QaStats, Trend
+from aicaller.analytics.queries import CallQueries, tune_for_reports
 from aicaller.businesses.service import BusinessService
 from aicaller.calls.schemas import MAX_YEAR, MIN_YEAR
 from aicaller.calls.service import analytics_tag
@@ -36,7 +35,15 @@ from aicaller.core.cache import ANALYTICS, AppCache
 from aicaller.core.errors import ValidationError
 from aicaller.database.service import BaseService
 
-M = TypeVar("M", bound=BaseModel)
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A report's JSON body and whether the cache served it."""
+
+    body: str
+    hit: bool
+
+
 DEFAULT_DAYS = 30
 
 
@@ -106,56 +113,57 @@ class AnalyticsService(BaseService):
             )
 
     # -- caching ----------------------------------------------------------------------------------
-    async def _cached(
-        self, model: type[M], key: str, compute: Callable[[], Awaitable[M]]
-    ) -> tuple[M, bool]:
-        """The report and whether it came from the cache."""
+    async def _cached(self, key: str, compute: Callable[[], Awaitable[BaseModel]]) -> Report:
+        """The report as JSON, and whether it came from the cache. The JSON text is what is
+        cached, so a hit is returned without building or validating any model."""
+
+        async def run() -> str:
+            await tune_for_reports(self.session)
+            return (await compute()).model_dump_json(by_alias=True)
+
         if self.cache is None:
-            return await compute(), False
+            return Report(await run(), hit=False)
         computed = False
 
-        async def run() -> dict[str, Any]:
+        async def run_once() -> str:
             nonlocal computed
             computed = True
-            return (await compute()).model_dump(mode="json")
+            return await run()
 
-        stored = await self.cache.get_or_set(
+        body = await self.cache.get_or_set(
             ANALYTICS,
             tenant=self.business_id,
             key=key,
-            compute=run,
+            compute=run_once,
             tags=[analytics_tag(self.business_id)],
         )
-        return model.model_validate(stored), not computed
+        return Report(body, hit=not computed)
 
     # -- reports ----------------------------------------------------------------------------------
     async def dashboard(
         self, period: Period | None, first: date | None, last: date | None
-    ) -> tuple[Dashboard, bool]:
+    ) -> Report:
         span = await self.span(period, first, last)
         return await self._cached(
-            Dashboard,
             f"dashboard:{span.first}:{span.last}",
             lambda: reports.dashboard(self.calls, self.qa, span, self.clock()),
         )
 
     async def call_volume(
         self, first: date | None, last: date | None, interval: Interval, group_by: str | None
-    ) -> tuple[CallVolume, bool]:
+    ) -> Report:
         span = await self.span(None, first, last)
         self.check_buckets(span, interval)
         return await self._cached(
-            CallVolume,
             f"call_volume:{span.first}:{span.last}:{interval.value}:{group_by}",
             lambda: reports.call_volume(self.calls, span, interval, group_by),
         )
 
     async def qa_stats(
         self, period: Period | None, first: date | None, last: date | None, lowest: int
-    ) -> tuple[QaStats, bool]:
+    ) -> Report:
         span = await self.span(period, first, last)
         return await self._cached(
-            QaStats,
             f"qa_stats:{span.first}:{span.last}:{lowest}",
             lambda: reports.qa_stats(self.qa, span, lowest),
         )
@@ -168,11 +176,10 @@ class AnalyticsService(BaseService):
         first: date | None,
         last: date | None,
         window: int,
-    ) -> tuple[Trend, bool]:
+    ) -> Report:
         span = await self.span(period, first, last)
         self.check_buckets(span, interval)
         return await self._cached(
-            Trend,
             f"trends:{metric}:{interval.value}:{span.first}:{span.last}:{window}",
             lambda: reports.trend(self.calls, self.qa, span, metric, interval, window),
         )

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response
 
 from aicaller.analytics.buckets import Interval
-from aicaller.analytics.routes.deps import Analytics, FromParam, GroupBy, ToParam, cache_headers
+from aicaller.analytics.routes.deps import Analytics, FromParam, GroupBy, ToParam, report_response
 from aicaller.analytics.schemas import CallVolume
 
 router = APIRouter()
@@ -20,14 +20,13 @@ router = APIRouter()
 )
 async def call_volume(
     analytics: Analytics,
-    response: Response,
     date_from: FromParam = None,
     date_to: ToParam = None,
     interval: Annotated[Interval, Query()] = Interval.DAY,
     group_by: Annotated[GroupBy | None, Query()] = None,
-) -> CallVolume:
-    report, hit = await analytics.call_volume(
-        date_from, date_to, interval, group_by.value if group_by else None
+) -> Response:
+    return report_response(
+        await analytics.call_volume(
+            date_from, date_to, interval, group_by.value if group_by else None
+        )
     )
-    cache_headers(response, hit)
-    return report

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response
 
-from aicaller.analytics.routes.deps import Analytics, FromParam, PeriodParam, ToParam, cache_headers
+from aicaller.analytics.routes.deps import (
+    Analytics,
+    FromParam,
+    PeriodParam,
+    ToParam,
+    report_response,
+)
 from aicaller.analytics.schemas import Dashboard
 
 router = APIRouter()
@@ -17,11 +23,8 @@ router = APIRouter()
 )
 async def dashboard(
     analytics: Analytics,
-    response: Response,
     period: PeriodParam = None,
     date_from: FromParam = None,
     date_to: ToParam = None,
-) -> Dashboard:
-    report, hit = await analytics.dashboard(period, date_from, date_to)
-    cache_headers(response, hit)
-    return report
+) -> Response:
+    return report_response(await analytics.dashboard(period, date_from, date_to))

@@ -10,7 +10,7 @@ from fastapi import Depends, Query, Response
 
 from aicaller.analytics.buckets import Period
 from aicaller.analytics.metrics import METRICS
-from aicaller.analytics.service import AnalyticsService
+from aicaller.analytics.service import AnalyticsService, Report
 from aicaller.api.deps import CacheDep, SessionDep, SettingsDep, require_role
 from aicaller.users.principal import Principal
 from aicaller.users.roles import ALL_ROLES, MANAGER_ROLES, Scope
@@ -45,8 +45,12 @@ ToParam = Annotated[
 ]
 
 
-def cache_headers(response: Response, hit: bool) -> None:
-    """Tell the client whether the report came from the server's cache. Reports are private
-    to the business, and the server invalidates them on writes, so clients must revalidate."""
-    response.headers["Cache-Control"] = "private, no-cache"
-    response.headers["X-Cache"] = "hit" if hit else "miss"
+def report_response(report: Report) -> Response:
+    """The cached JSON as it is, saying whether the server's cache served it. Reports are
+    private to the business, and the server invalidates them on writes, so clients must
+    revalidate rather than keep their own copy."""
+    return Response(
+        content=report.body,
+        media_type="application/json",
+        headers={"Cache-Control": "private, no-cache", "X-Cache": "hit" if report.hit else "miss"},
+    )

@@ -6,7 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from aicaller.analytics.routes.deps import Analytics, FromParam, PeriodParam, ToParam, cache_headers
+from aicaller.analytics.routes.deps import (
+    Analytics,
+    FromParam,
+    PeriodParam,
+    ToParam,
+    report_response,
+)
 from aicaller.analytics.schemas import QaStats
 
 router = APIRouter()
@@ -19,12 +25,9 @@ router = APIRouter()
 )
 async def qa_stats(
     analytics: Analytics,
-    response: Response,
     period: PeriodParam = None,
     date_from: FromParam = None,
     date_to: ToParam = None,
     lowest: Annotated[int, Query(ge=1, le=100, description="Lowest-scoring calls listed")] = 10,
-) -> QaStats:
-    report, hit = await analytics.qa_stats(period, date_from, date_to, lowest)
-    cache_headers(response, hit)
-    return report
+) -> Response:
+    return report_response(await analytics.qa_stats(period, date_from, date_to, lowest))

@@ -13,7 +13,7 @@ from aicaller.analytics.routes.deps import (
     Metric,
     PeriodParam,
     ToParam,
-    cache_headers,
+    report_response,
 )
 from aicaller.analytics.schemas import Trend
 
@@ -27,16 +27,13 @@ router = APIRouter()
 )
 async def trends(
     analytics: Analytics,
-    response: Response,
     metric: Annotated[Metric, Query(description="A dashboard metric")],
     interval: Annotated[Interval, Query()] = Interval.DAY,
     period: PeriodParam = None,
     date_from: FromParam = None,
     date_to: ToParam = None,
     window: Annotated[int, Query(ge=1, le=100, description="Moving average, in points")] = 7,
-) -> Trend:
-    report, hit = await analytics.trends(
-        str(metric.value), interval, period, date_from, date_to, window
+) -> Response:
+    return report_response(
+        await analytics.trends(str(metric.value), interval, period, date_from, date_to, window)
     )
-    cache_headers(response, hit)
-    return report
