@@ -120,6 +120,7 @@ async def main() -> None:
     parser.add_argument("--calls", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--skip-reports", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database")
     args = parser.parse_args()
     if args.reuse:
@@ -177,7 +178,7 @@ async def main() -> None:
                 ]  # fmt: skip
                 await get("dashboard", period="30d")()  # warm the connection pool
                 print(f"\n{'report':<42} {'p50 ms':>9} {'p95 ms':>9}  X-Cache")
-                for name, before, request in cases:
+                for name, before, request in [] if args.skip_reports else cases:
                     p50, p95, header = await _timed(args.runs, before, request)
                     print(f"{name:<42} {p50:>9.1f} {p95:>9.1f}  {header}")
             if not args.skip_export:

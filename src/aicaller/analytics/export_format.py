@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_CHARS = frozenset(FORMULA_STARTS)
 KEPT_DIGITS = 4
 COLUMNS = (
     "id",
@@ -35,6 +36,7 @@ COLUMNS = (
     "notes_count",
     "summary",
 )
+PHONE_INDEXES = (COLUMNS.index("from_number"), COLUMNS.index("to_number"))
 
 
 class ExportFormat(StrEnum):
@@ -74,6 +76,14 @@ def mask_phone(number: str | None) -> str | None:
 def neutralise(cell: str) -> str:
     """A cell that cannot start a spreadsheet formula."""
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
+def _csv_cell(value: Any) -> str:
+    """One exported value as neutralised CSV text (the per-row fast path)."""
+    if value is None:
+        return ""
+    text = value if type(value) is str else _text(value)
+    return "'" + text if text[:1] in FORMULA_CHARS else text
 
 
 def _text(value: Any) -> str:
@@ -127,14 +137,29 @@ class ExportWriter:
         rows: Sequence[Mapping[str, Any]],
         extras: Mapping[Any, Mapping[str, Sequence[Any]]],
     ) -> bytes:
-        records = [self._record(row, extras.get(row["id"], {})) for row in rows]
         if self.options.format is ExportFormat.JSONL:
-            record_lines = (
-                json.dumps(_json_value(r | {"metadata": row.get("metadata")}), ensure_ascii=False)
-                for r, row in zip(records, rows, strict=True)
-            )
-            return "".join(line + "\n" for line in record_lines).encode()
-        return self._csv([[self._cell(name, r[name]) for name in self.columns] for r in records])
+            records = (
+                json.dumps(
+                    _json_value(self._record(row, extras.get(row["id"], {}))
+                                | {"metadata": row.get("metadata")}),
+                    ensure_ascii=False,
+                )
+                for row in rows
+            )  # fmt: skip
+            return "".join(record + "\n" for record in records).encode()
+        included = [item for item in Include if item in self.options.include]
+        mask = self.options.mask_phones
+        lines: list[list[str]] = []
+        for row in rows:
+            cells = [_csv_cell(row[name]) for name in COLUMNS]
+            if mask:
+                for index in PHONE_INDEXES:
+                    cells[index] = neutralise(mask_phone(row[COLUMNS[index]]) or "")
+            if included:
+                found = extras.get(row["id"], {})
+                cells += [self._cell(item, found.get(item.value, ())) for item in included]
+            lines.append(cells)
+        return self._csv(lines)
 
     @staticmethod
     def _cell(name: str, value: Any) -> str:
