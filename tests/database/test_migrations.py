@@ -269,6 +269,7 @@ async def test_tenant_data_survives_the_agent_migration_both_ways(
         assert "agent_mode" not in columns
 
 
+@pytest.mark.filterwarnings("ignore:.*expression-based index")
 async def test_the_analytics_index_comes_and_goes(empty_engine: AsyncEngine) -> None:
     """0009 only adds the analytics indexes and removes them again."""
 
