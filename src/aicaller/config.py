@@ -81,6 +81,12 @@ class Settings(BaseSettings):
     cache_ttl_search_seconds: Annotated[int, Field(ge=1)] = 900
     cache_ttl_analytics_seconds: Annotated[int, Field(ge=1)] = 300
 
+    # Analytics: the longest report range, the most buckets one report may have, and exports.
+    analytics_max_range_days: Annotated[int, Field(ge=1, le=3660)] = 366
+    analytics_max_buckets: Annotated[int, Field(ge=1, le=100_000)] = 2500
+    analytics_export_max_rows: Annotated[int, Field(ge=1)] = 1_000_000
+    analytics_export_batch_size: Annotated[int, Field(ge=1, le=10_000)] = 1000
+
     # Rate limits in the `limits` notation ("600/minute", "10 per second").
     rate_limit_enabled: bool = True
     rate_limit_authenticated: str = "600/minute"

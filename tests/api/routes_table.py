@@ -70,6 +70,11 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("PATCH", "/api/v1/qa/scorecards/{scorecard_id}"): MANAGERS,
     ("GET", "/api/v1/calls/{call_id}/evaluations"): EVERYONE,
     ("POST", "/api/v1/calls/{call_id}/evaluations"): MANAGERS,
+    ("GET", "/api/v1/analytics/dashboard"): EVERYONE,
+    ("GET", "/api/v1/analytics/call-volume"): EVERYONE,
+    ("GET", "/api/v1/analytics/qa-stats"): EVERYONE,
+    ("GET", "/api/v1/analytics/trends"): EVERYONE,
+    ("GET", "/api/v1/analytics/exports/calls"): MANAGERS,
 }
 
 # A body that passes validation, so a 403/404 can only come from authorization or scoping.

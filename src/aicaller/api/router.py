@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from aicaller.agent import live_routes as live_call_routes
 from aicaller.agent import routes as test_call_routes
+from aicaller.analytics import routes as analytics_routes
 from aicaller.api import health, metrics
 from aicaller.businesses import routes as business_routes
 from aicaller.calls import routes as call_routes
@@ -32,6 +33,7 @@ def build_api_router() -> APIRouter:
     api.include_router(documentation_routes.router)
     api.include_router(progress_routes.router)
     api.include_router(qa_routes.router)
+    api.include_router(analytics_routes.router)
     return api
 
 

@@ -66,10 +66,14 @@ def after_cursor(
     *,
     descending: bool,
 ) -> ColumnElement[bool]:
-    """The keyset condition "comes after (value, last_id)" in ``ORDER BY sort, id``."""
+    """The keyset condition "comes after (value, last_id)" in ``ORDER BY sort, id``.
+
+    The redundant ``sort <= value`` (``>=``) is what an index can seek on: without it PostgreSQL
+    filters every row before the cursor, so page N of a walk (an export) cost O(N) rows.
+    """
     if descending:
-        return or_(sort < value, and_(sort == value, id_column < last_id))
-    return or_(sort > value, and_(sort == value, id_column > last_id))
+        return and_(sort <= value, or_(sort < value, and_(sort == value, id_column < last_id)))
+    return and_(sort >= value, or_(sort > value, and_(sort == value, id_column > last_id)))
 
 
 def _checked(value: Any, python_type: type) -> Any:

@@ -30,3 +30,5 @@ class Scope(StrEnum):
     KNOWLEDGE_WRITE = "knowledge:write"  # upload and delete documents
     QA_READ = "qa:read"  # scorecards and evaluations
     QA_WRITE = "qa:write"  # create scorecards, evaluate calls
+    ANALYTICS_READ = "analytics:read"  # dashboard, call volume, QA stats, trends
+    ANALYTICS_EXPORT = "analytics:export"  # call exports (CSV, JSONL)

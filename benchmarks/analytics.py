@@ -1,0 +1,195 @@
+"""Analytics at volume: one million calls in PostgreSQL, Redis as the shared cache.
+
+Seeds a year of calls (escalations on 1 in 12, evaluations on a third of completed calls,
+knowledge gaps on 1 in 20) into a fresh database, then through the app in-process (ASGI, the
+whole middleware and authentication path):
+
+- the 30-day dashboard cold (the business's analytics tag cleared before each request) and
+  warm (served from the cache);
+- call volume over 90 days by day, and QA stats over 30 days, cold;
+- a CSV export of every call (one million rows) read from the export generator: rows/s and the
+  process's peak resident memory while it runs.
+
+Prints p50/p95 in ms over ``--runs`` requests (medians of the whole run for the export).
+
+    .venv/bin/python benchmarks/analytics.py [--calls 1000000] [--runs 15] [--skip-export]
+
+Environment: AICALLER_BENCH_PG (default postgresql://postgres@127.0.0.1:5432) and
+AICALLER_BENCH_REDIS (default redis://127.0.0.1:6379/8).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import asyncpg
+import httpx
+from asgi_lifespan import LifespanManager
+from redis.asyncio import Redis
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from analytics_seed import seed
+from bench_postgres import PG, fresh_database
+
+from aicaller.analytics.export_format import ExportOptions
+from aicaller.analytics.exports import ExportService
+from aicaller.calls.service import analytics_tag
+from aicaller.calls.utils import CallListQuery
+from aicaller.config import Settings
+from aicaller.main import create_app
+
+REDIS = os.environ.get("AICALLER_BENCH_REDIS", "redis://127.0.0.1:6379/8")
+DB_NAME = "aicaller_bench_analytics"
+EMAIL, PASSWORD = "bench@example.com", "benchmark password"
+PAGE = os.sysconf("SC_PAGE_SIZE")
+NINETY_DAYS = {
+    "from": (date.today() - timedelta(days=89)).isoformat(),
+    "to": date.today().isoformat(),
+}
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * PAGE / 1e6
+
+
+def _pct(ordered: list[float], share: float) -> float:
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+Request = Callable[[], Awaitable[httpx.Response]]
+
+
+async def _timed(
+    runs: int,
+    before: Callable[[], Awaitable[None]],
+    request: Callable[[], Awaitable[httpx.Response]],
+) -> tuple[float, float, str]:
+    times = []
+    cache_header = ""
+    for _ in range(runs):
+        await before()
+        started = time.perf_counter()
+        response = await request()
+        times.append((time.perf_counter() - started) * 1000)
+        response.raise_for_status()
+        cache_header = response.headers.get("x-cache", "")
+    ordered = sorted(times)
+    return _pct(ordered, 0.5), _pct(ordered, 0.95), cache_header
+
+
+async def _export(
+    app: object, settings: Settings, business_id: object
+) -> tuple[int, float, float, float]:
+    exporter = ExportService(app.state.database, business_id, app.state.cache, settings)  # type: ignore[attr-defined]
+    baseline = _rss_mb()
+    peak = baseline
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _rss_mb())
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    rows = 0
+    started = time.perf_counter()
+    async for chunk in exporter.stream(
+        CallListQuery(), ExportOptions(max_rows=exporter.check(None))
+    ):
+        rows += chunk.count(b"\n")
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    return rows - 1, elapsed, baseline, peak
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--calls", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument("--skip-reports", action="store_true")
+    parser.add_argument("--reuse", action="store_true", help="keep the seeded database")
+    args = parser.parse_args()
+    if args.reuse:
+        url = f"{PG.replace('postgresql://', 'postgresql+asyncpg://')}/{DB_NAME}"
+        conn = await asyncpg.connect(f"{PG}/{DB_NAME}")
+        business_id = await conn.fetchval("SELECT id FROM businesses WHERE name = 'Bench Co'")
+        await conn.close()
+    else:
+        url = await fresh_database(DB_NAME)
+        seeded = time.perf_counter()
+        business_id = await seed(url, args.calls, EMAIL, PASSWORD)
+        print(f"seeded {args.calls:,} calls in {time.perf_counter() - seeded:.1f} s")
+    redis = Redis.from_url(REDIS)
+    await redis.flushdb()
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings.model_validate({
+            "environment": "production", "data_dir": Path(tmp), "database_url": url,
+            "redis_url": REDIS, "secret_key": "benchmark-secret-key-0123456789-abcdefgh",
+            "rate_limit_enabled": False, "log_level": "WARNING", "auto_migrate": False,
+            "analytics_export_max_rows": 2_000_000,
+        })  # fmt: skip
+        app = create_app(settings)
+        async with LifespanManager(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                token = (
+                    await client.post(
+                        "/api/v1/auth/token", data={"username": EMAIL, "password": PASSWORD}
+                    )
+                ).json()["access_token"]
+                client.headers["Authorization"] = f"Bearer {token}"
+                tag = analytics_tag(business_id)
+
+                async def clear() -> None:
+                    await app.state.cache.delete_tags(tag)
+
+                async def nothing() -> None:
+                    return None
+
+                def get(path: str, **params: str) -> Request:
+                    return lambda: client.get(f"/api/v1/analytics/{path}", params=params)
+
+                cases = [
+                    ("dashboard 30d, cold", clear, get("dashboard", period="30d")),
+                    ("dashboard 30d, warm", nothing, get("dashboard", period="30d")),
+                    ("dashboard 7d, cold", clear, get("dashboard", period="7d")),
+                    ("call volume 90 days by day, cold", clear,
+                     get("call-volume", interval="day", **NINETY_DAYS)),
+                    ("call volume 90 days by hour, cold", clear,
+                     get("call-volume", interval="hour", **NINETY_DAYS)),
+                    ("QA stats 30d, cold", clear, get("qa-stats", period="30d")),
+                    ("trend avg_qa_score 90 days by day, cold", clear,
+                     get("trends", metric="avg_qa_score", interval="day",
+                         **NINETY_DAYS)),
+                ]  # fmt: skip
+                await get("dashboard", period="30d")()  # warm the connection pool
+                print(f"\n{'report':<42} {'p50 ms':>9} {'p95 ms':>9}  X-Cache")
+                for name, before, request in [] if args.skip_reports else cases:
+                    p50, p95, header = await _timed(args.runs, before, request)
+                    print(f"{name:<42} {p50:>9.1f} {p95:>9.1f}  {header}")
+            if not args.skip_export:
+                rows, elapsed, baseline, peak = await _export(app, settings, business_id)
+                print(
+                    f"\nCSV export: {rows:,} rows in {elapsed:.1f} s = "
+                    f"{rows / elapsed:,.0f} rows/s; process RSS {baseline:.0f} MB before, "
+                    f"peak {peak:.0f} MB (+{peak - baseline:.0f} MB)"
+                )
+    await redis.aclose()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,1 @@
+"""Analytics and exports: SQL aggregates in the business timezone, cached per tenant."""

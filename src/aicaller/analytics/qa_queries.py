@@ -1,0 +1,170 @@
+"""SQL aggregates over QA evaluations of one business's calls.
+
+A call's score is its *effective* evaluation: the latest by a person, else the latest by the AI
+(as ``aicaller.qa.service.effective_evaluation`` decides for one call), picked in SQL with
+``ROW_NUMBER()``. Calls are placed in periods by their ``started_at``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, case, func, select, true
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.analytics.sql import bucket_index, utc_param
+from aicaller.database.models import Call, Evaluation
+from aicaller.database.models.qa import EvaluatorKind
+
+SCORE_BINS = 10  # 0-10, 10-20, ... 90-100 (100 falls in the last)
+Row = dict[str, Any]
+
+
+def _count_if(condition: ColumnElement[bool]) -> Any:
+    """``COUNT(*) FILTER (WHERE ...)``: both engines have it (SQLite since 3.30)."""
+    return func.count().filter(condition)
+
+
+class QaQueries:
+    def __init__(self, session: AsyncSession, business_id: uuid.UUID) -> None:
+        self.session = session
+        self.business_id = business_id
+
+    def _evaluations(self, start: datetime, end: datetime, *, effective: bool) -> Any:
+        """Evaluations of calls started in ``[start, end)``; only each call's effective one
+        when ``effective``. Columns: call_id, started_at, evaluation columns."""
+        ranked = select(
+            Evaluation.id,
+            Evaluation.call_id,
+            Evaluation.evaluator,
+            Evaluation.score,
+            Evaluation.auto_failed,
+            Evaluation.results,
+            func.row_number()
+            .over(
+                partition_by=Evaluation.call_id,
+                order_by=(
+                    case((Evaluation.evaluator == EvaluatorKind.HUMAN.value, 0), else_=1),
+                    Evaluation.created_at.desc(),
+                    Evaluation.id.desc(),
+                ),
+            )
+            .label("rank"),
+        ).where(
+            Evaluation.business_id == self.business_id,
+            # An evaluation is written after its call started: this bounds the scan.
+            Evaluation.created_at >= utc_param(start),
+        )
+        evaluations = ranked.subquery()
+        stmt: Select[Any] = (
+            select(Call.started_at, *evaluations.c)
+            .join(Call, Call.id == evaluations.c.call_id)
+            .where(
+                Call.business_id == self.business_id,
+                Call.started_at >= utc_param(start),
+                Call.started_at < utc_param(end),
+            )
+        )
+        if effective:
+            stmt = stmt.where(evaluations.c.rank == 1)
+        return stmt.subquery()
+
+    async def score_figures(self, cuts: Sequence[datetime]) -> dict[int, Row]:
+        """Per bucket: evaluated calls, their mean score and how many failed automatically."""
+        scored = self._evaluations(cuts[0], cuts[-1], effective=True)
+        bucketed = select(
+            bucket_index(scored.c.started_at, cuts).label("bucket"),
+            scored.c.score,
+            scored.c.auto_failed,
+        ).subquery()
+        stmt = select(
+            bucketed.c.bucket,
+            func.count().label("evaluated_calls"),
+            func.avg(bucketed.c.score).label("avg_qa_score"),
+            _count_if(bucketed.c.auto_failed.is_(True)).label("auto_failed_calls"),
+        ).group_by(bucketed.c.bucket)
+        rows = (await self.session.execute(stmt)).all()
+        return {int(r.bucket): dict(r._mapping) for r in rows}
+
+    async def distribution(self, start: datetime, end: datetime) -> list[int]:
+        """How many effective scores fall in each tenth of 0-100."""
+        scored = self._evaluations(start, end, effective=True)
+        score = scored.c.score
+        whens = [(score < (i + 1) * 100 / SCORE_BINS, i) for i in range(SCORE_BINS - 1)]
+        binned = (
+            select(case(*whens, else_=SCORE_BINS - 1).label("bin"))
+            .where(score.is_not(None))
+            .subquery()
+        )
+        stmt = select(binned.c.bin, func.count().label("n")).group_by(binned.c.bin)
+        counts = [0] * SCORE_BINS
+        for row in (await self.session.execute(stmt)).all():
+            counts[int(row.bin)] = int(row.n)
+        return counts
+
+    async def by_evaluator(self, start: datetime, end: datetime) -> list[Row]:
+        """Every evaluation (not only effective ones), by AI or person."""
+        every = self._evaluations(start, end, effective=False)
+        stmt = (
+            select(
+                every.c.evaluator,
+                func.count().label("evaluations"),
+                func.avg(every.c.score).label("avg_score"),
+                _count_if(every.c.auto_failed.is_(True)).label("auto_failed"),
+            )
+            .group_by(every.c.evaluator)
+            .order_by(every.c.evaluator)
+        )
+        return [dict(r._mapping) for r in (await self.session.execute(stmt)).all()]
+
+    async def criteria(self, start: datetime, end: datetime) -> list[Row]:
+        """Per criterion of the effective evaluations: passes, fails and not-applicables."""
+        scored = self._evaluations(start, end, effective=True)
+        dialect = self.session.get_bind().dialect.name
+        key: Any
+        label: Any
+        result: Any
+        if dialect == "sqlite":
+            item = func.json_each(scored.c.results).table_valued("value").alias("item")
+            key = func.json_extract(item.c.value, "$.key")
+            label = func.json_extract(item.c.value, "$.label")
+            result = func.json_extract(item.c.value, "$.result")
+        else:
+            item = func.json_array_elements(scored.c.results).table_valued("value").alias("item")
+            key = item.c.value.op("->>")("key")
+            label = item.c.value.op("->>")("label")
+            result = item.c.value.op("->>")("result")
+        stmt = (
+            select(
+                key.label("key"),
+                func.max(label).label("label"),
+                _count_if(result == "pass").label("passed"),
+                _count_if(result == "fail").label("failed"),
+                _count_if(result == "na").label("not_applicable"),
+            )
+            .select_from(scored)
+            .join(item, true())
+            .group_by(key)
+            .order_by(key)
+        )
+        return [dict(r._mapping) for r in (await self.session.execute(stmt)).all()]
+
+    async def lowest(self, start: datetime, end: datetime, limit: int) -> list[Row]:
+        """The calls with the lowest effective scores, lowest first."""
+        scored = self._evaluations(start, end, effective=True)
+        stmt = (
+            select(
+                scored.c.call_id,
+                scored.c.started_at,
+                scored.c.score,
+                scored.c.evaluator,
+                scored.c.auto_failed,
+            )
+            .where(scored.c.score.is_not(None))
+            .order_by(scored.c.score, scored.c.started_at, scored.c.call_id)
+            .limit(limit)
+        )
+        return [dict(r._mapping) for r in (await self.session.execute(stmt)).all()]

@@ -1,0 +1,277 @@
+"""SQL aggregates over calls and escalations, per time bucket, for one business.
+
+Every method takes the bucket boundaries (UTC instants, see ``analytics.buckets``) and returns
+one small row per bucket: the database does the counting, Python only reads the aggregates.
+Definitions (also in docs/api.md): a call belongs to the bucket its ``started_at`` falls in;
+answered = completed or in progress; missed = no answer, busy or failed; abandoned = canceled;
+handle time = ``duration_seconds`` of answered calls; contained = completed without any
+escalation and not ended by a transfer or escalation.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.analytics.sql import bucket_index, epoch_seconds, shifted, utc_param
+from aicaller.database.models import Call, Escalation, KnowledgeGap
+from aicaller.database.models.call import CallDirection, CallStatus, Sentiment
+from aicaller.database.models.escalation import EscalationStatus
+
+ANSWERED = (CallStatus.COMPLETED.value, CallStatus.IN_PROGRESS.value)
+MISSED = (CallStatus.NO_ANSWER.value, CallStatus.BUSY.value, CallStatus.FAILED.value)
+HANDOFF_END_REASONS = ("transferred", "escalated")
+REPEAT_WINDOW = timedelta(days=7)
+REPEAT_SECONDS = int(REPEAT_WINDOW.total_seconds())
+Row = dict[str, Any]
+
+
+def _count_if(condition: ColumnElement[bool]) -> Any:
+    """``COUNT(*) FILTER (WHERE ...)``: both engines have it (SQLite since 3.30)."""
+    return func.count().filter(condition)
+
+
+def _by_bucket(rows: Sequence[Any]) -> dict[int, Row]:
+    return {int(row.bucket): dict(row._mapping) for row in rows}
+
+
+async def tune_for_reports(session: AsyncSession) -> None:
+    """PostgreSQL settings for this transaction's report statements: room to hash in memory
+    (the planner cannot estimate how few buckets a ``CASE`` makes, and would sort on disk), and
+    no JIT (compiling a bucket tree of thousands of comparisons takes PostgreSQL's JIT tens of
+    seconds, for statements that run in milliseconds without it)."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(text("SET LOCAL work_mem = '64MB'"))
+        await session.execute(text("SET LOCAL jit = off"))
+
+
+class CallQueries:
+    """Aggregates over one business's calls; every statement filters on ``business_id``."""
+
+    def __init__(self, session: AsyncSession, business_id: uuid.UUID) -> None:
+        self.session = session
+        self.business_id = business_id
+
+    def _in_range(self, column: Any, cuts: Sequence[datetime]) -> list[ColumnElement[bool]]:
+        return [column >= utc_param(cuts[0]), column < utc_param(cuts[-1])]
+
+    async def call_figures(self, cuts: Sequence[datetime]) -> dict[int, Row]:
+        """Counts, handle time, containment, escalation and sentiment per bucket."""
+        escalated_calls = (
+            select(Escalation.call_id)
+            .where(Escalation.business_id == self.business_id, Escalation.created_at >= cuts[0])
+            .group_by(Escalation.call_id)
+            .subquery()
+        )
+        calls = (
+            select(
+                bucket_index(Call.started_at, cuts).label("bucket"),
+                Call.direction,
+                Call.status,
+                Call.duration_seconds,
+                Call.sentiment,
+                Call.end_reason,
+                case((escalated_calls.c.call_id.is_not(None), 1), else_=0).label("escalated"),
+            )
+            .outerjoin(escalated_calls, escalated_calls.c.call_id == Call.id)
+            .where(Call.business_id == self.business_id, *self._in_range(Call.started_at, cuts))
+            .subquery()
+        )
+        c = calls.c
+        answered = c.status.in_(ANSWERED)
+        handed_off = or_(c.escalated == 1, c.end_reason.in_(HANDOFF_END_REASONS))
+        contained = and_(
+            c.status == CallStatus.COMPLETED.value, not_(func.coalesce(handed_off, False))
+        )
+        stmt = select(
+            c.bucket,
+            func.count().label("total_calls"),
+            *(_count_if(c.direction == d.value).label(f"{d.value}_calls") for d in CallDirection),
+            _count_if(answered).label("answered_calls"),
+            _count_if(c.status.in_(MISSED)).label("missed_calls"),
+            _count_if(c.status == CallStatus.CANCELED.value).label("abandoned_calls"),
+            _count_if(c.status == CallStatus.COMPLETED.value).label("completed_calls"),
+            func.avg(case((answered, c.duration_seconds), else_=None)).label("avg_handle_time"),
+            _count_if(contained).label("contained_calls"),
+            func.coalesce(func.sum(c.escalated), 0).label("escalated_calls"),
+            *(_count_if(c.sentiment == s.value).label(f"sentiment_{s.value}") for s in Sentiment),
+            _count_if(c.sentiment.is_(None)).label("sentiment_unknown"),
+        ).group_by(c.bucket)
+        return _by_bucket((await self.session.execute(stmt)).all())
+
+    async def p90_durations(self, cuts: Sequence[datetime]) -> dict[int, int]:
+        """The 90th percentile (nearest rank) of answered calls' durations per bucket."""
+        durations = (
+            select(bucket_index(Call.started_at, cuts).label("bucket"), Call.duration_seconds)
+            .where(
+                Call.business_id == self.business_id,
+                *self._in_range(Call.started_at, cuts),
+                Call.status.in_(ANSWERED),
+                Call.duration_seconds.is_not(None),
+            )
+            .subquery()
+        )
+        ranked = select(
+            durations.c.bucket,
+            durations.c.duration_seconds,
+            func.row_number()
+            .over(partition_by=durations.c.bucket, order_by=durations.c.duration_seconds)
+            .label("rank"),
+            func.count().over(partition_by=durations.c.bucket).label("n"),
+        ).subquery()
+        stmt = (
+            select(ranked.c.bucket, func.min(ranked.c.duration_seconds).label("p90"))
+            .where(ranked.c.rank * 10 >= ranked.c.n * 9)
+            .group_by(ranked.c.bucket)
+        )
+        return {int(r.bucket): int(r.p90) for r in (await self.session.execute(stmt)).all()}
+
+    async def repeat_callers(self, cuts: Sequence[datetime]) -> dict[int, Row]:
+        """Inbound calls followed by another inbound call from the same number within 7 days,
+        and how many numbers that was, per bucket of the first call.
+
+        One pass with ``LEAD()`` over the number's inbound calls (ordered by start), read up to
+        7 days past the range so a follow-up after the range still counts.
+        """
+        inbound = (
+            select(
+                Call.from_number,
+                Call.started_at,
+                func.lead(Call.started_at)
+                .over(partition_by=Call.from_number, order_by=Call.started_at)
+                .label("next_started_at"),
+            )
+            .where(
+                Call.business_id == self.business_id,
+                Call.direction == CallDirection.INBOUND.value,
+                Call.started_at >= utc_param(cuts[0]),
+                Call.started_at < utc_param(cuts[-1] + REPEAT_WINDOW),
+            )
+            .subquery()
+        )
+        within = inbound.c.next_started_at <= shifted(inbound.c.started_at, REPEAT_SECONDS)
+        flagged = (
+            select(
+                bucket_index(inbound.c.started_at, cuts).label("bucket"),
+                inbound.c.from_number,
+                case((within, 1), else_=0).label("followed"),
+            )
+            .where(inbound.c.started_at < utc_param(cuts[-1]))
+            .subquery()
+        )
+        stmt = select(
+            flagged.c.bucket,
+            func.count().label("inbound"),
+            func.coalesce(func.sum(flagged.c.followed), 0).label("followed_up_calls"),
+            func.count(func.distinct(case((flagged.c.followed == 1, flagged.c.from_number)))).label(
+                "repeat_callers"
+            ),
+        ).group_by(flagged.c.bucket)
+        return _by_bucket((await self.session.execute(stmt)).all())
+
+    def _open_at(self, moment: datetime) -> ColumnElement[bool]:
+        """An escalation not yet resolved at ``moment`` (created before it)."""
+        resolved = Escalation.status == EscalationStatus.RESOLVED.value
+        resolved_before = and_(
+            resolved,
+            or_(Escalation.resolved_at.is_(None), Escalation.resolved_at < utc_param(moment)),
+        )
+        return and_(Escalation.created_at < utc_param(moment), not_(resolved_before))
+
+    async def open_escalations(self, moment: datetime) -> Row:
+        """Escalations open (or acknowledged) at ``moment``, with their mean and oldest age."""
+        stmt = select(
+            func.count().label("open"),
+            func.min(Escalation.created_at).label("oldest"),
+            func.avg(epoch_seconds(Escalation.created_at)).label("mean_created_epoch"),
+        ).where(Escalation.business_id == self.business_id, self._open_at(moment))
+        row = (await self.session.execute(stmt)).one()
+        count = int(row.open)
+        oldest: datetime | None = row.oldest
+        mean_age = moment.timestamp() - float(row.mean_created_epoch) if count else None
+        return {
+            "count": count,
+            "oldest_age_seconds": (moment - oldest).total_seconds() if oldest else None,
+            "mean_age_seconds": round(mean_age, 1) if mean_age is not None else None,
+        }
+
+    async def escalation_flow(self, cuts: Sequence[datetime]) -> dict[int, Row]:
+        """Escalations opened and resolved per bucket (for the open count at each bucket end)."""
+        opened = select(
+            bucket_index(Escalation.created_at, cuts).label("bucket"),
+        ).where(
+            Escalation.business_id == self.business_id,
+            *self._in_range(Escalation.created_at, cuts),
+        )
+        resolved_at = func.coalesce(Escalation.resolved_at, Escalation.created_at)
+        closed = select(bucket_index(resolved_at, cuts).label("bucket")).where(
+            Escalation.business_id == self.business_id,
+            Escalation.status == EscalationStatus.RESOLVED.value,
+            *self._in_range(resolved_at, cuts),
+        )
+        result: dict[int, Row] = {}
+        for name, query in (("opened", opened), ("closed", closed)):
+            sub = query.subquery()
+            stmt = select(sub.c.bucket, func.count().label("n")).group_by(sub.c.bucket)
+            for row in (await self.session.execute(stmt)).all():
+                result.setdefault(int(row.bucket), {"opened": 0, "closed": 0})[name] = int(row.n)
+        return result
+
+    async def knowledge_gaps(self, cuts: Sequence[datetime]) -> dict[int, Row]:
+        """Unanswered questions recorded per bucket."""
+        sub = (
+            select(bucket_index(KnowledgeGap.created_at, cuts).label("bucket"))
+            .where(
+                KnowledgeGap.business_id == self.business_id,
+                *self._in_range(KnowledgeGap.created_at, cuts),
+            )
+            .subquery()
+        )
+        stmt = select(sub.c.bucket, func.count().label("knowledge_gaps")).group_by(sub.c.bucket)
+        return _by_bucket((await self.session.execute(stmt)).all())
+
+    async def top_gaps(
+        self, previous: datetime, start: datetime, end: datetime, limit: int
+    ) -> list[Row]:
+        """The most asked unanswered questions in ``[start, end)`` with their count in the
+        period before (``[previous, start)``)."""
+        current = KnowledgeGap.created_at >= utc_param(start)
+        asked = _count_if(current)
+        stmt = (
+            select(
+                KnowledgeGap.normalized_question,
+                func.max(KnowledgeGap.question).label("question"),
+                asked.label("count"),
+                _count_if(not_(current)).label("previous"),
+            )
+            .where(
+                KnowledgeGap.business_id == self.business_id,
+                KnowledgeGap.created_at >= utc_param(previous),
+                KnowledgeGap.created_at < utc_param(end),
+            )
+            .group_by(KnowledgeGap.normalized_question)
+            .having(asked > 0)
+            .order_by(asked.desc(), KnowledgeGap.normalized_question)
+            .limit(limit)
+        )
+        return [dict(row._mapping) for row in (await self.session.execute(stmt)).all()]
+
+    async def volume(self, cuts: Sequence[datetime], group_by: str | None) -> list[Row]:
+        """Calls per bucket, and per direction or status when ``group_by`` names one."""
+        dimension = {"direction": Call.direction, "status": Call.status}.get(group_by or "")
+        columns: list[Any] = [bucket_index(Call.started_at, cuts).label("bucket")]
+        if dimension is not None:
+            columns.append(dimension.label("group"))
+        sub = (
+            select(*columns)
+            .where(Call.business_id == self.business_id, *self._in_range(Call.started_at, cuts))
+            .subquery()
+        )
+        keys = [sub.c.bucket, *([sub.c.group] if dimension is not None else [])]
+        stmt = select(*keys, func.count().label("calls")).group_by(*keys)
+        return [dict(r._mapping) for r in (await self.session.execute(stmt)).all()]

@@ -1,0 +1,185 @@
+"""Analytics reports of one business: parameters checked, figures computed, results cached.
+
+Every report is cached for ``cache_ttl_analytics_seconds`` per business and parameters under
+the business's analytics tag, which call, note, escalation and evaluation writes clear after
+their commit (``aicaller.calls.service.invalidate_analytics``). Parameters are checked before
+the cache is asked, so a rejected request computes and stores nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from pydantic import BaseModel
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.analytics import reports
+from aicaller.analytics.buckets import (
+    DateRange,
+    Interval,
+    Period,
+    bucket_count,
+    period_range,
+)
+from aicaller.analytics.qa_queries import QaQueries
+from aicaller.analytics.queries import CallQueries, tune_for_reports
+from aicaller.businesses.service import BusinessService
+from aicaller.calls.schemas import MAX_YEAR, MIN_YEAR
+from aicaller.calls.service import analytics_tag
+from aicaller.config import Settings
+from aicaller.core.cache import ANALYTICS, AppCache
+from aicaller.core.errors import ValidationError
+from aicaller.database.service import BaseService
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A report's JSON body and whether the cache served it."""
+
+    body: str
+    hit: bool
+
+
+DEFAULT_DAYS = 30
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class AnalyticsService(BaseService):
+    def __init__(
+        self,
+        session: AsyncSession,
+        business_id: uuid.UUID,
+        cache: AppCache | None,
+        settings: Settings,
+        clock: Callable[[], datetime] = _utcnow,
+    ) -> None:
+        super().__init__(session, business_id)
+        self.cache = cache
+        self.settings = settings
+        self.clock = clock
+        self.calls = CallQueries(session, business_id)
+        self.qa = QaQueries(session, business_id)
+
+    # -- parameters -------------------------------------------------------------------------------
+    async def timezone(self) -> str:
+        config = await BusinessService(self.session, self.business_id, self.cache).get_config()
+        return config.timezone
+
+    async def span(self, period: Period | None, first: date | None, last: date | None) -> DateRange:
+        """The local days a report covers: a preset period, or ``from``/``to`` (inclusive)."""
+        for value, name in ((first, "from"), (last, "to")):
+            if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+                raise ValidationError(f"{name} must be between {MIN_YEAR} and {MAX_YEAR}")
+        custom = first is not None or last is not None
+        if period not in (None, Period.CUSTOM) and custom:
+            raise ValidationError(
+                "from and to go with period=custom", code="invalid_analytics_range"
+            )
+        if period is Period.CUSTOM and (first is None or last is None):
+            raise ValidationError(
+                "period=custom needs both from and to", code="invalid_analytics_range"
+            )
+        timezone = await self.timezone()
+        today = self.clock().astimezone(zoneinfo.ZoneInfo(timezone)).date()
+        if not custom:
+            return period_range(period or Period.LAST_30_DAYS, today, timezone)
+        last = last or today
+        first = first or last - timedelta(days=DEFAULT_DAYS - 1)
+        if first > last:
+            raise ValidationError("from must not be after to", code="invalid_analytics_range")
+        span = DateRange(first, last, timezone)
+        if span.days > self.settings.analytics_max_range_days:
+            raise ValidationError(
+                f"The range is {span.days} days; at most "
+                f"{self.settings.analytics_max_range_days} are allowed",
+                code="analytics_range_too_long",
+            )
+        return span
+
+    def check_buckets(self, span: DateRange, interval: Interval) -> None:
+        count = bucket_count(span, interval)
+        if count > self.settings.analytics_max_buckets:
+            raise ValidationError(
+                f"{count} {interval.value} buckets; at most "
+                f"{self.settings.analytics_max_buckets}: choose a longer interval",
+                code="analytics_too_many_buckets",
+            )
+
+    # -- caching ----------------------------------------------------------------------------------
+    async def _cached(self, key: str, compute: Callable[[], Awaitable[BaseModel]]) -> Report:
+        """The report as JSON, and whether it came from the cache. The JSON text is what is
+        cached, so a hit is returned without building or validating any model."""
+
+        async def run() -> str:
+            await tune_for_reports(self.session)
+            return (await compute()).model_dump_json(by_alias=True)
+
+        if self.cache is None:
+            return Report(await run(), hit=False)
+        computed = False
+
+        async def run_once() -> str:
+            nonlocal computed
+            computed = True
+            return await run()
+
+        body = await self.cache.get_or_set(
+            ANALYTICS,
+            tenant=self.business_id,
+            key=key,
+            compute=run_once,
+            tags=[analytics_tag(self.business_id)],
+        )
+        return Report(body, hit=not computed)
+
+    # -- reports ----------------------------------------------------------------------------------
+    async def dashboard(
+        self, period: Period | None, first: date | None, last: date | None
+    ) -> Report:
+        span = await self.span(period, first, last)
+        return await self._cached(
+            f"dashboard:{span.first}:{span.last}",
+            lambda: reports.dashboard(self.calls, self.qa, span, self.clock()),
+        )
+
+    async def call_volume(
+        self, first: date | None, last: date | None, interval: Interval, group_by: str | None
+    ) -> Report:
+        span = await self.span(None, first, last)
+        self.check_buckets(span, interval)
+        return await self._cached(
+            f"call_volume:{span.first}:{span.last}:{interval.value}:{group_by}",
+            lambda: reports.call_volume(self.calls, span, interval, group_by),
+        )
+
+    async def qa_stats(
+        self, period: Period | None, first: date | None, last: date | None, lowest: int
+    ) -> Report:
+        span = await self.span(period, first, last)
+        return await self._cached(
+            f"qa_stats:{span.first}:{span.last}:{lowest}",
+            lambda: reports.qa_stats(self.qa, span, lowest),
+        )
+
+    async def trends(
+        self,
+        metric: str,
+        interval: Interval,
+        period: Period | None,
+        first: date | None,
+        last: date | None,
+        window: int,
+    ) -> Report:
+        span = await self.span(period, first, last)
+        self.check_buckets(span, interval)
+        return await self._cached(
+            f"trends:{metric}:{interval.value}:{span.first}:{span.last}:{window}",
+            lambda: reports.trend(self.calls, self.qa, span, metric, interval, window),
+        )

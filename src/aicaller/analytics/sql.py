@@ -1,0 +1,96 @@
+"""SQL building blocks that mean the same on SQLite and PostgreSQL.
+
+``bucket_index`` turns a timestamp column into the number of the bucket it falls in, as a
+balanced tree of ``CASE`` comparisons against the bucket boundaries (bound UTC parameters), so a
+row costs about log2(buckets) comparisons and no timezone arithmetic happens in SQL. The two
+expressions that do need the engine's own functions (seconds since the epoch, a timestamp moved
+by some seconds) are compiled per dialect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, Integer, bindparam, case, literal_column
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import FunctionElement
+
+from aicaller.database.types import UTCDateTime
+
+_UTC = UTCDateTime()
+
+
+def utc_param(value: datetime) -> Any:
+    """A bound UTC timestamp, stored the way the column type stores it on each engine."""
+    return bindparam(None, value, type_=_UTC)
+
+
+def bucket_index(column: Any, cuts: Sequence[datetime]) -> ColumnElement[int]:
+    """The bucket of ``column``: ``i`` when ``cuts[i] <= column < cuts[i + 1]``.
+
+    Rows must already be limited to ``cuts[0] <= column < cuts[-1]``.
+    """
+
+    def build(low: int, high: int) -> Any:
+        if high - low == 1:
+            return literal_column(str(int(low)), Integer)
+        middle = (low + high) // 2
+        return case(
+            (column < utc_param(cuts[middle]), build(low, middle)), else_=build(middle, high)
+        )
+
+    expression: ColumnElement[int] = build(0, len(cuts) - 1)
+    return expression
+
+
+class epoch_seconds(FunctionElement[float]):  # noqa: N801 - reads like the SQL function it is
+    """Seconds since 1970-01-01 UTC of a timestamp column."""
+
+    type = Float()
+    inherit_cache = True
+
+
+@compiles(epoch_seconds)
+def _epoch_default(element: epoch_seconds, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = list(element.clauses)
+    return f"EXTRACT(EPOCH FROM {compiler.process(column, **kw)})"
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_sqlite(element: epoch_seconds, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = list(element.clauses)
+    return f"((julianday({compiler.process(column, **kw)}) - 2440587.5) * 86400.0)"
+
+
+class shifted(FunctionElement[datetime]):  # noqa: N801
+    """A timestamp column moved by a whole number of seconds (comparable with the column)."""
+
+    type = _UTC
+    inherit_cache = True
+
+    def __init__(self, column: Any, seconds: int) -> None:
+        super().__init__(column, bindparam(None, int(seconds), type_=Integer))
+
+
+@compiles(shifted)
+def _shifted_default(element: shifted, compiler: SQLCompiler, **kw: Any) -> str:
+    column, seconds = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"({column} + {seconds} * INTERVAL '1 second')"
+
+
+@compiles(shifted, "sqlite")
+def _shifted_sqlite(element: shifted, compiler: SQLCompiler, **kw: Any) -> str:
+    # In the stored text format: %f gives milliseconds, the column has six digits.
+    column, seconds = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"(strftime('%Y-%m-%d %H:%M:%f', {column}, {seconds} || ' seconds') || '000')"
+
+
+def ratio(part: float | int | None, whole: float | int | None) -> float | None:
+    """``part / whole`` rounded to 4 places; ``None`` when there is nothing to divide by."""
+    if not whole or part is None:
+        return None
+    return round(float(part) / float(whole), 4)
