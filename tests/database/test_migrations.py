@@ -118,7 +118,7 @@ async def test_upgrade_downgrade_upgrade(empty_engine: AsyncEngine) -> None:
     async with empty_engine.connect() as connection:
         assert await connection.run_sync(_model_tables) == TABLES
         assert await connection.run_sync(_model_drift) == []
-    assert await migrate.current_revision(empty_engine) == "0009"
+    assert await migrate.current_revision(empty_engine) == "0010"
 
     await migrate.downgrade(empty_engine, "base")
     async with empty_engine.connect() as connection:
@@ -271,17 +271,17 @@ async def test_tenant_data_survives_the_agent_migration_both_ways(
 
 @pytest.mark.filterwarnings("ignore:.*expression-based index")
 async def test_the_analytics_index_comes_and_goes(empty_engine: AsyncEngine) -> None:
-    """0009 only adds the analytics indexes and removes them again."""
+    """0010 only adds the analytics indexes and removes them again."""
 
     def call_indexes(sync: Connection) -> set[str]:
         return {index["name"] or "" for index in inspect(sync).get_indexes("calls")}
 
-    await migrate.upgrade(empty_engine, "0008")
-    async with empty_engine.connect() as connection:
-        assert "ix_calls_analytics" not in await connection.run_sync(call_indexes)
     await migrate.upgrade(empty_engine, "0009")
     async with empty_engine.connect() as connection:
+        assert "ix_calls_analytics" not in await connection.run_sync(call_indexes)
+    await migrate.upgrade(empty_engine, "0010")
+    async with empty_engine.connect() as connection:
         assert "ix_calls_analytics" in await connection.run_sync(call_indexes)
-    await migrate.downgrade(empty_engine, "0008")
+    await migrate.downgrade(empty_engine, "0009")
     async with empty_engine.connect() as connection:
         assert "ix_calls_analytics" not in await connection.run_sync(call_indexes)
