@@ -37,31 +37,31 @@ _QUERY = text(
         SELECT to_tsquery('english', x.term) AS part, x.weight
         FROM unnest(CAST(:terms AS text[]), CAST(:weights AS float8[])) AS x(term, weight)
     ),
-    pool AS (
-        SELECT c.id, c.document_id, c.title, c.heading_path, c.text, c.search_vector
+    pool AS (  -- only what the rerank reads: the sort copies every candidate's row
+        SELECT c.id, c.search_vector
         FROM chunks AS c, q
         WHERE c.business_id = :business_id AND c.search_vector @@ q.query
         ORDER BY ts_rank(c.search_vector, q.query, 32) DESC, c.id
         LIMIT {RERANK_POOL}
     ),
     best AS (
-        SELECT pool.id, pool.document_id, pool.title, pool.heading_path, pool.text,
+        SELECT pool.id,
                (SELECT sum(parts.weight * ts_rank(pool.search_vector, parts.part, 32))
                 FROM parts) AS score
         FROM pool
         ORDER BY score DESC, pool.id
         LIMIT :limit
     )
-    SELECT best.id, best.document_id, best.title, d.url, best.heading_path, best.text,
+    SELECT c.id, c.document_id, c.title, d.url, c.heading_path, c.text,
            ts_headline('english',
-                       substr(best.text,
-                              greatest(1, strpos(lower(best.text), :anchor) - {SNIPPET_LEAD}),
+                       substr(c.text,
+                              greatest(1, strpos(lower(c.text), :anchor) - {SNIPPET_LEAD}),
                               {SNIPPET_WINDOW}),
                        q.query,
                        'StartSel=**, StopSel=**, MaxWords=30, MinWords=12, MaxFragments=1')
                AS snippet,
            best.score
-    FROM best JOIN documents AS d ON d.id = best.document_id, q
+    FROM best JOIN chunks AS c ON c.id = best.id JOIN documents AS d ON d.id = c.document_id, q
     ORDER BY best.score DESC, best.id
     """  # noqa: S608 - constants only
 )
@@ -109,6 +109,11 @@ class LexemeCounts:
 # when ANALYZE runs, so each process keeps them for a few minutes, per database. A plain dict:
 # the value is per-process by nature and tiny (about 1,000 lexemes).
 _memo: dict[str, LexemeCounts] = {}
+
+
+def forget_statistics() -> None:
+    """Drop this process's copy of the statistics (after an ANALYZE it ran itself)."""
+    _memo.clear()
 
 
 async def lexeme_counts(session: AsyncSession) -> LexemeCounts:
