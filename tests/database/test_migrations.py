@@ -283,7 +283,7 @@ async def _vector_storage(engine: AsyncEngine) -> str:
 
 async def test_search_vectors_move_into_the_row_and_back(empty_engine: AsyncEngine) -> None:
     """0009 keeps PostgreSQL's tsvectors in the row (storage MAIN) and rewrites the rows there;
-    SQLite's index is merged. Chunks and their search survive both ways."""
+    SQLite gains its lead index. Chunks and their search survive both ways."""
     await migrate.upgrade(empty_engine, "0008")
     words = " ".join(f"lighthouse{index}" for index in range(400))  # a row past 2 kB
     ids = await _one_chunk(empty_engine, f"Free parking behind the building. {words}")
@@ -291,6 +291,12 @@ async def test_search_vectors_move_into_the_row_and_back(empty_engine: AsyncEngi
     postgres = empty_engine.dialect.name == "postgresql"
     if postgres:
         assert await _vector_storage(empty_engine) == "m"
+    else:  # the lead index holds what was indexed before
+        async with empty_engine.connect() as connection:
+            lead = await connection.execute(
+                text("SELECT count(*) FROM chunks_fts_lead WHERE chunks_fts_lead MATCH 'parking'")
+            )
+            assert lead.scalar_one() == 1
     backend = PostgresSearch() if postgres else SqliteSearch()
     async with AsyncSession(empty_engine) as session:
         hits = await backend.search(session, ids["business"], ["parking", "lighthouse399"], 5)

@@ -1,5 +1,6 @@
 """The search index follows every write to chunks: insert, update and delete, on both
-databases (SQLite's FTS5 triggers; PostgreSQL's stored, generated ``search_vector``)."""
+databases (SQLite's FTS5 triggers, for its full and lead indexes; PostgreSQL's stored,
+generated ``search_vector``)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,18 @@ async def _found(database: Database, business_id: uuid.UUID, word: str) -> list[
         return [hit.title for hit in hits]
 
 
+async def _in_lead(database: Database, backend: str, word: str) -> int:
+    """Rows of SQLite's lead index (title, headings, first characters) holding ``word``."""
+    if backend != "sqlite":
+        return 0
+    async with database.transaction() as session:
+        rows = await session.execute(
+            text("SELECT count(*) FROM chunks_fts_lead WHERE chunks_fts_lead MATCH :word"),
+            {"word": f'"{word}"'},
+        )
+        return int(rows.scalar_one())
+
+
 async def _stale_vectors(database: Database, backend: str) -> int:
     if backend != "postgresql":
         return 0
@@ -47,6 +60,8 @@ async def test_the_index_follows_inserts_updates_and_deletes(
     assert response.status_code == 201, response.text
     assert await _found(database, tenant.business_id, "rowing") == ["Boats"]
     assert await _stale_vectors(database, backend) == 0
+    sqlite = backend == "sqlite"
+    assert await _in_lead(database, backend, "rowing") == int(sqlite)
 
     async with database.transaction() as session:
         await session.execute(
@@ -57,14 +72,18 @@ async def test_the_index_follows_inserts_updates_and_deletes(
     assert await _found(database, tenant.business_id, "rowing") == []
     assert await _found(database, tenant.business_id, "kayaks") == ["Kayaks"]
     assert await _stale_vectors(database, backend) == 0
+    assert await _in_lead(database, backend, "rowing") == 0
+    assert await _in_lead(database, backend, "kayaks") == int(sqlite)
 
     async with database.transaction() as session:
         chunk = (await session.execute(select(Chunk))).scalars().one()
         chunk.heading_path = "Canoes"  # the ORM's own update path, one column
     assert await _found(database, tenant.business_id, "canoes") == ["Kayaks"]
     assert await _stale_vectors(database, backend) == 0
+    assert await _in_lead(database, backend, "canoes") == int(sqlite)
 
     async with database.transaction() as session:
         await session.execute(text("DELETE FROM chunks"))
         assert await session.scalar(select(func.count()).select_from(Chunk)) == 0
     assert await _found(database, tenant.business_id, "kayaks") == []
+    assert await _in_lead(database, backend, "kayaks") == 0
