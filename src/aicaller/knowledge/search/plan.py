@@ -59,15 +59,13 @@ def query_tiers(terms: list[str], counts: list[int | None]) -> list[Query]:
 
 
 async def tiered_search(
-    run: Callable[[Query], Awaitable[list[SearchHit]]],
-    terms: list[str],
-    counts: list[int | None],
-    limit: int,
+    run: Callable[[Query], Awaitable[list[SearchHit]]], tiers: list[Query], limit: int
 ) -> list[SearchHit]:
-    """The best ``limit`` hits over the tiers, each hit once, scores normalised."""
+    """The best ``limit`` hits over the tiers (``query_tiers``), each hit once, scores
+    normalised."""
     ranked: list[tuple[SearchHit, int]] = []
     seen: set[uuid.UUID] = set()
-    for tier, query in enumerate(query_tiers(terms, counts)):
+    for tier, query in enumerate(tiers):
         for hit in await run(query):
             if hit.chunk_id not in seen:
                 seen.add(hit.chunk_id)

@@ -20,7 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.knowledge.search import SearchHit, hit_from_row
-from aicaller.knowledge.search.plan import Query, tiered_search
+from aicaller.knowledge.search.plan import Query, query_tiers, tiered_search
 
 # Two stages: plain ts_rank (one read of each candidate's vector) picks a pool of 100, and only
 # those get the per-term IDF-weighted rank (a read per term). Ranking every candidate per term
@@ -159,4 +159,4 @@ class PostgresSearch:
             }  # fmt: skip
             return [hit_from_row(row) for row in await session.execute(_QUERY, params)]
 
-        return await tiered_search(run, terms, counts, limit)
+        return await tiered_search(run, query_tiers(terms, counts), limit)
