@@ -1,6 +1,6 @@
 """The search index follows every write to chunks: insert, update and delete, on both
 databases (SQLite's FTS5 triggers, for its full and lead indexes; PostgreSQL's stored,
-generated ``search_vector``)."""
+generated ``search_vector`` and ``lead_vector``)."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ from aicaller.database.session import Database
 from aicaller.knowledge.search import backend_for
 from tests.factories import Tenant
 
-# What search_vector must hold for each row (migration 0005's expression).
-_EXPECTED_VECTOR = """
+# What search_vector and lead_vector must hold for each row (migrations 0005 and 0009).
+_EXPECTED = """
     setweight(to_tsvector('english', title), 'A')
     || setweight(to_tsvector('english', heading_path), 'B')
-    || setweight(to_tsvector('english', text), 'C')"""
+    || setweight(to_tsvector('english', {body}), 'C')"""
+_FULL, _LEAD = _EXPECTED.format(body="text"), _EXPECTED.format(body="substr(text, 1, 500)")
+_STALE = f"SELECT count(*) FROM chunks WHERE search_vector <> ({_FULL}) OR lead_vector <> ({_LEAD})"  # noqa: S608
 
 
 async def _found(database: Database, business_id: uuid.UUID, word: str) -> list[str]:
@@ -43,9 +45,7 @@ async def _stale_vectors(database: Database, backend: str) -> int:
     if backend != "postgresql":
         return 0
     async with database.transaction() as session:
-        stale = await session.execute(
-            text(f"SELECT count(*) FROM chunks WHERE search_vector <> ({_EXPECTED_VECTOR})")  # noqa: S608 - a constant
-        )
+        stale = await session.execute(text(_STALE))
         return int(stale.scalar_one())
 
 

@@ -9,24 +9,21 @@ second time over every matching row and joined each to its chunk and document be
 the few (an any-term query over 1,500 chunks: 9.3 ms, with the order fixed 1.9 ms).
 
 bm25 walks the whole posting list of each query term for its IDF and scores every match, so a
-question of several very common words ("define a class with methods": three words in 17,000
-to 33,000 of 107,000 chunks, 3,400 chunks holding all three) costs 10-20 ms. Such a question
-(two or more terms in over ``BROAD_BUDGET`` chunks) is searched in ``chunks_fts_lead``: each
-chunk's title, headings and first 500 characters, under the same rowid, with lists a fraction
-as long (that question 12 -> 5 ms CPU), for chunks holding every term; only if that finds
-fewer than ``limit`` is the full index searched as usual.
+question of several very common words costs 10-20 ms at 100,000 chunks; its every-term query
+goes to ``chunks_fts_lead`` first (``plan.lead_first``): each chunk's title, headings and
+first 500 characters under the same rowid, lists a fraction as long ("define a class with
+methods" 12 -> 5 ms CPU).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.knowledge.search import SearchHit, hit_from_row
-from aicaller.knowledge.search.plan import BROAD_BUDGET, Query, query_tiers, tiered_search
+from aicaller.knowledge.search.plan import BROAD_BUDGET, Query, Run, lead_first
 
 PARTITION_BITS = 40  # migration 0007: business partition p owns rowids [p << 40, (p + 1) << 40)
 # bm25 column weights: title, headings, body (chunks_fts also has ref, the chunk id: none).
@@ -55,8 +52,6 @@ _QUERY = text(_SELECT.format(index="chunks_fts", weights="0.0, 8.0, 4.0, 1.0", b
 _LEAD_QUERY = text(
     _SELECT.format(index="chunks_fts_lead", weights="8.0, 4.0, 1.0", bits=PARTITION_BITS)
 )
-COMMON_TERMS_FOR_LEAD = 2
-"""Terms in over ``BROAD_BUDGET`` chunks that send a question to the lead index."""
 
 
 def match_expression(terms: list[str], *, every: bool = False) -> str:
@@ -85,17 +80,11 @@ async def chunk_counts(session: AsyncSession, terms: list[str]) -> list[int | No
     return [int(count) for count in row]
 
 
-def use_lead(counts: list[int | None]) -> bool:
-    """Several terms each in more chunks than the budget: the full index is too dear."""
-    common = sum(1 for count in counts if count is not None and count > BROAD_BUDGET)
-    return common >= COMMON_TERMS_FOR_LEAD
-
-
 class SqliteSearch:
     async def search(
         self, session: AsyncSession, business_id: uuid.UUID, terms: list[str], limit: int
     ) -> list[SearchHit]:
-        def runner(statement: TextClause) -> Callable[[Query], Awaitable[list[SearchHit]]]:
+        def runner(statement: TextClause) -> Run:
             async def run(query: Query) -> list[SearchHit]:
                 match = match_expression(query.terms, every=query.every)
                 params = {"match": match, "business_id": business_id.hex, "limit": limit}
@@ -106,11 +95,4 @@ class SqliteSearch:
         if not terms:
             return []
         counts = await chunk_counts(session, terms)
-        tiers = query_tiers(terms, counts)
-        if tiers and tiers[0].every and use_lead(counts):
-            # Only the every-term query: an any-term one over a word in thousands of leads
-            # costs as much as in the full index (19 ms for "inside" at 100,000 chunks).
-            hits = await tiered_search(runner(_LEAD_QUERY), [tiers[0]], limit)
-            if len(hits) >= limit:
-                return hits
-        return await tiered_search(runner(_QUERY), tiers, limit)
+        return await lead_first(runner(_LEAD_QUERY), runner(_QUERY), terms, counts, limit)

@@ -1,4 +1,4 @@
-"""search: PostgreSQL keeps each chunk's tsvector in its row; SQLite gets a lead index
+"""search: PostgreSQL keeps each chunk's tsvector in its row; lead indexes on both databases
 
 Revision ID: 0009
 Revises: 0008
@@ -20,13 +20,24 @@ depends_on: str | Sequence[str] | None = None
 # pass the 2 kB TOAST threshold, and pglz cannot shrink a tsvector, so most vectors were moved
 # to the TOAST table: every ts_rank call then fetched its vector through the TOAST index, once
 # for the candidate ranking and again for each term of the rerank (EXPLAIN: ~3 buffers a row).
-# Storage MAIN keeps the vector in the row (the text, compressed or moved out, makes room); the
-# UPDATE rewrites existing rows, recomputing the generated column into the new storage.
+# Storage MAIN keeps the vector in the row (the text, compressed or moved out, makes room).
+# ``lead_vector`` is SQLite's lead index below for PostgreSQL (title, headings and the first
+# LEAD_CHARS characters, weighted alike), generated like search_vector; adding it rewrites
+# the table, which re-stores every existing vector under the new storage.
+LEAD_CHARS = 500
 POSTGRES_UP = [
     "ALTER TABLE chunks ALTER COLUMN search_vector SET STORAGE MAIN",
-    "UPDATE chunks SET title = title",
+    f"""ALTER TABLE chunks ADD COLUMN lead_vector tsvector GENERATED ALWAYS AS (
+        setweight(to_tsvector('english', title), 'A')
+        || setweight(to_tsvector('english', heading_path), 'B')
+        || setweight(to_tsvector('english', substr(text, 1, {LEAD_CHARS})), 'C')) STORED""",
+    "CREATE INDEX ix_chunks_lead_vector ON chunks USING GIN (lead_vector)",
 ]
-POSTGRES_DOWN = ["ALTER TABLE chunks ALTER COLUMN search_vector SET STORAGE EXTENDED"]
+POSTGRES_DOWN = [
+    "DROP INDEX ix_chunks_lead_vector",
+    "ALTER TABLE chunks DROP COLUMN lead_vector",
+    "ALTER TABLE chunks ALTER COLUMN search_vector SET STORAGE EXTENDED",
+]
 # SQLite: bm25 walks the whole posting list of every query term for its IDF and scores every
 # match, so a question of several words each in tens of thousands of chunks costs 10-20 ms at
 # 100,000 chunks whatever the tenant filter. ``chunks_fts_lead`` indexes each chunk's title,
@@ -34,7 +45,6 @@ POSTGRES_DOWN = ["ALTER TABLE chunks ALTER COLUMN search_vector SET STORAGE EXTE
 # under the same rowid; its lists are a fraction as long, and search uses it for such questions
 # (``knowledge/search/sqlite.py``). The triggers keep both indexes in step; a contentless row is
 # removed by repeating what was inserted, hence the same expressions on ``old``.
-LEAD_CHARS = 500
 PARTITION_BITS = 40
 _REF = "chunks_fts MATCH 'ref:\"c' || {row}.id || '0\"'"
 _LEAD_INSERT = f"""
