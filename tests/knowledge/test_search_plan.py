@@ -171,17 +171,17 @@ async def test_questions_of_common_words_read_the_lead_index(
     backend: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Two or more terms each in over ``BROAD_BUDGET`` chunks: titles, headings and the first
+    """Three or more terms each in over ``BROAD_BUDGET`` chunks: titles, headings and the first
     500 characters answer; the whole text only when they find fewer than ``limit`` chunks."""
     monkeypatch.setattr(sqlite_search, "BROAD_BUDGET", 2)  # SQLite counts up to just past it
     monkeypatch.setattr(plan, "BROAD_BUDGET", 2)
     for index in range(3):
-        await _upload(client, tenant, f"early{index}.md", f"# Early {index}\n\nHarbour ferry.")
+        await _upload(client, tenant, f"early{index}.md", f"# Early {index}\n\nHarbour ferry pier.")
     filler = " ".join(f"word{index}" for index in range(100))  # past the first 500 characters
     # The full index ranks this one first: the words, late in its text, again and again.
-    await _upload(client, tenant, "late.md", f"# Late\n\n{filler} {'harbour ferry ' * 30}")
+    await _upload(client, tenant, "late.md", f"# Late\n\n{filler} {'harbour ferry pier ' * 30}")
     await _analyze(database, backend)  # PostgreSQL's estimates come from the statistics
-    question = "harbour ferry"
+    question = "harbour ferry pier"
 
     async def titles(limit: int) -> set[str]:
         found = await client.get(

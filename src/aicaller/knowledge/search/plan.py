@@ -26,8 +26,10 @@ from aicaller.knowledge.search import SearchHit
 
 BROAD_BUDGET = 2000
 """How many chunks the any-term query may have to rank (the rarest term is always searched)."""
-COMMON_TERMS_FOR_LEAD = 2
-"""Terms in over ``BROAD_BUDGET`` chunks that send the every-term query to the lead index."""
+COMMON_TERMS_FOR_LEAD = 3
+"""Terms in over ``BROAD_BUDGET`` chunks that send the every-term query to the lead index. Two
+cost PostgreSQL a question on the Python docs ("define a class with methods": "class" and
+"methods" pass the budget there); the slow questions at 100,000 chunks have three to five."""
 
 
 class Query(NamedTuple):
