@@ -9,7 +9,7 @@ transaction, so calls and other writers wait for a step (~0.1-0.3 s), never for 
 
 PostgreSQL: ``ANALYZE chunks`` refreshes the lexeme statistics search plans with (autovacuum
 would, minutes later), and ``gin_clean_pending_list`` moves the GIN index's pending entries
-(``fastupdate``), which every search scans linearly, into the index proper.
+(``fastupdate``), which every search scans linearly, into the indexes proper.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ async def tidy_index(database: Database) -> int:
     if database.engine.dialect.name == "postgresql":
         async with database.transaction() as session:
             await session.execute(text("ANALYZE chunks"))
-            await session.execute(text("SELECT gin_clean_pending_list('ix_chunks_search_vector')"))
+            for index in ("ix_chunks_search_vector", "ix_chunks_lead_vector"):
+                flush = text("SELECT gin_clean_pending_list(CAST(:index AS regclass))")
+                await session.execute(flush, {"index": index})
         postgres.forget_statistics()  # this process plans with the new ones at once
         return 1
     steps = 0
