@@ -8,7 +8,10 @@ synthetic chunks, each written about one of the corpus's own chunks.
     .venv/bin/python benchmarks/retrieval_eval.py [--synthetic 100000] [--rounds 5]
 
 Environment: AICALLER_BENCH_PG (default postgresql://postgres@127.0.0.1:5432); it drops and
-recreates the database aicaller_bench_search.
+recreates the database ``--pg-database`` (aicaller_bench_search).
+
+The sync ends by tidying the search index (``knowledge/search/maintenance.py``: FTS5 segments
+merged, PostgreSQL analysed); the synthetic chunks are tidied the same way after loading.
 """
 
 from __future__ import annotations
@@ -24,30 +27,19 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
 from aicaller.core.logging import configure_logging
 from aicaller.database.models import Chunk, Document
 from aicaller.database.session import Database
 from aicaller.knowledge.search import backend_for
-from aicaller.knowledge.search import postgres as postgres_search
+from aicaller.knowledge.search.maintenance import tidy_index
 from aicaller.knowledge.search.query import search_terms
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_postgres import fresh_database
 from crawl import first_sync, python_docs, serve
 from retrieval_questions import QUESTIONS
-
-DB_NAME = "aicaller_bench_search"
-
-
-async def analyze(database: Database) -> None:
-    """PostgreSQL: refresh the statistics search reads (autovacuum would, a little later) and
-    forget this process's copy of them (a server does after ``STATISTICS_TTL_SECONDS``)."""
-    if database.engine.dialect.name == "postgresql":
-        async with database.transaction() as session:
-            await session.execute(text("ANALYZE chunks"))
-        postgres_search._memo.clear()
 
 
 async def ask(database: Database, business_id: uuid.UUID, question: str) -> tuple[list[str], float]:
@@ -154,11 +146,10 @@ def _words(text: str) -> list[str]:
 async def evaluate(name: str, url: str, database_url: str | None, args: argparse.Namespace) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         database, _, business_id, _, synced = await first_sync(url, 8, Path(tmp), database_url)
-        await analyze(database)
         top1, top3, misses = await quality(database, business_id)
         corpus_p50, corpus_p95 = await latency(database, business_id, args.rounds)
         await add_synthetic(database, business_id, args.synthetic)
-        await analyze(database)
+        await tidy_index(database)
         big_p50, big_p95 = await latency(database, business_id, args.rounds)
         await database.dispose()
     print(
@@ -174,12 +165,13 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synthetic", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--pg-database", default="aicaller_bench_search")
     args = parser.parse_args()
     configure_logging(level="WARNING")
     server, _ = serve(python_docs(), 0.0)
     url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
     await evaluate("SQLite FTS5", url, None, args)
-    await evaluate("PostgreSQL", url, await fresh_database(DB_NAME), args)
+    await evaluate("PostgreSQL", url, await fresh_database(args.pg_database), args)
 
 
 if __name__ == "__main__":

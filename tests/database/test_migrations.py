@@ -19,6 +19,7 @@ from aicaller.database import migrate
 from aicaller.database.base import Base
 from aicaller.database.session import enable_sqlite_pragmas
 from aicaller.database.types import UTCDateTime
+from aicaller.knowledge.search.postgres import PostgresSearch
 from aicaller.knowledge.search.sqlite import SqliteSearch
 from tests.conftest import BACKENDS, PG_URL
 
@@ -285,3 +286,42 @@ async def test_the_analytics_index_comes_and_goes(empty_engine: AsyncEngine) -> 
     await migrate.downgrade(empty_engine, "0009")
     async with empty_engine.connect() as connection:
         assert "ix_calls_analytics" not in await connection.run_sync(call_indexes)
+
+
+async def _vector_storage(engine: AsyncEngine) -> str:
+    async with engine.connect() as connection:
+        storage = await connection.execute(
+            text(
+                "SELECT attstorage::text FROM pg_attribute"
+                " WHERE attrelid = 'chunks'::regclass AND attname = 'search_vector'"
+            )
+        )
+        return str(storage.scalar_one())
+
+
+async def test_search_vectors_move_into_the_row_and_back(empty_engine: AsyncEngine) -> None:
+    """0009 keeps PostgreSQL's tsvectors in the row (storage MAIN) and rewrites the rows there;
+    SQLite gains its lead index. Chunks and their search survive both ways."""
+    await migrate.upgrade(empty_engine, "0008")
+    words = " ".join(f"lighthouse{index}" for index in range(400))  # a row past 2 kB
+    ids = await _one_chunk(empty_engine, f"Free parking behind the building. {words}")
+    await migrate.upgrade(empty_engine, "0009")
+    postgres = empty_engine.dialect.name == "postgresql"
+    if postgres:
+        assert await _vector_storage(empty_engine) == "m"
+    else:  # the lead index holds what was indexed before
+        async with empty_engine.connect() as connection:
+            lead = await connection.execute(
+                text("SELECT count(*) FROM chunks_fts_lead WHERE chunks_fts_lead MATCH 'parking'")
+            )
+            assert lead.scalar_one() == 1
+    backend = PostgresSearch() if postgres else SqliteSearch()
+    async with AsyncSession(empty_engine) as session:
+        hits = await backend.search(session, ids["business"], ["parking", "lighthouse399"], 5)
+        assert [hit.chunk_id for hit in hits] == [ids["chunk"]]
+    await migrate.downgrade(empty_engine, "0008")
+    if postgres:
+        assert await _vector_storage(empty_engine) == "x"
+    async with AsyncSession(empty_engine) as session:
+        hits = await backend.search(session, ids["business"], ["parking"], 5)
+        assert [hit.chunk_id for hit in hits] == [ids["chunk"]]

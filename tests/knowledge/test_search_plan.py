@@ -161,3 +161,33 @@ async def test_sqlite_joins_only_the_best_rows(database: Database, backend: str)
         steps = [row.detail for row in plan_rows if row.parent == 0]
     outer_loop = next(step for step in steps if step.startswith("SCAN"))
     assert outer_loop == "SCAN best", steps
+
+
+@pytest.mark.usefixtures("fresh_statistics")
+async def test_questions_of_common_words_read_the_lead_index(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    database: Database,
+    backend: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three or more terms each in over ``BROAD_BUDGET`` chunks: titles, headings and the first
+    500 characters answer; the whole text only when they find fewer than ``limit`` chunks."""
+    monkeypatch.setattr(sqlite_search, "BROAD_BUDGET", 2)  # SQLite counts up to just past it
+    monkeypatch.setattr(plan, "BROAD_BUDGET", 2)
+    for index in range(3):
+        await _upload(client, tenant, f"early{index}.md", f"# Early {index}\n\nHarbour ferry pier.")
+    filler = " ".join(f"word{index}" for index in range(100))  # past the first 500 characters
+    # The full index ranks this one first: the words, late in its text, again and again.
+    await _upload(client, tenant, "late.md", f"# Late\n\n{filler} {'harbour ferry pier ' * 30}")
+    await _analyze(database, backend)  # PostgreSQL's estimates come from the statistics
+    question = "harbour ferry pier"
+
+    async def titles(limit: int) -> set[str]:
+        found = await client.get(
+            SEARCH, params={"q": question, "limit": limit}, headers=tenant.headers()
+        )
+        return {result["title"] for result in found.json()["results"]}
+
+    assert await titles(3) == {"Early 0", "Early 1", "Early 2"}
+    assert await titles(4) == {"Early 0", "Early 1", "Early 2", "Late"}

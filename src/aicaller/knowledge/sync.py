@@ -31,6 +31,7 @@ from aicaller.knowledge.crawl_loop import CrawlLoop, Finished, Written
 from aicaller.knowledge.documentation_scraper.factory import Scraper, ScraperFactory
 from aicaller.knowledge.indexing import DocumentIndexer
 from aicaller.knowledge.repository import DocumentRepository
+from aicaller.knowledge.search.maintenance import tidy_index
 from aicaller.knowledge.sync_tracker import SourceRepository, SyncJobRepository, SyncPageRepository
 
 logger = get_logger("aicaller.knowledge.sync")
@@ -129,6 +130,8 @@ class DocumentationSync:
             capped = processed >= source.max_pages and counts.get(PageState.QUEUED.value, 0) > 0
             finished = await self._finish(tx, sync, source, capped=capped)
         await self._announce()  # after the commit: listeners re-read the final state
+        if finished == SyncStatus.COMPLETED.value:
+            await tidy_index(self.database)
         return finished
 
     async def _wanted(self) -> bool:

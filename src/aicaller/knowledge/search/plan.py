@@ -7,6 +7,12 @@ query grows with the number of chunks it must rank, so each backend first learns
 many chunks hold each term, and the any-term query keeps only the rarest terms within
 ``BROAD_BUDGET`` chunks: a word found in a third of the corpus adds little to a ranking and a
 lot to its cost.
+
+A question of several such words (``use_lead``) matches thousands of chunks with every term
+(3,400 of 107,000 for "define a class with methods"), all of which a backend would rank. Its
+every-term query goes first to each backend's lead index (title, headings and the first 500
+characters of each chunk, migration 0009), which holds a fraction of those matches; only if
+that finds fewer than ``limit`` chunks do the usual tiers run on the full text (``lead_first``).
 """
 
 from __future__ import annotations
@@ -20,6 +26,10 @@ from aicaller.knowledge.search import SearchHit
 
 BROAD_BUDGET = 2000
 """How many chunks the any-term query may have to rank (the rarest term is always searched)."""
+COMMON_TERMS_FOR_LEAD = 3
+"""Terms in over ``BROAD_BUDGET`` chunks that send the every-term query to the lead index. Two
+cost PostgreSQL a question on the Python docs ("define a class with methods": "class" and
+"methods" pass the budget there); the slow questions at 100,000 chunks have three to five."""
 
 
 class Query(NamedTuple):
@@ -58,16 +68,35 @@ def query_tiers(terms: list[str], counts: list[int | None]) -> list[Query]:
     return tiers
 
 
-async def tiered_search(
-    run: Callable[[Query], Awaitable[list[SearchHit]]],
-    terms: list[str],
-    counts: list[int | None],
-    limit: int,
+def use_lead(counts: list[int | None]) -> bool:
+    """Several terms each in more chunks than the budget: the full index is too dear."""
+    common = sum(1 for count in counts if count is not None and count > BROAD_BUDGET)
+    return common >= COMMON_TERMS_FOR_LEAD
+
+
+Run = Callable[[Query], Awaitable[list[SearchHit]]]
+
+
+async def lead_first(
+    lead: Run, full: Run, terms: list[str], counts: list[int | None], limit: int
 ) -> list[SearchHit]:
-    """The best ``limit`` hits over the tiers, each hit once, scores normalised."""
+    """The every-term query on the lead index when ``use_lead``, else (or if it found too
+    few) the tiers on the full index. Only that query: an any-term one over a word in
+    thousands of leads costs as much as in the full index."""
+    tiers = query_tiers(terms, counts)
+    if tiers and tiers[0].every and use_lead(counts):
+        hits = await tiered_search(lead, tiers[:1], limit)
+        if len(hits) >= limit:
+            return hits
+    return await tiered_search(full, tiers, limit)
+
+
+async def tiered_search(run: Run, tiers: list[Query], limit: int) -> list[SearchHit]:
+    """The best ``limit`` hits over the tiers (``query_tiers``), each hit once, scores
+    normalised."""
     ranked: list[tuple[SearchHit, int]] = []
     seen: set[uuid.UUID] = set()
-    for tier, query in enumerate(query_tiers(terms, counts)):
+    for tier, query in enumerate(tiers):
         for hit in await run(query):
             if hit.chunk_id not in seen:
                 seen.add(hit.chunk_id)

@@ -16,11 +16,11 @@ import uuid
 from dataclasses import dataclass
 
 import snowballstemmer
-from sqlalchemy import text
+from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.knowledge.search import SearchHit, hit_from_row
-from aicaller.knowledge.search.plan import Query, tiered_search
+from aicaller.knowledge.search.plan import Query, Run, lead_first
 
 # Two stages: plain ts_rank (one read of each candidate's vector) picks a pool of 100, and only
 # those get the per-term IDF-weighted rank (a read per term). Ranking every candidate per term
@@ -30,41 +30,43 @@ RERANK_POOL = 100
 # long table or code block can hold 50,000: it gets a window from a little before the rarest
 # term's first appearance (a chunk of the usual ~2,500 characters is read whole).
 SNIPPET_WINDOW, SNIPPET_LEAD = 4000, 1000
-_QUERY = text(
-    f"""
+_SELECT = """
     WITH q AS (SELECT to_tsquery('english', :tsquery) AS query),
     parts AS MATERIALIZED (  -- parsed once, not once per candidate row
         SELECT to_tsquery('english', x.term) AS part, x.weight
         FROM unnest(CAST(:terms AS text[]), CAST(:weights AS float8[])) AS x(term, weight)
     ),
-    pool AS (
-        SELECT c.id, c.document_id, c.title, c.heading_path, c.text, c.search_vector
+    pool AS (  -- only what the rerank reads: the sort copies every candidate's row
+        SELECT c.id, c.search_vector
         FROM chunks AS c, q
-        WHERE c.business_id = :business_id AND c.search_vector @@ q.query
-        ORDER BY ts_rank(c.search_vector, q.query, 32) DESC, c.id
-        LIMIT {RERANK_POOL}
+        WHERE c.business_id = :business_id AND c.{vector} @@ q.query
+        ORDER BY ts_rank(c.{vector}, q.query, 32) DESC, c.id
+        LIMIT {pool}
     ),
     best AS (
-        SELECT pool.id, pool.document_id, pool.title, pool.heading_path, pool.text,
+        SELECT pool.id,
                (SELECT sum(parts.weight * ts_rank(pool.search_vector, parts.part, 32))
                 FROM parts) AS score
         FROM pool
         ORDER BY score DESC, pool.id
         LIMIT :limit
     )
-    SELECT best.id, best.document_id, best.title, d.url, best.heading_path, best.text,
+    SELECT c.id, c.document_id, c.title, d.url, c.heading_path, c.text,
            ts_headline('english',
-                       substr(best.text,
-                              greatest(1, strpos(lower(best.text), :anchor) - {SNIPPET_LEAD}),
-                              {SNIPPET_WINDOW}),
+                       substr(c.text,
+                              greatest(1, strpos(lower(c.text), :anchor) - {lead}),
+                              {window}),
                        q.query,
                        'StartSel=**, StopSel=**, MaxWords=30, MinWords=12, MaxFragments=1')
                AS snippet,
            best.score
-    FROM best JOIN documents AS d ON d.id = best.document_id, q
+    FROM best JOIN chunks AS c ON c.id = best.id JOIN documents AS d ON d.id = c.document_id, q
     ORDER BY best.score DESC, best.id
-    """  # noqa: S608 - constants only
-)
+"""
+_CONSTANTS = {"pool": RERANK_POOL, "lead": SNIPPET_LEAD, "window": SNIPPET_WINDOW}
+_QUERY = text(_SELECT.format(vector="search_vector", **_CONSTANTS))
+# The lead index (migration 0009) picks the candidates; they are reranked on their full text.
+_LEAD_QUERY = text(_SELECT.format(vector="lead_vector", **_CONSTANTS))
 
 # ANALYZE keeps the most common lexemes of a tsvector column with the fraction of rows holding
 # each (the planner's own selectivity estimate for @@); a lexeme missing from that list is in
@@ -111,6 +113,11 @@ class LexemeCounts:
 _memo: dict[str, LexemeCounts] = {}
 
 
+def forget_statistics() -> None:
+    """Drop this process's copy of the statistics (after an ANALYZE it ran itself)."""
+    _memo.clear()
+
+
 async def lexeme_counts(session: AsyncSession) -> LexemeCounts:
     key = session.get_bind().engine.url.render_as_string(hide_password=True)
     known = _memo.get(key)
@@ -144,14 +151,17 @@ class PostgresSearch:
         counts = [statistics.estimate(term) for term in terms]
         estimates = dict(zip(terms, counts, strict=True))
 
-        async def run(query: Query) -> list[SearchHit]:
-            tsquery = (" & " if query.every else " | ").join(query.terms)
-            weights = [statistics.weight(estimates[term]) for term in query.terms]
-            rarest = min(query.terms, key=lambda term: estimates[term] or 0)
-            params = {
-                "tsquery": tsquery, "terms": query.terms, "weights": weights,
-                "anchor": rarest, "business_id": business_id, "limit": limit,
-            }  # fmt: skip
-            return [hit_from_row(row) for row in await session.execute(_QUERY, params)]
+        def runner(statement: TextClause) -> Run:
+            async def run(query: Query) -> list[SearchHit]:
+                tsquery = (" & " if query.every else " | ").join(query.terms)
+                weights = [statistics.weight(estimates[term]) for term in query.terms]
+                rarest = min(query.terms, key=lambda term: estimates[term] or 0)
+                params = {
+                    "tsquery": tsquery, "terms": query.terms, "weights": weights,
+                    "anchor": rarest, "business_id": business_id, "limit": limit,
+                }  # fmt: skip
+                return [hit_from_row(row) for row in await session.execute(statement, params)]
 
-        return await tiered_search(run, terms, counts, limit)
+            return run
+
+        return await lead_first(runner(_LEAD_QUERY), runner(_QUERY), terms, counts, limit)
