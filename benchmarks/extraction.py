@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from crawl import python_docs
+from docs_site import python_docs
 
 from aicaller.knowledge.chunking import chunk_markdown
 from aicaller.knowledge.documentation_scraper.extract import extract_html
