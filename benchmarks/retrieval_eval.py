@@ -8,7 +8,7 @@ synthetic chunks, each written about one of the corpus's own chunks.
     .venv/bin/python benchmarks/retrieval_eval.py [--synthetic 100000] [--rounds 5]
 
 Environment: AICALLER_BENCH_PG (default postgresql://postgres@127.0.0.1:5432); it drops and
-recreates the database aicaller_bench_search.
+recreates the database aicaller_bench_search (``--database`` to name another).
 """
 
 from __future__ import annotations
@@ -175,12 +175,13 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--synthetic", type=int, default=100_000)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--database", default=DB_NAME, help="PostgreSQL database to recreate")
     args = parser.parse_args()
     configure_logging(level="WARNING")
     port, _ = serve(python_docs(), 0.0)
     url = f"http://127.0.0.1:{port}/index.html"
     await evaluate("SQLite FTS5", url, None, args)
-    await evaluate("PostgreSQL", url, await fresh_database(DB_NAME), args)
+    await evaluate("PostgreSQL", url, await fresh_database(args.database), args)
 
 
 if __name__ == "__main__":
