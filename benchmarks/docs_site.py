@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import subprocess
+import sys
 import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -78,9 +79,17 @@ class SlowHandler(SimpleHTTPRequestHandler):
         return
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A crawler that stops reading a page (past its size cap) resets the connection: not
+        the server's error, and not worth a traceback."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def _serve_forever(root: Path, latency: float, counter: Counter, port: Any) -> None:
     SlowHandler.latency, SlowHandler.counter = latency, counter
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(SlowHandler, directory=str(root)))
+    server = _Server(("127.0.0.1", 0), partial(SlowHandler, directory=str(root)))
     server.daemon_threads = True
     port.value = server.server_address[1]
     server.serve_forever()
