@@ -59,7 +59,6 @@ class PageResult:
     http_status: int | None = None
     etag: str | None = None
     last_modified: str | None = None
-    title: str | None = None
     text: PageText | None = None  # set only when the content changed: markdown and chunks
     content_hash: str | None = None
     error_code: str | None = None
