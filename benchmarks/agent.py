@@ -52,7 +52,8 @@ from aicaller.database.session import Database
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_postgres import PG, fresh_database
 from calls_api import _free_port, _percentile, _wait_ready
-from crawl import first_sync, python_docs, serve
+from crawl import first_sync
+from docs_site import python_docs, serve
 from retrieval_questions import QUESTIONS
 
 REDIS = os.environ.get("AICALLER_BENCH_REDIS", "redis://127.0.0.1:6379/12")
@@ -216,8 +217,8 @@ async def main() -> None:
     parser.add_argument("--think", type=float, default=2.0)
     args = parser.parse_args()
     configure_logging(level="WARNING")
-    docs, _ = serve(python_docs(), 0.0)
-    site = f"http://127.0.0.1:{docs.server_address[1]}/index.html"
+    docs_port, _ = serve(python_docs(), 0.0)
+    site = f"http://127.0.0.1:{docs_port}/index.html"
     print(f"{len(UTTERANCES)} utterances; target: offline turn p95 < 50 ms, gather p95 < 100 ms")
     with tempfile.TemporaryDirectory() as tmp:
         database, _, business_id, _, synced = await first_sync(site, 8, Path(tmp))

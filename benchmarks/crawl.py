@@ -1,8 +1,8 @@
 """Documentation sync on the real Python 3.11 docs, beside Scrapy on the same site.
 
 Downloads Debian's ``python3.11-doc`` (``apt-get download``, cached in
-~/.cache/aicaller-bench), serves its ~530 HTML pages from 127.0.0.1 with ``--latency`` ms added
-to every request, then measures, ``--runs`` times alternately:
+~/.cache/aicaller-bench; ``docs_site.py``), serves its ~530 HTML pages from 127.0.0.1 with
+``--latency`` ms added to every request, then measures, ``--runs`` times alternately:
 
 - a first sync by aicaller (fresh SQLite database: fetch, extract, chunk, index), pages/s;
 - Scrapy (``benchmarks/scrapy_crawl.py``, a CrawlSpider following every same-site link, no
@@ -10,6 +10,10 @@ to every request, then measures, ``--runs`` times alternately:
 
 and once, after the last first sync: a re-sync within the page TTL and one after it (requests
 counted by the server; 304s are the conditional requests answered "not modified").
+
+The server runs in a process of its own (``docs_site.py``). CPU per page is reported for
+aicaller's main process (``process_time``), its extraction processes (descendants, sampled
+from /proc every 0.1 s: ``process_cpu.py``) and Scrapy (its process's rusage).
 
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python benchmarks/crawl.py [--latency 50] [--concurrency 8] [--runs 3]
@@ -20,17 +24,19 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+from docs_site import python_docs, serve
+from process_cpu import descendants_cpu, tree_cpu
 
 from aicaller.businesses import service as businesses
 from aicaller.config import Settings
@@ -42,63 +48,8 @@ from aicaller.knowledge.source_schemas import SourceCreate, SyncStart
 from aicaller.knowledge.sources import DocumentationService
 from aicaller.knowledge.sync import DocumentationSync
 
-CACHE = Path.home() / ".cache" / "aicaller-bench"
+SERVER_PIDS: set[int] = set()  # the docs server (and spawn's resource tracker)
 HERE = Path(__file__).resolve().parent
-
-
-def python_docs() -> Path:
-    """The extracted HTML directory of python3.11-doc, downloaded once."""
-    html = CACHE / "python3.11-doc" / "usr" / "share" / "doc" / "python3.11" / "html"
-    if html.is_dir():
-        return html
-    CACHE.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["apt-get", "download", "python3.11-doc"], cwd=CACHE, check=True)  # noqa: S607
-    package = next(CACHE.glob("python3.11-doc_*.deb"))
-    target = CACHE / "python3.11-doc"
-    subprocess.run(["dpkg-deb", "-x", str(package), str(target)], check=True)  # noqa: S603, S607
-    return html
-
-
-class Counter:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.requests = 0
-        self.not_modified = 0
-
-    def reset(self) -> None:
-        with self.lock:
-            self.requests = self.not_modified = 0
-
-
-class SlowHandler(SimpleHTTPRequestHandler):
-    """Static files over keep-alive HTTP/1.1, ``latency`` seconds late, every request counted;
-    If-Modified-Since is answered with 304 by the standard library."""
-
-    protocol_version = "HTTP/1.1"
-    latency = 0.05
-    counter = Counter()
-
-    def send_response(self, code: int, message: str | None = None) -> None:
-        with self.counter.lock:
-            self.counter.requests += 1
-            self.counter.not_modified += code == 304
-        super().send_response(code, message)
-
-    def handle_one_request(self) -> None:
-        time.sleep(self.latency)
-        super().handle_one_request()
-
-    def log_message(self, format: str, *args: Any) -> None:
-        return
-
-
-def serve(root: Path, latency: float) -> tuple[ThreadingHTTPServer, Counter]:
-    handler = partial(SlowHandler, directory=str(root))
-    SlowHandler.latency = latency
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, SlowHandler.counter
 
 
 async def first_sync(
@@ -133,26 +84,32 @@ async def run_sync(
     async with database.transaction() as session:
         sync = await DocumentationService(session, business_id).start_sync(source_id, SyncStart())
     async with SafeHttpClient.from_settings(settings) as http:
-        started = time.perf_counter()
-        await DocumentationSync(
-            database, http, settings, business_id=business_id, sync_id=sync.id
-        ).run()
+        started, cpu = time.perf_counter(), time.process_time()
+        with descendants_cpu(exclude=SERVER_PIDS) as workers:
+            await DocumentationSync(
+                database, http, settings, business_id=business_id, sync_id=sync.id
+            ).run()
         seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu - workers["sampler"]
     async with database.transaction() as session:
         done = await DocumentationService(session, business_id).get_sync(sync.id)
-        return {"seconds": seconds, "fetched": done.fetched, "unchanged": done.unchanged,
+        return {"seconds": seconds, "main_cpu": cpu, "worker_cpu": workers["children"],
+                "fetched": done.fetched, "unchanged": done.unchanged,
                 "indexed": done.indexed, "failed": done.failed, "skipped": done.skipped,
                 "status": done.status}  # fmt: skip
 
 
 def scrapy(url: str, concurrency: int) -> dict[str, Any]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     output = subprocess.run(  # noqa: S603 - our own script
         [sys.executable, str(HERE / "scrapy_crawl.py"), url, str(concurrency)],
         check=True,
         capture_output=True,
         text=True,
     ).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    result["cpu"] = sum(getattr(after, f) - getattr(before, f) for f in ("ru_utime", "ru_stime"))
     return result
 
 
@@ -163,8 +120,9 @@ async def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     configure_logging(level="WARNING")
-    server, counter = serve(python_docs(), args.latency / 1000)
-    url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    port, counter = serve(python_docs(), args.latency / 1000)
+    SERVER_PIDS.update(tree_cpu(os.getpid()))
+    url = f"http://127.0.0.1:{port}/index.html"
     ours: list[dict[str, Any]] = []
     theirs: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -223,6 +181,12 @@ def report(
         f"{'aicaller re-sync after TTL':<34}{after['unchanged']:>7}{after['requests']:>10}"
         f"{after['seconds']:>9.1f}   ({after['not_modified']} answered 304)"
     )
+    main_ms = statistics.median(r["main_cpu"] / r["fetched"] * 1000 for r in ours)
+    worker_ms = statistics.median(r["worker_cpu"] / r["fetched"] * 1000 for r in ours)
+    scrapy_ms = statistics.median(r["cpu"] / r["pages"] * 1000 for r in theirs)
+    print(f"CPU per page: aicaller main process {main_ms:.1f} ms + extraction processes "
+          f"{worker_ms:.1f} ms = {main_ms + worker_ms:.1f} ms; "
+          f"scrapy {scrapy_ms:.1f} ms")  # fmt: skip
     first_requests = median(ours, "requests")
     print(f"first sync vs scrapy: {our_rate / their_rate:.2f}x; re-sync within TTL made "
           f"{within['requests'] / first_requests:.1%} of the first sync's requests")  # fmt: skip

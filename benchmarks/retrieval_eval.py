@@ -38,7 +38,8 @@ from aicaller.knowledge.search.query import search_terms
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_postgres import fresh_database
-from crawl import first_sync, python_docs, serve
+from crawl import first_sync
+from docs_site import python_docs, serve
 from retrieval_questions import QUESTIONS
 
 
@@ -168,8 +169,8 @@ async def main() -> None:
     parser.add_argument("--pg-database", default="aicaller_bench_search")
     args = parser.parse_args()
     configure_logging(level="WARNING")
-    server, _ = serve(python_docs(), 0.0)
-    url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    port, _ = serve(python_docs(), 0.0)
+    url = f"http://127.0.0.1:{port}/index.html"
     await evaluate("SQLite FTS5", url, None, args)
     await evaluate("PostgreSQL", url, await fresh_database(args.pg_database), args)
 

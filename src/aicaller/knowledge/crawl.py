@@ -1,10 +1,13 @@
 """One page of a sync, network and parsing only (no database): robots, the content cache,
-the conditional fetch, canonical URLs, links and extraction into a ``PageResult``."""
+the conditional fetch, canonical URLs, links, extraction and chunking into a ``PageResult``.
+
+Everything CPU-bound about a page (parsing, extraction, hashing, chunking) happens in one call
+in the extraction process, so the main process, which runs the event loop and writes every
+page, only writes."""
 
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import Executor
@@ -22,6 +25,7 @@ from aicaller.knowledge.documentation_scraper.base_scraper import (
 from aicaller.knowledge.documentation_scraper.extract import extract_html
 from aicaller.knowledge.documentation_scraper.robots import RobotsPolicy
 from aicaller.knowledge.documentation_scraper.urls import CrawlScope, normalise_url
+from aicaller.knowledge.indexing import PageText, page_text
 
 SKIPPED_CODES = (
     "robots_disallowed",
@@ -55,8 +59,7 @@ class PageResult:
     http_status: int | None = None
     etag: str | None = None
     last_modified: str | None = None
-    title: str | None = None
-    markdown: str | None = None  # set only when the content changed
+    text: PageText | None = None  # set only when the content changed: markdown and chunks
     content_hash: str | None = None
     error_code: str | None = None
     error_message: str | None = None
@@ -94,14 +97,27 @@ def _failure(url: str, exc: DocumentationScrapingError) -> PageResult:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    links: list[str]
+    canonical: str | None
+    content_hash: str
+    text: PageText | None  # None when the content is unchanged
+
+
 def _parse(
-    content: bytes, text: str, media_type: str, url: str
-) -> tuple[list[str], str | None, str | None, str]:
-    """Links, canonical, title and markdown (CPU-bound: runs in a thread)."""
+    content: bytes, text: str, media_type: str, url: str, base: str, known_hash: str | None
+) -> Parsed:
+    """Links, canonical URL, content hash and, when the content changed, title, markdown and
+    chunks (CPU-bound: runs in an extraction process)."""
     if media_type == "text/plain":
-        return [], None, None, text.strip()
-    page = extract_html(content, url=url)
-    return list(page.links), page.canonical, page.title, page.markdown
+        links, canonical, title, markdown = [], None, None, text.strip()
+    else:
+        page = extract_html(content, url=base)
+        links, canonical = list(page.links), page.canonical
+        title, markdown = page.title, page.markdown
+    digest, body = page_text(title or url, markdown, known_hash=known_hash)
+    return Parsed(links, canonical, digest, body)
 
 
 def _redirected(url: str, final: str, status: int, in_scope: bool) -> PageResult:
@@ -168,28 +184,25 @@ class PageProcessor:
         )
 
     async def _from_body(self, page: PageSnapshot, response: FetchedPage) -> PageResult:
-        links, canonical, title, markdown = await asyncio.get_running_loop().run_in_executor(
-            self.executor,
-            _parse,
-            response.content,
-            response.text,
-            response.media_type,
-            response.final_url,
-        )
+        known = page.content_hash if page.has_document and not self.force else None
+        parsed = await asyncio.get_running_loop().run_in_executor(
+            self.executor, _parse, response.content, response.text, response.media_type,
+            page.url, response.final_url, known,
+        )  # fmt: skip
         result = PageResult(
-            page.url, PageState.DONE, links=links, requested=True, fetched=True,
+            page.url, PageState.DONE, links=parsed.links, requested=True, fetched=True,
             http_status=response.status, etag=response.etag,
             last_modified=response.last_modified,
         )  # fmt: skip
+        canonical = parsed.canonical
         if canonical and canonical != page.url and self.scope.allows(canonical):
             result.state, result.links = PageState.SKIPPED, [canonical]
             result.error_code = "canonical_elsewhere"
             result.error_message = f"the page names {canonical} as its canonical URL"
             return result
-        content_hash = hashlib.sha256(markdown.encode()).hexdigest()
-        result.content_hash = content_hash
-        if content_hash == page.content_hash and page.has_document and not self.force:
+        result.content_hash = parsed.content_hash
+        if parsed.content_hash == known:
             result.unchanged = True
-        elif markdown:
-            result.title, result.markdown = title, markdown
+        elif parsed.text is not None and parsed.text.markdown:
+            result.text = parsed.text
         return result

@@ -10,6 +10,12 @@ The frontier stays in the database: a page is taken from the sync's queued rows 
 queued there until the checkpoint that writes its result, so a crash loses nothing (the rows in
 flight are fetched again on resume) and never writes a page twice. Each checkpoint returns the
 queued rows in frontier order; the ones already in flight or waiting to be written are skipped.
+
+A checkpoint is never cancelled, not even when a page raises or the crawl itself is cancelled:
+the crawl waits for it to commit or fail. Cancelled in the middle of a statement, SQLAlchemy
+closes the SQLite connection while the statement is still alive (referenced from the
+exception's traceback), and SQLite keeps such a connection, and its write lock, until the
+statement is garbage collected, so the resumed sync's first write found the database locked.
 """
 
 from __future__ import annotations
@@ -20,7 +26,10 @@ from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Any
 
+from aicaller.core.logging import get_logger
 from aicaller.knowledge.crawl import PageResult, PageSnapshot
+
+logger = get_logger("aicaller.knowledge.crawl_loop")
 
 Finished = tuple[PageSnapshot, PageResult]
 
@@ -60,7 +69,7 @@ class CrawlLoop:
         checkpoint finds the sync cancelled (False). A page that raises stops the crawl: its
         exception propagates and the pages not yet written stay queued."""
         try:
-            first = await self._checkpoint([], self._want())
+            first = await self._first()
             if first.cancelled:
                 return False
             self._ready = deque(first.queued)
@@ -74,6 +83,14 @@ class CrawlLoop:
                     return False
         finally:
             await self._stop()
+
+    async def _first(self) -> Written:
+        """The first checkpoint (it reads the first rows), in a task like every other."""
+        self._writing = asyncio.create_task(self._read_first())
+        return await self._written(self._writing)
+
+    async def _read_first(self) -> Written:
+        return await self._checkpoint([], self._want())
 
     def _want(self) -> int:
         """How many queued rows a checkpoint reads: enough to fill the slots until the next."""
@@ -107,7 +124,7 @@ class CrawlLoop:
         for task in [task for task in self._running if task in done]:
             self._finished.append((self._running.pop(task), task.result()))
         if self._writing is not None and self._writing in done:
-            written, self._writing = self._writing.result(), None
+            written = await self._written(self._writing)
             if written.cancelled:
                 return False
             busy = {page.url for page in self._running.values()}
@@ -115,11 +132,26 @@ class CrawlLoop:
             self._ready = deque(page for page in written.queued if page.url not in busy)
         return True
 
+    async def _written(self, writing: asyncio.Task[Written]) -> Written:
+        """The checkpoint's answer, through a shield: a cancel of the crawl leaves the
+        checkpoint running (see the module docstring), and ``_stop`` waits for it."""
+        try:
+            return await asyncio.shield(writing)
+        finally:
+            if writing.done():
+                self._writing = None
+
     async def _stop(self) -> None:
-        """Cancel what is still running (after a cancel or an error); rows stay queued."""
-        pending: list[asyncio.Future[Any]] = list(self._running)
-        if self._writing is not None:
-            pending.append(self._writing)
-        for task in pending:
+        """After a cancel or an error: cancel the pages still running (they stay queued) and
+        let a checkpoint in flight finish (its pages were finished; it commits them)."""
+        pages: list[asyncio.Future[Any]] = list(self._running)
+        for task in pages:
             task.cancel()
-        await asyncio.gather(*pending, return_exceptions=True)
+        await asyncio.gather(*pages, return_exceptions=True)
+        writing, self._writing = self._writing, None
+        if writing is None:
+            return
+        await asyncio.wait({writing})
+        error = None if writing.cancelled() else writing.exception()
+        if error is not None:  # the crawl is already stopping with its own error
+            logger.warning("checkpoint_failed_while_stopping", error=repr(error))

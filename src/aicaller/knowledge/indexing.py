@@ -4,17 +4,40 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.database.models import Document
 from aicaller.database.models.document import DocumentKind
-from aicaller.knowledge.chunking import chunk_markdown
+from aicaller.knowledge.chunking import ChunkText, chunk_markdown
 from aicaller.knowledge.repository import ChunkRepository, DocumentRepository
 
 
 def content_hash(markdown: str) -> str:
     return hashlib.sha256(markdown.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class PageText:
+    """A page's text ready to store, prepared where the CPU is (a sync's extraction
+    processes), so writing it costs the database's time only."""
+
+    title: str
+    markdown: str
+    content_hash: str
+    size_bytes: int
+    chunks: list[ChunkText]
+
+
+def page_text(title: str, markdown: str, *, known_hash: str | None) -> tuple[str, PageText | None]:
+    """The text's hash, and the text with its chunks unless the hash is ``known_hash``."""
+    encoded = markdown.encode()
+    digest = hashlib.sha256(encoded).hexdigest()
+    if digest == known_hash:
+        return digest, None
+    chunks = chunk_markdown(title, markdown)
+    return digest, PageText(title, markdown, digest, len(encoded), chunks)
 
 
 class DocumentIndexer:
@@ -23,33 +46,41 @@ class DocumentIndexer:
         self.chunks = ChunkRepository(session, business_id)
 
     async def create(self, *, title: str, markdown: str, **fields: object) -> Document:
+        pieces = chunk_markdown(title, markdown)
         document = await self.documents.create(
-            title=title, content=markdown, content_hash=content_hash(markdown), **fields
-        )
-        await self._rechunk(document)
+            title=title, content=markdown, content_hash=content_hash(markdown),
+            chunk_count=len(pieces), **fields,
+        )  # fmt: skip
+        await self.chunks.add_many(document.id, document.title, pieces)
         return document
 
-    async def store_page(
-        self, *, source_id: uuid.UUID, url: str, title: str, markdown: str,
-        document_id: uuid.UUID | None,
-    ) -> Document:  # fmt: skip
-        """Create the page's document, or replace its text and chunks."""
-        existing = await self.documents.get(document_id) if document_id else None
-        if existing is None:
-            return await self.create(
-                title=title, markdown=markdown, kind=DocumentKind.PAGE.value, url=url,
-                source_id=source_id, media_type="text/html",
-                size_bytes=len(markdown.encode()),
-            )  # fmt: skip
-        await self.documents.update(
-            existing, title=title, content=markdown, content_hash=content_hash(markdown),
-            size_bytes=len(markdown.encode()),
-        )  # fmt: skip
-        await self.chunks.delete_for(existing.id)
-        await self._rechunk(existing)
-        return existing
-
-    async def _rechunk(self, document: Document) -> None:
-        pieces = chunk_markdown(document.title, document.content)
-        await self.chunks.add_many(document.id, document.title, pieces)
-        await self.documents.update(document, chunk_count=len(pieces))
+    async def store_pages(
+        self, source_id: uuid.UUID, pages: list[tuple[str, uuid.UUID | None, PageText]]
+    ) -> dict[str, uuid.UUID]:
+        """Create or replace the documents and chunks of ``(url, document id or None, text)``
+        pages: one statement per table for the whole batch. Returns each URL's document id."""
+        existing = {doc.id: doc for doc in await self.documents.many([d for _, d, _ in pages if d])}
+        stored: dict[str, uuid.UUID] = {}
+        new_rows: list[dict[str, object]] = []
+        chunk_rows: list[dict[str, object]] = []
+        for url, document_id, text in pages:
+            fields = {
+                "title": text.title, "content": text.markdown, "content_hash": text.content_hash,
+                "size_bytes": text.size_bytes, "chunk_count": len(text.chunks),
+            }  # fmt: skip
+            document = existing.get(document_id) if document_id else None
+            if document is None:
+                stored[url] = uuid.uuid4()
+                new_rows.append({
+                    "id": stored[url], "kind": DocumentKind.PAGE.value, "url": url,
+                    "source_id": source_id, "media_type": "text/html", **fields,
+                })  # fmt: skip
+            else:
+                stored[url] = document.id
+                for name, value in fields.items():
+                    setattr(document, name, value)  # flushed before the chunks' DELETE
+            chunk_rows += self.chunks.rows(stored[url], text.title, text.chunks)
+        await self.chunks.delete_for(*existing)
+        await self.documents.insert_rows(new_rows)
+        await self.chunks.insert_rows(chunk_rows)
+        return stored

@@ -1,10 +1,14 @@
-"""Queries for knowledge documents and their chunks, scoped to one business."""
+"""Queries for knowledge documents and their chunks, scoped to one business.
+
+A sync writes many pages per checkpoint, so rows go in as one multi-row INSERT per table (the
+ORM's unit of work would flush, and build an object, per row)."""
 
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 
 from aicaller.database.models import Chunk, Document
 from aicaller.database.repository import BaseRepository
@@ -27,28 +31,50 @@ class DocumentRepository(BaseRepository[Document]):
             delete(Document).where(self._tenant_condition(), Document.source_id == source_id)
         )
 
+    async def many(self, ids: list[uuid.UUID]) -> list[Document]:
+        if not ids:
+            return []
+        stmt = self._select().where(Document.id.in_(ids))
+        return list((await self.session.execute(stmt)).scalars())
+
+    async def insert_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Insert documents (each with its ``id``) in one statement, owned by this tenant."""
+        if rows:
+            owned = [{**row, "business_id": self.business_id} for row in rows]
+            await self.session.execute(insert(Document), owned)
+
 
 class ChunkRepository(BaseRepository[Chunk]):
     model = Chunk
 
-    async def add_many(self, document_id: uuid.UUID, title: str, chunks: list[ChunkText]) -> None:
-        """Insert a document's chunks in one batch (the database indexes them for search)."""
-        self.session.add_all(
-            Chunk(
-                id=chunk.chunk_id(document_id),
-                business_id=self.business_id,
-                document_id=document_id,
-                ordinal=chunk.ordinal,
-                title=title,
-                heading_path=chunk.heading_path,
-                text=chunk.text,
-                token_count=chunk.token_count,
-            )
+    def rows(
+        self, document_id: uuid.UUID, title: str, chunks: list[ChunkText]
+    ) -> list[dict[str, Any]]:
+        """A document's chunks as rows for ``insert_rows``."""
+        return [
+            {
+                "id": chunk.chunk_id(document_id),
+                "business_id": self.business_id,
+                "document_id": document_id,
+                "ordinal": chunk.ordinal,
+                "title": title,
+                "heading_path": chunk.heading_path,
+                "text": chunk.text,
+                "token_count": chunk.token_count,
+            }
             for chunk in chunks
-        )
-        await self.session.flush()
+        ]
 
-    async def delete_for(self, document_id: uuid.UUID) -> None:
-        await self.session.execute(
-            delete(Chunk).where(self._tenant_condition(), Chunk.document_id == document_id)
-        )
+    async def insert_rows(self, rows: list[dict[str, Any]]) -> None:
+        """Insert chunks in one statement (the database indexes them for search)."""
+        if rows:
+            await self.session.execute(insert(Chunk), rows)
+
+    async def add_many(self, document_id: uuid.UUID, title: str, chunks: list[ChunkText]) -> None:
+        await self.insert_rows(self.rows(document_id, title, chunks))
+
+    async def delete_for(self, *document_ids: uuid.UUID) -> None:
+        if document_ids:
+            await self.session.execute(
+                delete(Chunk).where(self._tenant_condition(), Chunk.document_id.in_(document_ids))
+            )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import uuid
+from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -26,7 +27,8 @@ from aicaller.core.logging import get_logger
 from aicaller.database.models import DocumentationSource, SyncJob, SyncPage
 from aicaller.database.models.documentation import PageState, SyncStatus
 from aicaller.database.session import Database
-from aicaller.knowledge.crawl import PageProcessor, PageResult, PageSnapshot, RateGate
+from aicaller.knowledge.checkpoint import counter_bumps, page_changes
+from aicaller.knowledge.crawl import PageProcessor, PageSnapshot, RateGate
 from aicaller.knowledge.crawl_loop import CrawlLoop, Finished, Written
 from aicaller.knowledge.documentation_scraper.factory import Scraper, ScraperFactory
 from aicaller.knowledge.indexing import DocumentIndexer
@@ -160,16 +162,23 @@ class DocumentationSync:
     async def _write(
         self, tx: _Tx, sync: SyncJob, finished: list[Finished], seeds: dict[str, int]
     ) -> None:
+        """A checkpoint's writes, a statement or so per table for the whole batch: the pages'
+        documents and chunks, their rows (one executemany), new links, the sync's counters."""
         found = dict(seeds)
         urls = [page.url for page, _ in finished]
         rows = {row.url: row for row in await tx.pages.in_sync(self.sync_id, urls)}
-        for _, result in finished:
-            row = rows.get(result.url)
-            if row is None or self.source is None:
-                continue
-            await self._apply(tx, sync, self.source, row, result)
+        applied = [(rows[r.url], r) for _, r in finished if r.url in rows]
+        source_id = self.source.id if self.source is not None else sync.source_id
+        documents = await tx.indexer.store_pages(
+            source_id, [(row.url, row.document_id, r.text) for row, r in applied if r.text]
+        )
+        bumps: Counter[str] = Counter()
+        now = datetime.now(UTC)
+        for row, result in applied:
+            tx.pages.record(row, **page_changes(result, now, documents.get(row.url)))
+            bumps.update(counter_bumps(result))
             links = result.links if result.links is not None else row.links
-            if self.source.max_depth > row.depth:
+            if self.source is not None and self.source.max_depth > row.depth:
                 for link in links:
                     if self.scraper is not None and self.scraper.scope.allows(link):
                         found.setdefault(link, row.depth + 1)
@@ -177,9 +186,9 @@ class DocumentationSync:
         requests = self.scraper.fetcher.requests if self.scraper is not None else 0
         await tx.syncs.update(
             sync, discovered=sync.discovered + added,
-            requests=sync.requests + requests - self.requests_written,
-            heartbeat_at=datetime.now(UTC),
+            requests=sync.requests + requests - self.requests_written, heartbeat_at=now,
             current_url=finished[-1][1].url if finished else sync.current_url,
+            **{name: getattr(sync, name) + n for name, n in bumps.items()},
         )  # fmt: skip
         self.requests_written = requests
 
@@ -189,35 +198,6 @@ class DocumentationSync:
             await self.events.publish(
                 progress_channel(self.sync_id), {"sync_id": str(self.sync_id)}
             )
-
-    async def _apply(
-        self, tx: _Tx, sync: SyncJob, source: DocumentationSource, row: SyncPage, r: PageResult
-    ) -> None:
-        changes: dict[str, object] = {
-            "state": r.state.value, "error_code": r.error_code, "error_message": r.error_message,
-        }  # fmt: skip
-        if r.requested:
-            changes.update(fetched_at=datetime.now(UTC), http_status=r.http_status)
-        if r.fetched:
-            changes.update(etag=r.etag, last_modified=r.last_modified)
-        if r.links is not None:
-            changes["links"] = r.links
-        if r.content_hash is not None:
-            changes["content_hash"] = r.content_hash
-        if r.markdown is not None:
-            document = await tx.indexer.store_page(
-                source_id=source.id, url=row.url, title=r.title or row.url,
-                markdown=r.markdown, document_id=row.document_id,
-            )  # fmt: skip
-            changes["document_id"] = document.id
-        await tx.pages.update(row, **changes)
-        bumps = {
-            "fetched": r.fetched, "unchanged": r.unchanged, "indexed": r.markdown is not None,
-            "skipped": r.state is PageState.SKIPPED, "failed": r.state is PageState.FAILED,
-        }  # fmt: skip
-        await tx.syncs.update(
-            sync, **{name: getattr(sync, name) + 1 for name, hit in bumps.items() if hit}
-        )
 
     async def _finish(
         self, tx: _Tx, sync: SyncJob, source: DocumentationSource, *, capped: bool
@@ -246,16 +226,26 @@ class DocumentationSync:
 
 @contextmanager
 def _extraction_pool(processes: int) -> Iterator[Executor | None]:
-    """Worker processes for page extraction, for the length of one sync ("spawn": forking a
-    process that runs an event loop and database threads is unsafe)."""
+    """Worker processes for page extraction, for the length of one sync. "forkserver": each
+    worker forks from a small server process that has already imported the extraction code
+    (forking the main process, which runs an event loop and database threads, is unsafe;
+    "spawn" re-imports everything in every worker); "spawn" where there is no forkserver."""
     if processes <= 0:
         yield None
         return
-    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+    pool = ProcessPoolExecutor(processes, mp_context=_pool_context())
     try:
         yield pool
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([PageProcessor.__module__])
+    return context
 
 
 def _snapshot(source: DocumentationSource) -> DocumentationSource:

@@ -84,6 +84,14 @@ class SyncPageRepository(BaseRepository[SyncPage]):
         await self.session.flush()
         return added
 
+    def record(self, row: SyncPage, **changes: object) -> None:
+        """Set a page row's columns without flushing: a checkpoint's rows go out together at
+        its next statement (the unit of work sends same-shaped UPDATEs as one executemany)."""
+        self._ensure_owned(row)
+        for name, value in changes.items():
+            self._column(name)
+            setattr(row, name, value)
+
     async def queued(self, sync_id: uuid.UUID, limit: int) -> list[SyncPage]:
         stmt = (
             self._select()
