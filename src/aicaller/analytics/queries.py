@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.analytics.sql import bucket_index, epoch_seconds, shifted, utc_param
+from aicaller.analytics.sql import bucket_index, bytewise, epoch_seconds, shifted, utc_param
 from aicaller.database.models import Call, Escalation, KnowledgeGap
 from aicaller.database.models.call import CallDirection, CallStatus, Sentiment
 from aicaller.database.models.escalation import EscalationStatus
@@ -60,8 +60,11 @@ class CallQueries:
     def _in_range(self, column: Any, cuts: Sequence[datetime]) -> list[ColumnElement[bool]]:
         return [column >= utc_param(cuts[0]), column < utc_param(cuts[-1])]
 
-    async def call_figures(self, cuts: Sequence[datetime]) -> dict[int, Row]:
-        """Counts, handle time, containment, escalation and sentiment per bucket."""
+    async def call_figures(
+        self, cuts: Sequence[datetime], *, with_p90: bool = False
+    ) -> dict[int, Row]:
+        """Counts, handle time, containment, escalation and sentiment per bucket, and with
+        ``with_p90`` (PostgreSQL only) the ``p90`` of ``p90_durations`` from the same pass."""
         escalated_calls = (
             select(Escalation.call_id)
             .where(Escalation.business_id == self.business_id, Escalation.created_at >= cuts[0])
@@ -102,6 +105,13 @@ class CallQueries:
             *(_count_if(c.sentiment == s.value).label(f"sentiment_{s.value}") for s in Sentiment),
             _count_if(c.sentiment.is_(None)).label("sentiment_unknown"),
         ).group_by(c.bucket)
+        if with_p90:
+            # percentile_disc(0.9) is the value at rank ceil(0.9 * n): the nearest rank that
+            # p90_durations computes with a window (which SQLite needs: it has no percentiles).
+            p90 = func.percentile_disc(0.9).within_group(c.duration_seconds)
+            stmt = stmt.add_columns(
+                p90.filter(and_(answered, c.duration_seconds.is_not(None))).label("p90")
+            )
         return _by_bucket((await self.session.execute(stmt)).all())
 
     async def p90_durations(self, cuts: Sequence[datetime]) -> dict[int, int]:
@@ -143,7 +153,7 @@ class CallQueries:
                 Call.from_number,
                 Call.started_at,
                 func.lead(Call.started_at)
-                .over(partition_by=Call.from_number, order_by=Call.started_at)
+                .over(partition_by=bytewise(Call.from_number), order_by=Call.started_at)
                 .label("next_started_at"),
             )
             .where(
@@ -168,9 +178,9 @@ class CallQueries:
             flagged.c.bucket,
             func.count().label("inbound"),
             func.coalesce(func.sum(flagged.c.followed), 0).label("followed_up_calls"),
-            func.count(func.distinct(case((flagged.c.followed == 1, flagged.c.from_number)))).label(
-                "repeat_callers"
-            ),
+            func.count(
+                func.distinct(case((flagged.c.followed == 1, bytewise(flagged.c.from_number))))
+            ).label("repeat_callers"),
         ).group_by(flagged.c.bucket)
         return _by_bucket((await self.session.execute(stmt)).all())
 

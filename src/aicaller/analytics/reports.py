@@ -8,6 +8,7 @@ from aicaller.analytics.buckets import DateRange, Interval, boundaries, local_la
 from aicaller.analytics.metrics import METRICS, Value, change, per_bucket
 from aicaller.analytics.qa_queries import SCORE_BINS, QaQueries
 from aicaller.analytics.queries import CallQueries
+from aicaller.analytics.runner import Runner
 from aicaller.analytics.schemas import (
     CallVolume,
     CriterionStats,
@@ -46,22 +47,26 @@ def figure(value: Value, previous: Value) -> Figure:
     return Figure(value=value, previous=previous, change=delta, change_pct=pct)
 
 
-async def dashboard(calls: CallQueries, qa: QaQueries, span: DateRange, now: datetime) -> Dashboard:
+async def dashboard(runner: Runner, span: DateRange, now: datetime) -> Dashboard:
     previous = span.previous()
     cuts = [previous.start, span.start, span.end]
     wanted = [name for name in METRICS if name != "open_escalations"]
-    before, current = await per_bucket(calls, qa, cuts, wanted)
-    figures = {name: figure(current[name], before[name]) for name in wanted}
     # Open escalations are a snapshot: at the end of the period (or now, if sooner), and at
     # the start of the period for the one before.
-    now_open = await calls.open_escalations(min(now, span.end))
-    then_open = await calls.open_escalations(min(now, span.start))
+    (before, current), (now_open, then_open, gaps) = await per_bucket(
+        runner,
+        cuts,
+        wanted,
+        lambda r: r.calls.open_escalations(min(now, span.end)),
+        lambda r: r.calls.open_escalations(min(now, span.start)),
+        lambda r: r.calls.top_gaps(previous.start, span.start, span.end, TOP_GAPS),
+    )
+    figures = {name: figure(current[name], before[name]) for name in wanted}
     figures["open_escalations"] = figure(now_open["count"], then_open["count"])
     for name in ("oldest", "mean"):
         figures[f"{name}_open_escalation_age_seconds"] = figure(
             now_open[f"{name}_age_seconds"], then_open[f"{name}_age_seconds"]
         )
-    gaps = await calls.top_gaps(previous.start, span.start, span.end, TOP_GAPS)
     return Dashboard(
         period=report_period(span),
         figures=figures,
@@ -166,8 +171,7 @@ def _moving_average(values: list[Value], window: int) -> list[float | None]:
 
 
 async def trend(
-    calls: CallQueries,
-    qa: QaQueries,
+    runner: Runner,
     span: DateRange,
     metric: str,
     interval: Interval,
@@ -175,10 +179,11 @@ async def trend(
 ) -> Trend:
     cuts = boundaries(span, interval)
     labels = local_labels(cuts, span.timezone)
-    values = [bucket[metric] for bucket in await per_bucket(calls, qa, cuts, [metric])]
+    series, _ = await per_bucket(runner, cuts, [metric])
+    values = [bucket[metric] for bucket in series]
     averages = _moving_average(values, window)
-    before, current = await per_bucket(
-        calls, qa, [span.previous().start, span.start, span.end], [metric]
+    (before, current), _ = await per_bucket(
+        runner, [span.previous().start, span.start, span.end], [metric]
     )
     points = []
     for i, value in enumerate(values):

@@ -27,6 +27,7 @@ from aicaller.analytics.buckets import (
 )
 from aicaller.analytics.qa_queries import QaQueries
 from aicaller.analytics.queries import CallQueries, tune_for_reports
+from aicaller.analytics.runner import Runner
 from aicaller.businesses.service import BusinessService
 from aicaller.calls.schemas import MAX_YEAR, MIN_YEAR
 from aicaller.calls.service import analytics_tag
@@ -34,6 +35,7 @@ from aicaller.config import Settings
 from aicaller.core.cache import ANALYTICS, AppCache
 from aicaller.core.errors import ValidationError
 from aicaller.database.service import BaseService
+from aicaller.database.session import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,7 @@ class AnalyticsService(BaseService):
         cache: AppCache | None,
         settings: Settings,
         clock: Callable[[], datetime] = _utcnow,
+        database: Database | None = None,
     ) -> None:
         super().__init__(session, business_id)
         self.cache = cache
@@ -66,6 +69,10 @@ class AnalyticsService(BaseService):
         self.clock = clock
         self.calls = CallQueries(session, business_id)
         self.qa = QaQueries(session, business_id)
+        # With the database, report statements may run on connections of their own.
+        self.runner = Runner(
+            session, business_id, database, settings.analytics_parallel_connections
+        )
 
     # -- parameters -------------------------------------------------------------------------------
     async def timezone(self) -> str:
@@ -146,7 +153,7 @@ class AnalyticsService(BaseService):
         span = await self.span(period, first, last)
         return await self._cached(
             f"dashboard:{span.first}:{span.last}",
-            lambda: reports.dashboard(self.calls, self.qa, span, self.clock()),
+            lambda: reports.dashboard(self.runner, span, self.clock()),
         )
 
     async def call_volume(
@@ -181,5 +188,5 @@ class AnalyticsService(BaseService):
         self.check_buckets(span, interval)
         return await self._cached(
             f"trends:{metric}:{interval.value}:{span.first}:{span.last}:{window}",
-            lambda: reports.trend(self.calls, self.qa, span, metric, interval, window),
+            lambda: reports.trend(self.runner, span, metric, interval, window),
         )

@@ -4,7 +4,7 @@
 balanced tree of ``CASE`` comparisons against the bucket boundaries (bound UTC parameters), so a
 row costs about log2(buckets) comparisons and no timezone arithmetic happens in SQL. The two
 expressions that do need the engine's own functions (seconds since the epoch, a timestamp moved
-by some seconds) are compiled per dialect.
+by some seconds, a text compared bytewise) are compiled per dialect.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, Integer, bindparam, case, literal_column
+from sqlalchemy import Float, Integer, String, bindparam, case, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
@@ -87,6 +87,28 @@ def _shifted_sqlite(element: shifted, compiler: SQLCompiler, **kw: Any) -> str:
     # In the stored text format: %f gives milliseconds, the column has six digits.
     column, seconds = (compiler.process(clause, **kw) for clause in element.clauses)
     return f"(strftime('%Y-%m-%d %H:%M:%f', {column}, {seconds} || ' seconds') || '000')"
+
+
+class bytewise(FunctionElement[str]):  # noqa: N801
+    """A text column compared byte by byte: sorting and grouping phone numbers need no
+    locale rules, and PostgreSQL's libc collations (even ``C.UTF-8`` before version 17) make
+    every comparison a ``strcoll`` call. Equality is the same under both (deterministic
+    collations compare bytes), so results do not change. SQLite compares bytes already."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(bytewise)
+def _bytewise_default(element: bytewise, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = list(element.clauses)
+    return f'({compiler.process(column, **kw)} COLLATE "C")'
+
+
+@compiles(bytewise, "sqlite")
+def _bytewise_sqlite(element: bytewise, compiler: SQLCompiler, **kw: Any) -> str:
+    (column,) = list(element.clauses)
+    return compiler.process(column, **kw)
 
 
 def ratio(part: float | int | None, whole: float | int | None) -> float | None:
