@@ -6,7 +6,7 @@ from datetime import datetime
 
 from aicaller.analytics.buckets import DateRange, Interval, boundaries, local_labels
 from aicaller.analytics.metrics import METRICS, Value, change, per_bucket
-from aicaller.analytics.qa_queries import SCORE_BINS, QaQueries
+from aicaller.analytics.qa_queries import SCORE_BINS
 from aicaller.analytics.queries import CallQueries
 from aicaller.analytics.runner import Runner
 from aicaller.analytics.schemas import (
@@ -116,9 +116,17 @@ async def call_volume(
     )
 
 
-async def qa_stats(qa: QaQueries, span: DateRange, lowest: int) -> QaStats:
+async def qa_stats(runner: Runner, span: DateRange, lowest: int) -> QaStats:
     start, end = span.start, span.end
-    scores = (await qa.score_figures([start, end])).get(0, {})
+    # Five passes over the period's evaluations, side by side where the engine allows.
+    figures, criteria, distribution, by_evaluator, lowest_calls = await runner.gather(
+        lambda r: r.qa.score_figures([start, end]),
+        lambda r: r.qa.criteria(start, end),
+        lambda r: r.qa.distribution(start, end),
+        lambda r: r.qa.by_evaluator(start, end),
+        lambda r: r.qa.lowest(start, end, lowest),
+    )
+    scores = figures.get(0, {})
     evaluated = int(scores.get("evaluated_calls", 0))
     auto_failed = int(scores.get("auto_failed_calls", 0))
     average = scores.get("avg_qa_score")
@@ -133,7 +141,7 @@ async def qa_stats(qa: QaQueries, span: DateRange, lowest: int) -> QaStats:
         auto_fail_rate=ratio(auto_failed, evaluated),
         score_distribution=[
             ScoreBin(min_score=i * width, max_score=(i + 1) * width, calls=count)
-            for i, count in enumerate(await qa.distribution(start, end))
+            for i, count in enumerate(distribution)
         ],
         criteria=[
             CriterionStats(
@@ -144,7 +152,7 @@ async def qa_stats(qa: QaQueries, span: DateRange, lowest: int) -> QaStats:
                 not_applicable=int(row["not_applicable"]),
                 pass_rate=ratio(row["passed"], int(row["passed"]) + int(row["failed"])),
             )
-            for row in await qa.criteria(start, end)
+            for row in criteria
         ],
         by_evaluator=[
             EvaluatorStats(
@@ -154,11 +162,9 @@ async def qa_stats(qa: QaQueries, span: DateRange, lowest: int) -> QaStats:
                 auto_failed=int(row["auto_failed"]),
                 auto_fail_rate=ratio(row["auto_failed"], row["evaluations"]),
             )
-            for row in await qa.by_evaluator(start, end)
+            for row in by_evaluator
         ],
-        lowest_scoring_calls=[
-            LowScoringCall.model_validate(row) for row in await qa.lowest(start, end, lowest)
-        ],
+        lowest_scoring_calls=[LowScoringCall.model_validate(row) for row in lowest_calls],
     )
 
 

@@ -25,7 +25,6 @@ from aicaller.analytics.buckets import (
     bucket_count,
     period_range,
 )
-from aicaller.analytics.qa_queries import QaQueries
 from aicaller.analytics.queries import CallQueries, tune_for_reports
 from aicaller.analytics.runner import Runner
 from aicaller.businesses.service import BusinessService
@@ -68,7 +67,6 @@ class AnalyticsService(BaseService):
         self.settings = settings
         self.clock = clock
         self.calls = CallQueries(session, business_id)
-        self.qa = QaQueries(session, business_id)
         # With the database, report statements may run on connections of their own.
         self.runner = Runner(
             session, business_id, database, settings.analytics_parallel_connections
@@ -172,7 +170,7 @@ class AnalyticsService(BaseService):
         span = await self.span(period, first, last)
         return await self._cached(
             f"qa_stats:{span.first}:{span.last}:{lowest}",
-            lambda: reports.qa_stats(self.qa, span, lowest),
+            lambda: reports.qa_stats(self.runner, span, lowest),
         )
 
     async def trends(
