@@ -5,7 +5,8 @@ knowledge gaps on 1 in 20) into a fresh database, then through the app in-proces
 whole middleware and authentication path):
 
 - the 30-day dashboard cold (the business's analytics tag cleared before each request) and
-  warm (served from the cache);
+  warm (served from the cache), and cold again with its statements side by side (the default
+  on PostgreSQL) and one by one, alternating, with the ratio of their medians;
 - call volume over 90 days by day, and QA stats over 30 days, cold;
 - a CSV export of every call (one million rows) read from the export generator: rows/s and the
   process's peak resident memory while it runs.
@@ -26,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import sys
 import tempfile
 import threading
@@ -33,6 +35,7 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -87,6 +90,33 @@ async def _timed(
         cache_header = response.headers.get("x-cache", "")
     ordered = sorted(times)
     return _pct(ordered, 0.5), _pct(ordered, 0.95), cache_header
+
+
+async def _side_by_side_vs_one_by_one(
+    app: Any, runs: int, clear: Callable[[], Awaitable[None]], request: Request
+) -> None:
+    """The cold 30-day dashboard with its statements side by side (the default) and one by one
+    (``analytics_parallel_connections=0``, the baseline), alternating so drift hits both."""
+    parallel = app.state.settings
+    modes = {"side by side": parallel, "one by one": parallel.model_copy(
+        update={"analytics_parallel_connections": 0})}  # fmt: skip
+    times: dict[str, list[float]] = {mode: [] for mode in modes}
+    try:
+        for _ in range(runs):
+            for mode, settings in modes.items():
+                app.state.settings = settings
+                await clear()
+                started = time.perf_counter()
+                (await request()).raise_for_status()
+                times[mode].append((time.perf_counter() - started) * 1000)
+    finally:
+        app.state.settings = parallel
+    for mode, measured in times.items():
+        ordered = sorted(measured)
+        print(f"{'dashboard 30d, cold, ' + mode:<42} {_pct(ordered, 0.5):>9.1f} "
+              f"{_pct(ordered, 0.95):>9.1f}  miss")  # fmt: skip
+    ratio = statistics.median(times["side by side"]) / statistics.median(times["one by one"])
+    print(f"{'  side by side / one by one (p50)':<42} {ratio:>9.2f}")
 
 
 async def _export(
@@ -181,6 +211,9 @@ async def main() -> None:
                 for name, before, request, runs in [] if args.skip_reports else cases:
                     p50, p95, header = await _timed(runs, before, request)
                     print(f"{name:<42} {p50:>9.1f} {p95:>9.1f}  {header}")
+                if not args.skip_reports:
+                    dashboard = get("dashboard", period="30d")
+                    await _side_by_side_vs_one_by_one(app, args.runs, clear, dashboard)
             if not args.skip_export:
                 rows, elapsed, baseline, peak = await _export(app, settings, business_id)
                 print(
