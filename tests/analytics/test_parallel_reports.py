@@ -1,5 +1,5 @@
-"""The dashboard's statements run side by side (PostgreSQL) and give the figures a count in
-Python gives over randomized calls, and the same body as when run one by one."""
+"""Reports' statements run side by side (PostgreSQL) and give the figures a count in Python
+gives over randomized calls, and the same bodies as when run one by one."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import event
 
-from aicaller.analytics.buckets import DateRange
+from aicaller.analytics.buckets import DateRange, Interval
 from aicaller.analytics.runner import Reader, Runner, _budget
 from aicaller.analytics.service import AnalyticsService
 from aicaller.database.models import Call, Evaluation
@@ -142,9 +142,9 @@ async def test_dashboard_figures_match_a_count_in_python(
     assert expected["evaluated_calls"][0] > 0
 
 
-async def _dashboard(app: FastAPI, tenant: Tenant, connections: int) -> tuple[str, int]:
-    """The dashboard's JSON computed with ``connections`` extra connections, and how many
-    connections the pool handed out for it."""
+async def _reports(app: FastAPI, tenant: Tenant, connections: int) -> tuple[list[str], int]:
+    """The dashboard, QA stats and a daily trend computed with ``connections`` extra
+    connections, and how many connections the pool handed out for them."""
     database: Database = app.state.database
     settings = app.state.settings.model_copy(update={"analytics_parallel_connections": connections})
     checkouts = 0
@@ -159,23 +159,32 @@ async def _dashboard(app: FastAPI, tenant: Tenant, connections: int) -> tuple[st
             service = AnalyticsService(
                 session, tenant.business_id, None, settings, clock=lambda: NOW, database=database
             )
-            report = await service.dashboard(None, SPAN.first, SPAN.last)
+            bodies = [
+                (await service.dashboard(None, SPAN.first, SPAN.last)).body,
+                (await service.qa_stats(None, SPAN.first, SPAN.last, lowest=5)).body,
+                (
+                    await service.trends(
+                        "avg_qa_score", Interval.DAY, None, SPAN.first, SPAN.last, window=3
+                    )
+                ).body,
+            ]
     finally:
         event.remove(database.engine.sync_engine, "checkout", count)
-    return report.body, checkouts
+    return bodies, checkouts
 
 
-async def test_side_by_side_gives_the_body_of_one_by_one(
+async def test_side_by_side_gives_the_bodies_of_one_by_one(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, backend: str
 ) -> None:
     await set_timezone(client, tenant, TZ)
     await _random_calls(app.state.database, tenant.business_id, 7)
-    alone, one_connection = await _dashboard(app, tenant, connections=0)
-    side_by_side, connections = await _dashboard(app, tenant, connections=3)
+    alone, one_connection = await _reports(app, tenant, connections=0)
+    side_by_side, connections = await _reports(app, tenant, connections=3)
     assert side_by_side == alone
     assert one_connection == 1
-    # PostgreSQL: the request's connection and three more; SQLite stays on one.
-    assert connections == (4 if backend == "postgresql" else 1)
+    # PostgreSQL: the request's connection, then 3 more for the dashboard's statements, 3 for QA
+    # stats' five and 1 for the trend's two; SQLite stays on the request's one.
+    assert connections == (1 + 3 + 3 + 1 if backend == "postgresql" else 1)
 
 
 async def test_a_failing_statement_fails_the_report_and_returns_the_connections(

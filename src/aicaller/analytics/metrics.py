@@ -150,13 +150,27 @@ async def per_bucket(
 ) -> tuple[Buckets, list[Any]]:
     """The ``wanted`` metrics for each of the ``len(cuts) - 1`` buckets, and the results of the
     ``also`` jobs, which run alongside the metrics' statements."""
+    (buckets,), results = await per_bucket_sets(runner, [cuts], wanted, *also)
+    return buckets, results
+
+
+async def per_bucket_sets(
+    runner: Runner, cut_sets: Sequence[Sequence[datetime]], wanted: Collection[str], *also: Job
+) -> tuple[list[Buckets], list[Any]]:
+    """``per_bucket`` for each list of cuts, all statements in one ``Runner.gather``."""
     needed = {source for source, names in SOURCES.items() if set(names) & set(wanted)}
-    jobs = _jobs(cuts, needed, runner.dialect)
-    results = await runner.gather(*(job for job, _ in jobs), *also)
-    buckets: Buckets = [{} for _ in range(len(cuts) - 1)]
-    for (_, apply), result in zip(jobs, results, strict=False):
-        apply(result, buckets)
-    return [{name: b.get(name) for name in wanted} for b in buckets], results[len(jobs) :]
+    jobs = [_jobs(cuts, needed, runner.dialect) for cuts in cut_sets]
+    flat = [job for per_set in jobs for job, _ in per_set]
+    results = await runner.gather(*flat, *also)
+    done = 0
+    sets: list[Buckets] = []
+    for cuts, per_set in zip(cut_sets, jobs, strict=True):
+        buckets: Buckets = [{} for _ in range(len(cuts) - 1)]
+        for (_, apply), result in zip(per_set, results[done:], strict=False):
+            apply(result, buckets)
+        done += len(per_set)
+        sets.append([{name: b.get(name) for name in wanted} for b in buckets])
+    return sets, results[done:]
 
 
 def change(value: Value, previous: Value) -> tuple[Value, float | None]:
