@@ -136,8 +136,8 @@ def _jobs(cuts: Sequence[datetime], needed: set[str], dialect: str) -> list[tupl
     if "escalations" in needed:
 
         async def escalations(r: Reader) -> tuple[int, dict[int, Row]]:
-            open_at_start = await r.calls.open_escalations(cuts[0])
-            return int(open_at_start["count"]), await r.calls.escalation_flow(cuts)
+            open_at_start = await r.escalations.open_escalations(cuts[0])
+            return int(open_at_start["count"]), await r.escalations.escalation_flow(cuts)
 
         jobs.append((escalations, _fill_open))
     if "gaps" in needed:

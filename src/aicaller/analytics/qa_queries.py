@@ -12,20 +12,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, func, select, true
+from sqlalchemy import Select, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.analytics.sql import bucket_index, utc_param
+from aicaller.analytics.sql import bucket_index, count_if, utc_param
 from aicaller.database.models import Call, Evaluation
 from aicaller.database.models.qa import EvaluatorKind
 
 SCORE_BINS = 10  # 0-10, 10-20, ... 90-100 (100 falls in the last)
 Row = dict[str, Any]
-
-
-def _count_if(condition: ColumnElement[bool]) -> Any:
-    """``COUNT(*) FILTER (WHERE ...)``: both engines have it (SQLite since 3.30)."""
-    return func.count().filter(condition)
 
 
 class QaQueries:
@@ -93,7 +88,7 @@ class QaQueries:
             bucketed.c.bucket,
             func.count().label("evaluated_calls"),
             func.avg(bucketed.c.score).label("avg_qa_score"),
-            _count_if(bucketed.c.auto_failed.is_(True)).label("auto_failed_calls"),
+            count_if(bucketed.c.auto_failed.is_(True)).label("auto_failed_calls"),
         ).group_by(bucketed.c.bucket)
         rows = (await self.session.execute(stmt)).all()
         return {int(r.bucket): dict(r._mapping) for r in rows}
@@ -122,7 +117,7 @@ class QaQueries:
                 every.c.evaluator,
                 func.count().label("evaluations"),
                 func.avg(every.c.score).label("avg_score"),
-                _count_if(every.c.auto_failed.is_(True)).label("auto_failed"),
+                count_if(every.c.auto_failed.is_(True)).label("auto_failed"),
             )
             .group_by(every.c.evaluator)
             .order_by(every.c.evaluator)
@@ -150,9 +145,9 @@ class QaQueries:
             select(
                 key.label("key"),
                 func.max(label).label("label"),
-                _count_if(result == "pass").label("passed"),
-                _count_if(result == "fail").label("failed"),
-                _count_if(result == "na").label("not_applicable"),
+                count_if(result == "pass").label("passed"),
+                count_if(result == "fail").label("failed"),
+                count_if(result == "na").label("not_applicable"),
             )
             .select_from(scored)
             .join(item, true())

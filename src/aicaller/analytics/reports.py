@@ -53,12 +53,11 @@ async def dashboard(runner: Runner, span: DateRange, now: datetime) -> Dashboard
     wanted = [name for name in METRICS if name != "open_escalations"]
     # Open escalations are a snapshot: at the end of the period (or now, if sooner), and at
     # the start of the period for the one before.
-    (before, current), (now_open, then_open, gaps) = await per_bucket(
+    (before, current), ((now_open, then_open), gaps) = await per_bucket(
         runner,
         cuts,
         wanted,
-        lambda r: r.calls.open_escalations(min(now, span.end)),
-        lambda r: r.calls.open_escalations(min(now, span.start)),
+        lambda r: r.escalations.open_escalations_at([min(now, span.end), min(now, span.start)]),
         lambda r: r.calls.top_gaps(previous.start, span.start, span.end, TOP_GAPS),
     )
     figures = {name: figure(current[name], before[name]) for name in wanted}

@@ -28,6 +28,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from aicaller.analytics.escalation_queries import EscalationQueries
 from aicaller.analytics.qa_queries import QaQueries
 from aicaller.analytics.queries import CallQueries, tune_for_reports
 from aicaller.database.session import Database
@@ -38,13 +39,18 @@ class Reader:
     """The aggregate queries of one business, on one session."""
 
     calls: CallQueries
+    escalations: EscalationQueries
     qa: QaQueries
     dialect: str
 
     @classmethod
     def of(cls, session: AsyncSession, business_id: uuid.UUID) -> Reader:
-        dialect = session.get_bind().dialect.name
-        return cls(CallQueries(session, business_id), QaQueries(session, business_id), dialect)
+        return cls(
+            CallQueries(session, business_id),
+            EscalationQueries(session, business_id),
+            QaQueries(session, business_id),
+            session.get_bind().dialect.name,
+        )
 
 
 Job = Callable[[Reader], Awaitable[Any]]

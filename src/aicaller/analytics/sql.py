@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, bindparam, case, literal_column
+from sqlalchemy import Float, Integer, String, bindparam, case, func, literal_column
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
@@ -109,6 +109,11 @@ def _bytewise_default(element: bytewise, compiler: SQLCompiler, **kw: Any) -> st
 def _bytewise_sqlite(element: bytewise, compiler: SQLCompiler, **kw: Any) -> str:
     (column,) = list(element.clauses)
     return compiler.process(column, **kw)
+
+
+def count_if(condition: ColumnElement[bool]) -> Any:
+    """``COUNT(*) FILTER (WHERE ...)``: both engines have it (SQLite since 3.30)."""
+    return func.count().filter(condition)
 
 
 def ratio(part: float | int | None, whole: float | int | None) -> float | None:
