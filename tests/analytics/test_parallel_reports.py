@@ -204,3 +204,20 @@ async def test_a_failing_statement_fails_the_report_and_returns_the_connections(
             await runner.gather(fine, broken, fine)
         assert await runner.gather(fine, fine) == [{}, {}]  # the budget came back
     assert _budget(database.engine, 2).free == 2
+
+
+async def test_with_the_budget_spent_a_report_runs_on_its_own_connection(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Concurrent reports that find the extra connections taken do not wait for them."""
+    await set_timezone(client, tenant, TZ)
+    await _random_calls(app.state.database, tenant.business_id, 11)
+    alone, _ = await _reports(app, tenant, connections=0)
+    budget = _budget(app.state.database.engine, 3)
+    taken = budget.take(3)  # as if other reports held them
+    try:
+        bodies, checkouts = await _reports(app, tenant, connections=3)
+    finally:
+        budget.give(taken)
+    assert bodies == alone
+    assert checkouts == 1
