@@ -18,6 +18,7 @@ from sqlalchemy import event
 from aicaller.analytics.buckets import DateRange, Interval
 from aicaller.analytics.runner import Reader, Runner, _budget
 from aicaller.analytics.service import AnalyticsService
+from aicaller.core.query_monitor import count_queries
 from aicaller.database.models import Call, Evaluation
 from aicaller.database.session import Database
 from tests.analytics.conftest import get_json, set_timezone
@@ -142,9 +143,10 @@ async def test_dashboard_figures_match_a_count_in_python(
     assert expected["evaluated_calls"][0] > 0
 
 
-async def _reports(app: FastAPI, tenant: Tenant, connections: int) -> tuple[list[str], int]:
+async def _reports(app: FastAPI, tenant: Tenant, connections: int) -> tuple[list[str], int, int]:
     """The dashboard, QA stats and a daily trend computed with ``connections`` extra
-    connections, and how many connections the pool handed out for them."""
+    connections; how many connections the pool handed out for them, and how many statements
+    the request's query counter saw."""
     database: Database = app.state.database
     settings = app.state.settings.model_copy(update={"analytics_parallel_connections": connections})
     checkouts = 0
@@ -155,22 +157,23 @@ async def _reports(app: FastAPI, tenant: Tenant, connections: int) -> tuple[list
 
     event.listen(database.engine.sync_engine, "checkout", count)
     try:
-        async with database.transaction() as session:
-            service = AnalyticsService(
-                session, tenant.business_id, None, settings, clock=lambda: NOW, database=database
-            )
-            bodies = [
-                (await service.dashboard(None, SPAN.first, SPAN.last)).body,
-                (await service.qa_stats(None, SPAN.first, SPAN.last, lowest=5)).body,
-                (
-                    await service.trends(
-                        "avg_qa_score", Interval.DAY, None, SPAN.first, SPAN.last, window=3
-                    )
-                ).body,
-            ]
+        with count_queries() as statements:
+            async with database.transaction() as session:
+                service = AnalyticsService(
+                    session, tenant.business_id, None, settings, lambda: NOW, database
+                )
+                bodies = [
+                    (await service.dashboard(None, SPAN.first, SPAN.last)).body,
+                    (await service.qa_stats(None, SPAN.first, SPAN.last, lowest=5)).body,
+                    (
+                        await service.trends(
+                            "avg_qa_score", Interval.DAY, None, SPAN.first, SPAN.last, window=3
+                        )
+                    ).body,
+                ]
     finally:
         event.remove(database.engine.sync_engine, "checkout", count)
-    return bodies, checkouts
+    return bodies, checkouts, statements.count
 
 
 async def test_side_by_side_gives_the_bodies_of_one_by_one(
@@ -178,13 +181,17 @@ async def test_side_by_side_gives_the_bodies_of_one_by_one(
 ) -> None:
     await set_timezone(client, tenant, TZ)
     await _random_calls(app.state.database, tenant.business_id, 7)
-    alone, one_connection = await _reports(app, tenant, connections=0)
-    side_by_side, connections = await _reports(app, tenant, connections=3)
+    alone, one_connection, statements_alone = await _reports(app, tenant, connections=0)
+    side_by_side, connections, statements = await _reports(app, tenant, connections=3)
     assert side_by_side == alone
     assert one_connection == 1
     # PostgreSQL: the request's connection, then 3 more for the dashboard's statements, 3 for QA
     # stats' five and 1 for the trend's two; SQLite stays on the request's one.
-    assert connections == (1 + 3 + 3 + 1 if backend == "postgresql" else 1)
+    extra = 3 + 3 + 1 if backend == "postgresql" else 0
+    assert connections == 1 + extra
+    # Statements on the extra connections count for the request (its X-Query-Count and slow
+    # query log): the same ones, plus the two settings each extra connection starts with.
+    assert statements == statements_alone + 2 * extra
 
 
 async def test_a_failing_statement_fails_the_report_and_returns_the_connections(
@@ -212,11 +219,11 @@ async def test_with_the_budget_spent_a_report_runs_on_its_own_connection(
     """Concurrent reports that find the extra connections taken do not wait for them."""
     await set_timezone(client, tenant, TZ)
     await _random_calls(app.state.database, tenant.business_id, 11)
-    alone, _ = await _reports(app, tenant, connections=0)
+    alone, _, _ = await _reports(app, tenant, connections=0)
     budget = _budget(app.state.database.engine, 3)
     taken = budget.take(3)  # as if other reports held them
     try:
-        bodies, checkouts = await _reports(app, tenant, connections=3)
+        bodies, checkouts, _ = await _reports(app, tenant, connections=3)
     finally:
         budget.give(taken)
     assert bodies == alone
