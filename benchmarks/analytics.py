@@ -5,14 +5,18 @@ knowledge gaps on 1 in 20) into a fresh database, then through the app in-proces
 whole middleware and authentication path):
 
 - the 30-day dashboard cold (the business's analytics tag cleared before each request) and
-  warm (served from the cache);
+  warm (served from the cache), and cold again with its statements side by side (the default
+  on PostgreSQL) and one by one, alternating, with the ratio of their medians;
 - call volume over 90 days by day, and QA stats over 30 days, cold;
 - a CSV export of every call (one million rows) read from the export generator: rows/s and the
   process's peak resident memory while it runs.
 
 Prints p50/p95 in ms over ``--runs`` requests (medians of the whole run for the export).
 
-    .venv/bin/python benchmarks/analytics.py [--calls 1000000] [--runs 15] [--skip-export]
+    .venv/bin/python benchmarks/analytics.py [--calls 1000000] [--runs 15] [--warm-runs 300]
+        [--reuse] [--skip-export] [--skip-reports]
+
+``--reuse`` keeps the database seeded by an earlier run (seeding takes a minute or more).
 
 Environment: AICALLER_BENCH_PG (default postgresql://postgres@127.0.0.1:5432) and
 AICALLER_BENCH_REDIS (default redis://127.0.0.1:6379/8).
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import statistics
 import sys
 import tempfile
 import threading
@@ -30,14 +35,15 @@ import time
 from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
 from asgi_lifespan import LifespanManager
-from redis.asyncio import Redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from analytics_seed import seed
+from bench_app import BUSINESS, app_settings, flush_redis, sign_in
 from bench_postgres import PG, fresh_database
 
 from aicaller.analytics.export_format import ExportOptions
@@ -49,7 +55,6 @@ from aicaller.main import create_app
 
 REDIS = os.environ.get("AICALLER_BENCH_REDIS", "redis://127.0.0.1:6379/8")
 DB_NAME = "aicaller_bench_analytics"
-EMAIL, PASSWORD = "bench@example.com", "benchmark password"
 PAGE = os.sysconf("SC_PAGE_SIZE")
 NINETY_DAYS = {
     "from": (date.today() - timedelta(days=89)).isoformat(),
@@ -87,6 +92,33 @@ async def _timed(
     return _pct(ordered, 0.5), _pct(ordered, 0.95), cache_header
 
 
+async def _side_by_side_vs_one_by_one(
+    app: Any, runs: int, clear: Callable[[], Awaitable[None]], request: Request
+) -> None:
+    """The cold 30-day dashboard with its statements side by side (the default) and one by one
+    (``analytics_parallel_connections=0``, the baseline), alternating so drift hits both."""
+    parallel = app.state.settings
+    modes = {"side by side": parallel, "one by one": parallel.model_copy(
+        update={"analytics_parallel_connections": 0})}  # fmt: skip
+    times: dict[str, list[float]] = {mode: [] for mode in modes}
+    try:
+        for _ in range(runs):
+            for mode, settings in modes.items():
+                app.state.settings = settings
+                await clear()
+                started = time.perf_counter()
+                (await request()).raise_for_status()
+                times[mode].append((time.perf_counter() - started) * 1000)
+    finally:
+        app.state.settings = parallel
+    for mode, measured in times.items():
+        ordered = sorted(measured)
+        print(f"{'dashboard 30d, cold, ' + mode:<42} {_pct(ordered, 0.5):>9.1f} "
+              f"{_pct(ordered, 0.95):>9.1f}  miss")  # fmt: skip
+    ratio = statistics.median(times["side by side"]) / statistics.median(times["one by one"])
+    print(f"{'  side by side / one by one (p50)':<42} {ratio:>9.2f}")
+
+
 async def _export(
     app: object, settings: Settings, business_id: object
 ) -> tuple[int, float, float, float]:
@@ -119,6 +151,9 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument(
+        "--warm-runs", type=int, default=300, help="cache hits to time (cheap: many, for a p95)"
+    )
     parser.add_argument("--skip-export", action="store_true")
     parser.add_argument("--skip-reports", action="store_true")
     parser.add_argument("--reuse", action="store_true", help="keep the seeded database")
@@ -126,32 +161,26 @@ async def main() -> None:
     if args.reuse:
         url = f"{PG.replace('postgresql://', 'postgresql+asyncpg://')}/{DB_NAME}"
         conn = await asyncpg.connect(f"{PG}/{DB_NAME}")
-        business_id = await conn.fetchval("SELECT id FROM businesses WHERE name = 'Bench Co'")
+        business_id = await conn.fetchval("SELECT id FROM businesses WHERE name = $1", BUSINESS)
         await conn.close()
     else:
         url = await fresh_database(DB_NAME)
         seeded = time.perf_counter()
-        business_id = await seed(url, args.calls, EMAIL, PASSWORD)
+        business_id = await seed(url, args.calls)
         print(f"seeded {args.calls:,} calls in {time.perf_counter() - seeded:.1f} s")
-    redis = Redis.from_url(REDIS)
-    await redis.flushdb()
+    await flush_redis(REDIS)
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings.model_validate({
-            "environment": "production", "data_dir": Path(tmp), "database_url": url,
-            "redis_url": REDIS, "secret_key": "benchmark-secret-key-0123456789-abcdefgh",
-            "rate_limit_enabled": False, "log_level": "WARNING", "auto_migrate": False,
-            "analytics_export_max_rows": 2_000_000,
-        })  # fmt: skip
+        settings = Settings.model_validate(
+            app_settings(
+                url, REDIS, Path(tmp), environment="production", auto_migrate=False,
+                analytics_export_max_rows=2_000_000,
+            )
+        )  # fmt: skip
         app = create_app(settings)
         async with LifespanManager(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-                token = (
-                    await client.post(
-                        "/api/v1/auth/token", data={"username": EMAIL, "password": PASSWORD}
-                    )
-                ).json()["access_token"]
-                client.headers["Authorization"] = f"Bearer {token}"
+                await sign_in(client)
                 tag = analytics_tag(business_id)
 
                 async def clear() -> None:
@@ -164,23 +193,27 @@ async def main() -> None:
                     return lambda: client.get(f"/api/v1/analytics/{path}", params=params)
 
                 cases = [
-                    ("dashboard 30d, cold", clear, get("dashboard", period="30d")),
-                    ("dashboard 30d, warm", nothing, get("dashboard", period="30d")),
-                    ("dashboard 7d, cold", clear, get("dashboard", period="7d")),
+                    ("dashboard 30d, cold", clear, get("dashboard", period="30d"), args.runs),
+                    ("dashboard 30d, warm", nothing, get("dashboard", period="30d"),
+                     args.warm_runs),
+                    ("dashboard 7d, cold", clear, get("dashboard", period="7d"), args.runs),
                     ("call volume 90 days by day, cold", clear,
-                     get("call-volume", interval="day", **NINETY_DAYS)),
+                     get("call-volume", interval="day", **NINETY_DAYS), args.runs),
                     ("call volume 90 days by hour, cold", clear,
-                     get("call-volume", interval="hour", **NINETY_DAYS)),
-                    ("QA stats 30d, cold", clear, get("qa-stats", period="30d")),
+                     get("call-volume", interval="hour", **NINETY_DAYS), args.runs),
+                    ("QA stats 30d, cold", clear, get("qa-stats", period="30d"), args.runs),
                     ("trend avg_qa_score 90 days by day, cold", clear,
                      get("trends", metric="avg_qa_score", interval="day",
-                         **NINETY_DAYS)),
+                         **NINETY_DAYS), args.runs),
                 ]  # fmt: skip
                 await get("dashboard", period="30d")()  # warm the connection pool
                 print(f"\n{'report':<42} {'p50 ms':>9} {'p95 ms':>9}  X-Cache")
-                for name, before, request in [] if args.skip_reports else cases:
-                    p50, p95, header = await _timed(args.runs, before, request)
+                for name, before, request, runs in [] if args.skip_reports else cases:
+                    p50, p95, header = await _timed(runs, before, request)
                     print(f"{name:<42} {p50:>9.1f} {p95:>9.1f}  {header}")
+                if not args.skip_reports:
+                    dashboard = get("dashboard", period="30d")
+                    await _side_by_side_vs_one_by_one(app, args.runs, clear, dashboard)
             if not args.skip_export:
                 rows, elapsed, baseline, peak = await _export(app, settings, business_id)
                 print(
@@ -188,7 +221,6 @@ async def main() -> None:
                     f"{rows / elapsed:,.0f} rows/s; process RSS {baseline:.0f} MB before, "
                     f"peak {peak:.0f} MB (+{peak - baseline:.0f} MB)"
                 )
-    await redis.aclose()
 
 
 if __name__ == "__main__":

@@ -37,15 +37,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
-from redis.asyncio import Redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_app import app_settings, flush_redis, server_environment, sign_in
 from bench_postgres import fresh_database
 from calls_seed import seed_calls
 
 REDIS = os.environ.get("AICALLER_BENCH_REDIS", "redis://127.0.0.1:6379/13")
 DB_NAME = "aicaller_bench_calls"
-EMAIL, PASSWORD = "bench@example.com", "benchmark password"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,16 +99,9 @@ async def _drive(
 
 
 def _serve(url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = {
-        **os.environ,
-        "AICALLER_ENVIRONMENT": "development",  # X-Query-Count is sent outside production
-        "AICALLER_DATA_DIR": str(data_dir),
-        "AICALLER_DATABASE_URL": url,
-        "AICALLER_REDIS_URL": REDIS,
-        "AICALLER_SECRET_KEY": "benchmark-secret-key-0123456789-abcdefgh",
-        "AICALLER_RATE_LIMIT_ENABLED": "false",
-        "AICALLER_LOG_LEVEL": "WARNING",
-    }
+    # X-Query-Count is sent outside production.
+    values = app_settings(url, REDIS, data_dir, environment="development")
+    env = {**os.environ, **server_environment(values)}
     command = [sys.executable, "-m", "aicaller", "serve", "--workers", "2", "--port", str(port)]
     log = (data_dir / "server.log").open("wb")
     return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
@@ -136,11 +128,9 @@ async def main() -> None:
     args = parser.parse_args()
     url = await fresh_database(DB_NAME)
     seeded = time.perf_counter()
-    call_ids = await seed_calls(url, args.calls, EMAIL, PASSWORD)
+    call_ids = await seed_calls(url, args.calls)
     print(f"seeded {args.calls:,} calls in {time.perf_counter() - seeded:.1f} s")
-    redis = Redis.from_url(REDIS)
-    await redis.flushdb()
-    await redis.aclose()
+    await flush_redis(REDIS)
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
@@ -170,10 +160,7 @@ async def _measure(
     }
     limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=64)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
-        token = (
-            await client.post("/api/v1/auth/token", data={"username": EMAIL, "password": PASSWORD})
-        ).json()["access_token"]
-        client.headers["Authorization"] = f"Bearer {token}"
+        await sign_in(client)
         for urls in endpoints.values():  # warm up connections, caches and the pool
             await _drive(client, urls, args.concurrency, 1.0)
         results: dict[str, list[Result]] = {name: [] for name in endpoints}

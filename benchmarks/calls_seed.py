@@ -3,20 +3,8 @@ PostgreSQL (INSERT ... SELECT over generate_series) so 100,000 calls take second
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import asyncpg
-from pydantic import SecretStr
-
-from aicaller.businesses import service as businesses
-from aicaller.config import Settings
-from aicaller.core.security import PasswordHasher
-from aicaller.database import migrate
-from aicaller.database.session import Database, create_engine
-from aicaller.users.roles import Role
-from aicaller.users.schemas import UserCreate
-from aicaller.users.service import UserService
+from bench_app import create_tenant
 
 # One call every 52 s over 60 days (at 100,000 calls); 85% completed, the rest not answered.
 CALLS_SQL = """
@@ -69,27 +57,15 @@ FROM calls c WHERE (c.metadata->>'seq')::int % 12 = 1
 """
 
 
-async def seed_calls(url: str, count: int, email: str, password: str) -> list[str]:
+async def seed_calls(url: str, count: int) -> list[str]:
     """Migrate, create the business and admin, insert ``count`` calls; returns the call ids."""
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings.model_validate(
-            {"environment": "test", "data_dir": Path(tmp), "database_url": url}
-        )
-        database = Database(create_engine(settings))
-        await migrate.upgrade(database.engine)
-        async with database.transaction() as session:
-            business = await businesses.create_business(session, name="Bench Co")
-            hasher = PasswordHasher(time_cost=1, memory_kib=1024)
-            admin = await UserService(session, business.id, hasher).create(
-                UserCreate(email=email, password=SecretStr(password), role=Role.ADMIN)
-            )
-        await database.dispose()
+    tenant = await create_tenant(url)
     connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
     try:
         async with connection.transaction():
-            await connection.execute(CALLS_SQL, business.id, count)
+            await connection.execute(CALLS_SQL, tenant.business_id, count)
             await connection.execute(TURNS_SQL)
-            await connection.execute(NOTES_SQL, admin.id)
+            await connection.execute(NOTES_SQL, tenant.admin_id)
             await connection.execute(ESCALATIONS_SQL)
         await connection.execute("ANALYZE")
         rows = await connection.fetch("SELECT id FROM calls")

@@ -86,6 +86,9 @@ class Settings(BaseSettings):
     analytics_max_buckets: Annotated[int, Field(ge=1, le=100_000)] = 2500
     analytics_export_max_rows: Annotated[int, Field(ge=1)] = 1_000_000
     analytics_export_batch_size: Annotated[int, Field(ge=1, le=10_000)] = 1000
+    # Pooled connections (PostgreSQL) that reports of this process may use at once besides the
+    # request's own, to run a report's statements side by side; 0 runs them one by one.
+    analytics_parallel_connections: Annotated[int, Field(ge=0, le=64)] = 3
 
     # Rate limits in the `limits` notation ("600/minute", "10 per second").
     rate_limit_enabled: bool = True

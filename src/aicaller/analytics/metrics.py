@@ -1,17 +1,18 @@
 """Dashboard metrics per bucket, assembled from the aggregate queries.
 
-Each metric comes from one query; only the queries the asked-for metrics need are run. Rates are
-fractions (0..1, four places), durations and ages seconds, scores 0-100.
+Each metric comes from one query; only the queries the asked-for metrics need are run, side by
+side where the engine allows (``analytics.runner``). Rates are fractions (0..1, four places),
+durations and ages seconds, scores 0-100.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from aicaller.analytics.qa_queries import QaQueries
-from aicaller.analytics.queries import CallQueries
+from aicaller.analytics.queries import Row
+from aicaller.analytics.runner import Job, Reader, Runner
 from aicaller.analytics.sql import ratio
 
 Value = int | float | None
@@ -82,40 +83,94 @@ def _qa(row: dict[str, Any] | None) -> dict[str, Value]:
     }
 
 
-async def per_bucket(
-    calls: CallQueries, qa: QaQueries, cuts: Sequence[datetime], wanted: Collection[str]
-) -> list[dict[str, Value]]:
-    """The ``wanted`` metrics for each of the ``len(cuts) - 1`` buckets."""
-    needed = {source for source, names in SOURCES.items() if set(names) & set(wanted)}
-    buckets: list[dict[str, Value]] = [{} for _ in range(len(cuts) - 1)]
+Buckets = list[dict[str, Value]]
+Apply = Callable[[Any, Buckets], None]
+
+
+def _fill(convert: Callable[[dict[str, Any] | None], dict[str, Value]]) -> Apply:
+    def apply(rows: dict[int, dict[str, Any]], buckets: Buckets) -> None:
+        for i, bucket in enumerate(buckets):
+            bucket.update(convert(rows.get(i)))
+
+    return apply
+
+
+def _fill_p90(p90: dict[int, int], buckets: Buckets) -> None:
+    for i, bucket in enumerate(buckets):
+        bucket["p90_duration_seconds"] = p90.get(i)
+
+
+def _fill_figures_and_p90(rows: dict[int, dict[str, Any]], buckets: Buckets) -> None:
+    _fill(_calls)(rows, buckets)
+    _fill_p90({i: int(row["p90"]) for i, row in rows.items() if row["p90"] is not None}, buckets)
+
+
+def _fill_open(result: tuple[int, dict[int, Row]], buckets: Buckets) -> None:
+    open_now, flow = result
+    for i, bucket in enumerate(buckets):
+        step = flow.get(i, {})
+        open_now += step.get("opened", 0) - step.get("closed", 0)
+        bucket["open_escalations"] = open_now
+
+
+def _fill_gaps(rows: dict[int, Row], buckets: Buckets) -> None:
+    for i, bucket in enumerate(buckets):
+        bucket["knowledge_gaps"] = int((rows.get(i) or {}).get("knowledge_gaps", 0))
+
+
+def _jobs(cuts: Sequence[datetime], needed: set[str], dialect: str) -> list[tuple[Job, Apply]]:
+    """The statements the ``needed`` sources take, the costliest first (see Runner.gather)."""
+    jobs: list[tuple[Job, Apply]] = []
+    if {"calls", "p90"} <= needed and dialect == "postgresql":
+        # One pass gives both: PostgreSQL's percentile_disc is the same nearest rank.
+        jobs.append((lambda r: r.calls.call_figures(cuts, with_p90=True), _fill_figures_and_p90))
+        needed = needed - {"calls", "p90"}
     if "calls" in needed:
-        rows = await calls.call_figures(cuts)
-        for i, bucket in enumerate(buckets):
-            bucket.update(_calls(rows.get(i)))
-    if "p90" in needed:
-        p90 = await calls.p90_durations(cuts)
-        for i, bucket in enumerate(buckets):
-            bucket["p90_duration_seconds"] = p90.get(i)
+        jobs.append((lambda r: r.calls.call_figures(cuts), _fill(_calls)))
     if "repeat" in needed:
-        rows = await calls.repeat_callers(cuts)
-        for i, bucket in enumerate(buckets):
-            bucket.update(_repeat(rows.get(i)))
+        jobs.append((lambda r: r.calls.repeat_callers(cuts), _fill(_repeat)))
     if "qa" in needed:
-        rows = await qa.score_figures(cuts)
-        for i, bucket in enumerate(buckets):
-            bucket.update(_qa(rows.get(i)))
+        jobs.append((lambda r: r.qa.score_figures(cuts), _fill(_qa)))
+    if "p90" in needed:
+        jobs.append((lambda r: r.calls.p90_durations(cuts), _fill_p90))
     if "escalations" in needed:
-        open_now = int((await calls.open_escalations(cuts[0]))["count"])
-        flow = await calls.escalation_flow(cuts)
-        for i, bucket in enumerate(buckets):
-            step = flow.get(i, {})
-            open_now += step.get("opened", 0) - step.get("closed", 0)
-            bucket["open_escalations"] = open_now
+
+        async def escalations(r: Reader) -> tuple[int, dict[int, Row]]:
+            open_at_start = await r.escalations.open_escalations(cuts[0])
+            return int(open_at_start["count"]), await r.escalations.escalation_flow(cuts)
+
+        jobs.append((escalations, _fill_open))
     if "gaps" in needed:
-        rows = await calls.knowledge_gaps(cuts)
-        for i, bucket in enumerate(buckets):
-            bucket["knowledge_gaps"] = int((rows.get(i) or {}).get("knowledge_gaps", 0))
-    return [{name: b.get(name) for name in wanted} for b in buckets]
+        jobs.append((lambda r: r.calls.knowledge_gaps(cuts), _fill_gaps))
+    return jobs
+
+
+async def per_bucket(
+    runner: Runner, cuts: Sequence[datetime], wanted: Collection[str], *also: Job
+) -> tuple[Buckets, list[Any]]:
+    """The ``wanted`` metrics for each of the ``len(cuts) - 1`` buckets, and the results of the
+    ``also`` jobs, which run alongside the metrics' statements."""
+    (buckets,), results = await per_bucket_sets(runner, [cuts], wanted, *also)
+    return buckets, results
+
+
+async def per_bucket_sets(
+    runner: Runner, cut_sets: Sequence[Sequence[datetime]], wanted: Collection[str], *also: Job
+) -> tuple[list[Buckets], list[Any]]:
+    """``per_bucket`` for each list of cuts, all statements in one ``Runner.gather``."""
+    needed = {source for source, names in SOURCES.items() if set(names) & set(wanted)}
+    jobs = [_jobs(cuts, needed, runner.dialect) for cuts in cut_sets]
+    flat = [job for per_set in jobs for job, _ in per_set]
+    results = await runner.gather(*flat, *also)
+    done = 0
+    sets: list[Buckets] = []
+    for cuts, per_set in zip(cut_sets, jobs, strict=True):
+        buckets: Buckets = [{} for _ in range(len(cuts) - 1)]
+        for (_, apply), result in zip(per_set, results[done:], strict=False):
+            apply(result, buckets)
+        done += len(per_set)
+        sets.append([{name: b.get(name) for name in wanted} for b in buckets])
+    return sets, results[done:]
 
 
 def change(value: Value, previous: Value) -> tuple[Value, float | None]:

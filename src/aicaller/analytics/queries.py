@@ -1,4 +1,4 @@
-"""SQL aggregates over calls and escalations, per time bucket, for one business.
+"""SQL aggregates over calls (and knowledge gaps), per time bucket, for one business.
 
 Every method takes the bucket boundaries (UTC instants, see ``analytics.buckets``) and returns
 one small row per bucket: the database does the counting, Python only reads the aggregates.
@@ -18,10 +18,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.analytics.sql import bucket_index, epoch_seconds, shifted, utc_param
+from aicaller.analytics.sql import bucket_index, bytewise, count_if, shifted, utc_param
 from aicaller.database.models import Call, Escalation, KnowledgeGap
 from aicaller.database.models.call import CallDirection, CallStatus, Sentiment
-from aicaller.database.models.escalation import EscalationStatus
 
 ANSWERED = (CallStatus.COMPLETED.value, CallStatus.IN_PROGRESS.value)
 MISSED = (CallStatus.NO_ANSWER.value, CallStatus.BUSY.value, CallStatus.FAILED.value)
@@ -29,11 +28,6 @@ HANDOFF_END_REASONS = ("transferred", "escalated")
 REPEAT_WINDOW = timedelta(days=7)
 REPEAT_SECONDS = int(REPEAT_WINDOW.total_seconds())
 Row = dict[str, Any]
-
-
-def _count_if(condition: ColumnElement[bool]) -> Any:
-    """``COUNT(*) FILTER (WHERE ...)``: both engines have it (SQLite since 3.30)."""
-    return func.count().filter(condition)
 
 
 def _by_bucket(rows: Sequence[Any]) -> dict[int, Row]:
@@ -60,8 +54,11 @@ class CallQueries:
     def _in_range(self, column: Any, cuts: Sequence[datetime]) -> list[ColumnElement[bool]]:
         return [column >= utc_param(cuts[0]), column < utc_param(cuts[-1])]
 
-    async def call_figures(self, cuts: Sequence[datetime]) -> dict[int, Row]:
-        """Counts, handle time, containment, escalation and sentiment per bucket."""
+    async def call_figures(
+        self, cuts: Sequence[datetime], *, with_p90: bool = False
+    ) -> dict[int, Row]:
+        """Counts, handle time, containment, escalation and sentiment per bucket, and with
+        ``with_p90`` (PostgreSQL only) the ``p90`` of ``p90_durations`` from the same pass."""
         escalated_calls = (
             select(Escalation.call_id)
             .where(Escalation.business_id == self.business_id, Escalation.created_at >= cuts[0])
@@ -91,17 +88,24 @@ class CallQueries:
         stmt = select(
             c.bucket,
             func.count().label("total_calls"),
-            *(_count_if(c.direction == d.value).label(f"{d.value}_calls") for d in CallDirection),
-            _count_if(answered).label("answered_calls"),
-            _count_if(c.status.in_(MISSED)).label("missed_calls"),
-            _count_if(c.status == CallStatus.CANCELED.value).label("abandoned_calls"),
-            _count_if(c.status == CallStatus.COMPLETED.value).label("completed_calls"),
+            *(count_if(c.direction == d.value).label(f"{d.value}_calls") for d in CallDirection),
+            count_if(answered).label("answered_calls"),
+            count_if(c.status.in_(MISSED)).label("missed_calls"),
+            count_if(c.status == CallStatus.CANCELED.value).label("abandoned_calls"),
+            count_if(c.status == CallStatus.COMPLETED.value).label("completed_calls"),
             func.avg(case((answered, c.duration_seconds), else_=None)).label("avg_handle_time"),
-            _count_if(contained).label("contained_calls"),
+            count_if(contained).label("contained_calls"),
             func.coalesce(func.sum(c.escalated), 0).label("escalated_calls"),
-            *(_count_if(c.sentiment == s.value).label(f"sentiment_{s.value}") for s in Sentiment),
-            _count_if(c.sentiment.is_(None)).label("sentiment_unknown"),
+            *(count_if(c.sentiment == s.value).label(f"sentiment_{s.value}") for s in Sentiment),
+            count_if(c.sentiment.is_(None)).label("sentiment_unknown"),
         ).group_by(c.bucket)
+        if with_p90:
+            # percentile_disc(0.9) is the value at rank ceil(0.9 * n): the nearest rank that
+            # p90_durations computes with a window (which SQLite needs: it has no percentiles).
+            p90 = func.percentile_disc(0.9).within_group(c.duration_seconds)
+            stmt = stmt.add_columns(
+                p90.filter(and_(answered, c.duration_seconds.is_not(None))).label("p90")
+            )
         return _by_bucket((await self.session.execute(stmt)).all())
 
     async def p90_durations(self, cuts: Sequence[datetime]) -> dict[int, int]:
@@ -143,7 +147,7 @@ class CallQueries:
                 Call.from_number,
                 Call.started_at,
                 func.lead(Call.started_at)
-                .over(partition_by=Call.from_number, order_by=Call.started_at)
+                .over(partition_by=bytewise(Call.from_number), order_by=Call.started_at)
                 .label("next_started_at"),
             )
             .where(
@@ -168,59 +172,11 @@ class CallQueries:
             flagged.c.bucket,
             func.count().label("inbound"),
             func.coalesce(func.sum(flagged.c.followed), 0).label("followed_up_calls"),
-            func.count(func.distinct(case((flagged.c.followed == 1, flagged.c.from_number)))).label(
-                "repeat_callers"
-            ),
+            func.count(
+                func.distinct(case((flagged.c.followed == 1, bytewise(flagged.c.from_number))))
+            ).label("repeat_callers"),
         ).group_by(flagged.c.bucket)
         return _by_bucket((await self.session.execute(stmt)).all())
-
-    def _open_at(self, moment: datetime) -> ColumnElement[bool]:
-        """An escalation not yet resolved at ``moment`` (created before it)."""
-        resolved = Escalation.status == EscalationStatus.RESOLVED.value
-        resolved_before = and_(
-            resolved,
-            or_(Escalation.resolved_at.is_(None), Escalation.resolved_at < utc_param(moment)),
-        )
-        return and_(Escalation.created_at < utc_param(moment), not_(resolved_before))
-
-    async def open_escalations(self, moment: datetime) -> Row:
-        """Escalations open (or acknowledged) at ``moment``, with their mean and oldest age."""
-        stmt = select(
-            func.count().label("open"),
-            func.min(Escalation.created_at).label("oldest"),
-            func.avg(epoch_seconds(Escalation.created_at)).label("mean_created_epoch"),
-        ).where(Escalation.business_id == self.business_id, self._open_at(moment))
-        row = (await self.session.execute(stmt)).one()
-        count = int(row.open)
-        oldest: datetime | None = row.oldest
-        mean_age = moment.timestamp() - float(row.mean_created_epoch) if count else None
-        return {
-            "count": count,
-            "oldest_age_seconds": (moment - oldest).total_seconds() if oldest else None,
-            "mean_age_seconds": round(mean_age, 1) if mean_age is not None else None,
-        }
-
-    async def escalation_flow(self, cuts: Sequence[datetime]) -> dict[int, Row]:
-        """Escalations opened and resolved per bucket (for the open count at each bucket end)."""
-        opened = select(
-            bucket_index(Escalation.created_at, cuts).label("bucket"),
-        ).where(
-            Escalation.business_id == self.business_id,
-            *self._in_range(Escalation.created_at, cuts),
-        )
-        resolved_at = func.coalesce(Escalation.resolved_at, Escalation.created_at)
-        closed = select(bucket_index(resolved_at, cuts).label("bucket")).where(
-            Escalation.business_id == self.business_id,
-            Escalation.status == EscalationStatus.RESOLVED.value,
-            *self._in_range(resolved_at, cuts),
-        )
-        result: dict[int, Row] = {}
-        for name, query in (("opened", opened), ("closed", closed)):
-            sub = query.subquery()
-            stmt = select(sub.c.bucket, func.count().label("n")).group_by(sub.c.bucket)
-            for row in (await self.session.execute(stmt)).all():
-                result.setdefault(int(row.bucket), {"opened": 0, "closed": 0})[name] = int(row.n)
-        return result
 
     async def knowledge_gaps(self, cuts: Sequence[datetime]) -> dict[int, Row]:
         """Unanswered questions recorded per bucket."""
@@ -241,13 +197,13 @@ class CallQueries:
         """The most asked unanswered questions in ``[start, end)`` with their count in the
         period before (``[previous, start)``)."""
         current = KnowledgeGap.created_at >= utc_param(start)
-        asked = _count_if(current)
+        asked = count_if(current)
         stmt = (
             select(
                 KnowledgeGap.normalized_question,
                 func.max(KnowledgeGap.question).label("question"),
                 asked.label("count"),
-                _count_if(not_(current)).label("previous"),
+                count_if(not_(current)).label("previous"),
             )
             .where(
                 KnowledgeGap.business_id == self.business_id,

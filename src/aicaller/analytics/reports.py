@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from aicaller.analytics.buckets import DateRange, Interval, boundaries, local_labels
-from aicaller.analytics.metrics import METRICS, Value, change, per_bucket
-from aicaller.analytics.qa_queries import SCORE_BINS, QaQueries
+from aicaller.analytics.metrics import METRICS, Value, change, per_bucket, per_bucket_sets
+from aicaller.analytics.qa_queries import SCORE_BINS
 from aicaller.analytics.queries import CallQueries
+from aicaller.analytics.runner import Runner
 from aicaller.analytics.schemas import (
     CallVolume,
     CriterionStats,
@@ -46,22 +47,25 @@ def figure(value: Value, previous: Value) -> Figure:
     return Figure(value=value, previous=previous, change=delta, change_pct=pct)
 
 
-async def dashboard(calls: CallQueries, qa: QaQueries, span: DateRange, now: datetime) -> Dashboard:
+async def dashboard(runner: Runner, span: DateRange, now: datetime) -> Dashboard:
     previous = span.previous()
     cuts = [previous.start, span.start, span.end]
     wanted = [name for name in METRICS if name != "open_escalations"]
-    before, current = await per_bucket(calls, qa, cuts, wanted)
-    figures = {name: figure(current[name], before[name]) for name in wanted}
     # Open escalations are a snapshot: at the end of the period (or now, if sooner), and at
     # the start of the period for the one before.
-    now_open = await calls.open_escalations(min(now, span.end))
-    then_open = await calls.open_escalations(min(now, span.start))
+    (before, current), ((now_open, then_open), gaps) = await per_bucket(
+        runner,
+        cuts,
+        wanted,
+        lambda r: r.escalations.open_escalations_at([min(now, span.end), min(now, span.start)]),
+        lambda r: r.calls.top_gaps(previous.start, span.start, span.end, TOP_GAPS),
+    )
+    figures = {name: figure(current[name], before[name]) for name in wanted}
     figures["open_escalations"] = figure(now_open["count"], then_open["count"])
     for name in ("oldest", "mean"):
         figures[f"{name}_open_escalation_age_seconds"] = figure(
             now_open[f"{name}_age_seconds"], then_open[f"{name}_age_seconds"]
         )
-    gaps = await calls.top_gaps(previous.start, span.start, span.end, TOP_GAPS)
     return Dashboard(
         period=report_period(span),
         figures=figures,
@@ -111,9 +115,17 @@ async def call_volume(
     )
 
 
-async def qa_stats(qa: QaQueries, span: DateRange, lowest: int) -> QaStats:
+async def qa_stats(runner: Runner, span: DateRange, lowest: int) -> QaStats:
     start, end = span.start, span.end
-    scores = (await qa.score_figures([start, end])).get(0, {})
+    # Five passes over the period's evaluations, side by side where the engine allows.
+    figures, criteria, distribution, by_evaluator, lowest_calls = await runner.gather(
+        lambda r: r.qa.score_figures([start, end]),
+        lambda r: r.qa.criteria(start, end),
+        lambda r: r.qa.distribution(start, end),
+        lambda r: r.qa.by_evaluator(start, end),
+        lambda r: r.qa.lowest(start, end, lowest),
+    )
+    scores = figures.get(0, {})
     evaluated = int(scores.get("evaluated_calls", 0))
     auto_failed = int(scores.get("auto_failed_calls", 0))
     average = scores.get("avg_qa_score")
@@ -128,7 +140,7 @@ async def qa_stats(qa: QaQueries, span: DateRange, lowest: int) -> QaStats:
         auto_fail_rate=ratio(auto_failed, evaluated),
         score_distribution=[
             ScoreBin(min_score=i * width, max_score=(i + 1) * width, calls=count)
-            for i, count in enumerate(await qa.distribution(start, end))
+            for i, count in enumerate(distribution)
         ],
         criteria=[
             CriterionStats(
@@ -139,7 +151,7 @@ async def qa_stats(qa: QaQueries, span: DateRange, lowest: int) -> QaStats:
                 not_applicable=int(row["not_applicable"]),
                 pass_rate=ratio(row["passed"], int(row["passed"]) + int(row["failed"])),
             )
-            for row in await qa.criteria(start, end)
+            for row in criteria
         ],
         by_evaluator=[
             EvaluatorStats(
@@ -149,11 +161,9 @@ async def qa_stats(qa: QaQueries, span: DateRange, lowest: int) -> QaStats:
                 auto_failed=int(row["auto_failed"]),
                 auto_fail_rate=ratio(row["auto_failed"], row["evaluations"]),
             )
-            for row in await qa.by_evaluator(start, end)
+            for row in by_evaluator
         ],
-        lowest_scoring_calls=[
-            LowScoringCall.model_validate(row) for row in await qa.lowest(start, end, lowest)
-        ],
+        lowest_scoring_calls=[LowScoringCall.model_validate(row) for row in lowest_calls],
     )
 
 
@@ -166,8 +176,7 @@ def _moving_average(values: list[Value], window: int) -> list[float | None]:
 
 
 async def trend(
-    calls: CallQueries,
-    qa: QaQueries,
+    runner: Runner,
     span: DateRange,
     metric: str,
     interval: Interval,
@@ -175,11 +184,12 @@ async def trend(
 ) -> Trend:
     cuts = boundaries(span, interval)
     labels = local_labels(cuts, span.timezone)
-    values = [bucket[metric] for bucket in await per_bucket(calls, qa, cuts, [metric])]
-    averages = _moving_average(values, window)
-    before, current = await per_bucket(
-        calls, qa, [span.previous().start, span.start, span.end], [metric]
+    # The summary's two periods first: twice the span, the costlier statements.
+    ((before, current), series), _ = await per_bucket_sets(
+        runner, [[span.previous().start, span.start, span.end], cuts], [metric]
     )
+    values = [bucket[metric] for bucket in series]
+    averages = _moving_average(values, window)
     points = []
     for i, value in enumerate(values):
         delta, pct = change(value, values[i - 1]) if i else (None, None)

@@ -25,8 +25,8 @@ from aicaller.analytics.buckets import (
     bucket_count,
     period_range,
 )
-from aicaller.analytics.qa_queries import QaQueries
 from aicaller.analytics.queries import CallQueries, tune_for_reports
+from aicaller.analytics.runner import Runner
 from aicaller.businesses.service import BusinessService
 from aicaller.calls.schemas import MAX_YEAR, MIN_YEAR
 from aicaller.calls.service import analytics_tag
@@ -34,6 +34,7 @@ from aicaller.config import Settings
 from aicaller.core.cache import ANALYTICS, AppCache
 from aicaller.core.errors import ValidationError
 from aicaller.database.service import BaseService
+from aicaller.database.session import Database
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,13 +60,17 @@ class AnalyticsService(BaseService):
         cache: AppCache | None,
         settings: Settings,
         clock: Callable[[], datetime] = _utcnow,
+        database: Database | None = None,
     ) -> None:
         super().__init__(session, business_id)
         self.cache = cache
         self.settings = settings
         self.clock = clock
         self.calls = CallQueries(session, business_id)
-        self.qa = QaQueries(session, business_id)
+        # With the database, report statements may run on connections of their own.
+        self.runner = Runner(
+            session, business_id, database, settings.analytics_parallel_connections
+        )
 
     # -- parameters -------------------------------------------------------------------------------
     async def timezone(self) -> str:
@@ -146,7 +151,7 @@ class AnalyticsService(BaseService):
         span = await self.span(period, first, last)
         return await self._cached(
             f"dashboard:{span.first}:{span.last}",
-            lambda: reports.dashboard(self.calls, self.qa, span, self.clock()),
+            lambda: reports.dashboard(self.runner, span, self.clock()),
         )
 
     async def call_volume(
@@ -165,7 +170,7 @@ class AnalyticsService(BaseService):
         span = await self.span(period, first, last)
         return await self._cached(
             f"qa_stats:{span.first}:{span.last}:{lowest}",
-            lambda: reports.qa_stats(self.qa, span, lowest),
+            lambda: reports.qa_stats(self.runner, span, lowest),
         )
 
     async def trends(
@@ -181,5 +186,5 @@ class AnalyticsService(BaseService):
         self.check_buckets(span, interval)
         return await self._cached(
             f"trends:{metric}:{interval.value}:{span.first}:{span.last}:{window}",
-            lambda: reports.trend(self.calls, self.qa, span, metric, interval, window),
+            lambda: reports.trend(self.runner, span, metric, interval, window),
         )

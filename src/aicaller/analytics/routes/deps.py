@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import Depends, Query, Response
+from fastapi import Depends, Query, Request, Response
 
 from aicaller.analytics.buckets import Period
 from aicaller.analytics.metrics import METRICS
@@ -28,9 +28,15 @@ class GroupBy(StrEnum):
 
 
 async def _analytics(
-    principal: Reader, session: SessionDep, cache: CacheDep, settings: SettingsDep
+    request: Request,
+    principal: Reader,
+    session: SessionDep,
+    cache: CacheDep,
+    settings: SettingsDep,
 ) -> AnalyticsService:
-    return AnalyticsService(session, principal.business_id, cache, settings)
+    return AnalyticsService(
+        session, principal.business_id, cache, settings, database=request.app.state.database
+    )
 
 
 Analytics = Annotated[AnalyticsService, Depends(_analytics)]

@@ -1,0 +1,142 @@
+"""Running a report's statements: at the same time on connections of their own (PostgreSQL), or
+one after another on the request's session.
+
+A cold dashboard is a handful of independent aggregates (call figures, repeat callers, QA
+scores, open escalations, knowledge gaps), each a pass over tens of thousands of index entries.
+Run one after another they cost the sum of their times; on PostgreSQL each can run on its own
+connection, so the report costs about the longest one (on as many cores as the server has).
+
+This does not weaken what a report sees: under READ COMMITTED every statement already takes its
+own snapshot, so statements of one report never saw one instant even on one connection.
+
+Extra connections come from a small per-engine budget (``analytics_parallel_connections``) that
+is taken without waiting: a report that finds it spent runs on the request's session alone, so
+no request ever waits for a slot while it holds a pooled connection (no deadlock with the pool).
+SQLite runs everything on the request's session: its connections share one file and one writer,
+and a parallel read would gain little.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+import weakref
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+
+from aicaller.analytics.escalation_queries import EscalationQueries
+from aicaller.analytics.qa_queries import QaQueries
+from aicaller.analytics.queries import CallQueries, tune_for_reports
+from aicaller.database.session import Database
+
+
+@dataclass(frozen=True, slots=True)
+class Reader:
+    """The aggregate queries of one business, on one session."""
+
+    calls: CallQueries
+    escalations: EscalationQueries
+    qa: QaQueries
+    dialect: str
+
+    @classmethod
+    def of(cls, session: AsyncSession, business_id: uuid.UUID) -> Reader:
+        return cls(
+            CallQueries(session, business_id),
+            EscalationQueries(session, business_id),
+            QaQueries(session, business_id),
+            session.get_bind().dialect.name,
+        )
+
+
+Job = Callable[[Reader], Awaitable[Any]]
+
+
+class _Budget:
+    """Extra connections reports may hold at once in this process (per engine)."""
+
+    def __init__(self, size: int) -> None:
+        self.free = size
+
+    def take(self, wanted: int) -> int:
+        taken = max(0, min(wanted, self.free))
+        self.free -= taken
+        return taken
+
+    def give(self, count: int) -> None:
+        self.free += count
+
+
+_budgets: weakref.WeakKeyDictionary[AsyncEngine, _Budget] = weakref.WeakKeyDictionary()
+
+
+def _budget(engine: AsyncEngine, size: int) -> _Budget:
+    budget = _budgets.get(engine)
+    if budget is None:
+        budget = _budgets[engine] = _Budget(size)
+    return budget
+
+
+class Runner:
+    """Runs report jobs; ``gather`` returns their results in the order given."""
+
+    def __init__(
+        self,
+        session: AsyncSession,
+        business_id: uuid.UUID,
+        database: Database | None = None,
+        connections: int = 0,
+    ) -> None:
+        self.reader = Reader.of(session, business_id)
+        self.business_id = business_id
+        self.database = database if self.reader.dialect == "postgresql" else None
+        self.connections = connections
+
+    @property
+    def dialect(self) -> str:
+        return self.reader.dialect
+
+    async def gather(self, *jobs: Job) -> list[Any]:
+        """Run ``jobs``, longest first for the best spread (the caller orders them)."""
+        if self.database is None or len(jobs) <= 1 or self.connections < 1:
+            return [await job(self.reader) for job in jobs]
+        budget = _budget(self.database.engine, self.connections)
+        extra = budget.take(len(jobs) - 1)
+        if extra == 0:
+            return [await job(self.reader) for job in jobs]
+        try:
+            return await self._concurrently(self.database, jobs, extra)
+        finally:
+            budget.give(extra)
+
+    async def _concurrently(
+        self, database: Database, jobs: tuple[Job, ...], extra: int
+    ) -> list[Any]:
+        results: list[Any] = [None] * len(jobs)
+        pending = deque(enumerate(jobs))
+
+        async def drain(reader: Reader) -> None:
+            while pending:
+                index, job = pending.popleft()
+                results[index] = await job(reader)
+
+        async def on_own_connection() -> None:
+            # Read only and never committed: the session closes with a rollback.
+            async with database.sessionmaker() as session:
+                await tune_for_reports(session)
+                await drain(Reader.of(session, self.business_id))
+
+        tasks = [asyncio.ensure_future(drain(self.reader))]
+        tasks += [asyncio.ensure_future(on_own_connection()) for _ in range(extra)]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
+        return results
