@@ -10,6 +10,7 @@ sync failed with "database is locked". Here a real write transaction is open whe
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 import pytest
@@ -19,6 +20,7 @@ from aicaller.database.models import Document, SyncJob
 from aicaller.knowledge.crawl import PageProcessor, PageResult, PageSnapshot
 from aicaller.knowledge.crawl_loop import Finished
 from aicaller.knowledge.sync import DocumentationSync, _Tx
+from aicaller.knowledge.sync_tracker import SyncPageRepository
 from tests.factories import Tenant
 from tests.helpers import count_rows
 from tests.knowledge.conftest import run_sync
@@ -130,4 +132,84 @@ async def test_a_sync_cancelled_while_a_checkpoint_writes_lets_it_commit(
         await task
     assert set(await documents(client, tenant)) == {site.url("/"), site.url("/a")}
     interruption.restore()
+    await resume_completes(app, client, tenant, sync_id, every)
+
+
+class HeldOpen:
+    """Holds a transaction of the sync's own open: the first call of ``owner.name`` made inside
+    it returns, then waits until the test has cancelled the sync and lets it go."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, owner: type, name: str) -> None:
+        self.reached, self.release = asyncio.Event(), asyncio.Event()
+        self.monkeypatch, self.owner, self.name = monkeypatch, owner, name
+        self.original = original = getattr(owner, name)
+        held = self
+
+        async def holding(target: Any, *args: Any, **kwargs: Any) -> Any:
+            result = await original(target, *args, **kwargs)
+            if not held.reached.is_set():
+                held.reached.set()
+                await held.release.wait()
+            return result
+
+        monkeypatch.setattr(owner, name, holding)
+
+    def restore(self) -> None:
+        self.monkeypatch.setattr(self.owner, self.name, self.original)
+
+
+async def cancel_while_held(app: FastAPI, tenant: Tenant, sync_id: str, held: HeldOpen) -> None:
+    task = asyncio.create_task(run_sync(app, tenant.business_id, sync_id))
+    await held.reached.wait()
+    task.cancel()  # the job runner, after its shutdown grace
+    await asyncio.sleep(0.05)  # the cancel reaches the sync while its transaction is open
+    held.release.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+
+async def sync_state(client: httpx.AsyncClient, tenant: Tenant, sync_id: str) -> dict[str, Any]:
+    reply = await client.get(f"/api/v1/documentation/syncs/{sync_id}", headers=tenant.headers())
+    state: dict[str, Any] = reply.json()
+    return state
+
+
+async def test_a_sync_cancelled_while_it_completes_still_commits_its_completion(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    site: DocSite,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    every = small_site(site)
+    source = await add_source(client, tenant, site.url("/"), concurrency=2)
+    sync_id = await start(client, tenant, source["id"])
+    held = HeldOpen(monkeypatch, DocumentationSync, "_finish")
+    await cancel_while_held(app, tenant, sync_id, held)
+    state = await sync_state(client, tenant, sync_id)
+    assert (state["status"], state["indexed"]) == ("completed", len(every))
+    assert set(await documents(client, tenant)) == every
+    # Nothing is left holding the database: the next sync of the source writes at once.
+    again = await start(client, tenant, source["id"])
+    held.restore()
+    assert await run_sync(app, tenant.business_id, again) == "completed"
+
+
+async def test_a_sync_cancelled_while_it_starts_keeps_its_start_and_resumes(
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    site: DocSite,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    every = small_site(site)
+    source = await add_source(client, tenant, site.url("/"), concurrency=2)
+    sync_id = await start(client, tenant, source["id"])
+    # The start's transaction reads the page counts (to tell a resume) after marking it running.
+    held = HeldOpen(monkeypatch, SyncPageRepository, "counts")
+    await cancel_while_held(app, tenant, sync_id, held)
+    state = await sync_state(client, tenant, sync_id)
+    assert state["status"] == "running"
+    assert state["started_at"] is not None
+    held.restore()
     await resume_completes(app, client, tenant, sync_id, every)

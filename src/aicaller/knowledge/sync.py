@@ -9,13 +9,15 @@ completed without hitting its page cap.
 
 from __future__ import annotations
 
+import asyncio
 import multiprocessing
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -37,6 +39,9 @@ from aicaller.knowledge.search.maintenance import tidy_index
 from aicaller.knowledge.sync_tracker import SourceRepository, SyncJobRepository, SyncPageRepository
 
 logger = get_logger("aicaller.knowledge.sync")
+
+
+T = TypeVar("T")
 
 
 def progress_channel(sync_id: uuid.UUID) -> str:
@@ -82,6 +87,30 @@ class DocumentationSync:
 
     async def run(self) -> str:
         """Run (or resume) the sync to its end; returns its final status."""
+        began = await _to_the_end(self._begin())
+        if isinstance(began, str):
+            return began
+        source_snapshot, force, resuming = began
+        scraper = await self.factory.open(source_snapshot)
+        self.scraper, self.source = scraper, source_snapshot
+        if not resuming:
+            seeds = {source_snapshot.url: 0}
+            for url in await scraper.sitemap_urls(limit=source_snapshot.max_pages * 2):
+                seeds.setdefault(url, 1)
+            if (await _to_the_end(self._checkpoint([], 0, seeds=seeds))).cancelled:
+                return SyncStatus.CANCELLED.value
+        with _extraction_pool(self.settings.knowledge_extract_processes) as executor:
+            processor = PageProcessor(
+                scraper.fetcher, scraper.robots, scraper.scope,
+                RateGate(source_snapshot.concurrency, scraper.delay),
+                force=force, ttl=timedelta(hours=self.settings.knowledge_page_ttl_hours),
+                now=datetime.now(UTC), executor=executor,
+            )  # fmt: skip
+            return await self._crawl(source_snapshot, processor)
+
+    async def _begin(self) -> str | tuple[DocumentationSource, bool, bool]:
+        """Mark the sync running: its source, whether it is forced and whether it resumes, or
+        the status of a sync that has already ended."""
         async with self.database.transaction() as session:
             tx = _Tx(session, self.business_id)
             sync = await tx.syncs.get_or_raise(self.sync_id)
@@ -94,23 +123,7 @@ class DocumentationSync:
                 heartbeat_at=now,
             )  # fmt: skip
             resuming = bool(await tx.pages.counts(sync.id))
-            force, source_snapshot = sync.force, _snapshot(source)
-        scraper = await self.factory.open(source_snapshot)
-        self.scraper, self.source = scraper, source_snapshot
-        if not resuming:
-            seeds = {source_snapshot.url: 0}
-            for url in await scraper.sitemap_urls(limit=source_snapshot.max_pages * 2):
-                seeds.setdefault(url, 1)
-            if (await self._checkpoint([], 0, seeds=seeds)).cancelled:
-                return SyncStatus.CANCELLED.value
-        with _extraction_pool(self.settings.knowledge_extract_processes) as executor:
-            processor = PageProcessor(
-                scraper.fetcher, scraper.robots, scraper.scope,
-                RateGate(source_snapshot.concurrency, scraper.delay),
-                force=force, ttl=timedelta(hours=self.settings.knowledge_page_ttl_hours),
-                now=datetime.now(UTC), executor=executor,
-            )  # fmt: skip
-            return await self._crawl(source_snapshot, processor)
+            return _snapshot(source), sync.force, resuming
 
     async def _crawl(self, source: DocumentationSource, processor: PageProcessor) -> str:
         async with self.database.transaction() as session:
@@ -122,6 +135,14 @@ class DocumentationSync:
         )  # fmt: skip
         if not await loop.run():
             return SyncStatus.CANCELLED.value
+        finished = await _to_the_end(self._end(source))
+        await self._announce()  # after the commit: listeners re-read the final state
+        if finished == SyncStatus.COMPLETED.value:
+            await tidy_index(self.database)
+        return finished
+
+    async def _end(self, source: DocumentationSource) -> str:
+        """Prune and complete the sync in one transaction (cancelled: nothing is written)."""
         async with self.database.transaction() as session:
             tx = _Tx(session, self.business_id)
             sync = await tx.syncs.get_or_raise(self.sync_id)
@@ -130,11 +151,7 @@ class DocumentationSync:
             counts = await tx.pages.counts(self.sync_id)
             processed = sum(n for state, n in counts.items() if state != PageState.QUEUED.value)
             capped = processed >= source.max_pages and counts.get(PageState.QUEUED.value, 0) > 0
-            finished = await self._finish(tx, sync, source, capped=capped)
-        await self._announce()  # after the commit: listeners re-read the final state
-        if finished == SyncStatus.COMPLETED.value:
-            await tidy_index(self.database)
-        return finished
+            return await self._finish(tx, sync, source, capped=capped)
 
     async def _wanted(self) -> bool:
         return self.still_wanted is None or await self.still_wanted()
@@ -222,6 +239,21 @@ class DocumentationSync:
         await tx.business.bump_knowledge_version()
         logger.info("sync_completed", sync_id=str(sync.id), capped=capped, removed=removed)
         return SyncStatus.COMPLETED.value
+
+
+async def _to_the_end(work: Coroutine[Any, Any, T]) -> T:
+    """Run one of the sync's own transactions to its commit or failure even when the sync's
+    task is cancelled (a worker shutting down), then let the cancel go on. Cut short in the middle
+    of a statement, a SQLite connection keeps its write lock (see crawl_loop.py), and the resumed
+    sync would find the database locked."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait({task})
+        if not task.cancelled() and task.exception() is not None:
+            logger.warning("sync_write_failed_while_cancelled", error=repr(task.exception()))
+        raise
 
 
 @contextmanager
