@@ -7,10 +7,11 @@ repositories never commit or roll back themselves.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
@@ -23,6 +24,10 @@ from sqlalchemy.ext.asyncio import (
 
 from aicaller.config import Settings
 from aicaller.core.cache import AFTER_COMMIT
+from aicaller.core.logging import get_logger
+
+T = TypeVar("T")
+logger = get_logger("aicaller.database")
 
 
 def enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -86,3 +91,20 @@ class Database:
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+async def run_to_the_end(work: Coroutine[Any, Any, T]) -> T:
+    """Run ``work`` (a transaction) to its commit or failure even when the calling task is
+    cancelled, then let the cancel go on. Background work that a shutdown cancels uses it:
+    cancelled in the middle of a statement, SQLAlchemy closes the SQLite connection while the
+    statement is still alive (referenced from the exception's traceback), and SQLite keeps such
+    a connection, and its write lock, until the statement is garbage collected, so the next
+    writer finds the database locked."""
+    task = asyncio.ensure_future(work)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait({task})
+        if not task.cancelled() and task.exception() is not None:
+            logger.warning("write_failed_while_cancelled", error=repr(task.exception()))
+        raise

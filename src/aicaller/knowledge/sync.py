@@ -9,15 +9,13 @@ completed without hitting its page cap.
 
 from __future__ import annotations
 
-import asyncio
 import multiprocessing
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Coroutine, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -28,7 +26,7 @@ from aicaller.core.http import SafeHttpClient
 from aicaller.core.logging import get_logger
 from aicaller.database.models import DocumentationSource, SyncJob, SyncPage
 from aicaller.database.models.documentation import PageState, SyncStatus
-from aicaller.database.session import Database
+from aicaller.database.session import Database, run_to_the_end
 from aicaller.knowledge.checkpoint import counter_bumps, page_changes
 from aicaller.knowledge.crawl import PageProcessor, PageSnapshot, RateGate
 from aicaller.knowledge.crawl_loop import CrawlLoop, Finished, Written
@@ -39,9 +37,6 @@ from aicaller.knowledge.search.maintenance import tidy_index
 from aicaller.knowledge.sync_tracker import SourceRepository, SyncJobRepository, SyncPageRepository
 
 logger = get_logger("aicaller.knowledge.sync")
-
-
-T = TypeVar("T")
 
 
 def progress_channel(sync_id: uuid.UUID) -> str:
@@ -87,7 +82,7 @@ class DocumentationSync:
 
     async def run(self) -> str:
         """Run (or resume) the sync to its end; returns its final status."""
-        began = await _to_the_end(self._begin())
+        began = await run_to_the_end(self._begin())
         if isinstance(began, str):
             return began
         source_snapshot, force, resuming = began
@@ -97,7 +92,7 @@ class DocumentationSync:
             seeds = {source_snapshot.url: 0}
             for url in await scraper.sitemap_urls(limit=source_snapshot.max_pages * 2):
                 seeds.setdefault(url, 1)
-            if (await _to_the_end(self._checkpoint([], 0, seeds=seeds))).cancelled:
+            if (await run_to_the_end(self._checkpoint([], 0, seeds=seeds))).cancelled:
                 return SyncStatus.CANCELLED.value
         with _extraction_pool(self.settings.knowledge_extract_processes) as executor:
             processor = PageProcessor(
@@ -135,7 +130,7 @@ class DocumentationSync:
         )  # fmt: skip
         if not await loop.run():
             return SyncStatus.CANCELLED.value
-        finished = await _to_the_end(self._end(source))
+        finished = await run_to_the_end(self._end(source))
         await self._announce()  # after the commit: listeners re-read the final state
         if finished == SyncStatus.COMPLETED.value:
             await tidy_index(self.database)
@@ -239,21 +234,6 @@ class DocumentationSync:
         await tx.business.bump_knowledge_version()
         logger.info("sync_completed", sync_id=str(sync.id), capped=capped, removed=removed)
         return SyncStatus.COMPLETED.value
-
-
-async def _to_the_end(work: Coroutine[Any, Any, T]) -> T:
-    """Run one of the sync's own transactions to its commit or failure even when the sync's
-    task is cancelled (a worker shutting down), then let the cancel go on. Cut short in the middle
-    of a statement, a SQLite connection keeps its write lock (see crawl_loop.py), and the resumed
-    sync would find the database locked."""
-    task = asyncio.ensure_future(work)
-    try:
-        return await asyncio.shield(task)
-    except asyncio.CancelledError:
-        await asyncio.wait({task})
-        if not task.cancelled() and task.exception() is not None:
-            logger.warning("sync_write_failed_while_cancelled", error=repr(task.exception()))
-        raise
 
 
 @contextmanager

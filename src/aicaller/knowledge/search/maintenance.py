@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from aicaller.database.session import Database
+from aicaller.database.session import Database, run_to_the_end
 from aicaller.knowledge.search import postgres
 
 MERGE_PAGES = 500
@@ -38,13 +38,19 @@ async def tidy_index(database: Database) -> int:
     steps = 0
     while steps < MAX_STEPS:
         steps += 1
-        async with database.transaction() as session:
-            before = (await session.execute(text("SELECT total_changes()"))).scalar_one()
-            await session.execute(
-                text("INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('merge', :pages)"),
-                {"pages": -MERGE_PAGES},
-            )
-            after = (await session.execute(text("SELECT total_changes()"))).scalar_one()
-        if after - before < _MERGED:
+        # A step is not cut short by a shutdown's cancel (it would leave the write lock held).
+        if await run_to_the_end(_merge_step(database)) < _MERGED:
             break
     return steps
+
+
+async def _merge_step(database: Database) -> int:
+    """One FTS5 merge step in its own transaction; the rows it changed."""
+    async with database.transaction() as session:
+        before = (await session.execute(text("SELECT total_changes()"))).scalar_one()
+        await session.execute(
+            text("INSERT INTO chunks_fts (chunks_fts, rank) VALUES ('merge', :pages)"),
+            {"pages": -MERGE_PAGES},
+        )
+        after = (await session.execute(text("SELECT total_changes()"))).scalar_one()
+    return int(after - before)
