@@ -14,8 +14,11 @@ from fastapi.dependencies.models import Dependant
 
 from aicaller.api.routes_index import iter_api_routes
 
-SRC = Path(__file__).resolve().parents[1] / "src" / "aicaller"
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "aicaller"
 SOURCES = sorted(SRC.rglob("*.py"))
+# Tests and benchmarks keep to the same size limit as the application's code.
+SUPPORT = sorted([*(ROOT / "tests").rglob("*.py"), *(ROOT / "benchmarks").rglob("*.py")])
 MAX_LINES = 300
 DOMAINS = {"users", "businesses", "calls", "knowledge", "agent", "telephony", "qa", "analytics"}
 
@@ -41,6 +44,12 @@ def test_source_file_rules(path: Path) -> None:
             assert not all(isinstance(s, ast.Pass) for s in node.body), (
                 f"exception swallowed with pass at line {node.lineno}"
             )
+
+
+@pytest.mark.parametrize("path", SUPPORT, ids=lambda p: str(p.relative_to(ROOT)))
+def test_test_and_benchmark_files_stay_small(path: Path) -> None:
+    lines = path.read_text(encoding="utf-8").count("\n")
+    assert lines < MAX_LINES, f"{path.name} has grown past {MAX_LINES} lines"
 
 
 def test_core_and_database_import_no_domain() -> None:

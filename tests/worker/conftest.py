@@ -15,7 +15,7 @@ from aicaller.config import Settings
 from aicaller.database.base import Base
 from aicaller.database.models import Job
 from aicaller.database.session import Database, create_engine
-from aicaller.worker import JobRegistry, JobRunner
+from aicaller.worker import JobRegistry, JobRunner, enqueue
 from aicaller.worker import registry as default_registry
 from tests.conftest import REDIS_URL
 
@@ -121,3 +121,14 @@ async def count_jobs(database: Database, *where: Any) -> int:
     async with database.transaction() as session:
         statement = select(func.count()).select_from(Job).where(Job.name.not_in(upkeep), *where)
         return int((await session.execute(statement)).scalar_one())
+
+
+async def enqueue_job(
+    database: Database, name: str, payload: dict[str, Any] | None = None, **kwargs: Any
+) -> uuid.UUID:
+    async with database.transaction() as session:
+        return (await enqueue(session, name, payload, **kwargs)).id
+
+
+async def all_succeeded(database: Database, expected: int) -> bool:
+    return await count_jobs(database, Job.status == "succeeded") == expected
