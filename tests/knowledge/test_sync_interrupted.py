@@ -87,6 +87,15 @@ def small_site(site: DocSite) -> set[str]:
     return {site.url(path) for path in ("/", "/a", "/b", "/c")}
 
 
+async def started_sync(
+    client: httpx.AsyncClient, tenant: Tenant, site: DocSite
+) -> tuple[set[str], str, str]:
+    """The small site's every page, its source and a sync of it started (not yet run)."""
+    every = small_site(site)
+    source = await add_source(client, tenant, site.url("/"), concurrency=2)
+    return every, source["id"], await start(client, tenant, source["id"])
+
+
 async def resume_completes(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, sync_id: str, every: set[str]
 ) -> None:
@@ -102,9 +111,7 @@ async def test_a_crash_while_a_checkpoint_writes_lets_it_commit(
     site: DocSite,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    every = small_site(site)
-    source = await add_source(client, tenant, site.url("/"), concurrency=2)
-    sync_id = await start(client, tenant, source["id"])
+    every, _, sync_id = await started_sync(client, tenant, site)
     interruption = Interruption(monkeypatch, crash=True)
     with pytest.raises(RuntimeError):
         await run_sync(app, tenant.business_id, sync_id)
@@ -121,9 +128,7 @@ async def test_a_sync_cancelled_while_a_checkpoint_writes_lets_it_commit(
     site: DocSite,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    every = small_site(site)
-    source = await add_source(client, tenant, site.url("/"), concurrency=2)
-    sync_id = await start(client, tenant, source["id"])
+    every, _, sync_id = await started_sync(client, tenant, site)
     interruption = Interruption(monkeypatch, crash=False)
     task = asyncio.create_task(run_sync(app, tenant.business_id, sync_id))
     await interruption.writing.wait()
@@ -181,16 +186,14 @@ async def test_a_sync_cancelled_while_it_completes_still_commits_its_completion(
     site: DocSite,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    every = small_site(site)
-    source = await add_source(client, tenant, site.url("/"), concurrency=2)
-    sync_id = await start(client, tenant, source["id"])
+    every, source_id, sync_id = await started_sync(client, tenant, site)
     held = HeldOpen(monkeypatch, DocumentationSync, "_finish")
     await cancel_while_held(app, tenant, sync_id, held)
     state = await sync_state(client, tenant, sync_id)
     assert (state["status"], state["indexed"]) == ("completed", len(every))
     assert set(await documents(client, tenant)) == every
     # Nothing is left holding the database: the next sync of the source writes at once.
-    again = await start(client, tenant, source["id"])
+    again = await start(client, tenant, source_id)
     held.restore()
     assert await run_sync(app, tenant.business_id, again) == "completed"
 
@@ -202,9 +205,7 @@ async def test_a_sync_cancelled_while_it_starts_keeps_its_start_and_resumes(
     site: DocSite,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    every = small_site(site)
-    source = await add_source(client, tenant, site.url("/"), concurrency=2)
-    sync_id = await start(client, tenant, source["id"])
+    every, _, sync_id = await started_sync(client, tenant, site)
     # The start's transaction reads the page counts (to tell a resume) after marking it running.
     held = HeldOpen(monkeypatch, SyncPageRepository, "counts")
     await cancel_while_held(app, tenant, sync_id, held)
