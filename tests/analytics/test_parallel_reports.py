@@ -190,8 +190,8 @@ async def test_side_by_side_gives_the_bodies_of_one_by_one(
     extra = 3 + 3 + 1 if backend == "postgresql" else 0
     assert connections == 1 + extra
     # Statements on the extra connections count for the request (its X-Query-Count and slow
-    # query log): the same ones, plus the two settings each extra connection starts with.
-    assert statements == statements_alone + 2 * extra
+    # query log): the same ones, plus the settings statement each extra connection starts with.
+    assert statements == statements_alone + extra
 
 
 async def test_a_failing_statement_fails_the_report_and_returns_the_connections(

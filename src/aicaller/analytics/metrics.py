@@ -34,11 +34,12 @@ CALL_METRICS = (
     "sentiment_negative",
     "sentiment_unknown",
 )
+QA_METRICS = ("evaluated_calls", "avg_qa_score", "auto_fail_rate")
 SOURCES: dict[str, tuple[str, ...]] = {
-    "calls": CALL_METRICS,
+    # The QA figures come from the same pass as the call figures (kept on the call).
+    "calls": CALL_METRICS + QA_METRICS,
     "p90": ("p90_duration_seconds",),
     "repeat": ("repeat_callers", "repeat_calls", "first_contact_resolution_rate"),
-    "qa": ("evaluated_calls", "avg_qa_score", "auto_fail_rate"),
     "escalations": ("open_escalations",),
     "gaps": ("knowledge_gaps",),
 }
@@ -60,6 +61,10 @@ def _calls(row: dict[str, Any] | None) -> dict[str, Value]:
     values["avg_handle_time_seconds"] = _round(row.get("avg_handle_time"))
     values["ai_containment_rate"] = ratio(row.get("contained_calls", 0), row.get("completed_calls"))
     values["escalation_rate"] = ratio(row.get("escalated_calls", 0), total)
+    evaluated = int(row.get("evaluated_calls", 0))
+    values["evaluated_calls"] = evaluated
+    values["avg_qa_score"] = _round(row.get("avg_qa_score"))
+    values["auto_fail_rate"] = ratio(row.get("auto_failed_calls", 0), evaluated)
     return values
 
 
@@ -70,16 +75,6 @@ def _repeat(row: dict[str, Any] | None) -> dict[str, Value]:
         "repeat_callers": int(row.get("repeat_callers", 0)),
         "repeat_calls": followed,
         "first_contact_resolution_rate": ratio(inbound - followed, inbound),
-    }
-
-
-def _qa(row: dict[str, Any] | None) -> dict[str, Value]:
-    row = row or {}
-    evaluated = int(row.get("evaluated_calls", 0))
-    return {
-        "evaluated_calls": evaluated,
-        "avg_qa_score": _round(row.get("avg_qa_score")),
-        "auto_fail_rate": ratio(row.get("auto_failed_calls", 0), evaluated),
     }
 
 
@@ -100,11 +95,6 @@ def _fill_p90(p90: dict[int, int], buckets: Buckets) -> None:
         bucket["p90_duration_seconds"] = p90.get(i)
 
 
-def _fill_figures_and_p90(rows: dict[int, dict[str, Any]], buckets: Buckets) -> None:
-    _fill(_calls)(rows, buckets)
-    _fill_p90({i: int(row["p90"]) for i, row in rows.items() if row["p90"] is not None}, buckets)
-
-
 def _fill_open(result: tuple[int, dict[int, Row]], buckets: Buckets) -> None:
     open_now, flow = result
     for i, bucket in enumerate(buckets):
@@ -118,19 +108,13 @@ def _fill_gaps(rows: dict[int, Row], buckets: Buckets) -> None:
         bucket["knowledge_gaps"] = int((rows.get(i) or {}).get("knowledge_gaps", 0))
 
 
-def _jobs(cuts: Sequence[datetime], needed: set[str], dialect: str) -> list[tuple[Job, Apply]]:
+def _jobs(cuts: Sequence[datetime], needed: set[str]) -> list[tuple[Job, Apply]]:
     """The statements the ``needed`` sources take, the costliest first (see Runner.gather)."""
     jobs: list[tuple[Job, Apply]] = []
-    if {"calls", "p90"} <= needed and dialect == "postgresql":
-        # One pass gives both: PostgreSQL's percentile_disc is the same nearest rank.
-        jobs.append((lambda r: r.calls.call_figures(cuts, with_p90=True), _fill_figures_and_p90))
-        needed = needed - {"calls", "p90"}
-    if "calls" in needed:
-        jobs.append((lambda r: r.calls.call_figures(cuts), _fill(_calls)))
     if "repeat" in needed:
         jobs.append((lambda r: r.calls.repeat_callers(cuts), _fill(_repeat)))
-    if "qa" in needed:
-        jobs.append((lambda r: r.qa.score_figures(cuts), _fill(_qa)))
+    if "calls" in needed:
+        jobs.append((lambda r: r.calls.call_figures(cuts), _fill(_calls)))
     if "p90" in needed:
         jobs.append((lambda r: r.calls.p90_durations(cuts), _fill_p90))
     if "escalations" in needed:
@@ -159,7 +143,7 @@ async def per_bucket_sets(
 ) -> tuple[list[Buckets], list[Any]]:
     """``per_bucket`` for each list of cuts, all statements in one ``Runner.gather``."""
     needed = {source for source, names in SOURCES.items() if set(names) & set(wanted)}
-    jobs = [_jobs(cuts, needed, runner.dialect) for cuts in cut_sets]
+    jobs = [_jobs(cuts, needed) for cuts in cut_sets]
     flat = [job for per_set in jobs for job, _ in per_set]
     results = await runner.gather(*flat, *also)
     done = 0

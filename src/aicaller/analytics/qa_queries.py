@@ -1,8 +1,11 @@
 """SQL aggregates over QA evaluations of one business's calls.
 
 A call's score is its *effective* evaluation: the latest by a person, else the latest by the AI
-(as ``aicaller.qa.service.effective_evaluation`` decides for one call), picked in SQL with
-``ROW_NUMBER()``. Calls are placed in periods by their ``started_at``.
+(as ``aicaller.qa.service.effective_evaluation`` decides for one call). The database keeps that
+evaluation's evaluator, score and automatic fail on the call (migration 0011's triggers), so
+the figures, the distribution and the lowest scores read the calls alone; the per-criterion
+results are picked from the evaluations with ``ROW_NUMBER()`` in the same order. Calls are
+placed in periods by their ``started_at``.
 """
 
 from __future__ import annotations
@@ -35,13 +38,7 @@ class QaQueries:
         when ``effective``. Columns: call_id, started_at, evaluation columns (``results``, the
         per-criterion JSON, only when asked: without it PostgreSQL reads the covering index
         ``ix_qa_evaluations_analytics`` alone)."""
-        ranked = select(
-            Evaluation.id,
-            Evaluation.call_id,
-            Evaluation.evaluator,
-            Evaluation.score,
-            Evaluation.auto_failed,
-            *([Evaluation.results] if results else []),
+        rank = (
             func.row_number()
             .over(
                 partition_by=Evaluation.call_id,
@@ -51,7 +48,16 @@ class QaQueries:
                     Evaluation.id.desc(),
                 ),
             )
-            .label("rank"),
+            .label("rank")
+        )
+        ranked = select(
+            Evaluation.id,
+            Evaluation.call_id,
+            Evaluation.evaluator,
+            Evaluation.score,
+            Evaluation.auto_failed,
+            *([Evaluation.results] if results else []),
+            *([rank] if effective else []),
         ).where(
             Evaluation.business_id == self.business_id,
             # An evaluation is written after its call started: this bounds the scan.
@@ -76,9 +82,28 @@ class QaQueries:
             stmt = stmt.where(evaluations.c.rank == 1)
         return stmt.subquery()
 
+    def _scored_calls(self, start: datetime, end: datetime) -> Any:
+        """Calls started in ``[start, end)`` that have an effective evaluation, with it."""
+        return (
+            select(
+                Call.id.label("call_id"),
+                Call.started_at,
+                Call.qa_evaluator.label("evaluator"),
+                Call.qa_score.label("score"),
+                Call.qa_auto_failed.label("auto_failed"),
+            )
+            .where(
+                Call.business_id == self.business_id,
+                Call.started_at >= utc_param(start),
+                Call.started_at < utc_param(end),
+                Call.qa_evaluator.is_not(None),
+            )
+            .subquery()
+        )
+
     async def score_figures(self, cuts: Sequence[datetime]) -> dict[int, Row]:
         """Per bucket: evaluated calls, their mean score and how many failed automatically."""
-        scored = self._evaluations(cuts[0], cuts[-1], effective=True)
+        scored = self._scored_calls(cuts[0], cuts[-1])
         bucketed = select(
             bucket_index(scored.c.started_at, cuts).label("bucket"),
             scored.c.score,
@@ -95,8 +120,7 @@ class QaQueries:
 
     async def distribution(self, start: datetime, end: datetime) -> list[int]:
         """How many effective scores fall in each tenth of 0-100."""
-        scored = self._evaluations(start, end, effective=True)
-        score = scored.c.score
+        score = self._scored_calls(start, end).c.score
         whens = [(score < (i + 1) * 100 / SCORE_BINS, i) for i in range(SCORE_BINS - 1)]
         binned = (
             select(case(*whens, else_=SCORE_BINS - 1).label("bin"))
@@ -158,7 +182,7 @@ class QaQueries:
 
     async def lowest(self, start: datetime, end: datetime, limit: int) -> list[Row]:
         """The calls with the lowest effective scores, lowest first."""
-        scored = self._evaluations(start, end, effective=True)
+        scored = self._scored_calls(start, end)
         stmt = (
             select(
                 scored.c.call_id,

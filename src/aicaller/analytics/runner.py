@@ -135,8 +135,10 @@ class Runner:
         try:
             await asyncio.gather(*tasks)
         except BaseException:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            # Start nothing more, and let each statement in flight finish rather than cancel
+            # it: a statement cancelled halfway leaves its connection unusable, and one of
+            # them is the request's own session. The wait is at most one statement long.
+            pending.clear()
+            await asyncio.shield(asyncio.gather(*tasks, return_exceptions=True))
             raise
         return results

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, Index, String, Text, text
+from sqlalchemy import JSON, CheckConstraint, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from aicaller.database.base import Base, TenantMixin
@@ -48,7 +48,7 @@ CALL_STATUS_VALUES = tuple(s.value for s in CallStatus)
 SENTIMENT_VALUES = tuple(s.value for s in Sentiment)
 ANALYTICS_COLUMNS = (
     "business_id", "started_at", "direction", "status", "duration_seconds", "sentiment",
-    "end_reason", "from_number", "id",
+    "end_reason", "escalated", "qa_evaluator", "qa_score", "qa_auto_failed", "from_number", "id",
 )  # fmt: skip
 
 
@@ -95,6 +95,14 @@ class Call(TenantMixin, Base):
     sentiment: Mapped[str | None] = mapped_column(String(16), default=None)
     resolved_by_ai: Mapped[bool | None] = mapped_column(default=None)
     call_metadata: Mapped[dict[str, Any]] = mapped_column("metadata", JSON, default=dict)
+    # Facts the database keeps from other tables, for analytics to read in one pass over the
+    # calls (migration 0011's triggers; never written by the application): whether the call
+    # has any escalation, and its effective QA evaluation (the latest by a person, else the
+    # latest by the AI: ``aicaller.qa.service.effective_evaluation``), NULL when none.
+    escalated: Mapped[bool] = mapped_column(default=False, server_default=false())
+    qa_evaluator: Mapped[str | None] = mapped_column(String(16), default=None)
+    qa_score: Mapped[float | None] = mapped_column(default=None)
+    qa_auto_failed: Mapped[bool | None] = mapped_column(default=None)
 
     # Read-only views for eager loading; children are written through their repositories and
     # removed by the database (ON DELETE CASCADE).

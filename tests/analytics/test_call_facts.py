@@ -1,0 +1,123 @@
+"""The database keeps each call's escalation flag and effective QA evaluation on the call
+(migration 0011's triggers), whatever writes the escalations and evaluations: inserts, edits and
+deletes, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from aicaller.database.models import Call, Escalation, Evaluation
+from aicaller.database.session import Database
+from tests.factories import Tenant
+
+T0 = datetime(2026, 3, 10, 9, tzinfo=UTC)
+
+
+async def _call(database: Database, business_id: uuid.UUID) -> uuid.UUID:
+    call = Call(
+        business_id=business_id, direction="inbound", from_number="+12125550101",
+        to_number="+12125550100", status="completed", started_at=T0,
+    )  # fmt: skip
+    async with database.transaction() as session:
+        session.add(call)
+    return call.id
+
+
+async def _facts(database: Database, call_id: uuid.UUID) -> tuple[Any, ...]:
+    async with database.transaction() as session:
+        row = (
+            await session.execute(
+                select(Call.escalated, Call.qa_evaluator, Call.qa_score, Call.qa_auto_failed)
+                .where(Call.id == call_id)
+            )
+        ).one()  # fmt: skip
+    return (bool(row[0]), row[1], row[2], None if row[3] is None else bool(row[3]))
+
+
+def _evaluation(
+    business_id: uuid.UUID,
+    call_id: uuid.UUID,
+    evaluator: str,
+    score: float | None,
+    minutes: int,
+    *,
+    auto_failed: bool = False,
+) -> Evaluation:
+    return Evaluation(
+        business_id=business_id, call_id=call_id, scorecard_name="Default", evaluator=evaluator,
+        score=score, auto_failed=auto_failed, created_at=T0 + timedelta(minutes=minutes),
+    )  # fmt: skip
+
+
+async def test_a_call_is_escalated_while_it_has_an_escalation(
+    database: Database, tenant: Tenant
+) -> None:
+    call_id = await _call(database, tenant.business_id)
+    assert (await _facts(database, call_id))[0] is False
+    escalations = [
+        Escalation(business_id=tenant.business_id, call_id=call_id, reason=reason)
+        for reason in ("asked for a person", "asked again")
+    ]
+    async with database.transaction() as session:
+        session.add_all(escalations)
+    assert (await _facts(database, call_id))[0] is True
+    async with database.transaction() as session:
+        await session.execute(delete(Escalation).where(Escalation.id == escalations[0].id))
+    assert (await _facts(database, call_id))[0] is True  # one is left
+    async with database.transaction() as session:
+        await session.execute(delete(Escalation).where(Escalation.id == escalations[1].id))
+    assert (await _facts(database, call_id))[0] is False
+
+
+async def test_the_effective_evaluation_follows_every_change(
+    database: Database, tenant: Tenant
+) -> None:
+    b = tenant.business_id
+    call_id = await _call(database, b)
+    assert await _facts(database, call_id) == (False, None, None, None)
+
+    first_ai = _evaluation(b, call_id, "ai", 60, 10)
+    async with database.transaction() as session:
+        session.add(first_ai)
+    assert await _facts(database, call_id) == (False, "ai", 60, False)
+
+    human = _evaluation(b, call_id, "human", 90, 20)
+    later_ai = _evaluation(b, call_id, "ai", 0, 30, auto_failed=True)
+    async with database.transaction() as session:
+        session.add(human)
+        await session.flush()
+        session.add(later_ai)  # newer, but a person's evaluation counts first
+    assert await _facts(database, call_id) == (False, "human", 90, False)
+
+    async with database.transaction() as session:
+        await session.execute(update(Evaluation).where(Evaluation.id == human.id).values(score=95))
+    assert await _facts(database, call_id) == (False, "human", 95, False)
+
+    async with database.transaction() as session:
+        await session.execute(delete(Evaluation).where(Evaluation.id == human.id))
+    assert await _facts(database, call_id) == (False, "ai", 0, True)  # the latest AI one
+
+    async with database.transaction() as session:
+        await session.execute(
+            update(Evaluation).where(Evaluation.id == first_ai.id)
+            .values(created_at=T0 + timedelta(minutes=40), score=None)
+        )  # fmt: skip
+    assert await _facts(database, call_id) == (False, "ai", None, False)  # evaluated, no score
+
+    async with database.transaction() as session:
+        await session.execute(delete(Evaluation).where(Evaluation.call_id == call_id))
+    assert await _facts(database, call_id) == (False, None, None, None)
+
+
+async def test_another_calls_facts_are_left_alone(database: Database, tenant: Tenant) -> None:
+    b = tenant.business_id
+    scored, untouched = await _call(database, b), await _call(database, b)
+    async with database.transaction() as session:
+        session.add(_evaluation(b, scored, "human", 70, 5))
+        session.add(Escalation(business_id=b, call_id=scored, reason="asked for a person"))
+    assert await _facts(database, scored) == (True, "human", 70, False)
+    assert await _facts(database, untouched) == (False, None, None, None)
