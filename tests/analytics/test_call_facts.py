@@ -4,11 +4,13 @@ deletes, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+import pytest
+from sqlalchemy import delete, insert, select, text, update
 
 from aicaller.database.models import Call, Escalation, Evaluation
 from aicaller.database.session import Database
@@ -121,3 +123,47 @@ async def test_another_calls_facts_are_left_alone(database: Database, tenant: Te
         session.add(Escalation(business_id=b, call_id=scored, reason="asked for a person"))
     assert await _facts(database, scored) == (True, "human", 70, False)
     assert await _facts(database, untouched) == (False, None, None, None)
+
+
+async def test_concurrent_evaluations_of_a_call_keep_the_one_that_counts(
+    database: Database, tenant: Tenant, backend: str
+) -> None:
+    """A person's evaluation committed while the AI's newer one waits for the call: the
+    person's still counts (the AI's trigger recomputes after the lock, from a fresh snapshot)."""
+    if backend == "sqlite":
+        pytest.skip("SQLite has one writer at a time: two evaluations never interleave")
+    b = tenant.business_id
+    call_id = await _call(database, b)
+    async with database.engine.connect() as person, database.engine.connect() as ai:
+        await person.begin()
+        await person.execute(insert(Evaluation).values(
+            id=uuid.uuid4(), business_id=b, call_id=call_id, scorecard_name="Default",
+            evaluator="human", score=90.0, auto_failed=False, results=[],
+            created_at=T0 + timedelta(minutes=5), updated_at=T0,
+        ))  # fmt: skip
+        await ai.begin()
+        ai_write = asyncio.ensure_future(ai.execute(insert(Evaluation).values(
+            id=uuid.uuid4(), business_id=b, call_id=call_id, scorecard_name="Default",
+            evaluator="ai", score=10.0, auto_failed=False, results=[],
+            created_at=T0 + timedelta(minutes=30), updated_at=T0,
+        )))  # fmt: skip
+        await _until_a_session_waits_for_a_lock(database)
+        await person.commit()
+        await ai_write
+        await ai.commit()
+    assert await _facts(database, call_id) == (False, "human", 90, False)
+
+
+async def _until_a_session_waits_for_a_lock(database: Database) -> None:
+    for _ in range(200):
+        async with database.transaction() as session:
+            waiting = await session.execute(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+                )
+            )
+            if waiting.scalar_one():
+                return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the AI's evaluation never waited for the person's")

@@ -131,10 +131,13 @@ class CallQueries:
             .subquery()
         )
         d = durations.c
+        # A materialised CTE on PostgreSQL: inlined, the planner sorts every call for the
+        # window above (it expects ~100k groups, not ~1,500) instead of hashing (60 -> 40 ms).
         histogram = (
             select(d.bucket, d.duration, func.count().label("calls"))
             .group_by(d.bucket, d.duration)
-            .subquery()
+            .cte("histogram")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
         )
         h = histogram.c
         ranked = select(

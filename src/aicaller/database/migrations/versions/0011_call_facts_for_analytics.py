@@ -72,16 +72,29 @@ SQLITE_TRIGGERS = {
     f"{_qa('old.call_id')}; {_qa('new.call_id')}; END",
 }
 
+
+def _locked(call: str, statement: str) -> str:
+    """PostgreSQL: lock the call, then recompute in a statement of its own. Two transactions
+    writing evaluations of one call at once would otherwise each recompute from a snapshot
+    without the other's row, and the last to commit would win even when the other's
+    evaluation is the one that counts. Under READ COMMITTED each statement of the function
+    takes a new snapshot, so once the lock is granted the other's row is seen. (NO KEY UPDATE:
+    the lock the UPDATE takes anyway; it does not conflict with the KEY SHARE that inserting
+    a referencing row takes, so it cannot deadlock with it.)"""
+    return f"PERFORM 1 FROM calls WHERE id = {call} FOR NO KEY UPDATE; {statement}"
+
+
 POSTGRES_FUNCTIONS = {
     "calls_keep_escalated": f"""
         IF TG_OP = 'INSERT' THEN {ESCALATION_ADDED.format(call="NEW.call_id")};
         ELSE
-            {_escalated("OLD.call_id")};
-            IF TG_OP = 'UPDATE' THEN {_escalated("NEW.call_id")}; END IF;
+            {_locked("OLD.call_id", _escalated("OLD.call_id"))};
+            IF TG_OP = 'UPDATE' THEN {_locked("NEW.call_id", _escalated("NEW.call_id"))};
+            END IF;
         END IF;""",
     "calls_keep_qa": f"""
-        IF TG_OP <> 'INSERT' THEN {_qa("OLD.call_id")}; END IF;
-        IF TG_OP <> 'DELETE' THEN {_qa("NEW.call_id")}; END IF;""",
+        IF TG_OP <> 'INSERT' THEN {_locked("OLD.call_id", _qa("OLD.call_id"))}; END IF;
+        IF TG_OP <> 'DELETE' THEN {_locked("NEW.call_id", _qa("NEW.call_id"))}; END IF;""",
 }
 POSTGRES_TRIGGERS = {
     "calls_escalated": ("AFTER INSERT OR DELETE OR UPDATE OF call_id ON escalations",
