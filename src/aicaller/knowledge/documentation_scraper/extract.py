@@ -22,6 +22,7 @@ from lxml import etree
 from lxml.etree import ParserError
 
 from aicaller.knowledge.documentation_scraper.links import page_links
+from aicaller.knowledge.documentation_scraper.spans import unwrap_plain_spans
 
 # Below this share of the page's visible text, the extraction is taken to have missed content.
 MIN_EXTRACTED_SHARE = 0.2
@@ -124,6 +125,7 @@ def extract_html(html: str | bytes, *, url: str | None = None) -> ExtractedPage:
     title = _title(document)
     full_text = _visible_text(document)  # before trafilatura, which may prune the tree
     _plain_code(document)
+    unwrap_plain_spans(document)
     with _TRAFILATURA:
         extracted = trafilatura.extract(
             document,
