@@ -21,7 +21,7 @@ import trafilatura
 from lxml import etree
 from lxml.etree import ParserError
 
-from aicaller.knowledge.documentation_scraper import discard_rules
+from aicaller.knowledge.documentation_scraper import trafilatura_rules
 from aicaller.knowledge.documentation_scraper.links import page_links
 from aicaller.knowledge.documentation_scraper.spans import unwrap_plain_spans
 
@@ -49,7 +49,7 @@ def _html_parser() -> lxml.html.HTMLParser:
 
 
 _PARSER = _html_parser()
-discard_rules.install()
+trafilatura_rules.install()
 _KEEP = "aicaller-keep"  # a tag no page uses, for the spans that stay
 _MIN_CODE_CHILDREN = 3  # a first and a last child stay: fewer leave nothing to unwrap
 _HIGHLIGHT_JS = etree.XPath("boolean(.//span[starts-with(@class, 'hljs')])")
