@@ -131,8 +131,8 @@ def extract_html(html: str | bytes, *, url: str | None = None) -> ExtractedPage:
     title = _title(document)
     full_text = _visible_text(document)  # before trafilatura, which may prune the tree
     _plain_code(document)
-    unwrap_plain_spans(document)
     with _TRAFILATURA:
+        unwrap_plain_spans(document)  # in the lock: it asks trafilatura's rules about classes
         extracted = trafilatura.extract(
             document,
             url=url,
