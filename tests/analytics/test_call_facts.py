@@ -167,3 +167,21 @@ async def _until_a_session_waits_for_a_lock(database: Database) -> None:
                 return
         await asyncio.sleep(0.05)
     raise AssertionError("the AI's evaluation never waited for the person's")
+
+
+async def test_deleting_a_call_takes_its_escalations_and_evaluations(
+    database: Database, tenant: Tenant
+) -> None:
+    """The cascade's deletes run the triggers against a call that is gone: nothing to keep."""
+    b = tenant.business_id
+    call_id, other = await _call(database, b), await _call(database, b)
+    async with database.transaction() as session:
+        session.add_all([_evaluation(b, call_id, "ai", 50, 5), _evaluation(b, other, "ai", 40, 5)])
+        session.add(Escalation(business_id=b, call_id=call_id, reason="asked for a person"))
+    async with database.transaction() as session:
+        await session.execute(delete(Call).where(Call.id == call_id))
+    async with database.transaction() as session:
+        left = await session.execute(select(Evaluation.call_id))
+        assert left.scalars().all() == [other]
+        assert (await session.execute(select(Escalation.id))).first() is None
+    assert await _facts(database, other) == (False, "ai", 40, False)

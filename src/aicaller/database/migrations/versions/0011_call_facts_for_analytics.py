@@ -80,8 +80,12 @@ def _locked(call: str, statement: str) -> str:
     evaluation is the one that counts. Under READ COMMITTED each statement of the function
     takes a new snapshot, so once the lock is granted the other's row is seen. (NO KEY UPDATE:
     the lock the UPDATE takes anyway; it does not conflict with the KEY SHARE that inserting
-    a referencing row takes, so it cannot deadlock with it.)"""
-    return f"PERFORM 1 FROM calls WHERE id = {call} FOR NO KEY UPDATE; {statement}"
+    a referencing row takes, so it cannot deadlock with it.) A call that is gone (its rows
+    deleted with it by the cascade) is left alone."""
+    return (
+        f"PERFORM 1 FROM calls WHERE id = {call} FOR NO KEY UPDATE; "
+        f"IF FOUND THEN {statement}; END IF"
+    )
 
 
 POSTGRES_FUNCTIONS = {
