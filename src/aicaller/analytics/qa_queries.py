@@ -26,6 +26,16 @@ SCORE_BINS = 10  # 0-10, 10-20, ... 90-100 (100 falls in the last)
 Row = dict[str, Any]
 
 
+def qa_figures(evaluator: Any, score: Any, auto_failed: Any) -> list[Any]:
+    """The QA figures of a bucket over columns holding each call's effective evaluation: the
+    call figures' pass and ``score_figures`` count them alike (``metrics._qa`` reads them)."""
+    return [
+        func.count(evaluator).label("evaluated_calls"),
+        func.avg(score).label("avg_qa_score"),
+        count_if(auto_failed.is_(True)).label("auto_failed_calls"),
+    ]
+
+
 class QaQueries:
     def __init__(self, session: AsyncSession, business_id: uuid.UUID) -> None:
         self.session = session
@@ -106,15 +116,12 @@ class QaQueries:
         scored = self._scored_calls(cuts[0], cuts[-1])
         bucketed = select(
             bucket_index(scored.c.started_at, cuts).label("bucket"),
+            scored.c.evaluator,
             scored.c.score,
             scored.c.auto_failed,
         ).subquery()
-        stmt = select(
-            bucketed.c.bucket,
-            func.count().label("evaluated_calls"),
-            func.avg(bucketed.c.score).label("avg_qa_score"),
-            count_if(bucketed.c.auto_failed.is_(True)).label("auto_failed_calls"),
-        ).group_by(bucketed.c.bucket)
+        b = bucketed.c
+        stmt = select(b.bucket, *qa_figures(b.evaluator, b.score, b.auto_failed)).group_by(b.bucket)
         rows = (await self.session.execute(stmt)).all()
         return {int(r.bucket): dict(r._mapping) for r in rows}
 

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, not_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aicaller.analytics.qa_queries import qa_figures
 from aicaller.analytics.sql import bucket_index, bytewise, count_if, shifted, utc_param
 from aicaller.database.models import Call, KnowledgeGap
 from aicaller.database.models.call import CallDirection, CallStatus, Sentiment
@@ -103,9 +104,7 @@ class CallQueries:
             count_if(c.escalated).label("escalated_calls"),
             *(count_if(c.sentiment == s.value).label(f"sentiment_{s.value}") for s in Sentiment),
             count_if(c.sentiment.is_(None)).label("sentiment_unknown"),
-            func.count(c.qa_evaluator).label("evaluated_calls"),
-            func.avg(c.qa_score).label("avg_qa_score"),
-            count_if(c.qa_auto_failed.is_(True)).label("auto_failed_calls"),
+            *qa_figures(c.qa_evaluator, c.qa_score, c.qa_auto_failed),
         ).group_by(c.bucket)
         return _by_bucket((await self.session.execute(stmt)).all())
 
