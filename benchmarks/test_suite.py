@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-import xml.etree.ElementTree as ET  # noqa: S405 - our own pytest's report
+import xml.etree.ElementTree as ET
 from collections import Counter
 from pathlib import Path
 
@@ -71,7 +71,8 @@ def main() -> None:
     per_engine: Counter[str] = Counter()
     for name, seconds, _ in cases:
         per_engine[_engine(name)] += seconds
-    engines = "SQLite, PostgreSQL + Redis" if os.environ.get("AICALLER_TEST_DATABASE_URL") else "SQLite"
+    both = os.environ.get("AICALLER_TEST_DATABASE_URL")
+    engines = "SQLite, PostgreSQL + Redis" if both else "SQLite"
     print(f"\nwall time: {wall:.1f} s ({engines}, coverage {'off' if args.no_cov else 'on'})")
     print("tests:", ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items())))
     print("time in tests by engine:", ", ".join(f"{k} {v:.1f} s" for k, v in per_engine.items()))
