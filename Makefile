@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format clean
+.PHONY: run test test-fast lint format clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,10 @@ run: $(STAMP)
 ## test: the whole suite with the coverage floor (PostgreSQL too when AICALLER_TEST_DATABASE_URL is set)
 test: $(STAMP)
 	$(BIN)/pytest --cov=aicaller --cov-report=term
+
+## test-fast: the edit-run loop: no coverage, last failures first, stop at the first failure
+test-fast: $(STAMP)
+	$(BIN)/pytest -x -q --failed-first $(ARGS)
 
 ## lint: what CI checks besides the tests
 lint: $(STAMP)

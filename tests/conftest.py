@@ -1,4 +1,4 @@
-"""Shared fixtures: one migrated database per backend, an app per test, tenants and tokens.
+"""Shared fixtures: one migrated database per backend, one app per settings, tenants, tokens.
 
 Every test that asks for ``app`` runs on SQLite, and also on PostgreSQL when
 ``AICALLER_TEST_DATABASE_URL`` is set (CI sets it and fails when the server is unreachable,
@@ -19,22 +19,19 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 from redis.asyncio import Redis
-from sqlalchemy import delete
 
 import aicaller.agent.tasks  # noqa: F401 - registers the post-call job taken out below
 from aicaller.calls.service import POST_CALL_JOB
 from aicaller.config import Settings
 from aicaller.core.logging import build_formatter
 from aicaller.database import migrate
-from aicaller.database.base import Base
 from aicaller.database.session import Database, create_engine
 from aicaller.knowledge.sources import SYNC_JOB
 from aicaller.knowledge.tasks import RESYNC_JOB
-from aicaller.main import create_app
 from aicaller.worker import registry
+from tests.app_pool import AppPool
 from tests.factories import Tenant, make_tenant
 
 PG_URL = os.environ.get("AICALLER_TEST_DATABASE_URL")
@@ -117,23 +114,38 @@ def backend(request: pytest.FixtureRequest) -> str:
 
 @asynccontextmanager
 async def backend_settings(
-    tmp_path: Path, backend: str, database_urls: dict[str, str], **overrides: object
+    data_dir: Path, backend: str, database_urls: dict[str, str], **overrides: object
 ) -> AsyncIterator[Settings]:
     """The embedded column (SQLite, in-process cache) or the scale-out one (PostgreSQL +
     Redis, flushed afterwards), with ``overrides``: what a test module's ``settings`` fixture
     builds on."""
     redis_url = REDIS_URL if backend == "postgresql" else None
-    yield make_settings(tmp_path, database_urls[backend], redis_url=redis_url, **overrides)
+    yield make_settings(data_dir, database_urls[backend], redis_url=redis_url, **overrides)
     if redis_url:
         await flush_redis(redis_url)
 
 
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shared apps' data directory: one per run, so equal settings mean one app."""
+    return tmp_path_factory.mktemp("data")
+
+
 @pytest.fixture
 async def settings(
-    tmp_path: Path, backend: str, database_urls: dict[str, str]
+    data_dir: Path, backend: str, database_urls: dict[str, str]
 ) -> AsyncIterator[Settings]:
-    async with backend_settings(tmp_path, backend, database_urls) as values:
+    async with backend_settings(data_dir, backend, database_urls) as values:
         yield values
+
+
+@pytest.fixture(scope="session")
+async def app_pool() -> AsyncIterator[AppPool]:
+    pool = AppPool()
+    try:
+        yield pool
+    finally:
+        await pool.close()
 
 
 async def flush_redis(url: str) -> None:
@@ -142,12 +154,6 @@ async def flush_redis(url: str) -> None:
         await client.flushdb()
     finally:
         await client.aclose()
-
-
-async def truncate(database: Database) -> None:
-    async with database.transaction() as session:
-        for table in reversed(Base.metadata.sorted_tables):
-            await session.execute(delete(table))
 
 
 # Importing the tasks modules registers their jobs now, before the fixture below takes them out.
@@ -171,13 +177,15 @@ def no_background_jobs(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
 
 
 @pytest.fixture
-async def app(settings: Settings) -> AsyncIterator[FastAPI]:
-    application = create_app(settings)
-    async with LifespanManager(application):
-        try:
-            yield application
-        finally:
-            await truncate(application.state.database)
+async def app(settings: Settings, app_pool: AppPool) -> AsyncIterator[FastAPI]:
+    """The running app for these settings, shared by every test that asks for the same ones;
+    whatever a test wrote or changed is undone afterwards (see AppPool.reset)."""
+    application = await app_pool.get(settings)
+    saved = app_pool.snapshot(application)
+    try:
+        yield application
+    finally:
+        await app_pool.reset(application, saved)
 
 
 @pytest.fixture
@@ -194,10 +202,10 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
 
 
 @pytest.fixture
-async def tenant(app: FastAPI, client: httpx.AsyncClient) -> Tenant:
-    return await make_tenant(app, client, "Acme Plumbing")
+async def tenant(app: FastAPI) -> Tenant:
+    return await make_tenant(app, "Acme Plumbing")
 
 
 @pytest.fixture
-async def other_tenant(app: FastAPI, client: httpx.AsyncClient) -> Tenant:
-    return await make_tenant(app, client, "Globex Dental")
+async def other_tenant(app: FastAPI) -> Tenant:
+    return await make_tenant(app, "Globex Dental")

@@ -91,6 +91,11 @@ class OpenAIPeer(LocalPeer):
     def base_url(self) -> str:
         return self.url("/v1")
 
+    def reset(self) -> None:
+        super().reset()
+        self.script.clear()
+        self.bodies.clear()
+
     def answer(self, *answers: Answer) -> None:
         self.script.extend(answers)
 

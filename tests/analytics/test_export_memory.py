@@ -28,10 +28,10 @@ BATCH = 100
 
 @pytest.fixture
 async def settings(
-    tmp_path: Path, backend: str, database_urls: dict[str, str]
+    data_dir: Path, backend: str, database_urls: dict[str, str]
 ) -> AsyncIterator[Settings]:
     async with backend_settings(
-        tmp_path, backend, database_urls, analytics_export_batch_size=BATCH
+        data_dir, backend, database_urls, analytics_export_batch_size=BATCH
     ) as values:
         yield values
 

@@ -48,7 +48,7 @@ def assert_too_large(response: httpx.Response) -> None:
 async def test_a_declared_oversized_body_is_refused_up_front(
     small_app: FastAPI, small_client: httpx.AsyncClient
 ) -> None:
-    tenant: Tenant = await make_tenant(small_app, small_client, "Limits")
+    tenant: Tenant = await make_tenant(small_app, "Limits")
     files = {"file": ("big.txt", b"x" * (LIMIT + 1))}
     response = await small_client.post(
         "/api/v1/knowledge/documents", files=files, headers=tenant.headers()

@@ -63,6 +63,14 @@ class LocalPeer:
     def url(self, path: str = "/", host: str = "127.0.0.1") -> str:
         return f"http://{host}:{self.port}{path}"
 
+    def reset(self) -> None:
+        """Forget what earlier tests asked and said, and stop answering them."""
+        for task in self._handlers:
+            task.cancel()
+        self.routes.clear()
+        self.requests.clear()
+        self.connections = 0
+
     async def __aenter__(self) -> Self:
         self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
         return self

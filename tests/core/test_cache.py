@@ -15,7 +15,8 @@ from redis.asyncio import Redis
 from aicaller.core import metrics
 from aicaller.core.cache import CONFIG, PRINCIPAL, AppCache
 from aicaller.main import create_app
-from tests.conftest import REDIS_URL, flush_redis, make_settings, truncate
+from tests.app_pool import truncate
+from tests.conftest import REDIS_URL, flush_redis, make_settings
 from tests.factories import create_api_key, make_tenant
 
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="AICALLER_TEST_REDIS_URL is not set")
@@ -122,7 +123,7 @@ async def test_a_write_on_one_instance_invalidates_the_others(
     two_apps: tuple[httpx.AsyncClient, httpx.AsyncClient, FastAPI],
 ) -> None:
     a, b, first = two_apps
-    tenant = await make_tenant(first, a, "Shared Co")
+    tenant = await make_tenant(first, "Shared Co")
     hits_before = _count(CONFIG, "hit")
     for _ in range(3):  # B caches the configuration and serves it from cache
         assert (await b.get("/api/v1/config", headers=tenant.headers())).json()["greeting"]
@@ -147,7 +148,7 @@ async def test_revocation_and_deactivation_apply_on_the_next_request_everywhere(
     two_apps: tuple[httpx.AsyncClient, httpx.AsyncClient, FastAPI],
 ) -> None:
     a, b, first = two_apps
-    tenant = await make_tenant(first, a, "Revoking Co")
+    tenant = await make_tenant(first, "Revoking Co")
     key = (await create_api_key(a, tenant, ["config:read"]))["key"]
     auth = {"Authorization": f"Bearer {key}"}
     assert (await b.get("/api/v1/config", headers=auth)).status_code == 200
@@ -170,7 +171,7 @@ async def test_redis_outage_degrades_to_misses_with_bounded_calls(
     two_apps: tuple[httpx.AsyncClient, httpx.AsyncClient, FastAPI],
 ) -> None:
     a, _b, first = two_apps
-    tenant = await make_tenant(first, a, "Outage Co")
+    tenant = await make_tenant(first, "Outage Co")
     assert (await a.get("/api/v1/config", headers=tenant.headers())).status_code == 200
     errors_before = _count(CONFIG, "error") + _count(PRINCIPAL, "error")
     pauser = Redis.from_url(str(REDIS_URL))

@@ -22,11 +22,11 @@ from tests.knowledge.site import DocSite
 
 @pytest.fixture
 async def settings(
-    tmp_path: Path, backend: str, database_urls: dict[str, str]
+    data_dir: Path, backend: str, database_urls: dict[str, str]
 ) -> AsyncIterator[Settings]:
     redis_url = REDIS_URL if backend == "postgresql" else None
     yield make_settings(
-        tmp_path,
+        data_dir,
         database_urls[backend],
         redis_url=redis_url,
         allow_private_urls=True,

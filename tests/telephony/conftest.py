@@ -20,10 +20,10 @@ FROM_NUMBER = "+14155550199"
 
 @pytest.fixture
 async def settings(
-    tmp_path: Path, backend: str, database_urls: dict[str, str]
+    data_dir: Path, backend: str, database_urls: dict[str, str]
 ) -> AsyncIterator[Settings]:
     async with backend_settings(
-        tmp_path,
+        data_dir,
         backend,
         database_urls,
         twilio_account_sid=ACCOUNT_SID,
