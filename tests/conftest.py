@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import hypothesis
 import pytest
 from fastapi import FastAPI
 from redis.asyncio import Redis
@@ -39,6 +40,11 @@ from tests.services import (
     worker_database_url,
     worker_redis_url,
 )
+
+# No Hypothesis deadlines: a time limit per example is a timing assertion, and fails on a busy
+# machine. Examples stay bounded by their counts.
+hypothesis.settings.register_profile("aicaller", deadline=None)
+hypothesis.settings.load_profile("aicaller")
 
 CONFIGURED_PG_URL = os.environ.get("AICALLER_TEST_DATABASE_URL")
 # This process's own databases when pytest-xdist runs several (tests/services.py).

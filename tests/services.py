@@ -25,9 +25,7 @@ def worker_database_url(url: str | None) -> str | None:
     if not url or not WORKER:
         return url
     parsed = make_url(url)
-    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(
-        hide_password=False
-    )
+    return parsed.set(database=f"{parsed.database}_{WORKER}").render_as_string(hide_password=False)
 
 
 def worker_redis_url(url: str | None) -> str | None:
