@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import hypothesis
 import pytest
 from fastapi import FastAPI
 from redis.asyncio import Redis
@@ -33,9 +34,22 @@ from aicaller.knowledge.tasks import RESYNC_JOB
 from aicaller.worker import registry
 from tests.app_pool import AppPool
 from tests.factories import Tenant, make_tenant
+from tests.services import (
+    create_worker_database,
+    drop_worker_database,
+    worker_database_url,
+    worker_redis_url,
+)
 
-PG_URL = os.environ.get("AICALLER_TEST_DATABASE_URL")
-REDIS_URL = os.environ.get("AICALLER_TEST_REDIS_URL")
+# No Hypothesis deadlines: a time limit per example is a timing assertion, and fails on a busy
+# machine. Examples stay bounded by their counts.
+hypothesis.settings.register_profile("aicaller", deadline=None)
+hypothesis.settings.load_profile("aicaller")
+
+CONFIGURED_PG_URL = os.environ.get("AICALLER_TEST_DATABASE_URL")
+# This process's own databases when pytest-xdist runs several (tests/services.py).
+PG_URL = worker_database_url(CONFIGURED_PG_URL)
+REDIS_URL = worker_redis_url(os.environ.get("AICALLER_TEST_REDIS_URL"))
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 
@@ -71,13 +85,15 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Set
 
 
 @pytest.fixture(scope="session")
-def database_urls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """Migrate each backend once per run; tests then share the schema and clean their rows."""
     urls = {"sqlite": f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"}
-    if PG_URL:
+    if PG_URL and CONFIGURED_PG_URL:
         urls["postgresql"] = PG_URL
 
     async def prepare() -> None:
+        if PG_URL and CONFIGURED_PG_URL:
+            await create_worker_database(CONFIGURED_PG_URL, PG_URL)
         settings = make_settings(tmp_path_factory.mktemp("prep"), urls["sqlite"])
         for url in urls.values():
             engine = create_engine(settings, url)
@@ -88,7 +104,9 @@ def database_urls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
                 await engine.dispose()
 
     asyncio.run(prepare())
-    return urls
+    yield urls
+    if PG_URL and CONFIGURED_PG_URL:
+        asyncio.run(drop_worker_database(CONFIGURED_PG_URL, PG_URL))
 
 
 @pytest.fixture
