@@ -45,7 +45,9 @@ class DocumentationSource(TenantMixin, Base):
     max_page_bytes: Mapped[int] = mapped_column(default=2 * 1024 * 1024)
     delay_seconds: Mapped[float] = mapped_column(default=0.0)
     concurrency: Mapped[int] = mapped_column(default=4)
-    resync_interval_hours: Mapped[int | None] = mapped_column(default=24)
+    # None: manual syncs only. No column default: the ORM would put it in place of an explicit
+    # None (the API's default, 24 hours, is in knowledge/source_schemas.py).
+    resync_interval_hours: Mapped[int | None] = mapped_column(default=None)
     last_synced_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
