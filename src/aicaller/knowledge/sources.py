@@ -101,9 +101,9 @@ class DocumentationService(BaseService):
     async def start_sync(self, source_id: uuid.UUID, data: SyncStart) -> SyncJob:
         """A new sync, run as a background job once this transaction commits."""
         source = await self.sources.get_or_raise(source_id)
-        if await self.syncs.active_for(source.id) is not None:
+        sync = await self.syncs.create_unless_active(source.id, force=data.force)
+        if sync is None:
             raise SyncError("A sync of this source is already running", code="sync_in_progress")
-        sync = await self.syncs.create(source_id=source.id, force=data.force)
         await enqueue(
             self.session,
             SYNC_JOB,
@@ -151,7 +151,13 @@ class DocumentationService(BaseService):
         """Start a sync for every source whose re-sync interval has passed (the schedule)."""
         started = 0
         for source in await self.sources.due_for_resync(datetime.now(UTC)):
-            if await self.syncs.active_for(source.id) is None:
+            if await self.syncs.active_for(source.id) is not None:
+                continue  # the usual case, without a conflict to resolve
+            try:
                 await self.start_sync(source.id, SyncStart())
-                started += 1
+            except SyncError:
+                # Started by someone else since the check (a request, another scheduler).
+                logger.info("resync_skipped_sync_active", source_id=str(source.id))
+                continue
+            started += 1
         return started

@@ -6,7 +6,16 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aicaller.database.base import Base, TenantMixin
@@ -31,6 +40,10 @@ class PageState(StrEnum):
 SYNC_STATUS_VALUES = tuple(s.value for s in SyncStatus)
 PAGE_STATE_VALUES = tuple(s.value for s in PageState)
 ACTIVE_SYNC = (SyncStatus.PENDING.value, SyncStatus.RUNNING.value)
+# The rows one source may have only one of (migration 0012): a second active sync would crawl
+# into the same page rows as the first.
+ONE_ACTIVE_SYNC_INDEX = "uq_sync_jobs_one_active"
+ACTIVE_SYNC_WHERE = f"status IN {ACTIVE_SYNC!r}"
 
 
 class DocumentationSource(TenantMixin, Base):
@@ -56,6 +69,13 @@ class SyncJob(TenantMixin, Base):
     __table_args__ = (
         CheckConstraint(f"status IN {SYNC_STATUS_VALUES!r}", name="status_valid"),
         Index("ix_sync_jobs_source_created", "source_id", "created_at"),
+        Index(
+            ONE_ACTIVE_SYNC_INDEX,
+            "source_id",
+            unique=True,
+            sqlite_where=text(ACTIVE_SYNC_WHERE),
+            postgresql_where=text(ACTIVE_SYNC_WHERE),
+        ),
     )
 
     source_id: Mapped[uuid.UUID] = mapped_column(
