@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from types import EllipsisType
 from typing import Any
 
 from tests.core.http_peer import LocalPeer, Reply
@@ -32,9 +33,11 @@ class Answer:
     finish: str | None = None  # the finish reason when not "stop" / "tool_calls" ("length")
 
 
-def chunk_data(delta: dict[str, Any] | None, finish: str | None = None, **choice: Any) -> str:
-    """A chat.completion.chunk's JSON; ``choice`` overrides the choice's fields (or removes
-    them, given ``...``)."""
+def chunk_data(
+    delta: dict[str, Any] | EllipsisType | None, finish: str | None = None, **choice: Any
+) -> str:
+    """A chat.completion.chunk's JSON; ``...`` leaves the delta out, ``choice`` overrides the
+    choice's other fields (or leaves them out, given ``...``)."""
     fields = {"index": 0, "delta": delta, "finish_reason": finish, **choice}
     body = {
         "id": "chatcmpl-test",

@@ -125,8 +125,7 @@ async def test_a_long_call_sends_its_opening_and_latest_turns_only(
     llm: LlmAgent, peer: OpenAIPeer
 ) -> None:
     history = [
-        PastTurn("caller" if n % 2 else "agent", f"turn {n} " + "words " * 400)
-        for n in range(30)
+        PastTurn("caller" if n % 2 else "agent", f"turn {n} " + "words " * 400) for n in range(30)
     ]
     peer.answer(Answer(text="Sure."))
     await llm.reply(context("and on saturday?", history=history))

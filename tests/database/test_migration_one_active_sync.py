@@ -53,7 +53,7 @@ async def _add_sync(
     engine: AsyncEngine, business: uuid.UUID, source: uuid.UUID, status: str, minutes: int
 ) -> uuid.UUID:
     sync_id, at = uuid.uuid4(), T0 + timedelta(minutes=minutes)
-    values: dict[str, Any] = {name: 0 for name in (*COUNTERS, "requests")}
+    values: dict[str, Any] = dict.fromkeys((*COUNTERS, "requests"), 0)
     async with engine.begin() as connection:
         await connection.execute(
             syncs.insert().values(

@@ -23,7 +23,9 @@ DOCS = "/api/v1/knowledge/documents"
 async def _upload(
     client: httpx.AsyncClient, tenant: Tenant, name: str, data: bytes, **form: str
 ) -> httpx.Response:
-    return await client.post(DOCS, files={"file": (name, data)}, data=form, headers=tenant.headers())
+    return await client.post(
+        DOCS, files={"file": (name, data)}, data=form, headers=tenant.headers()
+    )
 
 
 async def _stored(client: httpx.AsyncClient, tenant: Tenant, document_id: str) -> dict[str, Any]:

@@ -97,6 +97,7 @@ async def test_the_schedule_and_a_manual_start_make_one_sync(
         tasks.resync_due_sources(job_context(app, None), {}),
     )
     # Either may win; exactly one sync is started, and the loser says so.
+    assert scheduled is not None
     assert (manual.status_code, scheduled["started"]) in {(202, 0), (409, 1)}
     assert await active_syncs_and_jobs(app) == (1, 1)
 

@@ -25,8 +25,8 @@ from openai import AsyncOpenAI
 
 from aicaller.agent.handover import hand_over
 from aicaller.agent.language import classify
-from aicaller.agent.offline import OfflineAgent
 from aicaller.agent.llm_stream import Completion, LlmUnusable, ToolCall, read_completion
+from aicaller.agent.offline import OfflineAgent
 from aicaller.agent.prompts import (
     END_TOOL,
     ESCALATE_TOOL,
@@ -99,8 +99,10 @@ class LlmAgent:
             why = type(exc).__name__
         except Exception as exc:
             # A provider answer nobody foresaw must not leave a live caller in silence (the
-            # turn would be a 500); logged as an error so it gets looked at.
-            logger.error("llm_fallback_unexpected", error=type(exc).__name__, detail=str(exc)[:200])
+            # turn would be a 500); logged with its traceback so it gets looked at.
+            logger.exception(
+                "llm_fallback_unexpected", error=type(exc).__name__, detail=str(exc)[:200]
+            )
             why = f"unexpected {type(exc).__name__}"
         reply = await self._fallback.reply(context)
         return replace(reply, notes=(*reply.notes, f"llm fallback: {why}"))
@@ -145,9 +147,7 @@ class LlmAgent:
                 return self._finish(context, state, text)
         raise LlmUnusable(f"no answer after {self._rounds} tool rounds")
 
-    async def _complete(
-        self, config: BusinessConfig, messages: list[dict[str, Any]]
-    ) -> Completion:
+    async def _complete(self, config: BusinessConfig, messages: list[dict[str, Any]]) -> Completion:
         stream = await self._client.chat.completions.create(
             model=config.llm_model or self._model,
             messages=cast("Any", messages),

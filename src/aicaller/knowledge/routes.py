@@ -86,7 +86,9 @@ async def upload_document(
     knowledge: Knowledge,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="The document")],
-    title: Annotated[str | None, Form(min_length=1, max_length=500), AfterValidator(_no_nul)] = None,
+    title: Annotated[
+        str | None, Form(min_length=1, max_length=500), AfterValidator(_no_nul)
+    ] = None,
 ) -> DocumentOut:
     limit = settings.knowledge_max_upload_bytes
     data = await file.read(limit + 1)  # one byte over the limit is enough to refuse it

@@ -86,9 +86,7 @@ class DocumentationService(BaseService):
             where = {"loc": ["body", "url"], "msg": exc.message, "type": exc.code}
             raise UnsafeUrlError(exc.message, details=[where]) from exc
         except (UpstreamHttpError, TimeoutError) as exc:
-            logger.info(
-                "source_url_not_resolved", url=display_url(url), error=type(exc).__name__
-            )
+            logger.info("source_url_not_resolved", url=display_url(url), error=type(exc).__name__)
 
     async def delete(self, source_id: uuid.UUID) -> None:
         """Delete the source with its syncs, crawl state and crawled pages."""

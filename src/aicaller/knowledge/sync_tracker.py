@@ -66,9 +66,12 @@ class SyncJobRepository(BaseRepository[SyncJob]):
         statement = (
             insert(SyncJob)
             .values(
-                id=uuid.uuid4(), business_id=self.business_id, source_id=source_id, force=force,
+                id=uuid.uuid4(),
+                business_id=self.business_id,
+                source_id=source_id,
+                force=force,
                 status=SyncStatus.PENDING.value,
-            )  # fmt: skip
+            )
             .on_conflict_do_nothing(
                 index_elements=[SyncJob.source_id], index_where=text(ACTIVE_SYNC_WHERE)
             )
