@@ -90,7 +90,9 @@ async def main() -> None:
     args = parser.parse_args()
     default = Settings().llm_history_turns
     runs = {
-        f"window ({default} + first 2 turns)": await one_call(args.turns, args.reply_words, default),
+        f"window ({default} + first 2 turns)": await one_call(
+            args.turns, args.reply_words, default
+        ),
         "whole transcript (baseline)": await one_call(args.turns, args.reply_words, 200),
     }
     print(f"A call of {args.turns} caller turns, replies of {args.reply_words} words")

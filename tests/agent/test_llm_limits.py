@@ -5,14 +5,18 @@ against a local OpenAI-compatible server."""
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from aicaller.agent.llm import LlmAgent
+from aicaller.agent.llm_review import LlmReviewer
 from aicaller.agent.offline import OfflineAgent
+from aicaller.agent.post_call import PostCallAnalysis
 from aicaller.agent.protocol import AgentAction, Intent, PastTurn
 from aicaller.config import Settings
 from aicaller.core.http import SafeHttpClient
@@ -190,3 +194,47 @@ async def test_nul_characters_from_the_model_are_not_stored(
     assert answered["reply"]["text"] == "Someone will call you back."
     escalations = (await client.get("/api/v1/escalations", headers=tenant.headers())).json()
     assert [item["reason"] for item in escalations["items"]] == ["call back"]
+
+
+async def _finished_call(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, peer: OpenAIPeer
+) -> tuple[PostCallAnalysis, uuid.UUID]:
+    await set_up_clinic(client, tenant, agent_mode="llm")
+    call_id = (await start_call(client, tenant))["call"]["id"]
+    peer.answer(Answer(text="Whitening is $350."), Answer(text="Bye!", tool_calls=(END,)))
+    await say(client, tenant, call_id, "how much is whitening")
+    await say(client, tenant, call_id, "bye")
+    reviewer = LlmReviewer(app.state.settings, app.state.http.client)
+    return PostCallAnalysis(app.state.database, tenant.business_id, reviewer), uuid.UUID(call_id)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"id": "x", "object": "chat.completion", "choices": "oops"}',
+        b'{"id": "x", "object": "chat.completion", "choices": [{"message": null}]}',
+        b"[1, 2]",
+    ],
+)
+async def test_a_malformed_post_call_review_falls_back_to_the_offline_one(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, peer: OpenAIPeer, body: bytes
+) -> None:
+    analysis, call_id = await _finished_call(app, client, tenant, peer)
+    peer.answer(Answer(raw=body))
+    assert (await analysis.run(call_id))["evaluator"] == "offline"
+
+
+async def test_nul_in_a_post_call_review_is_not_stored(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, peer: OpenAIPeer
+) -> None:
+    analysis, call_id = await _finished_call(app, client, tenant, peer)
+    criteria = ("greeted_properly", "answered_from_knowledge", "no_unanswered_questions",
+                "escalated_appropriately", "polite_close")  # fmt: skip
+    review = {
+        "summary": "Asked about\u0000 whitening.", "sentiment": "neutral", "resolved_by_ai": True,
+        "criteria": {key: {"result": "pass", "explanation": "fine\u0000"} for key in criteria},
+    }  # fmt: skip
+    peer.answer(Answer(text=json.dumps(review), streamed=False))
+    assert (await analysis.run(call_id))["evaluator"] == "llm"
+    detail = (await client.get(f"/api/v1/calls/{call_id}", headers=tenant.headers())).json()
+    assert detail["summary"] == "Asked about whitening."
