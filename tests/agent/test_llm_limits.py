@@ -4,6 +4,7 @@ against a local OpenAI-compatible server."""
 
 from __future__ import annotations
 
+import io
 import json
 import uuid
 from collections.abc import AsyncIterator
@@ -13,8 +14,10 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from aicaller.agent import llm as llm_module
 from aicaller.agent.llm import LlmAgent
 from aicaller.agent.llm_review import LlmReviewer
+from aicaller.agent.llm_stream import Completion
 from aicaller.agent.offline import OfflineAgent
 from aicaller.agent.post_call import PostCallAnalysis
 from aicaller.agent.protocol import AgentAction, Intent, PastTurn
@@ -86,6 +89,26 @@ async def test_a_chunk_without_a_delta_is_skipped(llm: LlmAgent, peer: OpenAIPee
     peer.answer(Answer(events=events))
     reply = await llm.reply(context("are you open on saturday"))
     assert (reply.agent, reply.text) == ("llm", "We open at ten.")
+
+
+async def test_an_unforeseen_failure_falls_back_too_and_is_logged_with_its_traceback(
+    app: FastAPI,  # its start sets up logging
+    llm: LlmAgent,
+    peer: OpenAIPeer,
+    monkeypatch: pytest.MonkeyPatch,
+    log_output: io.StringIO,
+) -> None:
+    async def broken(stream: object) -> Completion:
+        raise KeyError("something no one foresaw")
+
+    monkeypatch.setattr(llm_module, "read_completion", broken)
+    peer.answer(Answer(text="We open at ten."))
+    reply = await llm.reply(context("are you open on saturday"))
+    assert (reply.agent, reply.text) == ("offline", HOURS)
+    assert reply.notes == ("llm fallback: unexpected KeyError",)
+    logged = log_output.getvalue()
+    assert "llm_fallback_unexpected" in logged
+    assert "Traceback" in logged  # logged with where it came from, to be looked at
 
 
 async def test_a_malformed_stream_on_a_test_call_still_answers_and_is_stored(
