@@ -5,11 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from aicaller.api.deps import PaginationDep, SessionDep, require_role
 from aicaller.api.problems import problem_responses
 from aicaller.api.schemas import Page
+from aicaller.core.http import SafeHttpClient
 from aicaller.knowledge.source_schemas import (
     SourceCreate,
     SourceOut,
@@ -31,15 +32,16 @@ Writer = Annotated[Principal, require_role(*MANAGER_ROLES, scope=Scope.KNOWLEDGE
 
 
 class _Services:
-    def __init__(self, session: SessionDep) -> None:
+    def __init__(self, session: SessionDep, http: SafeHttpClient) -> None:
         self.session = session
+        self.http = http
 
     def of(self, principal: Principal) -> DocumentationService:
-        return DocumentationService(self.session, principal.business_id)
+        return DocumentationService(self.session, principal.business_id, http=self.http)
 
 
-async def _services(session: SessionDep) -> _Services:
-    return _Services(session)
+async def _services(session: SessionDep, request: Request) -> _Services:
+    return _Services(session, request.app.state.http)
 
 
 Docs = Annotated[_Services, Depends(_services)]

@@ -14,6 +14,12 @@ from aicaller.knowledge.chunking import ChunkText, chunk_markdown
 from aicaller.knowledge.repository import ChunkRepository, DocumentRepository
 
 
+def without_nul(text: str) -> str:
+    """The text without NUL characters, which PostgreSQL text cannot hold (SQLite can): removed
+    from every stored document, uploaded or crawled, so both engines store the same text."""
+    return text.replace("\x00", "")
+
+
 def content_hash(markdown: str) -> str:
     return hashlib.sha256(markdown.encode()).hexdigest()
 
@@ -32,6 +38,7 @@ class PageText:
 
 def page_text(title: str, markdown: str, *, known_hash: str | None) -> tuple[str, PageText | None]:
     """The text's hash, and the text with its chunks unless the hash is ``known_hash``."""
+    title, markdown = without_nul(title), without_nul(markdown)
     encoded = markdown.encode()
     digest = hashlib.sha256(encoded).hexdigest()
     if digest == known_hash:
@@ -46,6 +53,7 @@ class DocumentIndexer:
         self.chunks = ChunkRepository(session, business_id)
 
     async def create(self, *, title: str, markdown: str, **fields: object) -> Document:
+        title, markdown = without_nul(title), without_nul(markdown)
         pieces = chunk_markdown(title, markdown)
         document = await self.documents.create(
             title=title, content=markdown, content_hash=content_hash(markdown),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
+from pydantic import AfterValidator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.api.deps import CacheDep, PaginationDep, SessionDep, SettingsDep, require_role
@@ -41,6 +42,12 @@ async def _knowledge(session: SessionDep, cache: CacheDep) -> _Knowledge:
 
 
 Knowledge = Annotated[_Knowledge, Depends(_knowledge)]
+
+
+def _no_nul(value: str | None) -> str | None:
+    if value is not None and "\x00" in value:
+        raise ValueError("text must not contain NUL (\\u0000) characters")
+    return value
 
 
 @router.get("/search", response_model=SearchResponse, summary="Search the knowledge base")
@@ -79,7 +86,9 @@ async def upload_document(
     knowledge: Knowledge,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="The document")],
-    title: Annotated[str | None, Form(min_length=1, max_length=500)] = None,
+    title: Annotated[
+        str | None, Form(min_length=1, max_length=500), AfterValidator(_no_nul)
+    ] = None,
 ) -> DocumentOut:
     limit = settings.knowledge_max_upload_bytes
     data = await file.read(limit + 1)  # one byte over the limit is enough to refuse it

@@ -15,7 +15,7 @@ from aicaller.database.models.document import DocumentKind
 from aicaller.database.repository import Page
 from aicaller.database.service import BaseService
 from aicaller.knowledge.document_processor import process_upload
-from aicaller.knowledge.indexing import DocumentIndexer
+from aicaller.knowledge.indexing import DocumentIndexer, without_nul
 from aicaller.knowledge.repository import DocumentRepository
 from aicaller.knowledge.search import SearchHit, backend_for
 from aicaller.knowledge.search.query import search_terms
@@ -43,6 +43,7 @@ class KnowledgeService(BaseService):
         """Parse, store, chunk and index an uploaded file."""
         if len(data) > max_bytes:
             raise DocumentTooLarge(f"Uploads are limited to {max_bytes:,} bytes")
+        filename = without_nul(filename)  # as a client may send it; PostgreSQL cannot store it
         processed = await process_upload(filename, data, title)
         document = await DocumentIndexer(self.session, self.business_id).create(
             title=processed.title,
