@@ -37,17 +37,11 @@ END = ToolCall("end_call", json.dumps({"reason": "done"}))
 
 
 @pytest.fixture
-async def peer() -> AsyncIterator[OpenAIPeer]:
-    async with OpenAIPeer() as server:
-        yield server
-
-
-@pytest.fixture
 async def settings(
-    tmp_path: Path, backend: str, database_urls: dict[str, str], peer: OpenAIPeer
+    data_dir: Path, backend: str, database_urls: dict[str, str], peer: OpenAIPeer
 ) -> AsyncIterator[Settings]:
     async with backend_settings(
-        tmp_path, backend, database_urls, llm_base_url=peer.base_url, llm_api_key="sk-test",
+        data_dir, backend, database_urls, llm_base_url=peer.base_url, llm_api_key="sk-test",
         llm_model="test-model", llm_timeout_seconds=2.5, llm_max_reply_tokens=64,
         llm_max_reply_chars=120, llm_history_turns=4, llm_max_tool_calls=2,
     ) as values:  # fmt: skip

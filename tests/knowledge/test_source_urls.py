@@ -24,9 +24,9 @@ from tests.knowledge.test_sync import SOURCES, add_source
 
 @pytest.fixture
 async def settings(
-    tmp_path: Path, backend: str, database_urls: dict[str, str]
+    data_dir: Path, backend: str, database_urls: dict[str, str]
 ) -> AsyncIterator[Settings]:
-    async with backend_settings(tmp_path, backend, database_urls) as values:
+    async with backend_settings(data_dir, backend, database_urls) as values:
         assert not values.allow_private_urls
         yield values
 
