@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from typing import Annotated, Any
+from datetime import date
+from typing import Annotated, Any, ClassVar
 
 import phonenumbers
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.json_schema import JsonDict
 
 
 def _contains_nul(value: Any) -> bool:
@@ -34,6 +46,57 @@ class RequestModel(BaseModel):
         if _contains_nul(data):
             raise ValueError("text must not contain NUL (\\u0000) characters")
         return data
+
+
+def _drop_null(schema: JsonDict, model: type[BaseModel]) -> None:
+    """The schema of a ``PatchModel``: fields outside ``nullable_fields`` are not nullable."""
+    keep: frozenset[str] = getattr(model, "nullable_fields", frozenset())
+    properties = schema.get("properties")
+    if not isinstance(properties, dict):
+        return
+    for name, prop in properties.items():
+        branches = prop.get("anyOf") if isinstance(prop, dict) else None
+        if name in keep or not isinstance(branches, list):
+            continue
+        rest = [b for b in branches if not (isinstance(b, dict) and b.get("type") == "null")]
+        if len(rest) == len(branches):
+            continue
+        del prop["anyOf"]
+        prop.pop("default", None)  # null is not a value of the field
+        if len(rest) == 1 and isinstance(rest[0], dict):
+            prop.update(rest[0])
+        else:
+            prop["anyOf"] = rest
+
+
+class PatchModel(RequestModel):
+    """A partial update: any field may be left out, but only ``nullable_fields`` take null
+    (it clears the value). The OpenAPI schema says the same, so clients see which is which."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra=_drop_null)
+    nullable_fields: ClassVar[frozenset[str]] = frozenset()
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _null_only_where_allowed(cls, value: Any, info: ValidationInfo) -> Any:
+        if value is None and info.field_name not in cls.nullable_fields:
+            raise ValueError("cannot be null; leave the field out to keep its value")
+        return value
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date_text(value: Any) -> Any:
+    # pydantic also reads a number as a Unix timestamp ("0" -> 1970-01-01); a date parameter
+    # takes a date only.
+    if isinstance(value, str) and not _ISO_DATE.fullmatch(value):
+        raise ValueError("must be a date written YYYY-MM-DD")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_text)]
+"""A calendar date (query parameters): ``2024-01-31``, never a number."""
 
 
 def _e164(value: str) -> str:
