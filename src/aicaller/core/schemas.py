@@ -20,31 +20,48 @@ from pydantic import (
 )
 from pydantic.json_schema import JsonDict
 
+# NUL: PostgreSQL text cannot hold it (SQLite can). A lone UTF-16 surrogate (JSON allows
+# "\ud800"): no UTF-8 encoder, database driver or export writer can encode it.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_NUL = "text must not contain NUL (\\u0000) characters"
+_SURROGATE = "text must not contain a lone UTF-16 surrogate (\\ud800-\\udfff)"
 
-def _contains_nul(value: Any) -> bool:
+
+def _unstorable(value: Any) -> str | None:
+    """Why some string in ``value`` (keys included, at any depth) cannot be stored, if one can't.
+
+    The whole input is walked: free-form fields (``dict[str, Any]``) reach no string validator.
+    """
     if isinstance(value, str):
-        return "\x00" in value
+        found = _UNSTORABLE.search(value)
+        if found is None:
+            return None
+        return _NUL if found.group() == "\x00" else _SURROGATE
     if isinstance(value, Mapping):
-        return any(_contains_nul(k) or _contains_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_contains_nul(v) for v in value)
-    return False
+        for key, item in value.items():
+            if reason := _unstorable(key) or _unstorable(item):
+                return reason
+    elif isinstance(value, list | tuple):
+        for item in value:
+            if reason := _unstorable(item):
+                return reason
+    return None
 
 
 class RequestModel(BaseModel):
-    """Unknown fields are an error, and so is a NUL character anywhere in the input.
+    """Unknown fields are an error, and so is text no database can store anywhere in the input.
 
-    PostgreSQL text cannot hold NUL (SQLite can), so without this check the same input would be
-    stored on one engine and crash on the other.
+    Without this check the same input would be stored on one engine and crash on the other
+    (NUL), or crash both and every export that meets it (a lone surrogate).
     """
 
     model_config = ConfigDict(extra="forbid")
 
     @model_validator(mode="before")
     @classmethod
-    def _reject_nul(cls, data: Any) -> Any:
-        if _contains_nul(data):
-            raise ValueError("text must not contain NUL (\\u0000) characters")
+    def _reject_unstorable(cls, data: Any) -> Any:
+        if reason := _unstorable(data):
+            raise ValueError(reason)
         return data
 
 
