@@ -46,6 +46,7 @@ def assert_too_large(response: httpx.Response, limit: int = LIMIT) -> None:
     body = response.json()
     assert body["code"] == "payload_too_large"
     assert f"{limit:,} bytes" in body["detail"]
+    assert response.headers["connection"] == "close"
 
 
 async def test_a_declared_oversized_body_is_refused_up_front(

@@ -113,11 +113,14 @@ async def test_without_valid_credentials_the_body_is_never_read(
     headers = _json_headers({"Authorization": authorization} if authorization else {})
     if declared:
         headers["Content-Length"] = str(len(NESTED))
+    else:
+        headers["Transfer-Encoding"] = "chunked"
     chunks = [NESTED[i : i + 65536] for i in range(0, len(NESTED), 65536)]
     answer = await send(app, "POST", "/api/v1/calls", headers, chunks)
     assert answer.status == 401
     assert answer.headers["content-type"] == "application/problem+json"
     assert answer.headers["www-authenticate"] == "Bearer"
+    assert answer.headers["connection"] == "close"  # the server stops receiving the body
     assert answer.reads == 0
     assert json_parses == []
     assert await count_rows(app.state.database, Call) == 0
@@ -130,6 +133,7 @@ async def test_an_oversized_anonymous_body_is_refused_unread(
     headers = _json_headers({"Content-Length": str(18_000_000)})
     answer = await send(app, "POST", "/api/v1/calls", headers, [b"[" * 65536] * 4)
     assert answer.status in {401, 413}
+    assert answer.headers["connection"] == "close"
     assert answer.reads == 0
     assert json_parses == []
 

@@ -23,7 +23,11 @@ class _BodyTooLarge(Exception):
 
 def too_large(max_bytes: int) -> Response:
     detail = f"The request body is larger than the limit of {max_bytes:,} bytes"
-    return problem_response(status=TOO_LARGE, code="payload_too_large", detail=detail)
+    # The rest of the body is not wanted: closing stops the server receiving it.
+    headers = {"Connection": "close"}
+    return problem_response(
+        status=TOO_LARGE, code="payload_too_large", detail=detail, headers=headers
+    )
 
 
 def declared_length(scope: Scope) -> int | None:

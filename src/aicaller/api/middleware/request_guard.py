@@ -134,6 +134,10 @@ class RequestGuardMiddleware:
         except ClientDisconnect:
             return  # gone while sending its body: nobody to answer
         if refusal is not None:
+            if _has_body(scope):
+                # Refused before its body was read: the rest would have to be received and thrown
+                # away; closing the connection stops it (and a client must re-send it anyway).
+                refusal.headers["Connection"] = "close"
             await refusal(scope, receive, send)
             return
         await call_with_body_limit(self.app, scope, receive, send, limit)
