@@ -17,6 +17,7 @@ from aicaller.api.errors import install_error_handlers
 from aicaller.api.middleware.request_guard import RequestGuardMiddleware
 from aicaller.api.middleware.request_log import RequestLogMiddleware
 from aicaller.api.middleware.unhandled import UnhandledErrorMiddleware
+from aicaller.api.openapi import document_request_refusals
 from aicaller.api.router import include_routers
 from aicaller.config import Settings, get_settings
 from aicaller.core import metrics
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     app.state.settings = settings
     install_error_handlers(app)
     include_routers(app)
+    document_request_refusals(app)
     # Added innermost first: the correlation id wraps logging, which wraps the 500 fallback,
     # which wraps the checks made before a body is parsed (credentials, size, media type).
     app.add_middleware(

@@ -7,6 +7,7 @@ The requests go straight to the ASGI app with a ``receive`` that counts what the
 
 from __future__ import annotations
 
+import io
 import json
 import types
 from dataclasses import dataclass, field
@@ -124,6 +125,16 @@ async def test_without_valid_credentials_the_body_is_never_read(
     assert answer.reads == 0
     assert json_parses == []
     assert await count_rows(app.state.database, Call) == 0
+
+
+async def test_a_refusal_is_logged_under_its_route(
+    client: httpx.AsyncClient, log_output: io.StringIO
+) -> None:
+    response = await client.post("/api/v1/calls", json=CALL)
+    assert response.status_code == 401
+    lines = [json.loads(line) for line in log_output.getvalue().splitlines()]
+    [logged] = [line for line in lines if line.get("event") == "request"]
+    assert (logged["route"], logged["status"]) == ("/api/v1/calls", 401)
 
 
 async def test_an_oversized_anonymous_body_is_refused_unread(

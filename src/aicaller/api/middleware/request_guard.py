@@ -125,6 +125,9 @@ class RequestGuardMiddleware:
         app: FastAPI = scope["app"]
         info = matching_route(app, scope["method"], route_path(scope))
         policy = _policies(app).get(id(info.route)) if info else None
+        if info is not None:
+            # The router sets it again; set now, a refusal is logged and counted under its route.
+            scope["route"] = info.route
         upload = policy is not None and policy.body is Body.UPLOAD
         limit = self.max_upload_bytes if upload else self.max_body_bytes
         try:
