@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import types
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,7 +59,7 @@ async def send(
         chunk = exchange.chunks.pop(0)
         return {"type": "http.request", "body": chunk, "more_body": bool(exchange.chunks)}
 
-    async def respond(message: dict[str, Any]) -> None:
+    async def respond(message: MutableMapping[str, Any]) -> None:
         if message["type"] == "http.response.start":
             exchange.status = message["status"]
             exchange.headers = {k.decode(): v.decode() for k, v in message["headers"]}

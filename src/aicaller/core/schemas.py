@@ -18,7 +18,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-from pydantic.json_schema import JsonDict
+from pydantic.config import JsonDict
 
 # NUL: PostgreSQL text cannot hold it (SQLite can). A lone UTF-16 surrogate (JSON allows
 # "\ud800"): no UTF-8 encoder, database driver or export writer can encode it.
@@ -72,8 +72,10 @@ def _drop_null(schema: JsonDict, model: type[BaseModel]) -> None:
     if not isinstance(properties, dict):
         return
     for name, prop in properties.items():
-        branches = prop.get("anyOf") if isinstance(prop, dict) else None
-        if name in keep or not isinstance(branches, list):
+        if name in keep or not isinstance(prop, dict):
+            continue
+        branches = prop.get("anyOf")
+        if not isinstance(branches, list):
             continue
         rest = [b for b in branches if not (isinstance(b, dict) and b.get("type") == "null")]
         if len(rest) == len(branches):
