@@ -130,17 +130,17 @@ class RequestGuardMiddleware:
             scope["route"] = info.route
         upload = policy is not None and policy.body is Body.UPLOAD
         limit = self.max_upload_bytes if upload else self.max_body_bytes
-        try:
-            refusal = await self._before_body(scope, policy, limit)
-            if refusal is None and policy and policy.body is Body.JSON and _has_body(scope):
+        refusal = await self._before_body(scope, policy, limit)
+        if refusal is not None and _has_body(scope):
+            # Refused before its body was read: the rest would have to be received and thrown
+            # away; closing the connection stops it (and a client must re-send it anyway).
+            refusal.headers["Connection"] = "close"
+        elif refusal is None and policy and policy.body is Body.JSON and _has_body(scope):
+            try:
                 refusal, receive = await self._read_json(receive, limit)
-        except ClientDisconnect:
-            return  # gone while sending its body: nobody to answer
+            except ClientDisconnect:
+                return  # gone while sending its body: nobody to answer
         if refusal is not None:
-            if _has_body(scope):
-                # Refused before its body was read: the rest would have to be received and thrown
-                # away; closing the connection stops it (and a client must re-send it anyway).
-                refusal.headers["Connection"] = "close"
             await refusal(scope, receive, send)
             return
         await call_with_body_limit(self.app, scope, receive, send, limit)
