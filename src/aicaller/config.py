@@ -65,6 +65,9 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    # Largest request body other than a document upload (JSON, forms): parsing is CPU work on
+    # the event loop, so it is kept far below the upload limit.
+    api_max_body_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
 
     admin_email: str | None = None
     admin_password: SecretStr | None = None

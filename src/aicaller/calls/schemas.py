@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, model_validator
 
-from aicaller.core.schemas import PhoneNumber, RequestModel
+from aicaller.core.schemas import PatchModel, PhoneNumber, RequestModel
 from aicaller.database.models.call import CallDirection, CallStatus, Sentiment
 from aicaller.database.models.escalation import EscalationPriority, EscalationStatus
 from aicaller.database.models.transcript_turn import Speaker
@@ -100,21 +100,16 @@ class CallCreate(RequestModel):
         return self
 
 
-class CallUpdate(RequestModel):
+class CallUpdate(PatchModel):
     """A partial update. ``status`` changes follow the call's allowed transitions."""
+
+    nullable_fields = frozenset({"summary", "sentiment", "resolved_by_ai"})
 
     status: CallStatus | None = None
     summary: Summary | None = None
     sentiment: Sentiment | None = None
     resolved_by_ai: bool | None = None
     metadata: Metadata | None = None
-
-    @model_validator(mode="after")
-    def _no_nulls(self) -> CallUpdate:
-        nulls = [n for n in ("status", "metadata") if n in self.model_fields_set]
-        if any(getattr(self, name) is None for name in nulls):
-            raise ValueError("status and metadata cannot be null")
-        return self
 
 
 class CallInitiate(RequestModel):
@@ -231,8 +226,10 @@ class EscalationAction(StrEnum):
     RESOLVED = "resolved"
 
 
-class EscalationUpdate(RequestModel):
+class EscalationUpdate(PatchModel):
     """Acknowledge, (re)assign, or resolve with a resolution; at least one of them."""
+
+    nullable_fields = frozenset({"assignee_id", "resolution"})
 
     status: EscalationAction | None = None
     assignee_id: uuid.UUID | None = Field(
@@ -244,8 +241,6 @@ class EscalationUpdate(RequestModel):
     def _consistent(self) -> EscalationUpdate:
         if not self.model_fields_set & {"status", "assignee_id"}:
             raise ValueError("give a status or an assignee_id")
-        if "status" in self.model_fields_set and self.status is None:
-            raise ValueError("status cannot be null")
         resolving = self.status is EscalationAction.RESOLVED
         if resolving and self.resolution is None:
             raise ValueError("a resolution is required to resolve")
