@@ -87,7 +87,7 @@ async def test_bodies_within_the_limit_pass(small_client: httpx.AsyncClient) -> 
 async def test_json_has_its_own_smaller_limit(
     small_app: FastAPI, small_client: httpx.AsyncClient
 ) -> None:
-    tenant = await make_tenant(small_app, small_client, "Json Limits")
+    tenant = await make_tenant(small_app, "Json Limits")
     summary = "s" * API_LIMIT
     body = {"direction": "inbound", "from_number": "+14155550123", "to_number": "+14155550124"}
     declared = await small_client.post(
@@ -118,7 +118,7 @@ async def test_json_has_its_own_smaller_limit(
 async def test_uploads_keep_their_larger_limit(
     small_app: FastAPI, small_client: httpx.AsyncClient
 ) -> None:
-    tenant = await make_tenant(small_app, small_client, "Upload Limits")
+    tenant = await make_tenant(small_app, "Upload Limits")
     text = b"A document line that is long enough to matter.\n" * 80  # over the API limit
     assert API_LIMIT < len(text) < LIMIT
     response = await small_client.post(

@@ -18,19 +18,6 @@ from tests.api.test_access_control import _fill, _path_ids
 from tests.factories import Tenant
 
 PATCHES = sorted(template for method, template in ACCESS if method == "PATCH")
-SOURCES = "/api/v1/documentation/sources/{source_id}"
-# The sources PATCH (knowledge/) is fixed on another branch (issue 16, item 10, sources `url`).
-PATCH_CASES = [
-    pytest.param(
-        template,
-        marks=pytest.mark.xfail(
-            strict=True, reason="SourceUpdate rejects null for fields its schema marks nullable"
-        ),
-    )
-    if template == SOURCES
-    else template
-    for template in PATCHES
-]
 
 
 def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -56,7 +43,7 @@ async def test_every_patch_operation_is_checked(client: httpx.AsyncClient) -> No
     assert {path for path, ops in schema["paths"].items() if "patch" in ops} == set(PATCHES)
 
 
-@pytest.mark.parametrize("template", PATCH_CASES)
+@pytest.mark.parametrize("template", PATCHES)
 async def test_patch_fields_accept_null_exactly_when_the_schema_says_so(
     client: httpx.AsyncClient, tenant: Tenant, template: str
 ) -> None:
