@@ -106,14 +106,20 @@ class Parsed:
 
 
 def _parse(
-    content: bytes, text: str, media_type: str, url: str, base: str, known_hash: str | None
+    content: bytes,
+    text: str,
+    media_type: str,
+    url: str,
+    base: str,
+    known_hash: str | None,
+    content_selector: str | None = None,
 ) -> Parsed:
     """Links, canonical URL, content hash and, when the content changed, title, markdown and
     chunks (CPU-bound: runs in an extraction process)."""
     if media_type == "text/plain":
         links, canonical, title, markdown = [], None, None, text.strip()
     else:
-        page = extract_html(content, url=base)
+        page = extract_html(content, url=base, content_selector=content_selector)
         links, canonical = list(page.links), page.canonical
         title, markdown = page.title, page.markdown
     digest, body = page_text(title or url, markdown, known_hash=known_hash)
@@ -146,10 +152,12 @@ class PageProcessor:
         ttl: timedelta,
         now: datetime,
         executor: Executor | None = None,
+        content_selector: str | None = None,
     ) -> None:
         self.fetcher, self.robots, self.scope, self.gate = fetcher, robots, scope, gate
         self.force, self.ttl, self.now = force, ttl, now
         self.executor = executor  # None: the event loop's default thread pool
+        self.content_selector = content_selector  # the source's, for extraction
 
     async def process(self, page: PageSnapshot) -> PageResult:
         if not self.robots.allows(page.url):
@@ -187,7 +195,7 @@ class PageProcessor:
         known = page.content_hash if page.has_document and not self.force else None
         parsed = await asyncio.get_running_loop().run_in_executor(
             self.executor, _parse, response.content, response.text, response.media_type,
-            page.url, response.final_url, known,
+            page.url, response.final_url, known, self.content_selector,
         )  # fmt: skip
         result = PageResult(
             page.url, PageState.DONE, links=parsed.links, requested=True, fetched=True,

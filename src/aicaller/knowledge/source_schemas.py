@@ -11,6 +11,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from aicaller.core.schemas import RequestModel
 from aicaller.database.models.documentation import SyncStatus
+from aicaller.knowledge.documentation_scraper.selectors import MAX_SELECTOR_LENGTH, check_selector
 from aicaller.knowledge.documentation_scraper.urls import normalise_url
 
 MAX_PATTERNS = 50
@@ -34,6 +35,9 @@ def _regex(value: str) -> str:
 HttpUrl = Annotated[str, Field(max_length=2048), AfterValidator(_http_url)]
 Pattern = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_regex)]
 Patterns = Annotated[list[Pattern], Field(max_length=MAX_PATTERNS)]
+ContentSelector = Annotated[
+    str, Field(min_length=1, max_length=MAX_SELECTOR_LENGTH), AfterValidator(check_selector)
+]
 
 
 class SourceFields(RequestModel):
@@ -50,6 +54,12 @@ class SourceFields(RequestModel):
     delay_seconds: Annotated[float, Field(ge=0, le=60, allow_inf_nan=False)] | None = None
     concurrency: Annotated[int, Field(ge=1, le=32)] | None = None
     resync_interval_hours: Annotated[int, Field(ge=1, le=24 * 90)] | None = None
+    content_selector: ContentSelector | None = Field(
+        default=None,
+        description="CSS selector of the pages' main content (null: found by the page's "
+        "documentation generator, else by trafilatura)",
+        examples=["article.content"],
+    )
 
 
 class SourceCreate(SourceFields):
@@ -67,7 +77,8 @@ class SourceUpdate(SourceFields):
 
     @model_validator(mode="after")
     def _no_nulls(self) -> SourceUpdate:
-        nullable = {"resync_interval_hours"}  # null: no scheduled re-syncs
+        # null: no scheduled re-syncs; no selector of the source's own
+        nullable = {"resync_interval_hours", "content_selector"}
         nulls = [n for n in self.model_fields_set - nullable if getattr(self, n) is None]
         if nulls:
             raise ValueError(f"these fields cannot be null: {', '.join(sorted(nulls))}")
@@ -88,6 +99,7 @@ class SourceOut(BaseModel):
     delay_seconds: float
     concurrency: int
     resync_interval_hours: int | None
+    content_selector: str | None
     last_synced_at: datetime | None
     created_at: datetime
     updated_at: datetime

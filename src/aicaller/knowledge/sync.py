@@ -100,6 +100,7 @@ class DocumentationSync:
                 RateGate(source_snapshot.concurrency, scraper.delay),
                 force=force, ttl=timedelta(hours=self.settings.knowledge_page_ttl_hours),
                 now=datetime.now(UTC), executor=executor,
+                content_selector=source_snapshot.content_selector,
             )  # fmt: skip
             return await self._crawl(source_snapshot, processor)
 

@@ -46,6 +46,9 @@ class DocumentationSource(TenantMixin, Base):
     delay_seconds: Mapped[float] = mapped_column(default=0.0)
     concurrency: Mapped[int] = mapped_column(default=4)
     resync_interval_hours: Mapped[int | None] = mapped_column(default=24)
+    # The source's CSS selector for its pages' main content (None: by generator, else
+    # trafilatura; see knowledge/documentation_scraper/generators).
+    content_selector: Mapped[str | None] = mapped_column(String(500), default=None)
     last_synced_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
