@@ -65,18 +65,28 @@ def _text_chars(elements: list[etree._Element]) -> int:
     return sum(len("".join(text.split())) for element in elements for text in element.itertext())
 
 
+def _nodes(query: etree.XPath | None, element: etree._Element) -> list[lxml.html.HtmlElement]:
+    found = query(element) if query is not None else []
+    return [node for node in found if isinstance(node, lxml.html.HtmlElement)] if isinstance(
+        found, list
+    ) else []  # fmt: skip
+
+
 def _take(
-    document: etree._Element, path: etree.XPath, drop: etree.XPath | None, method: str
+    document: etree._Element, path: etree.XPath, method: str, generator: Generator | None = None
 ) -> MainContent | None:
     elements = _outermost(path(document))
     if _text_chars(elements) < MIN_CONTENT_CHARS:
         return None
+    drop = generator.drop if generator is not None else None
+    unwrap = generator.unwrap if generator is not None else None
     for element in elements:
-        for query in (NEVER_TEXT, drop):
-            nodes = query(element) if query is not None else []
-            for node in nodes if isinstance(nodes, list) else []:
-                if isinstance(node, lxml.html.HtmlElement) and node.getparent() is not None:
-                    node.drop_tree()  # its tail (the text after it) stays
+        for node in _nodes(NEVER_TEXT, element) + _nodes(drop, element):
+            if node.getparent() is not None:
+                node.drop_tree()  # its tail (the text after it) stays
+        for node in reversed(_nodes(unwrap, element)):
+            if node.getparent() is not None:
+                node.drop_tag()  # its content stays in its place
     return MainContent(method, _title(elements), elements_markdown(elements))
 
 
@@ -94,14 +104,14 @@ def main_content(document: etree._Element, selector: str | None = None) -> MainC
     """The page's main content by the source's selector, else by its generator; None when
     neither finds sensible content (the page is then trafilatura's)."""
     if selector:
-        taken = _take(document, compiled_selector(selector), None, "selector")
+        taken = _take(document, compiled_selector(selector), "selector")
         if taken is not None:
             return taken
     generator = detect(document)
     if generator is None:
         return None
     for candidate in generator.content:
-        taken = _take(document, candidate, generator.drop, generator.name)
+        taken = _take(document, candidate, generator.name, generator)
         if taken is not None:
             return taken
     return None
