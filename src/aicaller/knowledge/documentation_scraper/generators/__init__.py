@@ -50,9 +50,9 @@ def detect(document: etree._Element) -> Generator | None:
     return next((g for g in GENERATORS if g.marker(document)), None)
 
 
-def _outermost(found: object) -> list[etree._Element]:
+def _outermost(found: object) -> list[lxml.html.HtmlElement]:
     """Matched elements in document order, without those inside another match."""
-    matched = [node for node in found if isinstance(node, etree._Element)] if isinstance(
+    matched = [node for node in found if isinstance(node, lxml.html.HtmlElement)] if isinstance(
         found, list
     ) else []  # fmt: skip
     chosen = set(matched)
@@ -61,8 +61,8 @@ def _outermost(found: object) -> list[etree._Element]:
     ]
 
 
-def _text_chars(elements: list[etree._Element]) -> int:
-    return sum(len("".join(text.split())) for element in elements for text in element.itertext())
+def _text_chars(elements: list[lxml.html.HtmlElement]) -> int:
+    return sum(len("".join(element.text_content().split())) for element in elements)
 
 
 def _nodes(query: etree.XPath | None, element: etree._Element) -> list[lxml.html.HtmlElement]:
@@ -90,11 +90,11 @@ def _take(
     return MainContent(method, _title(elements), elements_markdown(elements))
 
 
-def _title(elements: list[etree._Element]) -> str | None:
+def _title(elements: list[lxml.html.HtmlElement]) -> str | None:
     for element in elements:
         heading = element if element.tag == "h1" else element.find(".//h1")
         if heading is not None:
-            text = " ".join("".join(heading.itertext()).replace("\u00b6", "").split())
+            text = " ".join(heading.text_content().replace("\u00b6", "").split())
             if text:
                 return text[:500]
     return None
