@@ -18,7 +18,6 @@ import threading
 from dataclasses import dataclass
 
 import lxml.html
-import trafilatura
 from lxml import etree
 from lxml.etree import ParserError
 
@@ -99,6 +98,10 @@ def extract_html(
 
 
 def _trafilatura(document: lxml.html.HtmlElement, url: str | None) -> tuple[str, str]:
+    # Imported on the first page that needs it: a sync's extraction processes start from a
+    # process that imports this module, and a site of one generator never needs trafilatura.
+    import trafilatura  # noqa: PLC0415
+
     full_text = _visible_text(document)  # before trafilatura, which may prune the tree
     with _TRAFILATURA:
         extracted = trafilatura.extract(
