@@ -31,6 +31,7 @@ from aicaller.knowledge.checkpoint import counter_bumps, page_changes
 from aicaller.knowledge.crawl import PageProcessor, PageSnapshot, RateGate
 from aicaller.knowledge.crawl_loop import CrawlLoop, Finished, Written
 from aicaller.knowledge.documentation_scraper.factory import Scraper, ScraperFactory
+from aicaller.knowledge.documentation_scraper.parse import parse_page
 from aicaller.knowledge.indexing import DocumentIndexer
 from aicaller.knowledge.repository import DocumentRepository
 from aicaller.knowledge.search.maintenance import tidy_index
@@ -257,7 +258,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([PageProcessor.__module__])
+    context.set_forkserver_preload([parse_page.__module__])  # light: not the database
     return context
 
 
