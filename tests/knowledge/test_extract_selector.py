@@ -21,7 +21,8 @@ request, to the card the order was paid with.</p></div>
 
 
 @pytest.mark.parametrize(
-    "selector", ["div[", "p::before", ":unknown-pseudo", "  ", "div > ", "#", "x" * 501, ""]
+    "selector",
+    ["div[", "p::before", ":unknown-pseudo", "  ", "div > ", "#", "svg|rect", "x" * 501, ""],
 )
 async def test_a_bad_selector_is_refused_and_changes_nothing(
     client: httpx.AsyncClient, tenant: Tenant, selector: str
@@ -67,6 +68,10 @@ def test_selectors_cssselect_can_evaluate_are_accepted() -> None:
         assert check_selector(selector) == selector
     with pytest.raises(ValueError, match="not a CSS selector we can use"):
         check_selector("div:nth-of-type(")
+    # Valid CSS that lxml cannot evaluate (a namespace prefix it does not know) would fail on
+    # every page of the source: refused when it is set.
+    with pytest.raises(ValueError, match="not a CSS selector we can use"):
+        check_selector("svg|rect")
 
 
 async def test_a_sync_extracts_with_the_sources_selector(
