@@ -1,8 +1,8 @@
 """One crawled page's CPU-bound work: links, canonical URL, extraction, hashing and chunking.
 
 It runs in a sync's extraction processes, which start from a process that imports this module
-only: it needs extraction and chunking, not the database or the HTTP client, so a sync's
-processes are ready quickly (a small site is crawled in a few seconds)."""
+only: it needs extraction and chunking, not the database or the HTTP client, whose imports
+would be a fixed cost on every sync."""
 
 from __future__ import annotations
 
