@@ -85,13 +85,13 @@ def _allows_null(schema: dict[str, Any]) -> bool:
 
 
 @pytest.mark.parametrize("model", ["SourceCreate", "SourceUpdate"])
-async def test_the_openapi_schema_marks_only_the_interval_nullable(
+async def test_the_openapi_schema_marks_only_the_interval_and_selector_nullable(
     client: httpx.AsyncClient, model: str
 ) -> None:
     schemas = (await client.get("/openapi.json")).json()["components"]["schemas"]
     properties = schemas[model]["properties"]
     nullable = sorted(name for name, schema in properties.items() if _allows_null(schema))
-    assert nullable == ["resync_interval_hours"]
+    assert nullable == ["content_selector", "resync_interval_hours"]
     assert properties["url"]["type"] == "string"
     assert properties["max_pages"] == {
         "type": "integer", "minimum": 1, "maximum": 100_000, "title": "Max Pages"

@@ -11,12 +11,13 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 
 from aicaller.core.schemas import RequestModel
 from aicaller.database.models.documentation import SyncStatus
+from aicaller.knowledge.documentation_scraper.selectors import MAX_SELECTOR_LENGTH, check_selector
 from aicaller.knowledge.documentation_scraper.urls import normalise_url
 
 MAX_PATTERNS = 50
 # The one source field where null means something (no scheduled re-syncs: manual syncs only);
 # every other field may be left out but never sent as null.
-NULLABLE = frozenset({"resync_interval_hours"})
+NULLABLE = frozenset({"resync_interval_hours", "content_selector"})
 
 
 def _http_url(value: str) -> str:
@@ -58,6 +59,11 @@ def _not_nullable(schema: dict[str, Any]) -> None:
             prop["anyOf"] = kept
 
 
+ContentSelector = Annotated[
+    str, Field(min_length=1, max_length=MAX_SELECTOR_LENGTH), AfterValidator(check_selector)
+]
+
+
 class SourceFields(RequestModel):
     model_config = ConfigDict(json_schema_extra=_not_nullable)
 
@@ -75,6 +81,13 @@ class SourceFields(RequestModel):
     concurrency: Annotated[int, Field(ge=1, le=32)] | None = None
     resync_interval_hours: Interval | None = Field(
         default=None, description="Hours between scheduled re-syncs; null: manual syncs only"
+    )
+
+    content_selector: ContentSelector | None = Field(
+        default=None,
+        description="CSS selector of the pages' main content (null: found by the page's "
+        "documentation generator, else by trafilatura)",
+        examples=["article.content"],
     )
 
     @model_validator(mode="after")
@@ -120,6 +133,7 @@ class SourceOut(BaseModel):
     delay_seconds: float
     concurrency: int
     resync_interval_hours: int | None
+    content_selector: str | None
     last_synced_at: datetime | None
     created_at: datetime
     updated_at: datetime

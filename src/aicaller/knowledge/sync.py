@@ -31,6 +31,7 @@ from aicaller.knowledge.checkpoint import counter_bumps, page_changes
 from aicaller.knowledge.crawl import PageProcessor, PageSnapshot, RateGate
 from aicaller.knowledge.crawl_loop import CrawlLoop, Finished, Written
 from aicaller.knowledge.documentation_scraper.factory import Scraper, ScraperFactory
+from aicaller.knowledge.documentation_scraper.parse import parse_page
 from aicaller.knowledge.indexing import DocumentIndexer
 from aicaller.knowledge.repository import DocumentRepository
 from aicaller.knowledge.search.maintenance import tidy_index
@@ -100,6 +101,7 @@ class DocumentationSync:
                 RateGate(source_snapshot.concurrency, scraper.delay),
                 force=force, ttl=timedelta(hours=self.settings.knowledge_page_ttl_hours),
                 now=datetime.now(UTC), executor=executor,
+                content_selector=source_snapshot.content_selector,
             )  # fmt: skip
             return await self._crawl(source_snapshot, processor)
 
@@ -256,7 +258,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([PageProcessor.__module__])
+    context.set_forkserver_preload([parse_page.__module__])  # light: not the database
     return context
 
 

@@ -61,6 +61,9 @@ class DocumentationSource(TenantMixin, Base):
     # None: manual syncs only. No column default: the ORM would put it in place of an explicit
     # None (the API's default, 24 hours, is in knowledge/source_schemas.py).
     resync_interval_hours: Mapped[int | None] = mapped_column(default=None)
+    # The source's CSS selector for its pages' main content (None: by generator, else
+    # trafilatura; see knowledge/documentation_scraper/generators).
+    content_selector: Mapped[str | None] = mapped_column(String(500), default=None)
     last_synced_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
