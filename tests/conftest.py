@@ -84,16 +84,25 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Set
     return Settings.model_validate(values)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _worker_database() -> Iterator[None]:
+    """This worker's own PostgreSQL database, for every test using PG_URL (tests/services.py)."""
+    if not (PG_URL and CONFIGURED_PG_URL):
+        yield
+        return
+    asyncio.run(create_worker_database(CONFIGURED_PG_URL, PG_URL))
+    yield
+    asyncio.run(drop_worker_database(CONFIGURED_PG_URL, PG_URL))
+
+
 @pytest.fixture(scope="session")
-def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+def database_urls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """Migrate each backend once per run; tests then share the schema and clean their rows."""
     urls = {"sqlite": f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"}
-    if PG_URL and CONFIGURED_PG_URL:
+    if PG_URL:
         urls["postgresql"] = PG_URL
 
     async def prepare() -> None:
-        if PG_URL and CONFIGURED_PG_URL:
-            await create_worker_database(CONFIGURED_PG_URL, PG_URL)
         settings = make_settings(tmp_path_factory.mktemp("prep"), urls["sqlite"])
         for url in urls.values():
             engine = create_engine(settings, url)
@@ -104,9 +113,7 @@ def database_urls(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str
                 await engine.dispose()
 
     asyncio.run(prepare())
-    yield urls
-    if PG_URL and CONFIGURED_PG_URL:
-        asyncio.run(drop_worker_database(CONFIGURED_PG_URL, PG_URL))
+    return urls
 
 
 @pytest.fixture
