@@ -15,7 +15,8 @@ from aicaller.database.models.document import DocumentKind
 from aicaller.database.repository import Page
 from aicaller.database.service import BaseService
 from aicaller.knowledge.document_processor import process_upload
-from aicaller.knowledge.indexing import DocumentIndexer, without_nul
+from aicaller.knowledge.documentation_scraper.parse import without_nul
+from aicaller.knowledge.indexing import DocumentIndexer
 from aicaller.knowledge.repository import DocumentRepository
 from aicaller.knowledge.search import SearchHit, backend_for
 from aicaller.knowledge.search.query import search_terms
