@@ -1,11 +1,12 @@
 """The test suite's wall time and its slowest tests, to keep it inside its budget.
 
-Runs pytest once in a subprocess (as ``make test`` does: with coverage unless ``--no-cov``;
-PostgreSQL and Redis too when ``AICALLER_TEST_DATABASE_URL`` / ``AICALLER_TEST_REDIS_URL`` are
-set), then prints the wall time, the outcome counts, the time per engine, and the ``--top``
-slowest tests with setup, call and teardown added up. Extra arguments go to pytest.
+Runs pytest once in a subprocess (as ``make test`` does: worker processes, one per core, at most
+4, unless ``--serial``; coverage unless ``--no-cov``; PostgreSQL and Redis too when
+``AICALLER_TEST_DATABASE_URL`` / ``AICALLER_TEST_REDIS_URL`` are set), then prints the wall
+time, the outcome counts, the time per engine, and the ``--top`` slowest tests with setup, call
+and teardown added up. Extra arguments go to pytest.
 
-    .venv/bin/python benchmarks/test_suite.py [--no-cov] [--top 20] [-- pytest arguments]
+    .venv/bin/python benchmarks/test_suite.py [--no-cov] [--serial] [--top 20] [-- pytest args]
 
 The budget (CONTRIBUTING.md): ``make test`` <= 5 minutes, ``.ci/run`` <= 20 minutes on the
 2-core development machine. Results go in docs/benchmarks.md ("Test suite").
@@ -26,8 +27,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _run(pytest_args: list[str], coverage: bool, report: Path) -> tuple[float, int]:
+def _run(pytest_args: list[str], coverage: bool, serial: bool, report: Path) -> tuple[float, int]:
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    if not serial:
+        command += ["-n", "auto", "--maxprocesses", "4"]
     command += ["--junitxml", str(report), "-o", "junit_duration_report=total"]
     if coverage:
         command += ["--cov=aicaller", "--cov-report="]
@@ -60,12 +63,13 @@ def _engine(test_id: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--no-cov", action="store_true", help="without coverage")
+    parser.add_argument("--serial", action="store_true", help="one process, no xdist workers")
     parser.add_argument("--top", type=int, default=20, help="how many slow tests to list")
     parser.add_argument("pytest_args", nargs="*", help="passed on to pytest (after --)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         report = Path(folder) / "junit.xml"
-        wall, code = _run(args.pytest_args, not args.no_cov, report)
+        wall, code = _run(args.pytest_args, not args.no_cov, args.serial, report)
         cases = _cases(report)
     outcomes = Counter(outcome for _, _, outcome in cases)
     per_engine: Counter[str] = Counter()
@@ -73,7 +77,9 @@ def main() -> None:
         per_engine[_engine(name)] += seconds
     both = os.environ.get("AICALLER_TEST_DATABASE_URL")
     engines = "SQLite, PostgreSQL + Redis" if both else "SQLite"
-    print(f"\nwall time: {wall:.1f} s ({engines}, coverage {'off' if args.no_cov else 'on'})")
+    mode = "serial" if args.serial else "xdist workers"
+    coverage = "off" if args.no_cov else "on"
+    print(f"\nwall time: {wall:.1f} s ({engines}, {mode}, coverage {coverage})")
     print("tests:", ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items())))
     print("time in tests by engine:", ", ".join(f"{k} {v:.1f} s" for k, v in per_engine.items()))
     print(f"\n{args.top} slowest (setup + call + teardown):")
