@@ -44,9 +44,9 @@ from aicaller.core.http import SafeHttpClient
 from aicaller.core.logging import configure_logging
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
-from aicaller.knowledge.source_schemas import SourceCreate, SyncStart
-from aicaller.knowledge.sources import DocumentationService
-from aicaller.knowledge.sync import DocumentationSync
+from aicaller.knowledge.sources.schemas import SourceCreate, SyncStart
+from aicaller.knowledge.sources.service import DocumentationService
+from aicaller.knowledge.sources.sync import DocumentationSync
 
 SERVER_PIDS: set[int] = set()  # the docs server (and spawn's resource tracker)
 HERE = Path(__file__).resolve().parent

@@ -39,8 +39,8 @@ from aicaller.database.models import Call, TranscriptTurn
 from aicaller.database.models.call import CallDirection, CallStatus
 from aicaller.database.models.transcript_turn import Speaker
 from aicaller.database.service import BaseService
-from aicaller.knowledge.gaps import KnowledgeGapService
-from aicaller.knowledge.service import KnowledgeService
+from aicaller.knowledge.documents.service import KnowledgeService
+from aicaller.knowledge.gaps.service import KnowledgeGapService
 
 STILL_THERE = "Sorry, I didn't catch that. Are you still there?"
 TIME_UP = (

@@ -11,7 +11,7 @@ import uuid
 from collections.abc import AsyncIterator
 
 from aicaller.analytics.export_format import ExportOptions, ExportWriter
-from aicaller.analytics.export_queries import ExportQueries
+from aicaller.analytics.queries.exports import ExportQueries
 from aicaller.calls.service import CallService
 from aicaller.calls.utils import CallListQuery
 from aicaller.config import Settings

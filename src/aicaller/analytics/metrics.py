@@ -11,7 +11,7 @@ from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
-from aicaller.analytics.queries import Row
+from aicaller.analytics.queries.calls import Row
 from aicaller.analytics.runner import Job, Reader, Runner
 from aicaller.analytics.sql import ratio
 

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from aicaller.analytics.buckets import DateRange, Interval, boundaries, local_labels
 from aicaller.analytics.metrics import METRICS, Value, change, per_bucket, per_bucket_sets
-from aicaller.analytics.qa_queries import SCORE_BINS
-from aicaller.analytics.queries import CallQueries
+from aicaller.analytics.queries.calls import CallQueries
+from aicaller.analytics.queries.qa import SCORE_BINS
 from aicaller.analytics.runner import Runner
 from aicaller.analytics.schemas import (
     CallVolume,

@@ -28,9 +28,9 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from aicaller.analytics.escalation_queries import EscalationQueries
-from aicaller.analytics.qa_queries import QaQueries
-from aicaller.analytics.queries import CallQueries, tune_for_reports
+from aicaller.analytics.queries.calls import CallQueries, tune_for_reports
+from aicaller.analytics.queries.escalations import EscalationQueries
+from aicaller.analytics.queries.qa import QaQueries
 from aicaller.database.session import Database
 
 

@@ -25,7 +25,7 @@ from aicaller.analytics.buckets import (
     bucket_count,
     period_range,
 )
-from aicaller.analytics.queries import CallQueries, tune_for_reports
+from aicaller.analytics.queries.calls import CallQueries, tune_for_reports
 from aicaller.analytics.runner import Runner
 from aicaller.businesses.service import BusinessService
 from aicaller.calls.schemas import MAX_YEAR, MIN_YEAR

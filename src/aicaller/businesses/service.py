@@ -101,7 +101,7 @@ class BusinessService(BaseService):
         return TwilioCredentials(business.twilio_account_sid, token)
 
     async def knowledge_version(self) -> int:
-        """The version search results are cached under (see aicaller.knowledge.service)."""
+        """The version search results are cached under (see ``aicaller.knowledge.search``)."""
         return await self.businesses.knowledge_version()
 
     async def bump_knowledge_version(self) -> None:

@@ -9,9 +9,9 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.api.deps import CacheDep, SessionDep, require_role
-from aicaller.calls.escalations import EscalationService
-from aicaller.calls.flows import CallFlows
-from aicaller.calls.notes import NoteService
+from aicaller.calls.actions.service import CallFlows
+from aicaller.calls.escalations.service import EscalationService
+from aicaller.calls.notes.service import NoteService
 from aicaller.calls.service import CallService
 from aicaller.core.cache import AppCache
 from aicaller.telephony import TelephonyProvider

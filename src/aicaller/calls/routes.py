@@ -1,4 +1,5 @@
-"""List, create, read, change and delete call records."""
+"""``/api/v1/calls`` and ``/api/v1/escalations``: the call record (list, create, read, change,
+delete, transcript), and the routers of its notes, escalations and actions, mounted together."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from aicaller.api.deps import PaginationDep
 from aicaller.api.idempotency import IdempotencyDep
 from aicaller.api.problems import problem_responses
 from aicaller.api.schemas import Page
-from aicaller.calls.routes.deps import Calls, Deleter, Reader, Writer
-from aicaller.calls.schemas import CallCreate, CallDetail, CallOut, CallUpdate
+from aicaller.calls.actions import routes as actions_routes
+from aicaller.calls.deps import Calls, Deleter, Reader, Writer
+from aicaller.calls.escalations import routes as escalations_routes
+from aicaller.calls.notes import routes as notes_routes
+from aicaller.calls.schemas import CallCreate, CallDetail, CallOut, CallUpdate, TurnOut
 from aicaller.calls.utils import CallListQueryDep, call_to_detail, listed_calls_to_response
 
-router = APIRouter(prefix="/calls")
+records = APIRouter(prefix="/calls")
 
 
-@router.get("", response_model=Page[CallOut], summary="List calls, newest first by default")
+@records.get("", response_model=Page[CallOut], summary="List calls, newest first by default")
 async def list_calls(
     principal: Reader, calls: Calls, page: PaginationDep, query: CallListQueryDep
 ) -> Page[CallOut]:
@@ -26,7 +30,7 @@ async def list_calls(
     return Page(items=listed_calls_to_response(rows), next_cursor=next_cursor)
 
 
-@router.post(
+@records.post(
     "",
     response_model=CallDetail,
     status_code=status.HTTP_201_CREATED,
@@ -41,7 +45,7 @@ async def create_call(
     return await idempotency.respond(status.HTTP_201_CREATED, detail)
 
 
-@router.get(
+@records.get(
     "/{call_id}",
     response_model=CallDetail,
     summary="One call with its transcript, notes and escalations",
@@ -51,7 +55,7 @@ async def get_call(call_id: uuid.UUID, principal: Reader, calls: Calls) -> CallD
     return call_to_detail(await calls.of(principal).get(call_id))
 
 
-@router.patch(
+@records.patch(
     "/{call_id}",
     response_model=CallDetail,
     summary="Change a call's summary, sentiment, outcome, metadata or status",
@@ -63,7 +67,7 @@ async def update_call(
     return call_to_detail(await calls.of(principal).update(call_id, body))
 
 
-@router.delete(
+@records.delete(
     "/{call_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a call with its transcript, notes and escalations",
@@ -72,3 +76,24 @@ async def update_call(
 async def delete_call(call_id: uuid.UUID, principal: Deleter, calls: Calls) -> Response:
     await calls.of(principal).delete(call_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@records.get(
+    "/{call_id}/transcript",
+    response_model=Page[TurnOut],
+    summary="A call's transcript turns in order, paged",
+    responses=problem_responses(404),
+)
+async def get_transcript(
+    call_id: uuid.UUID, principal: Reader, calls: Calls, page: PaginationDep
+) -> Page[TurnOut]:
+    result = await calls.of(principal).transcript(call_id, limit=page.limit, cursor=page.cursor)
+    items = [TurnOut.model_validate(turn, from_attributes=True) for turn in result.items]
+    return Page(items=items, next_cursor=result.next_cursor)
+
+
+router = APIRouter(tags=["calls"], responses=problem_responses(400, 401, 403, 422, 429))
+router.include_router(actions_routes.router)
+router.include_router(records)
+router.include_router(notes_routes.router)
+router.include_router(escalations_routes.router)

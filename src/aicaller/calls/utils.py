@@ -32,7 +32,7 @@ from aicaller.database.models.call import CallDirection, CallStatus
 from aicaller.database.models.escalation import EscalationPriority, EscalationStatus
 
 if TYPE_CHECKING:
-    from aicaller.calls.escalation_repository import QueueRow
+    from aicaller.calls.escalations.repository import QueueRow
 
 Duration = Annotated[int | None, Query(ge=0, le=MAX_DURATION)]
 

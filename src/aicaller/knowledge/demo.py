@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.knowledge.service import KnowledgeService
+from aicaller.knowledge.documents.service import KnowledgeService
 
 PAGES = Path(__file__).parent / "demo_pages"
 MAX_PAGE_BYTES = 1024 * 1024

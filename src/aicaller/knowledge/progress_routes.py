@@ -17,9 +17,9 @@ from aicaller.api.websocket_auth import websocket_principal
 from aicaller.core.errors import NotFound
 from aicaller.database.models.documentation import ACTIVE_SYNC
 from aicaller.database.session import Database
-from aicaller.knowledge.source_schemas import SyncOut
-from aicaller.knowledge.sources import DocumentationService
-from aicaller.knowledge.sync import progress_channel
+from aicaller.knowledge.sources.schemas import SyncOut
+from aicaller.knowledge.sources.service import DocumentationService
+from aicaller.knowledge.sources.sync import progress_channel
 from aicaller.users.roles import Role, Scope
 
 router = APIRouter(prefix="/documentation")

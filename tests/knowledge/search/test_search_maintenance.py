@@ -11,7 +11,7 @@ from aicaller.knowledge.search import postgres as postgres_search
 from aicaller.knowledge.search.maintenance import tidy_index
 from tests.factories import Tenant
 from tests.knowledge.site import DocSite
-from tests.knowledge.test_sync import add_source, small_site, sync
+from tests.knowledge.sources.test_sync import add_source, small_site, sync
 
 DOCUMENTS = "/api/v1/knowledge/documents"
 

@@ -11,9 +11,10 @@ import pytest
 from sqlalchemy import text
 
 from aicaller.database.session import Database
-from aicaller.knowledge.search import SearchHit, plan
+from aicaller.knowledge.search import plan
 from aicaller.knowledge.search import postgres as postgres_search
 from aicaller.knowledge.search import sqlite as sqlite_search
+from aicaller.knowledge.search.backend import SearchHit
 from aicaller.knowledge.search.plan import Query, broad_terms, normalise, query_tiers
 from tests.factories import Tenant
 

@@ -17,7 +17,7 @@ from httpx_ws.transport import ASGIWebSocketTransport
 from tests.factories import Tenant
 from tests.knowledge.conftest import run_sync
 from tests.knowledge.site import DocSite
-from tests.knowledge.test_sync import SOURCES, add_source, small_site
+from tests.knowledge.sources.test_sync import SOURCES, add_source, small_site
 
 
 @asynccontextmanager

@@ -8,12 +8,12 @@ import pytest
 from fastapi import FastAPI
 
 from aicaller.core.query_monitor import count_queries
-from aicaller.knowledge.crawl_loop import Finished, Written
-from aicaller.knowledge.sync import DocumentationSync
+from aicaller.knowledge.sources.crawl_loop import Finished, Written
+from aicaller.knowledge.sources.sync import DocumentationSync
 from tests.factories import Tenant
 from tests.knowledge.site import DocSite, html
-from tests.knowledge.test_sync import add_source, sync
-from tests.knowledge.test_sync_pipeline import wide_site
+from tests.knowledge.sources.test_sync import add_source, sync
+from tests.knowledge.sources.test_sync_pipeline import wide_site
 
 # Read the sync, read the batch's rows, insert documents, insert chunks, look up the new links,
 # update the page rows (one executemany), insert the new links, update the sync, read the next

@@ -17,17 +17,17 @@ import pytest
 from fastapi import FastAPI
 
 from aicaller.database.models import Document, SyncJob
-from aicaller.knowledge.crawl import PageProcessor, PageResult, PageSnapshot
-from aicaller.knowledge.crawl_loop import Finished
-from aicaller.knowledge.sync import DocumentationSync, _Tx
-from aicaller.knowledge.sync_tracker import SyncPageRepository
+from aicaller.knowledge.sources.crawl import PageProcessor, PageResult, PageSnapshot
+from aicaller.knowledge.sources.crawl_loop import Finished
+from aicaller.knowledge.sources.repository import SyncPageRepository
+from aicaller.knowledge.sources.sync import DocumentationSync, _Tx
 from tests.factories import Tenant
 from tests.helpers import count_rows
 from tests.knowledge.conftest import run_sync
 from tests.knowledge.site import DocSite, html
-from tests.knowledge.test_sync import add_source
-from tests.knowledge.test_sync_pipeline import start
-from tests.knowledge.test_sync_state import documents
+from tests.knowledge.sources.test_sync import add_source
+from tests.knowledge.sources.test_sync_pipeline import start
+from tests.knowledge.sources.test_sync_state import documents
 
 
 class Interruption:

@@ -11,12 +11,12 @@ from fastapi import FastAPI
 from sqlalchemy import update
 
 from aicaller.database.models import DocumentationSource
-from aicaller.knowledge import tasks
-from aicaller.knowledge.sync import DocumentationSync
+from aicaller.knowledge.sources import tasks
+from aicaller.knowledge.sources.sync import DocumentationSync
 from aicaller.worker import JobContext, JobResources
 from tests.factories import Tenant
 from tests.knowledge.site import DocSite
-from tests.knowledge.test_sync import SOURCES, add_source, small_site
+from tests.knowledge.sources.test_sync import SOURCES, add_source, small_site
 
 SYNCS = "/api/v1/documentation/syncs"
 

@@ -10,14 +10,14 @@ import pytest
 from fastapi import FastAPI
 
 from aicaller.database.models import Document
-from aicaller.knowledge.crawl import PageProcessor, PageResult, PageSnapshot
+from aicaller.knowledge.sources.crawl import PageProcessor, PageResult, PageSnapshot
 from tests.core.http_peer import Reply
 from tests.factories import Tenant
 from tests.helpers import count_rows
 from tests.knowledge.conftest import crash_on, run_sync
 from tests.knowledge.site import DocSite, html
-from tests.knowledge.test_sync import SOURCES, add_source, sync
-from tests.knowledge.test_sync_state import documents
+from tests.knowledge.sources.test_sync import SOURCES, add_source, sync
+from tests.knowledge.sources.test_sync_state import documents
 
 SYNCS = "/api/v1/documentation/syncs"
 

@@ -14,7 +14,7 @@ from tests.factories import Tenant
 from tests.helpers import count_rows
 from tests.knowledge.conftest import crash_on, run_sync
 from tests.knowledge.site import DocSite, html
-from tests.knowledge.test_sync import SOURCES, add_source, small_site, sync
+from tests.knowledge.sources.test_sync import SOURCES, add_source, small_site, sync
 
 DOCS = "/api/v1/knowledge/documents"
 PAGES = ["/", "/faq", "/guide", "/guide/advanced"]

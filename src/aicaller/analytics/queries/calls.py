@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, not_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.analytics.qa_queries import qa_figures
+from aicaller.analytics.queries.qa import qa_figures
 from aicaller.analytics.sql import bucket_index, bytewise, count_if, shifted, utc_param
 from aicaller.database.models import Call, KnowledgeGap
 from aicaller.database.models.call import CallDirection, CallStatus, Sentiment

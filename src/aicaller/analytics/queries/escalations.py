@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.analytics.queries import Row
+from aicaller.analytics.queries.calls import Row
 from aicaller.analytics.sql import bucket_index, count_if, epoch_seconds, utc_param
 from aicaller.database.models import Escalation
 from aicaller.database.models.escalation import EscalationStatus

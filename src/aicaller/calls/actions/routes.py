@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from aicaller.api.idempotency import IdempotencyDep
 from aicaller.api.problems import problem_responses
-from aicaller.calls.routes.deps import Calls, Writer
+from aicaller.calls.deps import Calls, Writer
 from aicaller.calls.schemas import CallDetail, CallEnd, CallInitiate, CallTransfer
 from aicaller.calls.utils import call_to_detail
 

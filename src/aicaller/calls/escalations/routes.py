@@ -11,7 +11,7 @@ from aicaller.api.deps import PaginationDep
 from aicaller.api.idempotency import IdempotencyDep
 from aicaller.api.problems import problem_responses
 from aicaller.api.schemas import Page
-from aicaller.calls.routes.deps import Calls, Reader, StaffWriter
+from aicaller.calls.deps import Calls, Reader, StaffWriter
 from aicaller.calls.schemas import (
     EscalationCreate,
     EscalationOut,

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.calls.escalation_repository import EscalationRepository, QueueFilters, QueueRow
+from aicaller.calls.escalations.repository import EscalationRepository, QueueFilters, QueueRow
 from aicaller.calls.repository import CallRepository
 from aicaller.calls.schemas import EscalationAction, EscalationCreate, EscalationUpdate
 from aicaller.calls.service import invalidate_analytics

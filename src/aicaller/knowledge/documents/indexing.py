@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aicaller.database.models import Document
 from aicaller.database.models.document import DocumentKind
 from aicaller.knowledge.chunking import ChunkText, chunk_markdown
-from aicaller.knowledge.repository import ChunkRepository, DocumentRepository
+from aicaller.knowledge.documents.repository import ChunkRepository, DocumentRepository
 
 
 def content_hash(markdown: str) -> str:

@@ -13,8 +13,13 @@ from aicaller.api.deps import CacheDep, PaginationDep, SessionDep, SettingsDep, 
 from aicaller.api.problems import problem_responses
 from aicaller.api.schemas import Page
 from aicaller.core.cache import AppCache
-from aicaller.knowledge.schemas import DocumentDetail, DocumentOut, SearchResponse, SearchResult
-from aicaller.knowledge.service import KnowledgeService
+from aicaller.knowledge.documents.schemas import (
+    DocumentDetail,
+    DocumentOut,
+    SearchResponse,
+    SearchResult,
+)
+from aicaller.knowledge.documents.service import KnowledgeService
 from aicaller.users.principal import Principal
 from aicaller.users.roles import ALL_ROLES, MANAGER_ROLES, Scope
 

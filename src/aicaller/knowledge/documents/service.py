@@ -14,10 +14,10 @@ from aicaller.database.models import Document
 from aicaller.database.models.document import DocumentKind
 from aicaller.database.repository import Page
 from aicaller.database.service import BaseService
-from aicaller.knowledge.document_processor import process_upload
-from aicaller.knowledge.indexing import DocumentIndexer
-from aicaller.knowledge.repository import DocumentRepository
-from aicaller.knowledge.search import SearchHit, backend_for
+from aicaller.knowledge.documents.document_processor import process_upload
+from aicaller.knowledge.documents.indexing import DocumentIndexer
+from aicaller.knowledge.documents.repository import DocumentRepository
+from aicaller.knowledge.search.backend import SearchHit, backend_for
 from aicaller.knowledge.search.query import search_terms
 
 

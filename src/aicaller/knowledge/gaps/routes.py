@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from aicaller.api.deps import SessionDep, require_role
 from aicaller.api.problems import problem_responses
-from aicaller.knowledge.gaps import KnowledgeGapService
+from aicaller.knowledge.gaps.service import KnowledgeGapService
 from aicaller.users.principal import Principal
 from aicaller.users.roles import ALL_ROLES, Scope
 

@@ -19,7 +19,7 @@ import snowballstemmer
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.knowledge.search import SearchHit, hit_from_row
+from aicaller.knowledge.search.backend import SearchHit, hit_from_row
 from aicaller.knowledge.search.plan import Query, Run, lead_first
 
 # Two stages: plain ts_rank (one read of each candidate's vector) picks a pool of 100, and only

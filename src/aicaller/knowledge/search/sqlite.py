@@ -22,7 +22,7 @@ import uuid
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.knowledge.search import SearchHit, hit_from_row
+from aicaller.knowledge.search.backend import SearchHit, hit_from_row
 from aicaller.knowledge.search.plan import BROAD_BUDGET, Query, Run, lead_first
 
 PARTITION_BITS = 40  # migration 0007: business partition p owns rowids [p << 40, (p + 1) << 40)

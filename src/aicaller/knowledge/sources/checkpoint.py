@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 
 from aicaller.database.models.documentation import PageState
-from aicaller.knowledge.crawl import PageResult
+from aicaller.knowledge.sources.crawl import PageResult
 
 
 def page_changes(

@@ -25,7 +25,7 @@ from aicaller.knowledge.documentation_scraper.base_scraper import (
 from aicaller.knowledge.documentation_scraper.extract import extract_html
 from aicaller.knowledge.documentation_scraper.robots import RobotsPolicy
 from aicaller.knowledge.documentation_scraper.urls import CrawlScope, normalise_url
-from aicaller.knowledge.indexing import PageText, page_text
+from aicaller.knowledge.documents.indexing import PageText, page_text
 
 SKIPPED_CODES = (
     "robots_disallowed",

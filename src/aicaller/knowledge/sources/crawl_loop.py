@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from aicaller.core.logging import get_logger
-from aicaller.knowledge.crawl import PageResult, PageSnapshot
+from aicaller.knowledge.sources.crawl import PageResult, PageSnapshot
 
-logger = get_logger("aicaller.knowledge.crawl_loop")
+logger = get_logger("aicaller.knowledge.sources.crawl_loop")
 
 Finished = tuple[PageSnapshot, PageResult]
 

@@ -10,14 +10,14 @@ from fastapi import APIRouter, Depends, Response, status
 from aicaller.api.deps import PaginationDep, SessionDep, require_role
 from aicaller.api.problems import problem_responses
 from aicaller.api.schemas import Page
-from aicaller.knowledge.source_schemas import (
+from aicaller.knowledge.sources.schemas import (
     SourceCreate,
     SourceOut,
     SourceUpdate,
     SyncOut,
     SyncStart,
 )
-from aicaller.knowledge.sources import DocumentationService
+from aicaller.knowledge.sources.service import DocumentationService
 from aicaller.users.principal import Principal
 from aicaller.users.roles import ALL_ROLES, MANAGER_ROLES, Scope
 

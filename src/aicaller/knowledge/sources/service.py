@@ -14,15 +14,19 @@ from aicaller.database.models import DocumentationSource, SyncJob
 from aicaller.database.models.documentation import ACTIVE_SYNC, PageState, SyncStatus
 from aicaller.database.repository import Page
 from aicaller.database.service import BaseService
-from aicaller.knowledge.repository import DocumentRepository
-from aicaller.knowledge.source_schemas import (
+from aicaller.knowledge.documents.repository import DocumentRepository
+from aicaller.knowledge.sources.repository import (
+    SourceRepository,
+    SyncJobRepository,
+    SyncPageRepository,
+)
+from aicaller.knowledge.sources.schemas import (
     PageFailure,
     SourceCreate,
     SourceUpdate,
     SyncOut,
     SyncStart,
 )
-from aicaller.knowledge.sync_tracker import SourceRepository, SyncJobRepository, SyncPageRepository
 from aicaller.worker import enqueue
 
 SYNC_JOB = "knowledge.sync_source"

@@ -27,16 +27,20 @@ from aicaller.core.logging import get_logger
 from aicaller.database.models import DocumentationSource, SyncJob, SyncPage
 from aicaller.database.models.documentation import PageState, SyncStatus
 from aicaller.database.session import Database, run_to_the_end
-from aicaller.knowledge.checkpoint import counter_bumps, page_changes
-from aicaller.knowledge.crawl import PageProcessor, PageSnapshot, RateGate
-from aicaller.knowledge.crawl_loop import CrawlLoop, Finished, Written
 from aicaller.knowledge.documentation_scraper.factory import Scraper, ScraperFactory
-from aicaller.knowledge.indexing import DocumentIndexer
-from aicaller.knowledge.repository import DocumentRepository
+from aicaller.knowledge.documents.indexing import DocumentIndexer
+from aicaller.knowledge.documents.repository import DocumentRepository
 from aicaller.knowledge.search.maintenance import tidy_index
-from aicaller.knowledge.sync_tracker import SourceRepository, SyncJobRepository, SyncPageRepository
+from aicaller.knowledge.sources.checkpoint import counter_bumps, page_changes
+from aicaller.knowledge.sources.crawl import PageProcessor, PageSnapshot, RateGate
+from aicaller.knowledge.sources.crawl_loop import CrawlLoop, Finished, Written
+from aicaller.knowledge.sources.repository import (
+    SourceRepository,
+    SyncJobRepository,
+    SyncPageRepository,
+)
 
-logger = get_logger("aicaller.knowledge.sync")
+logger = get_logger("aicaller.knowledge.sources.sync")
 
 
 def progress_channel(sync_id: uuid.UUID) -> str:

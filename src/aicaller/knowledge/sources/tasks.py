@@ -8,13 +8,13 @@ from typing import Any
 
 from aicaller.core.errors import NotFound
 from aicaller.core.logging import get_logger
-from aicaller.knowledge.sources import SYNC_JOB, DocumentationService
-from aicaller.knowledge.sync import DocumentationSync
-from aicaller.knowledge.sync_tracker import businesses_with_scheduled_sources, mark_failed
+from aicaller.knowledge.sources.repository import businesses_with_scheduled_sources, mark_failed
+from aicaller.knowledge.sources.service import SYNC_JOB, DocumentationService
+from aicaller.knowledge.sources.sync import DocumentationSync
 from aicaller.worker import JobContext, PermanentJobError, job, schedule
 
 RESYNC_JOB = "knowledge.resync_due_sources"
-logger = get_logger("aicaller.knowledge.tasks")
+logger = get_logger("aicaller.knowledge.sources.tasks")
 
 
 @job(SYNC_JOB, max_attempts=5)
