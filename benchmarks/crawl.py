@@ -38,7 +38,7 @@ from typing import Any
 from docs_site import python_docs, serve
 from process_cpu import descendants_cpu, tree_cpu
 
-from aicaller.businesses import service as businesses
+from aicaller import bootstrap
 from aicaller.config import Settings
 from aicaller.core.http import SafeHttpClient
 from aicaller.core.logging import configure_logging
@@ -69,7 +69,7 @@ async def first_sync(
     database = Database(create_engine(settings))
     await migrate.upgrade(database.engine)
     async with database.transaction() as session:
-        business = await businesses.create_business(session, name="Bench")
+        business = await bootstrap.create_business(session, name="Bench")
         service = DocumentationService(session, business.id)
         source = await service.create(
             SourceCreate(url=url, max_pages=5000, max_depth=30, concurrency=concurrency)

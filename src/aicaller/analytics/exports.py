@@ -12,8 +12,7 @@ from collections.abc import AsyncIterator
 
 from aicaller.analytics.export_format import ExportOptions, ExportWriter
 from aicaller.analytics.queries.exports import ExportQueries
-from aicaller.calls.service import CallService
-from aicaller.calls.utils import CallListQuery
+from aicaller.calls.service import CallListQuery, CallService
 from aicaller.config import Settings
 from aicaller.core.cache import AppCache
 from aicaller.core.errors import ValidationError

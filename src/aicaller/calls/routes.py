@@ -13,11 +13,17 @@ from aicaller.api.idempotency import IdempotencyDep
 from aicaller.api.problems import problem_responses
 from aicaller.api.schemas import Page
 from aicaller.calls.actions import routes as actions_routes
-from aicaller.calls.deps import Calls, Deleter, Reader, Writer
+from aicaller.calls.deps import CallListQueryDep, Calls, Deleter, Reader, Writer
 from aicaller.calls.escalations import routes as escalations_routes
 from aicaller.calls.notes import routes as notes_routes
-from aicaller.calls.schemas import CallCreate, CallDetail, CallOut, CallUpdate, TurnOut
-from aicaller.calls.utils import CallListQueryDep, call_to_detail, listed_calls_to_response
+from aicaller.calls.schemas import (
+    CallCreate,
+    CallDetail,
+    CallOut,
+    CallUpdate,
+    TurnOut,
+    listed_calls,
+)
 
 records = APIRouter(prefix="/calls")
 
@@ -27,7 +33,7 @@ async def list_calls(
     principal: Reader, calls: Calls, page: PaginationDep, query: CallListQueryDep
 ) -> Page[CallOut]:
     rows, next_cursor = await calls.of(principal).list(query, limit=page.limit, cursor=page.cursor)
-    return Page(items=listed_calls_to_response(rows), next_cursor=next_cursor)
+    return Page(items=listed_calls(rows), next_cursor=next_cursor)
 
 
 @records.post(
@@ -41,7 +47,7 @@ async def create_call(
 ) -> JSONResponse:
     if (replay := await idempotency.replay(body)) is not None:
         return replay
-    detail = call_to_detail(await calls.of(principal).create(body))
+    detail = CallDetail.model_validate(await calls.of(principal).create(body))
     return await idempotency.respond(status.HTTP_201_CREATED, detail)
 
 
@@ -52,7 +58,7 @@ async def create_call(
     responses=problem_responses(404),
 )
 async def get_call(call_id: uuid.UUID, principal: Reader, calls: Calls) -> CallDetail:
-    return call_to_detail(await calls.of(principal).get(call_id))
+    return CallDetail.model_validate(await calls.of(principal).get(call_id))
 
 
 @records.patch(
@@ -64,7 +70,7 @@ async def get_call(call_id: uuid.UUID, principal: Reader, calls: Calls) -> CallD
 async def update_call(
     call_id: uuid.UUID, body: CallUpdate, principal: Writer, calls: Calls
 ) -> CallDetail:
-    return call_to_detail(await calls.of(principal).update(call_id, body))
+    return CallDetail.model_validate(await calls.of(principal).update(call_id, body))
 
 
 @records.delete(
@@ -88,7 +94,7 @@ async def get_transcript(
     call_id: uuid.UUID, principal: Reader, calls: Calls, page: PaginationDep
 ) -> Page[TurnOut]:
     result = await calls.of(principal).transcript(call_id, limit=page.limit, cursor=page.cursor)
-    items = [TurnOut.model_validate(turn, from_attributes=True) for turn in result.items]
+    items = [TurnOut.model_validate(turn) for turn in result.items]
     return Page(items=items, next_cursor=result.next_cursor)
 
 

@@ -9,8 +9,8 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from aicaller.calls.actions.carrier import PlacedCall, TelephonyError
 from aicaller.database.models import Call, TranscriptTurn
-from aicaller.telephony import PlacedCall, TelephonyError
 from aicaller.telephony.simulated import DEFAULT_CALLER_ID, SimulatedProvider
 from tests.factories import Tenant
 from tests.helpers import count_rows

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 
-from aicaller.agent.conversation import ConversationService, TurnResult
+from aicaller.agent.conversation import ConversationService
 from aicaller.agent.schemas import (
     AgentTurnOut,
     CallerMessage,
@@ -21,9 +21,8 @@ from aicaller.agent.schemas import (
 )
 from aicaller.api.deps import CacheDep, SessionDep, require_role
 from aicaller.api.problems import problem_responses
-from aicaller.calls.schemas import TurnOut
+from aicaller.calls.schemas import CallDetail
 from aicaller.calls.service import CallService
-from aicaller.calls.utils import call_to_detail
 from aicaller.users.principal import Principal
 from aicaller.users.roles import STAFF_ROLES, Scope
 
@@ -45,27 +44,6 @@ async def _conversation(
 Conversation = Annotated[ConversationService, Depends(_conversation)]
 
 
-def agent_turn(result: TurnResult) -> AgentTurnOut:
-    reply = result.reply
-    return AgentTurnOut(
-        text=reply.text,
-        action=reply.action,
-        intent=reply.intent.value,
-        confidence=reply.confidence,
-        sources=list(reply.sources),
-    )
-
-
-def turn_response(result: TurnResult) -> TurnResponse:
-    return TurnResponse(
-        call_id=result.call.id,
-        status=result.call.status,
-        end_reason=result.call.end_reason,
-        reply=agent_turn(result),
-        turns=[TurnOut.model_validate(turn, from_attributes=True) for turn in result.turns],
-    )
-
-
 @router.post(
     "/test",
     response_model=TestCallStarted,
@@ -81,7 +59,9 @@ async def start_test_call(
 ) -> TestCallStarted:
     started = await conversation.start_web_call((body or TestCallStart()).metadata)
     call = await CallService(session, principal.business_id).get(started.call.id)
-    return TestCallStarted(call=call_to_detail(call), greeting=agent_turn(started))
+    return TestCallStarted(
+        call=CallDetail.model_validate(call), greeting=AgentTurnOut.from_result(started)
+    )
 
 
 @router.post(
@@ -98,4 +78,4 @@ async def send_message(
     principal: Caller,
 ) -> TurnResponse:
     await conversation.require_test_call(call_id)
-    return turn_response(await conversation.respond(call_id, body.text))
+    return TurnResponse.from_result(await conversation.respond(call_id, body.text))

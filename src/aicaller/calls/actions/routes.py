@@ -9,9 +9,9 @@ from fastapi.responses import JSONResponse
 
 from aicaller.api.idempotency import IdempotencyDep
 from aicaller.api.problems import problem_responses
+from aicaller.calls.actions.schemas import CallEnd, CallInitiate, CallTransfer
 from aicaller.calls.deps import Calls, Writer
-from aicaller.calls.schemas import CallDetail, CallEnd, CallInitiate, CallTransfer
-from aicaller.calls.utils import call_to_detail
+from aicaller.calls.schemas import CallDetail
 
 router = APIRouter(prefix="/calls")
 
@@ -28,8 +28,8 @@ async def initiate_call(
 ) -> JSONResponse:
     if (replay := await idempotency.replay(body)) is not None:
         return replay
-    call = await calls.flows(principal).initiate(body)
-    return await idempotency.respond(status.HTTP_201_CREATED, call_to_detail(call))
+    call = await calls.actions(principal).initiate(body)
+    return await idempotency.respond(status.HTTP_201_CREATED, CallDetail.model_validate(call))
 
 
 @router.post(
@@ -48,8 +48,8 @@ async def end_call(
     data = body or CallEnd()
     if (replay := await idempotency.replay(data)) is not None:
         return replay
-    call = await calls.flows(principal).end(call_id, data)
-    return await idempotency.respond(status.HTTP_200_OK, call_to_detail(call))
+    call = await calls.actions(principal).end(call_id, data)
+    return await idempotency.respond(status.HTTP_200_OK, CallDetail.model_validate(call))
 
 
 @router.post(
@@ -68,5 +68,5 @@ async def transfer_call(
     data = body or CallTransfer()
     if (replay := await idempotency.replay(data)) is not None:
         return replay
-    call = await calls.flows(principal).transfer(call_id, data)
-    return await idempotency.respond(status.HTTP_200_OK, call_to_detail(call))
+    call = await calls.actions(principal).transfer(call_id, data)
+    return await idempotency.respond(status.HTTP_200_OK, CallDetail.model_validate(call))

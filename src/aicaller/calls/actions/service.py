@@ -13,9 +13,10 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.businesses.service import BusinessService
+from aicaller.calls.actions.carrier import TelephonyProvider
+from aicaller.calls.actions.schemas import CallEnd, CallInitiate, CallTransfer
 from aicaller.calls.live import WEB_ENDPOINT
 from aicaller.calls.repository import CallRepository, TranscriptTurnRepository
-from aicaller.calls.schemas import CallEnd, CallInitiate, CallTransfer
 from aicaller.calls.service import CallService
 from aicaller.core.cache import AppCache
 from aicaller.core.errors import Conflict, ValidationError
@@ -23,12 +24,11 @@ from aicaller.database.models import Call
 from aicaller.database.models.call import CallDirection, CallStatus
 from aicaller.database.models.transcript_turn import Speaker
 from aicaller.database.service import BaseService
-from aicaller.telephony import TelephonyProvider
 
 ACTIVE = frozenset({CallStatus.QUEUED, CallStatus.RINGING, CallStatus.IN_PROGRESS})
 
 
-class CallFlows(BaseService):
+class ActionService(BaseService):
     def __init__(
         self,
         session: AsyncSession,

@@ -25,11 +25,16 @@ class QueueFilters:
 
 
 @dataclass(frozen=True, slots=True)
-class QueueRow:
-    escalation: Escalation
-    call_id: uuid.UUID
+class QueueCall:
+    id: uuid.UUID
     from_number: str
     started_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    escalation: Escalation
+    call: QueueCall
 
 
 class EscalationRepository(BaseRepository[Escalation]):
@@ -70,7 +75,10 @@ class EscalationRepository(BaseRepository[Escalation]):
         else:
             stmt = stmt.order_by(Escalation.created_at.asc(), Escalation.id.asc())
         result = await self.session.execute(stmt.limit(limit + 1))
-        rows = [QueueRow(esc, call_id, number, started) for esc, call_id, number, started in result]
+        rows = [
+            QueueRow(esc, QueueCall(call_id, number, started))
+            for esc, call_id, number, started in result
+        ]
         next_cursor = None
         if len(rows) > limit:
             rows = rows[:limit]

@@ -11,14 +11,13 @@ from aicaller.api.deps import PaginationDep
 from aicaller.api.idempotency import IdempotencyDep
 from aicaller.api.problems import problem_responses
 from aicaller.api.schemas import Page
-from aicaller.calls.deps import Calls, Reader, StaffWriter
-from aicaller.calls.schemas import (
+from aicaller.calls.deps import Calls, EscalationQueueQueryDep, Reader, StaffWriter
+from aicaller.calls.escalations.schemas import (
     EscalationCreate,
     EscalationOut,
     EscalationQueueItem,
     EscalationUpdate,
 )
-from aicaller.calls.utils import EscalationQueueQueryDep, escalation_to_queue_item
 
 router = APIRouter()
 
@@ -40,7 +39,7 @@ async def create_escalation(
     if (replay := await idempotency.replay(body)) is not None:
         return replay
     escalation = await calls.escalations(principal).create(call_id, body)
-    result = EscalationOut.model_validate(escalation, from_attributes=True)
+    result = EscalationOut.model_validate(escalation)
     return await idempotency.respond(status.HTTP_201_CREATED, result)
 
 
@@ -55,7 +54,7 @@ async def escalation_queue(
     rows, next_cursor = await calls.escalations(principal).queue(
         query, limit=page.limit, cursor=page.cursor
     )
-    return Page(items=[escalation_to_queue_item(row) for row in rows], next_cursor=next_cursor)
+    return Page(items=[EscalationQueueItem.from_row(row) for row in rows], next_cursor=next_cursor)
 
 
 @router.patch(
@@ -68,4 +67,4 @@ async def update_escalation(
     escalation_id: uuid.UUID, body: EscalationUpdate, principal: StaffWriter, calls: Calls
 ) -> EscalationOut:
     escalation = await calls.escalations(principal).update(escalation_id, body)
-    return EscalationOut.model_validate(escalation, from_attributes=True)
+    return EscalationOut.model_validate(escalation)

@@ -8,16 +8,16 @@ assign; supervisors, admins and API keys with ``calls:write`` may do everything.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.calls.escalations.repository import EscalationRepository, QueueFilters, QueueRow
+from aicaller.calls.escalations.schemas import EscalationAction, EscalationCreate, EscalationUpdate
 from aicaller.calls.repository import CallRepository
-from aicaller.calls.schemas import EscalationAction, EscalationCreate, EscalationUpdate
 from aicaller.calls.service import invalidate_analytics
-from aicaller.calls.utils import EscalationQueueQuery
 from aicaller.core.cache import AppCache
 from aicaller.core.errors import Conflict, PermissionDenied, ValidationError
 from aicaller.database.models import Escalation
@@ -42,6 +42,17 @@ def check_transition(current: EscalationStatus, new: EscalationStatus) -> None:
             f"An escalation cannot go from {current.value} to {new.value}",
             code="invalid_transition",
         )
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationQueueQuery:
+    """The queue's filters as the API states them."""
+
+    statuses: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    assignee_id: uuid.UUID | None = None
+    assigned_to_me: bool = False
+    descending: bool = False
 
 
 class EscalationService(BaseService):

@@ -12,7 +12,7 @@ from aicaller.api.idempotency import IdempotencyDep
 from aicaller.api.problems import problem_responses
 from aicaller.api.schemas import Page
 from aicaller.calls.deps import Calls, Reader, StaffWriter
-from aicaller.calls.schemas import NoteCreate, NoteOut, NoteUpdate
+from aicaller.calls.notes.schemas import NoteCreate, NoteOut, NoteUpdate
 
 router = APIRouter(prefix="/calls/{call_id}/notes")
 
@@ -27,7 +27,7 @@ async def list_notes(
     call_id: uuid.UUID, principal: Reader, calls: Calls, page: PaginationDep
 ) -> Page[NoteOut]:
     result = await calls.notes(principal).list(call_id, limit=page.limit, cursor=page.cursor)
-    items = [NoteOut.model_validate(note, from_attributes=True) for note in result.items]
+    items = [NoteOut.model_validate(note) for note in result.items]
     return Page(items=items, next_cursor=result.next_cursor)
 
 
@@ -48,7 +48,7 @@ async def create_note(
     if (replay := await idempotency.replay(body)) is not None:
         return replay
     note = await calls.notes(principal).create(call_id, body)
-    result = NoteOut.model_validate(note, from_attributes=True)
+    result = NoteOut.model_validate(note)
     return await idempotency.respond(status.HTTP_201_CREATED, result)
 
 
@@ -62,7 +62,7 @@ async def update_note(
     call_id: uuid.UUID, note_id: uuid.UUID, body: NoteUpdate, principal: StaffWriter, calls: Calls
 ) -> NoteOut:
     note = await calls.notes(principal).update(call_id, note_id, body)
-    return NoteOut.model_validate(note, from_attributes=True)
+    return NoteOut.model_validate(note)
 
 
 @router.delete(

@@ -10,8 +10,9 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.calls.repository import CallRepository, NoteRepository
-from aicaller.calls.schemas import NoteCreate, NoteUpdate
+from aicaller.calls.notes.repository import NoteRepository
+from aicaller.calls.notes.schemas import NoteCreate, NoteUpdate
+from aicaller.calls.repository import CallRepository
 from aicaller.calls.service import invalidate_analytics
 from aicaller.core.cache import AppCache
 from aicaller.core.errors import NotFound, PermissionDenied
