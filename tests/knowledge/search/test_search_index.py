@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text, update
 
 from aicaller.database.models import Chunk
 from aicaller.database.session import Database
-from aicaller.knowledge.search.backend import backend_for
+from aicaller.knowledge.search.service import backend_for
 from tests.factories import Tenant
 
 # What search_vector and lead_vector must hold for each row (migrations 0005 and 0009).

@@ -1,4 +1,4 @@
-"""``/api/v1/knowledge``: uploaded documents and search over everything the agent knows."""
+"""``/api/v1/knowledge/documents``: uploaded documents (crawled pages are listed too)."""
 
 from __future__ import annotations
 
@@ -6,20 +6,15 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Response, UploadFile, status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.api.deps import CacheDep, PaginationDep, SessionDep, SettingsDep, require_role
 from aicaller.api.problems import problem_responses
 from aicaller.api.schemas import Page
 from aicaller.core.cache import AppCache
-from aicaller.knowledge.documents.schemas import (
-    DocumentDetail,
-    DocumentOut,
-    SearchResponse,
-    SearchResult,
-)
-from aicaller.knowledge.documents.service import KnowledgeService
+from aicaller.knowledge.documents.schemas import DocumentDetail, DocumentOut
+from aicaller.knowledge.documents.service import DocumentService
 from aicaller.users.principal import Principal
 from aicaller.users.roles import ALL_ROLES, MANAGER_ROLES, Scope
 
@@ -33,43 +28,19 @@ Writer = Annotated[Principal, require_role(*MANAGER_ROLES, scope=Scope.KNOWLEDGE
 
 
 @dataclass(frozen=True, slots=True)
-class _Knowledge:
+class _Documents:
     session: AsyncSession
     cache: AppCache
 
-    def of(self, principal: Principal) -> KnowledgeService:
-        return KnowledgeService(self.session, principal.business_id, self.cache)
+    def of(self, principal: Principal) -> DocumentService:
+        return DocumentService(self.session, principal.business_id, self.cache)
 
 
-async def _knowledge(session: SessionDep, cache: CacheDep) -> _Knowledge:
-    return _Knowledge(session, cache)
+async def _documents(session: SessionDep, cache: CacheDep) -> _Documents:
+    return _Documents(session, cache)
 
 
-Knowledge = Annotated[_Knowledge, Depends(_knowledge)]
-
-
-@router.get("/search", response_model=SearchResponse, summary="Search the knowledge base")
-async def search(
-    principal: Reader,
-    knowledge: Knowledge,
-    q: Annotated[str, Query(min_length=1, max_length=500, description="A question or keywords")],
-    limit: Annotated[int, Query(ge=1, le=20)] = 5,
-) -> SearchResponse:
-    terms, hits = await knowledge.of(principal).search(q, limit=limit)
-    results = [
-        SearchResult(
-            chunk_id=hit.chunk_id,
-            document_id=hit.document_id,
-            title=hit.title,
-            url=hit.url,
-            heading_path=hit.heading_path,
-            snippet=hit.snippet,
-            content=f"{hit.heading_path}\n\n{hit.text}",
-            score=hit.score,
-        )
-        for hit in hits
-    ]
-    return SearchResponse(query=q, terms=terms, results=results)
+Documents = Annotated[_Documents, Depends(_documents)]
 
 
 @router.post(
@@ -81,14 +52,14 @@ async def search(
 )
 async def upload_document(
     principal: Writer,
-    knowledge: Knowledge,
+    documents: Documents,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="The document")],
     title: Annotated[str | None, Form(min_length=1, max_length=500)] = None,
 ) -> DocumentOut:
     limit = settings.knowledge_max_upload_bytes
     data = await file.read(limit + 1)  # one byte over the limit is enough to refuse it
-    document = await knowledge.of(principal).upload(
+    document = await documents.of(principal).upload(
         file.filename or "upload", data, title=title, max_bytes=limit
     )
     return DocumentOut.model_validate(document)
@@ -96,9 +67,9 @@ async def upload_document(
 
 @router.get("/documents", response_model=Page[DocumentOut], summary="Documents, newest first")
 async def list_documents(
-    principal: Reader, knowledge: Knowledge, page: PaginationDep
+    principal: Reader, documents: Documents, page: PaginationDep
 ) -> Page[DocumentOut]:
-    result = await knowledge.of(principal).page(limit=page.limit, cursor=page.cursor)
+    result = await documents.of(principal).page(limit=page.limit, cursor=page.cursor)
     items = [DocumentOut.model_validate(document) for document in result.items]
     return Page(items=items, next_cursor=result.next_cursor)
 
@@ -110,9 +81,9 @@ async def list_documents(
     responses=problem_responses(404),
 )
 async def get_document(
-    document_id: uuid.UUID, principal: Reader, knowledge: Knowledge
+    document_id: uuid.UUID, principal: Reader, documents: Documents
 ) -> DocumentDetail:
-    return DocumentDetail.model_validate(await knowledge.of(principal).get(document_id))
+    return DocumentDetail.model_validate(await documents.of(principal).get(document_id))
 
 
 @router.delete(
@@ -122,7 +93,7 @@ async def get_document(
     responses=problem_responses(404),
 )
 async def delete_document(
-    document_id: uuid.UUID, principal: Writer, knowledge: Knowledge
+    document_id: uuid.UUID, principal: Writer, documents: Documents
 ) -> Response:
-    await knowledge.of(principal).delete(document_id)
+    await documents.of(principal).delete(document_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,5 +1,5 @@
-"""The knowledge base of one business: uploads, documents and search (the plan's
-documentation service; crawled sources arrive with the documentation sync)."""
+"""The documents of one business's knowledge base: uploads, reading and deleting them
+(crawled pages arrive through the documentation sources, ``knowledge.sources``)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.businesses.service import BusinessService
-from aicaller.core.cache import SEARCH, AppCache
+from aicaller.core.cache import AppCache
 from aicaller.core.errors import AppError
 from aicaller.database.models import Document
 from aicaller.database.models.document import DocumentKind
@@ -17,8 +17,6 @@ from aicaller.database.service import BaseService
 from aicaller.knowledge.documents.document_processor import process_upload
 from aicaller.knowledge.documents.indexing import DocumentIndexer
 from aicaller.knowledge.documents.repository import DocumentRepository
-from aicaller.knowledge.search.backend import SearchHit, backend_for
-from aicaller.knowledge.search.query import search_terms
 
 
 class DocumentTooLarge(AppError):
@@ -27,16 +25,14 @@ class DocumentTooLarge(AppError):
     title = "Content Too Large"
 
 
-class KnowledgeService(BaseService):
+class DocumentService(BaseService):
     def __init__(
         self, session: AsyncSession, business_id: uuid.UUID, cache: AppCache | None = None
     ) -> None:
         super().__init__(session, business_id)
         self.documents = DocumentRepository(session, business_id)
         self.business = BusinessService(session, business_id, cache)
-        self.cache = cache
 
-    # -- documents --------------------------------------------------------------------------------
     async def upload(
         self, filename: str, data: bytes, *, title: str | None, max_bytes: int
     ) -> Document:
@@ -69,25 +65,3 @@ class KnowledgeService(BaseService):
         """Delete the document; its chunks and their index entries go with it."""
         await self.documents.delete(await self.documents.get_or_raise(document_id))
         await self.business.bump_knowledge_version()
-
-    # -- search -----------------------------------------------------------------------------------
-    async def search(self, question: str, *, limit: int) -> tuple[list[str], list[SearchHit]]:
-        """The terms searched for and the chunks that best answer ``question``, cached per
-        knowledge version."""
-        terms = search_terms(question)
-        if not terms:
-            return terms, []
-
-        async def compute() -> list[SearchHit]:
-            return await backend_for(self.session).search(
-                self.session, self.business_id, terms, limit
-            )
-
-        if self.cache is None:
-            return terms, await compute()
-        version = await self.business.knowledge_version()
-        key = f"v{version}:{limit}:{' '.join(terms)}"
-        hits = await self.cache.get_or_set(
-            SEARCH, tenant=self.business_id, key=key, compute=compute
-        )
-        return terms, hits

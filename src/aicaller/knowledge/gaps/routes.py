@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from pydantic import BaseModel, Field
 
 from aicaller.api.deps import SessionDep, require_role
 from aicaller.api.problems import problem_responses
+from aicaller.knowledge.gaps.schemas import KnowledgeGapOut, KnowledgeGaps
 from aicaller.knowledge.gaps.service import KnowledgeGapService
 from aicaller.users.principal import Principal
 from aicaller.users.roles import ALL_ROLES, Scope
@@ -19,18 +19,6 @@ router = APIRouter(
     prefix="/knowledge", tags=["knowledge"], responses=problem_responses(401, 403, 422, 429)
 )
 Reader = Annotated[Principal, require_role(*ALL_ROLES, scope=Scope.KNOWLEDGE_READ)]
-
-
-class KnowledgeGapOut(BaseModel):
-    question: str = Field(description="The latest wording of the question")
-    normalized_question: str
-    count: int = Field(description="How often it went unanswered in the period")
-    last_asked_at: datetime
-
-
-class KnowledgeGaps(BaseModel):
-    since: datetime
-    items: list[KnowledgeGapOut]
 
 
 @router.get("/gaps", response_model=KnowledgeGaps, summary="Unanswered questions, most asked first")
@@ -42,15 +30,4 @@ async def knowledge_gaps(
 ) -> KnowledgeGaps:
     since = datetime.now(UTC) - timedelta(days=days)
     gaps = await KnowledgeGapService(session, principal.business_id).top(since=since, limit=limit)
-    return KnowledgeGaps(
-        since=since,
-        items=[
-            KnowledgeGapOut(
-                question=gap.question,
-                normalized_question=gap.normalized_question,
-                count=gap.count,
-                last_asked_at=gap.last_asked_at,
-            )
-            for gap in gaps
-        ],
-    )
+    return KnowledgeGaps(since=since, items=[KnowledgeGapOut.model_validate(gap) for gap in gaps])

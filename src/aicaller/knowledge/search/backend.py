@@ -1,14 +1,5 @@
-"""Full-text search over chunks: one protocol, an SQLite FTS5 and a PostgreSQL backend.
-
-Both take a question as a caller would say it, turn it into safe terms (so no input can raise a
-query syntax error), look for chunks with every term and then for chunks with some, filter by
-tenant inside the full-text query, rank title and headings above body text, and return hits
-with a snippet and a score normalised to the best hit (1.0). ``backend_for(session)`` picks
-the backend of the session's database.
-
-Which queries run, in which order, and how their scores are normalised is decided in
-``plan.py``, the same for both backends.
-"""
+"""What a search backend returns and the protocol both backends (``sqlite.py``,
+``postgres.py``) implement."""
 
 from __future__ import annotations
 
@@ -52,12 +43,3 @@ class SearchBackend(Protocol):
     ) -> list[SearchHit]:
         """The best ``limit`` chunks of the business matching any of ``terms``."""
         ...
-
-
-def backend_for(session: AsyncSession) -> SearchBackend:
-    from aicaller.knowledge.search.postgres import PostgresSearch  # noqa: PLC0415
-    from aicaller.knowledge.search.sqlite import SqliteSearch  # noqa: PLC0415
-
-    if session.get_bind().dialect.name == "postgresql":
-        return PostgresSearch()
-    return SqliteSearch()

@@ -1,5 +1,6 @@
-"""One page of a sync, network and parsing only (no database): robots, the content cache,
-the conditional fetch, canonical URLs, links, extraction and chunking into a ``PageResult``.
+"""One page of a sync, network and parsing only (no database): robots, the page cache
+(``page_cache.py``), the fetch, canonical URLs, links, extraction and chunking into a
+``PageResult``.
 
 Everything CPU-bound about a page (parsing, extraction, hashing, chunking) happens in one call
 in the extraction process, so the main process, which runs the event loop and writes every
@@ -15,7 +16,6 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from aicaller.core.errors import DocumentationScrapingError
 from aicaller.database.models.documentation import PageState
 from aicaller.knowledge.documentation_scraper.base_scraper import (
     FetchedPage,
@@ -26,6 +26,8 @@ from aicaller.knowledge.documentation_scraper.extract import extract_html
 from aicaller.knowledge.documentation_scraper.robots import RobotsPolicy
 from aicaller.knowledge.documentation_scraper.urls import CrawlScope, normalise_url
 from aicaller.knowledge.documents.indexing import PageText, page_text
+from aicaller.knowledge.errors import DocumentationScrapingError
+from aicaller.knowledge.sources.page_cache import PageCache
 
 SKIPPED_CODES = (
     "robots_disallowed",
@@ -148,7 +150,7 @@ class PageProcessor:
         executor: Executor | None = None,
     ) -> None:
         self.fetcher, self.robots, self.scope, self.gate = fetcher, robots, scope, gate
-        self.force, self.ttl, self.now = force, ttl, now
+        self.cache = PageCache(force=force, ttl=ttl, now=now)
         self.executor = executor  # None: the event loop's default thread pool
 
     async def process(self, page: PageSnapshot) -> PageResult:
@@ -157,15 +159,13 @@ class PageProcessor:
                 page.url, PageState.SKIPPED, error_code="robots_disallowed",
                 error_message="robots.txt disallows this URL",
             )  # fmt: skip
-        cached = page.content_hash is not None and page.has_document and not self.force
-        if cached and page.fetched_at is not None and self.now - page.fetched_at < self.ttl:
+        if self.cache.fresh(page):
             return PageResult(page.url, PageState.DONE, unchanged=True)
+        etag, last_modified = self.cache.validators(page)
         try:
             async with self.gate.slot():
                 response = await self.fetcher.fetch_page(
-                    page.url,
-                    etag=page.etag if cached else None,
-                    last_modified=page.last_modified if cached else None,
+                    page.url, etag=etag, last_modified=last_modified
                 )
         except DocumentationScrapingError as exc:  # timeouts arrive as FetchFailed
             return _failure(page.url, exc)
@@ -184,7 +184,7 @@ class PageProcessor:
         )
 
     async def _from_body(self, page: PageSnapshot, response: FetchedPage) -> PageResult:
-        known = page.content_hash if page.has_document and not self.force else None
+        known = self.cache.known_hash(page)
         parsed = await asyncio.get_running_loop().run_in_executor(
             self.executor, _parse, response.content, response.text, response.media_type,
             page.url, response.final_url, known,

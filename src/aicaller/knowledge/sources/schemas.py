@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from aicaller.core.schemas import RequestModel
-from aicaller.database.models.documentation import SyncStatus
+from aicaller.database.models.documentation import ACTIVE_SYNC, SyncStatus
 from aicaller.knowledge.documentation_scraper.urls import normalise_url
 
 MAX_PATTERNS = 50
@@ -128,3 +128,8 @@ class SyncOut(BaseModel):
     error: str | None
     failures: list[PageFailure] = Field(description="Pages skipped or failed (first 100)")
     created_at: datetime
+
+    @property
+    def active(self) -> bool:
+        """Pending or running: its progress may still change."""
+        return self.status.value in ACTIVE_SYNC

@@ -9,12 +9,12 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.businesses.service import BusinessService
-from aicaller.core.errors import SyncError
 from aicaller.database.models import DocumentationSource, SyncJob
 from aicaller.database.models.documentation import ACTIVE_SYNC, PageState, SyncStatus
 from aicaller.database.repository import Page
 from aicaller.database.service import BaseService
 from aicaller.knowledge.documents.repository import DocumentRepository
+from aicaller.knowledge.errors import SyncError
 from aicaller.knowledge.sources.repository import (
     SourceRepository,
     SyncJobRepository,
