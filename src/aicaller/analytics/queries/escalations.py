@@ -1,5 +1,5 @@
 """SQL aggregates over one business's escalations: how many were open at an instant (and how
-old), and how many opened and closed per bucket (for a trend of the open count)."""
+old), and how many were open at the end of each bucket (from those opened and closed in it)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.analytics.queries.calls import Row
-from aicaller.analytics.sql import bucket_index, count_if, epoch_seconds, utc_param
+from aicaller.analytics.sql import Row, bucket_index, count_if, epoch_seconds, in_range, utc_param
 from aicaller.database.models import Escalation
 from aicaller.database.models.escalation import EscalationStatus
 
@@ -23,9 +22,6 @@ class EscalationQueries:
     def __init__(self, session: AsyncSession, business_id: uuid.UUID) -> None:
         self.session = session
         self.business_id = business_id
-
-    def _in_range(self, column: Any, cuts: Sequence[datetime]) -> list[ColumnElement[bool]]:
-        return [column >= utc_param(cuts[0]), column < utc_param(cuts[-1])]
 
     def _open_at(self, moment: datetime) -> ColumnElement[bool]:
         """An escalation not yet resolved at ``moment`` (created before it)."""
@@ -65,19 +61,31 @@ class EscalationQueries:
             })  # fmt: skip
         return rows
 
+    async def open_per_bucket(self, cuts: Sequence[datetime]) -> dict[int, Row]:
+        """How many escalations were open at the end of each bucket (the escalations pass's
+        figure): those open at the start, plus those opened, less those resolved, so far."""
+        level = int((await self.open_escalations(cuts[0]))["count"])
+        flow = await self.escalation_flow(cuts)
+        levels: dict[int, Row] = {}
+        for i in range(len(cuts) - 1):
+            step = flow.get(i, {})
+            level += step.get("opened", 0) - step.get("closed", 0)
+            levels[i] = {"open_escalations": level}
+        return levels
+
     async def escalation_flow(self, cuts: Sequence[datetime]) -> dict[int, Row]:
         """Escalations opened and resolved per bucket (for the open count at each bucket end)."""
         opened = select(
             bucket_index(Escalation.created_at, cuts).label("bucket"),
         ).where(
             Escalation.business_id == self.business_id,
-            *self._in_range(Escalation.created_at, cuts),
+            *in_range(Escalation.created_at, cuts),
         )
         resolved_at = func.coalesce(Escalation.resolved_at, Escalation.created_at)
         closed = select(bucket_index(resolved_at, cuts).label("bucket")).where(
             Escalation.business_id == self.business_id,
             Escalation.status == EscalationStatus.RESOLVED.value,
-            *self._in_range(resolved_at, cuts),
+            *in_range(resolved_at, cuts),
         )
         result: dict[int, Row] = {}
         for name, query in (("opened", opened), ("closed", closed)):

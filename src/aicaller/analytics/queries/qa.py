@@ -18,22 +18,12 @@ from typing import Any
 from sqlalchemy import Select, case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.analytics.sql import bucket_index, count_if, utc_param
+from aicaller.analytics.figures import Pass, select_list
+from aicaller.analytics.sql import Row, bucket_index, by_bucket, count_if, utc_param
 from aicaller.database.models import Call, Evaluation
 from aicaller.database.models.qa import EvaluatorKind
 
 SCORE_BINS = 10  # 0-10, 10-20, ... 90-100 (100 falls in the last)
-Row = dict[str, Any]
-
-
-def qa_figures(evaluator: Any, score: Any, auto_failed: Any) -> list[Any]:
-    """The QA figures of a bucket over columns holding each call's effective evaluation: the
-    call figures' pass and ``score_figures`` count them alike (``metrics._qa`` reads them)."""
-    return [
-        func.count(evaluator).label("evaluated_calls"),
-        func.avg(score).label("avg_qa_score"),
-        count_if(auto_failed.is_(True)).label("auto_failed_calls"),
-    ]
 
 
 class QaQueries:
@@ -82,7 +72,8 @@ class QaQueries:
         if self.session.get_bind().dialect.name == "postgresql":
             # OFFSET 0 keeps the planner from pulling the calls into a nested loop: it cannot
             # estimate how many rows "rank = 1" keeps (it guesses a few hundred) and would probe
-            # the calls' primary key once per evaluation; a hash join is a third cheaper.
+            # the calls' primary key once per evaluation, where one hash join over the period's
+            # calls reads less.
             calls = calls.offset(0)
         in_range = calls.subquery()
         stmt: Select[Any] = select(in_range.c.started_at, *evaluations.c).join(
@@ -112,18 +103,17 @@ class QaQueries:
         )
 
     async def score_figures(self, cuts: Sequence[datetime]) -> dict[int, Row]:
-        """Per bucket: evaluated calls, their mean score and how many failed automatically."""
+        """The QA pass's figures per bucket (evaluated calls, their mean score, how many failed
+        automatically), over the evaluated calls alone: a trend of a QA figure."""
         scored = self._scored_calls(cuts[0], cuts[-1])
         bucketed = select(
             bucket_index(scored.c.started_at, cuts).label("bucket"),
-            scored.c.evaluator,
-            scored.c.score,
-            scored.c.auto_failed,
+            scored.c.evaluator.label("qa_evaluator"),
+            scored.c.score.label("qa_score"),
+            scored.c.auto_failed.label("qa_auto_failed"),
         ).subquery()
-        b = bucketed.c
-        stmt = select(b.bucket, *qa_figures(b.evaluator, b.score, b.auto_failed)).group_by(b.bucket)
-        rows = (await self.session.execute(stmt)).all()
-        return {int(r.bucket): dict(r._mapping) for r in rows}
+        stmt = select(bucketed.c.bucket, *select_list(bucketed.c, Pass.QA))
+        return by_bucket((await self.session.execute(stmt.group_by(bucketed.c.bucket))).all())
 
     async def distribution(self, start: datetime, end: datetime) -> list[int]:
         """How many effective scores fall in each tenth of 0-100."""
