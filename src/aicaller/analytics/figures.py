@@ -82,6 +82,9 @@ class Part:
 
 @dataclass(frozen=True, slots=True)
 class Figure:
+    """One figure: how its pass computes it (``sql``, or ``part`` / ``whole`` for a ratio) and
+    how its value is read from a bucket's row (by ``kind``)."""
+
     name: str
     kind: Kind
     unit: Unit
