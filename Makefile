@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/aicaller serve
 
-## test: the whole suite with the coverage floor (PostgreSQL too when AICALLER_TEST_DATABASE_URL is set)
+## test: the whole suite with the coverage floor (PostgreSQL too when AICALLER_TEST_DATABASE_URL is set),
+## one worker process per core (at most 4; each has its own databases: tests/services.py)
 test: $(STAMP)
-	$(BIN)/pytest --cov=aicaller --cov-report=term
+	$(BIN)/pytest -n auto --maxprocesses 4 --cov=aicaller --cov-report=term
 
 ## test-fast: the edit-run loop: no coverage, last failures first, stop at the first failure
 test-fast: $(STAMP)

@@ -1,22 +1,26 @@
-"""Documentation sync on the real Python 3.11 docs, beside Scrapy on the same site.
+"""Documentation sync on real documentation sites, beside Scrapy on the same site.
 
-Downloads Debian's ``python3.11-doc`` (``apt-get download``, cached in
-~/.cache/aicaller-bench; ``docs_site.py``), serves its ~530 HTML pages from 127.0.0.1 with
-``--latency`` ms added to every request, then measures, ``--runs`` times alternately:
+Downloads Debian's doc packages (``apt-get download``, cached in ~/.cache/aicaller-bench;
+``docs_site.py``: python3.11-doc and python-django-doc are Sphinx, git-doc AsciiDoc,
+python-sqlalchemy-doc Sphinx with its own theme, mkdocs-doc MkDocs), serves each from
+127.0.0.1 with ``--latency`` ms added to every request, then measures, for each site and each
+``--concurrency``, ``--runs`` times alternately:
 
 - a first sync by aicaller (fresh SQLite database: fetch, extract, chunk, index), pages/s;
 - Scrapy (``benchmarks/scrapy_crawl.py``, a CrawlSpider following every same-site link, no
   processing) with the same concurrency, pages/s;
 
-and once, after the last first sync: a re-sync within the page TTL and one after it (requests
-counted by the server; 304s are the conditional requests answered "not modified").
+and once, after the last first sync of the first site and concurrency: a re-sync within the
+page TTL and one after it (requests counted by the server; 304s are the conditional requests
+answered "not modified").
 
 The server runs in a process of its own (``docs_site.py``). CPU per page is reported for
 aicaller's main process (``process_time``), its extraction processes (descendants, sampled
 from /proc every 0.1 s: ``process_cpu.py``) and Scrapy (its process's rusage).
 
     .venv/bin/pip install -e '.[bench]'
-    .venv/bin/python benchmarks/crawl.py [--latency 50] [--concurrency 8] [--runs 3]
+    .venv/bin/python benchmarks/crawl.py [--sites python django git] [--latency 50]
+        [--concurrency 8 16] [--runs 3]
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from docs_site import python_docs, serve
+from docs_site import SITES, debian_docs, serve
 from process_cpu import descendants_cpu, tree_cpu
 
 from aicaller import bootstrap
@@ -53,19 +57,24 @@ HERE = Path(__file__).resolve().parent
 
 
 async def first_sync(
-    url: str, concurrency: int, data_dir: Path, database_url: str | None = None
+    url: str,
+    concurrency: int,
+    data_dir: Path,
+    database_url: str | None = None,
+    extract_processes: int | None = None,
 ) -> tuple[Database, Settings, uuid.UUID, uuid.UUID, dict[str, Any]]:
     """A fresh database (SQLite in ``data_dir`` unless ``database_url``), a business, a source
-    for ``url``, and its first sync."""
-    settings = Settings.model_validate(
-        {
-            "environment": "test",
-            "data_dir": data_dir,
-            "database_url": database_url or f"sqlite+aiosqlite:///{data_dir / 'bench.db'}",
-            "allow_private_urls": True,
-            "log_level": "WARNING",
-        }
-    )
+    for ``url``, and its first sync (``extract_processes``: None keeps the setting's default)."""
+    values: dict[str, Any] = {
+        "environment": "test",
+        "data_dir": data_dir,
+        "database_url": database_url or f"sqlite+aiosqlite:///{data_dir / 'bench.db'}",
+        "allow_private_urls": True,
+        "log_level": "WARNING",
+    }
+    if extract_processes is not None:
+        values["knowledge_extract_processes"] = extract_processes
+    settings = Settings.model_validate(values)
     database = Database(create_engine(settings))
     await migrate.upgrade(database.engine)
     async with database.transaction() as session:
@@ -113,31 +122,29 @@ def scrapy(url: str, concurrency: int) -> dict[str, Any]:
     return result
 
 
-async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--latency", type=float, default=50.0, help="ms added per request")
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--runs", type=int, default=3)
-    args = parser.parse_args()
-    configure_logging(level="WARNING")
-    port, counter = serve(python_docs(), args.latency / 1000)
+async def measure(
+    site: str, concurrency: int, args: argparse.Namespace, tmp: Path, resync: bool
+) -> None:
+    port, counter = serve(debian_docs(site), args.latency / 1000)
     SERVER_PIDS.update(tree_cpu(os.getpid()))
     url = f"http://127.0.0.1:{port}/index.html"
     ours: list[dict[str, Any]] = []
     theirs: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for run in range(args.runs):
-            counter.reset()
-            database, settings, business_id, source_id, result = await first_sync(
-                url, args.concurrency, Path(tmp) / f"run{run}"
-            )
-            result["requests"] = counter.requests
-            ours.append(result)
-            if run < args.runs - 1:
-                await database.dispose()
-            counter.reset()
-            theirs.append(scrapy(url, args.concurrency))
-            theirs[-1]["server_requests"] = counter.requests
+    for run in range(args.runs):
+        counter.reset()
+        database, settings, business_id, source_id, result = await first_sync(
+            url, concurrency, tmp / f"{site}-{concurrency}-{run}",
+            extract_processes=args.extract_processes,
+        )  # fmt: skip
+        result["requests"] = counter.requests
+        ours.append(result)
+        if run < args.runs - 1 or not resync:
+            await database.dispose()
+        counter.reset()
+        theirs.append(scrapy(url, concurrency))
+        theirs[-1]["server_requests"] = counter.requests
+    report(site, concurrency, args, ours, theirs)
+    if resync:
         counter.reset()
         within = await run_sync(database, settings, business_id, source_id)
         within["requests"], within["not_modified"] = counter.requests, counter.not_modified
@@ -146,23 +153,46 @@ async def main() -> None:
         after = await run_sync(database, settings, business_id, source_id)
         after["requests"], after["not_modified"] = counter.requests, counter.not_modified
         await database.dispose()
-    report(args, ours, theirs, within, after)
+        report_resync(within, after, statistics.median(r["requests"] for r in ours))
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sites", nargs="+", choices=sorted(SITES), default=["python"])
+    parser.add_argument("--latency", type=float, default=50.0, help="ms added per request")
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[8])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--extract-processes", type=int, help="knowledge_extract_processes (default: the setting's)"
+    )
+    args = parser.parse_args()
+    configure_logging(level="WARNING")
+    processes = args.extract_processes
+    print(f"extraction processes: {processes if processes is not None else 'the default'}")
+    print(f"load average at the start: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for index, site in enumerate(args.sites):
+            for concurrency in args.concurrency:
+                first = index == 0 and concurrency == args.concurrency[0]
+                await measure(site, concurrency, args, Path(tmp), resync=first)
+    print(f"load average at the end: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
 
 
 def report(
+    site: str,
+    concurrency: int,
     args: argparse.Namespace,
     ours: list[dict[str, Any]],
     theirs: list[dict[str, Any]],
-    within: dict[str, Any],
-    after: dict[str, Any],
 ) -> None:
     def median(rows: list[dict[str, Any]], key: str) -> float:
         return statistics.median(float(row[key]) for row in rows)
 
     our_rate = statistics.median(r["fetched"] / r["seconds"] for r in ours)
     their_rate = statistics.median(r["pages"] / r["seconds"] for r in theirs)
-    print(f"python3.11-doc served from 127.0.0.1, +{args.latency:.0f} ms per request, "
-          f"concurrency {args.concurrency}, {args.runs} runs (medians)")  # fmt: skip
+    package, _, generator = SITES[site]
+    print(f"\n{package} ({generator}) served from 127.0.0.1, +{args.latency:.0f} ms per request, "
+          f"concurrency {concurrency}, {args.runs} runs (medians)")  # fmt: skip
     print(f"{'crawl':<34}{'pages':>7}{'requests':>10}{'seconds':>9}{'pages/s':>9}")
     print(
         f"{'aicaller first sync (indexing)':<34}{median(ours, 'fetched'):>7.0f}"
@@ -173,6 +203,21 @@ def report(
         f"{median(theirs, 'server_requests'):>10.0f}{median(theirs, 'seconds'):>9.1f}"
         f"{their_rate:>9.1f}"
     )
+    main_ms = statistics.median(r["main_cpu"] / r["fetched"] * 1000 for r in ours)
+    worker_ms = statistics.median(r["worker_cpu"] / r["fetched"] * 1000 for r in ours)
+    scrapy_ms = statistics.median(r["cpu"] / r["pages"] * 1000 for r in theirs)
+    print(f"CPU per page: aicaller main process {main_ms:.1f} ms + extraction processes "
+          f"{worker_ms:.1f} ms = {main_ms + worker_ms:.1f} ms; "
+          f"scrapy {scrapy_ms:.1f} ms")  # fmt: skip
+    ratios = [
+        o["fetched"] / o["seconds"] / (t["pages"] / t["seconds"])
+        for o, t in zip(ours, theirs, strict=True)
+    ]
+    print(f"first sync vs scrapy: {our_rate / their_rate:.2f}x "
+          f"(run by run: {', '.join(f'{r:.2f}x' for r in ratios)})")  # fmt: skip
+
+
+def report_resync(within: dict[str, Any], after: dict[str, Any], first_requests: float) -> None:
     print(
         f"{'aicaller re-sync within TTL':<34}{within['unchanged']:>7}{within['requests']:>10}"
         f"{within['seconds']:>9.1f}"
@@ -181,15 +226,8 @@ def report(
         f"{'aicaller re-sync after TTL':<34}{after['unchanged']:>7}{after['requests']:>10}"
         f"{after['seconds']:>9.1f}   ({after['not_modified']} answered 304)"
     )
-    main_ms = statistics.median(r["main_cpu"] / r["fetched"] * 1000 for r in ours)
-    worker_ms = statistics.median(r["worker_cpu"] / r["fetched"] * 1000 for r in ours)
-    scrapy_ms = statistics.median(r["cpu"] / r["pages"] * 1000 for r in theirs)
-    print(f"CPU per page: aicaller main process {main_ms:.1f} ms + extraction processes "
-          f"{worker_ms:.1f} ms = {main_ms + worker_ms:.1f} ms; "
-          f"scrapy {scrapy_ms:.1f} ms")  # fmt: skip
-    first_requests = median(ours, "requests")
-    print(f"first sync vs scrapy: {our_rate / their_rate:.2f}x; re-sync within TTL made "
-          f"{within['requests'] / first_requests:.1%} of the first sync's requests")  # fmt: skip
+    print(f"re-sync within TTL made {within['requests'] / first_requests:.1%} of the first "
+          f"sync's requests")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The Python 3.11 docs for the benchmarks: Debian's ``python3.11-doc`` (``apt-get download``,
+"""Real documentation sites for the benchmarks: Debian's doc packages (``apt-get download``,
 cached in ~/.cache/aicaller-bench) served from 127.0.0.1 with added latency.
 
 The server runs in a process of its own: in the benchmark's process its threads took the GIL
@@ -19,17 +19,35 @@ from typing import Any
 CACHE = Path.home() / ".cache" / "aicaller-bench"
 
 
-def python_docs() -> Path:
-    """The extracted HTML directory of python3.11-doc, downloaded once."""
-    html = CACHE / "python3.11-doc" / "usr" / "share" / "doc" / "python3.11" / "html"
+# name: (Debian package, its HTML directory, generator)
+SITES = {
+    "python": ("python3.11-doc", "usr/share/doc/python3.11/html", "Sphinx"),
+    "django": ("python-django-doc", "usr/share/doc/python-django-doc/html", "Sphinx (djangodocs)"),
+    "git": ("git-doc", "usr/share/doc/git-doc", "AsciiDoc"),
+    "sqlalchemy": (
+        "python-sqlalchemy-doc", "usr/share/doc/python-sqlalchemy-doc/html", "Sphinx (zzzeeksphinx)"
+    ),
+    "mkdocs": ("mkdocs-doc", "usr/share/doc/mkdocs/html", "MkDocs"),
+}  # fmt: skip
+
+
+def debian_docs(name: str) -> Path:
+    """The extracted HTML directory of the site's Debian package, downloaded once."""
+    package, directory, _ = SITES[name]
+    html = CACHE / package / directory
     if html.is_dir():
         return html
     CACHE.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["apt-get", "download", "python3.11-doc"], cwd=CACHE, check=True)  # noqa: S607
-    package = next(CACHE.glob("python3.11-doc_*.deb"))
-    target = CACHE / "python3.11-doc"
-    subprocess.run(["dpkg-deb", "-x", str(package), str(target)], check=True)  # noqa: S603, S607
+    subprocess.run(["apt-get", "download", package], cwd=CACHE, check=True)  # noqa: S603, S607
+    deb = next(CACHE.glob(f"{package}_*.deb"))
+    target = CACHE / package
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(target)], check=True)  # noqa: S603, S607
     return html
+
+
+def python_docs() -> Path:
+    """The extracted HTML directory of python3.11-doc, downloaded once."""
+    return debian_docs("python")
 
 
 class Counter:

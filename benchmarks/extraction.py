@@ -1,10 +1,11 @@
-"""Extraction CPU per page on the Python 3.11 docs, and a check that its output is unchanged.
+"""Extraction CPU per page on the Python 3.11 docs, and its output compared with a saved run.
 
 Runs ``extract_html`` (and chunking) over every HTML page of ``python3.11-doc`` in this
 process, one page after another, and prints the CPU time per page. ``--save FILE`` writes each
 page's output (title, markdown, links, canonical, chunks) to a JSON file; ``--compare FILE``
-reports every page whose output differs from the saved one, so a speed-up can be shown to keep
-the extracted text byte-identical (save on the old code, compare on the new).
+reports every page whose output differs from the saved one (save on the old code, compare on
+the new): a speed-up can be shown to keep the text byte-identical, a change of extraction to
+change what it meant to.
 
     .venv/bin/python benchmarks/extraction.py [--save out.json | --compare out.json]
 """

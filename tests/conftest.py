@@ -18,6 +18,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
+import hypothesis
 import pytest
 from fastapi import FastAPI
 from redis.asyncio import Redis
@@ -33,9 +34,22 @@ from aicaller.knowledge.sources.tasks import RESYNC_JOB
 from aicaller.worker import registry
 from tests.app_pool import AppPool
 from tests.factories import Tenant, make_tenant
+from tests.services import (
+    create_worker_database,
+    drop_worker_database,
+    worker_database_url,
+    worker_redis_url,
+)
 
-PG_URL = os.environ.get("AICALLER_TEST_DATABASE_URL")
-REDIS_URL = os.environ.get("AICALLER_TEST_REDIS_URL")
+# No Hypothesis deadlines: a time limit per example is a timing assertion, and fails on a busy
+# machine. Examples stay bounded by their counts.
+hypothesis.settings.register_profile("aicaller", deadline=None)
+hypothesis.settings.load_profile("aicaller")
+
+CONFIGURED_PG_URL = os.environ.get("AICALLER_TEST_DATABASE_URL")
+# This process's own databases when pytest-xdist runs several (tests/services.py).
+PG_URL = worker_database_url(CONFIGURED_PG_URL)
+REDIS_URL = worker_redis_url(os.environ.get("AICALLER_TEST_REDIS_URL"))
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 
 
@@ -68,6 +82,17 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Set
     values.update(overrides)
     # model_validate skips the environment and .env: tests state every setting they rely on.
     return Settings.model_validate(values)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _worker_database() -> Iterator[None]:
+    """This worker's own PostgreSQL database, for every test using PG_URL (tests/services.py)."""
+    if not (PG_URL and CONFIGURED_PG_URL):
+        yield
+        return
+    asyncio.run(create_worker_database(CONFIGURED_PG_URL, PG_URL))
+    yield
+    asyncio.run(drop_worker_database(CONFIGURED_PG_URL, PG_URL))
 
 
 @pytest.fixture(scope="session")

@@ -65,6 +65,9 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535)] = 8000
+    # Largest request body other than a document upload (JSON, forms): parsing is CPU work on
+    # the event loop, so it is kept far below the upload limit.
+    api_max_body_bytes: Annotated[int, Field(ge=1024)] = 1024 * 1024
 
     admin_email: str | None = None
     admin_password: SecretStr | None = None
@@ -157,6 +160,13 @@ class Settings(BaseSettings):
     llm_model: str = "gpt-4o-mini"
     llm_timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 8.0
     llm_max_tool_rounds: Annotated[int, Field(ge=1, le=10)] = 3
+    # Bounds on one LLM turn: tool calls run per round (extra ones are not run; the model is
+    # told), tokens the model may write (sent as max_tokens), characters said (a longer reply
+    # is cut at a sentence end) and past turns sent (the latest ones plus the call's first two).
+    llm_max_tool_calls: Annotated[int, Field(ge=1, le=20)] = 3
+    llm_max_reply_tokens: Annotated[int, Field(ge=16, le=4096)] = 200
+    llm_max_reply_chars: Annotated[int, Field(ge=80, le=5000)] = 500
+    llm_history_turns: Annotated[int, Field(ge=2, le=200)] = 12
     # Silent gathers re-prompted before the agent says goodbye and hangs up.
     agent_silence_prompts: Annotated[int, Field(ge=0, le=5)] = 2
     # How long an Idempotency-Key's first response is replayed (Stripe keeps 24 hours too).

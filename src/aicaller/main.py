@@ -14,9 +14,10 @@ from fastapi import FastAPI
 from aicaller import __version__
 from aicaller.agent.agents import Agents
 from aicaller.api.errors import install_error_handlers
-from aicaller.api.middleware.body_limit import BodySizeLimitMiddleware
+from aicaller.api.middleware.request_guard import RequestGuardMiddleware
 from aicaller.api.middleware.request_log import RequestLogMiddleware
 from aicaller.api.middleware.unhandled import UnhandledErrorMiddleware
+from aicaller.api.openapi import document_request_refusals
 from aicaller.api.router import include_routers
 from aicaller.config import Settings, get_settings
 from aicaller.core import metrics
@@ -103,7 +104,6 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             metrics.mark_worker_exited(os.getpid())
             logger.info("shutdown")
 
-    max_body = settings.knowledge_max_upload_bytes + MULTIPART_OVERHEAD
     app = FastAPI(
         title="aicaller",
         version=__version__,
@@ -113,10 +113,16 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     app.state.settings = settings
     install_error_handlers(app)
     include_routers(app)
-    # Added innermost first: the correlation id wraps logging, which wraps the 500 fallback.
+    document_request_refusals(app)
+    # Added innermost first: the correlation id wraps logging, which wraps the 500 fallback,
+    # which wraps the checks made before a body is parsed (credentials, size, media type).
+    app.add_middleware(
+        RequestGuardMiddleware,
+        max_body_bytes=settings.api_max_body_bytes,
+        # An upload may be as large as the largest document plus its multipart framing.
+        max_upload_bytes=settings.knowledge_max_upload_bytes + MULTIPART_OVERHEAD,
+    )
     app.add_middleware(UnhandledErrorMiddleware)
-    # No request body may be larger than the largest upload plus its multipart framing.
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body)
     app.add_middleware(RequestLogMiddleware, query_count_header=not settings.is_production)
     app.add_middleware(
         CorrelationIdMiddleware, header_name="X-Request-ID", validator=_valid_request_id

@@ -1,14 +1,15 @@
 """A small OpenAI-compatible chat-completions server on 127.0.0.1, scripted per test.
 
 Each request takes the next scripted answer: streamed text, streamed tool calls, a complete
-(non-streamed) message, an HTTP error, or a late answer. Every request body is kept, so tests
-can check exactly what the agent sent.
+(non-streamed) message, an HTTP error, a late answer, or a stream of hand-written events
+(malformed chunks). Every request body is kept, so tests can check exactly what the agent sent.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from types import EllipsisType
 from typing import Any
 
 from tests.core.http_peer import LocalPeer, Reply
@@ -28,17 +29,28 @@ class Answer:
     delay: float = 0.0
     streamed: bool = True
     raw: bytes | None = None  # sent as it is (malformed answers)
+    events: tuple[str, ...] | None = None  # sent as server-sent events' data, as they are
+    finish: str | None = None  # the finish reason when not "stop" / "tool_calls" ("length")
 
 
-def _chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+def chunk_data(
+    delta: dict[str, Any] | EllipsisType | None, finish: str | None = None, **choice: Any
+) -> str:
+    """A chat.completion.chunk's JSON; ``...`` leaves the delta out, ``choice`` overrides the
+    choice's other fields (or leaves them out, given ``...``)."""
+    fields = {"index": 0, "delta": delta, "finish_reason": finish, **choice}
     body = {
         "id": "chatcmpl-test",
         "object": "chat.completion.chunk",
         "created": 1_764_576_000,
         "model": "test-model",
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+        "choices": [{k: v for k, v in fields.items() if v is not ...}],
     }
-    return b"data: " + json.dumps(body).encode() + b"\n\n"
+    return json.dumps(body)
+
+
+def _chunk(delta: dict[str, Any], finish: str | None = None) -> bytes:
+    return b"data: " + chunk_data(delta, finish).encode() + b"\n\n"
 
 
 def _stream(answer: Answer) -> bytes:
@@ -57,7 +69,7 @@ def _stream(answer: Answer) -> bytes:
             parts.append(
                 _chunk({"tool_calls": [{"index": index, "function": {"arguments": piece}}]})
             )
-    parts.append(_chunk({}, "tool_calls" if answer.tool_calls else "stop"))
+    parts.append(_chunk({}, answer.finish or ("tool_calls" if answer.tool_calls else "stop")))
     return b"".join(parts) + b"data: [DONE]\n\n"
 
 
@@ -109,6 +121,9 @@ class OpenAIPeer(LocalPeer):
             return Reply(
                 answer.status, {"Content-Type": "application/json"}, json.dumps(error).encode()
             )
+        if answer.events is not None:
+            events = b"".join(b"data: " + event.encode() + b"\n\n" for event in answer.events)
+            return Reply(200, {"Content-Type": "text/event-stream"}, events, delay=answer.delay)
         if answer.raw is not None:
             return Reply(200, {"Content-Type": "application/json"}, answer.raw, delay=answer.delay)
         if answer.streamed:

@@ -27,19 +27,6 @@ from tests.conftest import backend_settings
 from tests.factories import Tenant
 
 
-@pytest.fixture(scope="session")
-async def peer_server() -> AsyncIterator[OpenAIPeer]:
-    """One server for the run, so every test here shares one app (its URL is in the settings)."""
-    async with OpenAIPeer() as server:
-        yield server
-
-
-@pytest.fixture
-def peer(peer_server: OpenAIPeer) -> OpenAIPeer:
-    peer_server.reset()
-    return peer_server
-
-
 @pytest.fixture
 async def settings(
     data_dir: Path, backend: str, database_urls: dict[str, str], peer: OpenAIPeer

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from typing import Any
+from typing import Any, Self
 
 from tests.core.http_peer import LocalPeer, Reply
 
@@ -24,13 +24,24 @@ def html(title: str, body: str, links: tuple[str, ...] = (), head: str = "") -> 
 class DocSite(LocalPeer):
     """Scripted routes (``route``) win; otherwise ``pages`` are served with an ETag."""
 
-    def __init__(self, delay: float = 0.0) -> None:
+    def __init__(self, delay: float = 0.0, host: str = "127.0.0.1") -> None:
         super().__init__()
+        self.host = host  # "::1": the site listens on IPv6 loopback
         self.pages: dict[str, tuple[bytes, str]] = {}
         self.delay = delay  # before answering each page
         self.events: list[tuple[str, str]] = []  # ("request" | "answered", path), in order
         self.active = self.peak = 0
         self._paths: dict[asyncio.Task[Any] | None, str] = {}
+
+    async def __aenter__(self) -> Self:
+        if self.host == "127.0.0.1":
+            return await super().__aenter__()
+        self._server = await asyncio.start_server(self._serve, self.host, 0)
+        return self
+
+    def url(self, path: str = "/", host: str | None = None) -> str:
+        host = host or self.host
+        return super().url(path, f"[{host}]" if ":" in host else host)
 
     def page(self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> None:
         self.pages[path] = (body, content_type)

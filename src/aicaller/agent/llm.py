@@ -5,6 +5,11 @@ socket timeout), runs ``search_knowledge`` itself and turns ``escalate`` / ``tra
 ``end_call`` into the turn's action, decided by the same hand-over policy as the offline agent
 (a transfer only when someone can take it). Any error, timeout or unusable answer falls back to
 the offline agent for that turn, so the caller is never left in silence.
+
+Every turn is bounded by settings (docs/operations.md): its deadline, tool rounds, tool calls
+per round, the reply's tokens and characters, and the past turns sent. When one round asks
+for conflicting actions, a person comes first: ``transfer_call`` beats ``escalate`` beats
+``end_call``, whatever their order (the model is told which one was not done).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from openai import AsyncOpenAI
 
 from aicaller.agent.handover import hand_over
 from aicaller.agent.language import classify
+from aicaller.agent.llm_stream import Completion, LlmUnusable, ToolCall, read_completion
 from aicaller.agent.offline import OfflineAgent
 from aicaller.agent.prompts import (
     END_TOOL,
@@ -27,10 +33,11 @@ from aicaller.agent.prompts import (
     SEARCH_TOOL,
     TOOLS,
     TRANSFER_TOOL,
+    history_messages,
     system_prompt,
 )
 from aicaller.agent.protocol import AgentAction, AgentReply, Intent, TurnContext
-from aicaller.agent.speech import plain
+from aicaller.agent.speech import clip, plain, printable
 from aicaller.businesses.schemas import BusinessConfig
 from aicaller.config import Settings
 from aicaller.core.logging import get_logger
@@ -38,19 +45,10 @@ from aicaller.core.logging import get_logger
 logger = get_logger(__name__)
 SEARCH_LIMIT = 3
 PASSAGE_CHARS = 1500
-ROLES = {"caller": "user", "agent": "assistant"}
 FROM_CONFIG = {Intent.CALLER_HOURS: Intent.HOURS, Intent.CALLER_CONTACT: Intent.CONTACT}
-
-
-class LlmUnusable(Exception):
-    """The endpoint answered with something that cannot be said or done."""
-
-
-@dataclass
-class _ToolCall:
-    id: str = ""
-    name: str = ""
-    arguments: str = ""
+# Which action wins when a round asks for several: a person first.
+PRECEDENCE = {TRANSFER_TOOL: 3, ESCALATE_TOOL: 2, END_TOOL: 1}
+PROVIDER_ERRORS = (openai.OpenAIError, httpx.HTTPError, TimeoutError, LlmUnusable)
 
 
 @dataclass
@@ -61,6 +59,8 @@ class _Turn:
     searched: bool = False
     found: bool = False
     decision: AgentReply | None = None
+    decided_by: str | None = None  # the tool that made the decision
+    notes: list[str] = field(default_factory=list)
 
 
 class LlmAgent:
@@ -81,6 +81,10 @@ class LlmAgent:
         self._model = settings.llm_model
         self._timeout = settings.llm_timeout_seconds
         self._rounds = settings.llm_max_tool_rounds
+        self._calls_per_round = settings.llm_max_tool_calls
+        self._max_tokens = settings.llm_max_reply_tokens
+        self._max_chars = settings.llm_max_reply_chars
+        self._history = settings.llm_history_turns
         self._fallback = fallback
 
     def greet(self, config: BusinessConfig) -> AgentReply:
@@ -90,25 +94,34 @@ class LlmAgent:
         try:
             async with asyncio.timeout(self._timeout):
                 return await self._converse(context)
-        except (openai.OpenAIError, httpx.HTTPError, TimeoutError, LlmUnusable) as exc:
+        except PROVIDER_ERRORS as exc:
             logger.warning("llm_fallback", error=type(exc).__name__, detail=str(exc)[:200])
-            reply = await self._fallback.reply(context)
-            return replace(reply, notes=(*reply.notes, f"llm fallback: {type(exc).__name__}"))
+            why = type(exc).__name__
+        except Exception as exc:
+            # A provider answer nobody foresaw must not leave a live caller in silence (the
+            # turn would be a 500); logged with its traceback so it gets looked at.
+            logger.exception(
+                "llm_fallback_unexpected", error=type(exc).__name__, detail=str(exc)[:200]
+            )
+            why = f"unexpected {type(exc).__name__}"
+        reply = await self._fallback.reply(context)
+        return replace(reply, notes=(*reply.notes, f"llm fallback: {why}"))
 
     async def _converse(self, context: TurnContext) -> AgentReply:
         config = context.config
+        history, left_out = history_messages(context.history, self._history)
         messages: list[dict[str, Any]] = [
-            {"role": "system", "content": system_prompt(config, context.now)}
+            {"role": "system", "content": system_prompt(config, context.now, left_out=left_out)},
+            *history,
+            {"role": "user", "content": context.utterance},
         ]
-        messages.extend(
-            {"role": ROLES[turn.speaker], "content": turn.text}
-            for turn in context.history
-            if turn.speaker in ROLES
-        )
-        messages.append({"role": "user", "content": context.utterance})
         state = _Turn()
         for _ in range(self._rounds):
-            text, calls = await self._complete(config, messages)
+            answer = await self._complete(config, messages)
+            text, calls = answer.text, answer.calls
+            if answer.finish_reason == "length" and text:
+                state.notes.append("reply cut by max_tokens")
+                text = clip(text, len(text), whole_sentences=True)
             if not calls:
                 return self._finish(context, state, text)
             messages.append(
@@ -125,62 +138,88 @@ class LlmAgent:
                     ],
                 }
             )
-            for call in calls:
-                result = await self._run_tool(context, state, call)
-                messages.append({"role": "tool", "tool_call_id": call.id, "content": result})
+            results = await self._run_round(context, state, calls)
+            messages.extend(
+                {"role": "tool", "tool_call_id": call.id, "content": result}
+                for call, result in zip(calls, results, strict=True)
+            )
             if text and state.decision is not None:
                 return self._finish(context, state, text)
         raise LlmUnusable(f"no answer after {self._rounds} tool rounds")
 
-    async def _complete(
-        self, config: BusinessConfig, messages: list[dict[str, Any]]
-    ) -> tuple[str, list[_ToolCall]]:
+    async def _complete(self, config: BusinessConfig, messages: list[dict[str, Any]]) -> Completion:
         stream = await self._client.chat.completions.create(
             model=config.llm_model or self._model,
             messages=cast("Any", messages),
             tools=cast("Any", TOOLS),
             temperature=0.2,
+            max_tokens=self._max_tokens,
             stream=True,
         )
-        text: list[str] = []
-        calls: dict[int, _ToolCall] = {}
-        async for chunk in stream:
-            if not chunk.choices:
-                continue
-            delta = chunk.choices[0].delta
-            if delta.content:
-                text.append(delta.content)
-            for piece in delta.tool_calls or ():
-                call = calls.setdefault(piece.index, _ToolCall())
-                call.id = piece.id or call.id
-                if piece.function is not None:
-                    call.name += piece.function.name or ""
-                    call.arguments += piece.function.arguments or ""
-        return "".join(text).strip(), [calls[index] for index in sorted(calls)]
+        return await read_completion(stream)
 
-    async def _run_tool(self, context: TurnContext, state: _Turn, call: _ToolCall) -> str:
-        try:
-            arguments = json.loads(call.arguments or "{}")
-        except json.JSONDecodeError as exc:
-            raise LlmUnusable(f"tool {call.name} got arguments that are not JSON") from exc
-        if not isinstance(arguments, dict):
-            raise LlmUnusable(f"tool {call.name} got arguments that are not an object")
-        reason = str(arguments.get("reason") or "The agent handed the call over")[:500]
-        if call.name == SEARCH_TOOL:
-            return await self._search(context, state, str(arguments.get("query") or ""))
-        if call.name == END_TOOL:
+    async def _run_round(
+        self, context: TurnContext, state: _Turn, calls: list[ToolCall]
+    ) -> list[str]:
+        """Each call's result, in order: searches run (up to the limit per round), and of the
+        actions asked for (in this round or an earlier one) only the first by precedence."""
+        limit = self._calls_per_round
+        # Every call needs an answer, or the next request is refused.
+        results = [f"Not run: at most {limit} tool calls per turn. Use fewer."] * len(calls)
+        if len(calls) > limit:
+            state.notes.append(f"{len(calls) - limit} tool calls not run")
+            logger.info("llm_tool_calls_capped", asked=len(calls), limit=limit)
+        actions: list[tuple[int, str, dict[str, Any]]] = []
+        for position, call in enumerate(calls[:limit]):
+            arguments = _arguments(call)
+            if call.name == SEARCH_TOOL:
+                query = printable(str(arguments.get("query") or ""))
+                results[position] = await self._search(context, state, query)
+            elif call.name in PRECEDENCE:
+                actions.append((position, call.name, arguments))
+            else:
+                raise LlmUnusable(f"unknown tool {call.name!r}")
+        if not actions:
+            return results
+        position, name, arguments = min(actions, key=lambda a: (-PRECEDENCE[a[1]], a[0]))
+        if state.decided_by is None or PRECEDENCE[name] > PRECEDENCE[state.decided_by]:
+            if state.decided_by is not None:
+                self._overruled(state, state.decided_by, name)
+            results[position] = self._decide(context, state, name, arguments)
+            actions.remove((position, name, arguments))
+        for position, dropped, _ in actions:
+            results[position] = self._overruled(state, dropped, state.decided_by or name)
+        return results
+
+    def _decide(
+        self, context: TurnContext, state: _Turn, name: str, arguments: dict[str, Any]
+    ) -> str:
+        state.decided_by = name
+        if name == END_TOOL:
             state.decision = AgentReply("", Intent.GOODBYE, AgentAction.END)
             return "The call will end after your goodbye."
-        if call.name in (ESCALATE_TOOL, TRANSFER_TOOL):
-            priority = str(arguments.get("priority") or "normal")
-            decided = hand_over(context, reason, priority if priority in _PRIORITIES else "normal")
-            if call.name == ESCALATE_TOOL and decided.action is AgentAction.TRANSFER:
-                decided = replace(decided, action=AgentAction.ESCALATE, intent=Intent.ESCALATE)
-            state.decision = decided
-            if decided.action is AgentAction.TRANSFER:
-                return "Transferring now: tell the caller you are connecting them."
-            return "Nobody can take the call now; staff will call back. Tell the caller so."
-        raise LlmUnusable(f"unknown tool {call.name!r}")
+        reason = printable(str(arguments.get("reason") or ""))[:500]
+        priority = str(arguments.get("priority") or "normal")
+        decided = hand_over(
+            context,
+            reason or "The agent handed the call over",
+            priority if priority in _PRIORITIES else "normal",
+        )
+        if name == ESCALATE_TOOL and decided.action is AgentAction.TRANSFER:
+            decided = replace(decided, action=AgentAction.ESCALATE, intent=Intent.ESCALATE)
+        state.decision = decided
+        if decided.action is AgentAction.TRANSFER:
+            return "Transferring now: tell the caller you are connecting them."
+        return "Nobody can take the call now; staff will call back. Tell the caller so."
+
+    @staticmethod
+    def _overruled(state: _Turn, dropped: str, kept: str) -> str:
+        """Record that ``dropped`` gave way to the action that comes first (a person first)."""
+        if kept == dropped:
+            return "Already done."
+        state.notes.append(f"{dropped} not done: {kept} comes first")
+        logger.info("llm_conflicting_actions", kept=kept, dropped=dropped)
+        return f"Not done: {kept} comes first. Say only what fits it."
 
     async def _search(self, context: TurnContext, state: _Turn, query: str) -> str:
         state.searched = True
@@ -200,9 +239,15 @@ class LlmAgent:
         spoken = plain(text)
         if not spoken:
             raise LlmUnusable("the model gave no text to say")
+        if len(spoken) > self._max_chars:
+            spoken = clip(spoken, self._max_chars)
+            state.notes.append("reply shortened")
         caller = classify(context.utterance, context.config.emergency_phrases)
+        notes = tuple(state.notes)
         if state.decision is not None:
-            return replace(state.decision, text=spoken, caller_intent=caller, agent=self.name)
+            return replace(
+                state.decision, text=spoken, caller_intent=caller, agent=self.name, notes=notes
+            )
         if state.found:
             intent = Intent.ANSWER
         elif caller in FROM_CONFIG:
@@ -219,7 +264,18 @@ class LlmAgent:
             caller_intent=caller,
             unanswered_question=unanswered,
             agent=self.name,
+            notes=notes,
         )
 
 
 _PRIORITIES = frozenset({"low", "normal", "high", "urgent"})
+
+
+def _arguments(call: ToolCall) -> dict[str, Any]:
+    try:
+        arguments = json.loads(call.arguments or "{}")
+    except json.JSONDecodeError as exc:
+        raise LlmUnusable(f"tool {call.name} got arguments that are not JSON") from exc
+    if not isinstance(arguments, dict):
+        raise LlmUnusable(f"tool {call.name} got arguments that are not an object")
+    return arguments

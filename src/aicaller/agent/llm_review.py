@@ -8,14 +8,15 @@ import asyncio
 import json
 import re
 from collections.abc import Sequence
-from typing import Any, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 import httpx
 import openai
 from openai import AsyncOpenAI
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from aicaller.agent.analysis import CallAnalysis
+from aicaller.agent.speech import printable
 from aicaller.config import Settings
 from aicaller.core.logging import get_logger
 from aicaller.qa.evaluators import TurnFact
@@ -28,6 +29,20 @@ _FENCE = re.compile(r"^```(?:json)?\s*|\s*```$", re.MULTILINE)
 class _Verdict(BaseModel):
     result: Result
     explanation: str = ""
+
+
+class _Message(BaseModel):
+    content: str | None = None
+
+
+class _Choice(BaseModel):
+    message: _Message
+
+
+class _Completion(BaseModel):
+    """The part of a completion read here, validated: the SDK does not check its shape."""
+
+    choices: Annotated[list[_Choice], Field(min_length=1)]
 
 
 class _Review(BaseModel):
@@ -74,9 +89,11 @@ class LlmReviewer:
                     messages=[{"role": "user", "content": _prompt(turns, criteria)}],
                     temperature=0,
                 )
-            content = completion.choices[0].message.content or ""
+            dump = getattr(completion, "model_dump", None)  # a JSON list or string has none
+            shape = _Completion.model_validate(dump(warnings=False) if dump else completion)
+            content = shape.choices[0].message.content or ""
             review = _Review.model_validate(json.loads(_FENCE.sub("", content.strip())))
-        except (openai.OpenAIError, httpx.HTTPError, TimeoutError, IndexError) as exc:
+        except (openai.OpenAIError, httpx.HTTPError, TimeoutError) as exc:
             logger.warning("llm_review_failed", error=type(exc).__name__)
             return None
         except (json.JSONDecodeError, ValidationError) as exc:
@@ -88,9 +105,13 @@ class LlmReviewer:
                 missing=sorted({c.key for c in criteria} - set(review.criteria)),
             )
             return None
-        analysis = CallAnalysis(review.summary.strip(), review.sentiment, review.resolved_by_ai)
+        # Control characters dropped: PostgreSQL cannot store NUL ("\u0000" in the JSON).
+        summary = printable(review.summary).strip()
+        analysis = CallAnalysis(summary, review.sentiment, review.resolved_by_ai)
         judgements = {
-            c.key: Judgement(review.criteria[c.key].result, review.criteria[c.key].explanation)
+            c.key: Judgement(
+                review.criteria[c.key].result, printable(review.criteria[c.key].explanation)
+            )
             for c in criteria
         }
         return analysis, judgements

@@ -1,11 +1,20 @@
-"""The LLM's instructions and tools, built from the business's configuration."""
+"""The LLM's instructions, tools and the part of the call it is shown.
+
+A long call is not re-sent whole every turn (its cost would grow with the square of its
+length): the model sees the call's first ``OPENING_TURNS`` turns (the greeting and what the
+caller wanted), the latest ``llm_history_turns`` turns, and is told how many in between were
+left out. Each past turn is sent up to ``TURN_CHARS`` characters.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from aicaller.agent import hours as clock
+from aicaller.agent.protocol import PastTurn
+from aicaller.agent.speech import clip
 from aicaller.businesses.schemas import BusinessConfig
 from aicaller.core.schemas import spoken_phone_number
 
@@ -14,6 +23,9 @@ ESCALATE_TOOL = "escalate"
 TRANSFER_TOOL = "transfer_call"
 END_TOOL = "end_call"
 PRIORITIES = ["low", "normal", "high", "urgent"]
+ROLES = {"caller": "user", "agent": "assistant"}
+OPENING_TURNS = 2
+TURN_CHARS = 1000
 
 
 def _function(name: str, description: str, properties: dict[str, Any]) -> dict[str, Any]:
@@ -73,7 +85,17 @@ def _contact_lines(config: BusinessConfig) -> list[str]:
     return lines
 
 
-def system_prompt(config: BusinessConfig, now: datetime) -> str:
+def history_messages(history: Sequence[PastTurn], window: int) -> tuple[list[dict[str, Any]], int]:
+    """The past turns the model is shown, as chat messages, and how many were left out."""
+    turns = [turn for turn in history if turn.speaker in ROLES]
+    left_out = max(0, len(turns) - OPENING_TURNS - window)
+    if left_out:
+        turns = turns[:OPENING_TURNS] + turns[-window:]
+    messages = [{"role": ROLES[t.speaker], "content": clip(t.text, TURN_CHARS)} for t in turns]
+    return messages, left_out
+
+
+def system_prompt(config: BusinessConfig, now: datetime, *, left_out: int = 0) -> str:
     local = clock.local_now(now, config.timezone)
     open_now = clock.is_open(config.business_hours, config.timezone, now)
     hours = clock.spoken_week(config.business_hours) if config.business_hours else "Not set."
@@ -96,5 +118,14 @@ def system_prompt(config: BusinessConfig, now: datetime) -> str:
         "Use transfer_call when the caller asks for a person, reports an emergency or stays "
         "frustrated; use end_call once the caller says goodbye.\n\n"
         "Facts:\n- " + "\n- ".join(facts) + "\n\n"
-        f"The business's instructions:\n{instructions}"
+        f"The business's instructions:\n{instructions}" + _left_out(left_out)
+    )
+
+
+def _left_out(turns: int) -> str:
+    if not turns:
+        return ""
+    return (
+        f"\n\nThis call is long: you see its first {OPENING_TURNS} turns and the latest ones; "
+        f"{turns} turns in between are left out. If you need something said there, ask again."
     )

@@ -32,6 +32,9 @@ _CONTINUATIONS = frozenset(
     | {"also", "then", "so", "but", "however", "please", "you", "your"}
 )
 _CODE_LIKE = re.compile(r"[{}<>\[\]=;|\\]|>>>|\w\.\w+\(|::")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SPOKEN_END = re.compile(r"[.!?](?=\s|$)")
+ELLIPSIS = "\u2026"
 
 
 def stems(words: Iterable[str]) -> set[str]:
@@ -145,11 +148,35 @@ def coverage(terms: Iterable[str], *texts: str) -> float:
     return len(wanted & found) / len(wanted)
 
 
+def printable(text: str) -> str:
+    """``text`` without control characters (other than tab and line breaks)."""
+    return _CONTROL.sub("", text)
+
+
 def plain(text: str) -> str:
-    """Markdown emphasis, links and URLs removed from a short text (LLM answers, configs)."""
+    """Markdown emphasis, links and URLs removed from a short text (LLM answers, configs);
+    control characters too (NUL cannot even be stored on PostgreSQL)."""
+    text = _CONTROL.sub("", text)
     text = _LINK.sub(r"\1", text)
     text = _URL.sub("", text)
     text = _INLINE_CODE.sub(lambda match: match.group(1), text)
     text = _EMPHASIS.sub(r"\2", text)
     text = re.sub(r"^\s*(?:#+|[-*+]|\d+[.)])\s+", "", text, flags=re.MULTILINE)
     return re.sub(r"\s+", " ", text).strip()
+
+
+def clip(text: str, limit: int, *, whole_sentences: bool = False) -> str:
+    """``text`` cut to at most ``limit`` characters, at the end of its last sentence that
+    fits; without one (or when that would keep less than a third), at a word, ending in an
+    ellipsis. ``whole_sentences`` also drops an unfinished last sentence within the limit (an
+    answer the model was stopped in the middle of)."""
+    if len(text) <= limit and not whole_sentences:
+        return text
+    head = text[: limit + 1]
+    ends = [match.end() for match in _SPOKEN_END.finditer(head)]
+    if ends and ends[-1] >= min(limit, len(text)) // 3:
+        return head[: ends[-1]].strip()
+    if len(text) <= limit:
+        return text
+    words = head[:limit].rsplit(" ", 1)[0] if " " in head[:limit] else head[: limit - 1]
+    return words.rstrip(" ,;:-") + ELLIPSIS

@@ -2,7 +2,8 @@
 
 CSV cells a spreadsheet would run as a formula (starting with ``= + - @``, tab or carriage
 return) get a leading apostrophe, as OWASP recommends; phone numbers can be masked to their last
-four digits. JSON Lines is left as data: no spreadsheet reads it.
+four digits. JSON Lines is left as data: no spreadsheet reads it. Stored text never ends an
+export half-way (the response has started): a lone surrogate is written as U+FFFD.
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from aicaller.core.text import utf8
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMULA_CHARS = frozenset(FORMULA_STARTS)
@@ -146,7 +149,7 @@ class ExportWriter:
                 )
                 for row in rows
             )  # fmt: skip
-            return "".join(record + "\n" for record in records).encode()
+            return utf8("".join(record + "\n" for record in records))
         included = [item for item in Include if item in self.options.include]
         mask = self.options.mask_phones
         lines: list[list[str]] = []
@@ -178,4 +181,4 @@ class ExportWriter:
     def _csv(lines: list[list[str]]) -> bytes:
         buffer = io.StringIO()
         csv.writer(buffer).writerows(lines)
-        return buffer.getvalue().encode()
+        return utf8(buffer.getvalue())

@@ -10,13 +10,13 @@ from fastapi import Depends, Query, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.api.rate_limits import limit_anonymous, limit_principal
+from aicaller.api.authentication import authenticate, remembered
+from aicaller.api.rate_limits import limit_principal
 from aicaller.config import Settings
 from aicaller.core.cache import AppCache
-from aicaller.core.errors import AuthenticationError, PermissionDenied
+from aicaller.core.errors import PermissionDenied
 from aicaller.core.security import PasswordHasher, TokenCodec
 from aicaller.database.session import Database
-from aicaller.users.auth import AuthService
 from aicaller.users.principal import Principal
 from aicaller.users.roles import Role, Scope
 
@@ -69,22 +69,14 @@ _bearer = OAuth2PasswordBearer(
 )
 
 
-async def _principal(
+async def current_principal(
     request: Request,
     session: SessionDep,
-    hasher: HasherDep,
-    tokens: TokensDep,
-    cache: CacheDep,
     credential: Annotated[str | None, Depends(_bearer)],
 ) -> Principal:
-    if not credential:
-        await limit_anonymous(request)
-        raise AuthenticationError("Authentication required")
-    try:
-        principal = await AuthService(session, hasher, tokens, cache).authenticate(credential)
-    except AuthenticationError:
-        await limit_anonymous(request)  # guessing keys or tokens is limited like anonymous use
-        raise
+    # The request guard authenticated the request before its body was read; without the guard
+    # (an app assembled differently) the same check runs here.
+    principal = remembered(request) or await authenticate(request, session, credential)
     await limit_principal(request, principal)
     # For the request log line; scope state outlives this dependency.
     request.state.business_id = str(principal.business_id)
@@ -93,7 +85,7 @@ async def _principal(
     return principal
 
 
-CurrentPrincipal = Annotated[Principal, Depends(_principal)]
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
 def require_role(*roles: Role, scope: Scope | None = None) -> Any:

@@ -12,12 +12,14 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aicaller.api.problems import problem_response
+from aicaller.api.routes_index import allowed_methods, route_path
 from aicaller.core.errors import AppError
 from aicaller.core.logging import get_logger
 
 logger = get_logger(__name__)
 ExcT = TypeVar("ExcT", bound=Exception)
 
+METHOD_NOT_ALLOWED = 405
 _HTTP_CODES = {
     400: "bad_request",
     401: "not_authenticated",
@@ -69,12 +71,18 @@ async def handle_validation_error(request: Request, exc: RequestValidationError)
     )
 
 
-async def handle_http_exception(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+async def handle_http_exception(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    headers = dict(exc.headers or {})
+    if exc.status_code == METHOD_NOT_ALLOWED:
+        # Starlette names the methods of the first route on the path only; FastAPI makes one
+        # route per method, so list every route's.
+        methods = allowed_methods(request.app, route_path(request.scope))
+        headers["Allow"] = ", ".join(sorted(methods))
     return problem_response(
         status=exc.status_code,
         code=_HTTP_CODES.get(exc.status_code, "http_error"),
         detail=str(exc.detail),
-        headers=dict(exc.headers or {}),
+        headers=headers,
     )
 
 

@@ -7,12 +7,14 @@ FastAPI's own way to see every route with its effective full path; we index it o
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
-from starlette.routing import BaseRoute
+from starlette.routing import BaseRoute, compile_path
+from starlette.types import Scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,3 +49,37 @@ def route_template(app: FastAPI, route: BaseRoute | None) -> str | None:
         index = {id(info.route): info.path for info in iter_routes(app)}
         app.state.route_templates = index
     return index.get(id(route), getattr(route, "path", None))
+
+
+def _compiled(app: FastAPI) -> list[tuple[re.Pattern[str], RouteInfo]]:
+    compiled: list[tuple[re.Pattern[str], RouteInfo]] | None = getattr(
+        app.state, "compiled_routes", None
+    )
+    if compiled is None:
+        compiled = [(compile_path(info.path)[0], info) for info in iter_routes(app)]
+        app.state.compiled_routes = compiled
+    return compiled
+
+
+def route_path(scope: Scope) -> str:
+    """The path the router matches: the request path without the app's ``root_path``."""
+    path: str = scope["path"]
+    root: str = scope.get("root_path", "")
+    if root and path.startswith(root) and path[len(root) : len(root) + 1] == "/":
+        return path[len(root) :]
+    return path
+
+
+def matching_route(app: FastAPI, method: str, path: str) -> RouteInfo | None:
+    """The route the router will run for ``method`` and ``path`` (the first that takes both)."""
+    for regex, info in _compiled(app):
+        if method in info.methods and regex.match(path):
+            return info
+    return None
+
+
+def allowed_methods(app: FastAPI, path: str) -> frozenset[str]:
+    """Every method some route takes on ``path`` (a 405's ``Allow``)."""
+    return frozenset(
+        method for regex, info in _compiled(app) if regex.match(path) for method in info.methods
+    )

@@ -20,7 +20,7 @@ from pydantic import (
     model_validator,
 )
 
-from aicaller.core.schemas import PhoneNumber, RequestModel
+from aicaller.core.schemas import PatchModel, PhoneNumber, RequestModel
 
 _TIME_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")
 _LANGUAGE_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -152,8 +152,10 @@ NULLABLE_SETTINGS = frozenset(
 )
 
 
-class BusinessConfigUpdate(RequestModel):
+class BusinessConfigUpdate(PatchModel):
     """A partial update; unknown fields and nulls for required settings are rejected."""
+
+    nullable_fields = NULLABLE_SETTINGS
 
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     timezone: Timezone | None = None
@@ -184,14 +186,3 @@ class BusinessConfigUpdate(RequestModel):
     website: WebAddress | None = None
     twilio_account_sid: TwilioAccountSid | None = None
     twilio_auth_token: Annotated[SecretStr, Field(min_length=32, max_length=64)] | None = None
-
-    @model_validator(mode="after")
-    def _no_nulls(self) -> BusinessConfigUpdate:
-        nulls = [
-            name
-            for name in self.model_fields_set - NULLABLE_SETTINGS
-            if getattr(self, name) is None
-        ]
-        if nulls:
-            raise ValueError(f"these settings cannot be null: {', '.join(sorted(nulls))}")
-        return self

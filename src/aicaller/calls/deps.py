@@ -21,7 +21,7 @@ from aicaller.calls.schemas import MAX_DURATION, MAX_YEAR, MIN_YEAR, CallSort, S
 from aicaller.calls.service import CallListQuery, CallService
 from aicaller.core.cache import AppCache
 from aicaller.core.errors import ValidationError
-from aicaller.core.schemas import PhoneNumber
+from aicaller.core.schemas import IsoDate, PhoneNumber
 from aicaller.database.models.call import CallDirection, CallStatus
 from aicaller.database.models.escalation import EscalationPriority, EscalationStatus
 from aicaller.users.principal import Principal
@@ -70,10 +70,10 @@ async def _call_list_query(
     status: Annotated[list[CallStatus] | None, Query(description="One or more statuses")] = None,
     direction: Annotated[CallDirection | None, Query()] = None,
     date_from: Annotated[
-        date | None, Query(alias="from", description="First day, in the business's timezone")
+        IsoDate | None, Query(alias="from", description="First day, in the business's timezone")
     ] = None,
     date_to: Annotated[
-        date | None, Query(alias="to", description="Last day (inclusive), business timezone")
+        IsoDate | None, Query(alias="to", description="Last day (inclusive), business timezone")
     ] = None,
     phone: Annotated[PhoneNumber | None, Query(description="From or to this E.164 number")] = None,
     escalated: Annotated[bool | None, Query(description="Has any escalation")] = None,

@@ -21,7 +21,7 @@ from pydantic import (
 
 from aicaller.calls.escalations.schemas import EscalationOut
 from aicaller.calls.notes.schemas import NoteOut
-from aicaller.core.schemas import PhoneNumber, RequestModel
+from aicaller.core.schemas import PatchModel, PhoneNumber, RequestModel
 from aicaller.database.models.call import CallDirection, CallStatus, Sentiment
 from aicaller.database.models.escalation import EscalationStatus
 from aicaller.database.models.transcript_turn import Speaker
@@ -111,21 +111,16 @@ class CallCreate(RequestModel):
         return self
 
 
-class CallUpdate(RequestModel):
+class CallUpdate(PatchModel):
     """A partial update. ``status`` changes follow the call's allowed transitions."""
+
+    nullable_fields = frozenset({"summary", "sentiment", "resolved_by_ai"})
 
     status: CallStatus | None = None
     summary: Summary | None = None
     sentiment: Sentiment | None = None
     resolved_by_ai: bool | None = None
     metadata: Metadata | None = None
-
-    @model_validator(mode="after")
-    def _no_nulls(self) -> CallUpdate:
-        nulls = [n for n in ("status", "metadata") if n in self.model_fields_set]
-        if any(getattr(self, name) is None for name in nulls):
-            raise ValueError("status and metadata cannot be null")
-        return self
 
 
 class CallOut(BaseModel):

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
 from aicaller.config import Settings
 from aicaller.core.cache import AFTER_COMMIT
 from aicaller.core.logging import get_logger
+from aicaller.core.text import load_json
 
 T = TypeVar("T")
 logger = get_logger("aicaller.database")
@@ -48,7 +49,9 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(database_url, echo=settings.db_echo)
+        engine = create_async_engine(
+            database_url, echo=settings.db_echo, json_deserializer=load_json
+        )
         event.listen(engine.sync_engine, "connect", enable_sqlite_pragmas)
         return engine
     return create_async_engine(
@@ -59,6 +62,7 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=settings.db_pool_recycle,
         pool_pre_ping=settings.db_pool_pre_ping,
+        json_deserializer=load_json,
     )
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from aicaller.core.schemas import RequestModel
+from aicaller.core.schemas import PatchModel, RequestModel
 from aicaller.database.models import Evaluation
 from aicaller.database.models.qa import EvaluatorKind
 from aicaller.qa.scoring import Result
@@ -47,7 +47,7 @@ class ScorecardCreate(RequestModel):
     is_default: bool = Field(default=False, description="Use it for automatic evaluations")
 
 
-class ScorecardUpdate(RequestModel):
+class ScorecardUpdate(PatchModel):
     name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     description: Annotated[str, Field(max_length=1000)] | None = None
     criteria: Criteria | None = None
@@ -55,8 +55,6 @@ class ScorecardUpdate(RequestModel):
 
     @model_validator(mode="after")
     def _sensible(self) -> ScorecardUpdate:
-        if any(getattr(self, name) is None for name in self.model_fields_set):
-            raise ValueError("fields cannot be null")
         if self.is_default is False:
             raise ValueError("make another scorecard the default instead of unsetting this one")
         return self

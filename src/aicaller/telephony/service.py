@@ -35,6 +35,8 @@ from aicaller.telephony.accounts import TwilioAccounts
 from aicaller.telephony.twilio import TWILIO_STATUSES
 
 PROVIDER = "twilio"
+# What one caller turn keeps of Twilio's transcription (the API's limit for a transcript turn).
+MAX_SPEECH = 10_000
 STATUSES = {
     **{k: CallStatus(v.value) for k, v in TWILIO_STATUSES.items()},
     "busy": CallStatus.BUSY,
@@ -162,7 +164,7 @@ class TwilioWebhooks:
         if call.status != CallStatus.IN_PROGRESS:
             config = await BusinessService(self.session, business_id, self.cache).get_config()
             return twiml.goodbye("", language=config.language)
-        speech = hook.params.get("SpeechResult", "").strip()
+        speech = hook.params.get("SpeechResult", "").strip()[:MAX_SPEECH]
         if not speech:
             return _Silence(call_id)
         return await self._conversation(business_id).prepare(call_id, speech, call=call)

@@ -179,16 +179,19 @@ async def test_a_link_trap_is_stopped_by_the_caps(
     assert shallow_result["fetched"] == 4  # depths 0 to 3
 
 
-async def test_private_addresses_are_refused_by_default(
+async def test_private_addresses_are_refused_at_fetch_time_too(
     app: FastAPI,
     client: httpx.AsyncClient,
     tenant: Tenant,
     site: DocSite,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """A source is checked when its URL is set (test_source_urls.py), and every fetch checks
+    again: a name can come to resolve to a private address later (here: the guard tightens
+    after the source was added)."""
     small_site(site)
-    monkeypatch.setattr(app.state.http, "_allow_private", False)
     source = await add_source(client, tenant, site.url("/"))
+    monkeypatch.setattr(app.state.http, "_allow_private", False)
     result = await sync(app, client, tenant, source["id"])
     assert site.requests == []
     assert [f["code"] for f in result["failures"]] == ["blocked_url"]

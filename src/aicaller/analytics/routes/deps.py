@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
@@ -12,6 +11,7 @@ from aicaller.analytics.buckets import Period
 from aicaller.analytics.figures import TREND_FIGURES
 from aicaller.analytics.service import AnalyticsService, Report
 from aicaller.api.deps import CacheDep, SessionDep, SettingsDep, require_role
+from aicaller.core.schemas import IsoDate
 from aicaller.users.principal import Principal
 from aicaller.users.roles import ALL_ROLES, MANAGER_ROLES, Scope
 
@@ -44,10 +44,10 @@ PeriodParam = Annotated[
     Period | None, Query(description="today, 7d, 30d (default) or custom (with from and to)")
 ]
 FromParam = Annotated[
-    date | None, Query(alias="from", description="First day, in the business's timezone")
+    IsoDate | None, Query(alias="from", description="First day, in the business's timezone")
 ]
 ToParam = Annotated[
-    date | None, Query(alias="to", description="Last day (inclusive), business timezone")
+    IsoDate | None, Query(alias="to", description="Last day (inclusive), business timezone")
 ]
 
 

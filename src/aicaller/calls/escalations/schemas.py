@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from aicaller.core.schemas import RequestModel
+from aicaller.core.schemas import PatchModel, RequestModel
 from aicaller.database.models.escalation import EscalationPriority, EscalationStatus
 
 if TYPE_CHECKING:
@@ -44,8 +44,10 @@ class EscalationAction(StrEnum):
     RESOLVED = "resolved"
 
 
-class EscalationUpdate(RequestModel):
+class EscalationUpdate(PatchModel):
     """Acknowledge, (re)assign, or resolve with a resolution; at least one of them."""
+
+    nullable_fields = frozenset({"assignee_id", "resolution"})
 
     status: EscalationAction | None = None
     assignee_id: uuid.UUID | None = Field(
@@ -57,8 +59,6 @@ class EscalationUpdate(RequestModel):
     def _consistent(self) -> EscalationUpdate:
         if not self.model_fields_set & {"status", "assignee_id"}:
             raise ValueError("give a status or an assignee_id")
-        if "status" in self.model_fields_set and self.status is None:
-            raise ValueError("status cannot be null")
         resolving = self.status is EscalationAction.RESOLVED
         if resolving and self.resolution is None:
             raise ValueError("a resolution is required to resolve")

@@ -6,7 +6,16 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from aicaller.database.base import Base, TenantMixin
@@ -31,6 +40,10 @@ class PageState(StrEnum):
 SYNC_STATUS_VALUES = tuple(s.value for s in SyncStatus)
 PAGE_STATE_VALUES = tuple(s.value for s in PageState)
 ACTIVE_SYNC = (SyncStatus.PENDING.value, SyncStatus.RUNNING.value)
+# The rows one source may have only one of (migration 0012): a second active sync would crawl
+# into the same page rows as the first.
+ONE_ACTIVE_SYNC_INDEX = "uq_sync_jobs_one_active"
+ACTIVE_SYNC_WHERE = f"status IN {ACTIVE_SYNC!r}"
 
 
 class DocumentationSource(TenantMixin, Base):
@@ -45,7 +58,12 @@ class DocumentationSource(TenantMixin, Base):
     max_page_bytes: Mapped[int] = mapped_column(default=2 * 1024 * 1024)
     delay_seconds: Mapped[float] = mapped_column(default=0.0)
     concurrency: Mapped[int] = mapped_column(default=4)
-    resync_interval_hours: Mapped[int | None] = mapped_column(default=24)
+    # None: manual syncs only. No column default: the ORM would put it in place of an explicit
+    # None (the API's default, 24 hours, is in knowledge/source_schemas.py).
+    resync_interval_hours: Mapped[int | None] = mapped_column(default=None)
+    # The source's CSS selector for its pages' main content (None: by generator, else
+    # trafilatura; see knowledge/documentation_scraper/generators).
+    content_selector: Mapped[str | None] = mapped_column(String(500), default=None)
     last_synced_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
@@ -54,6 +72,13 @@ class SyncJob(TenantMixin, Base):
     __table_args__ = (
         CheckConstraint(f"status IN {SYNC_STATUS_VALUES!r}", name="status_valid"),
         Index("ix_sync_jobs_source_created", "source_id", "created_at"),
+        Index(
+            ONE_ACTIVE_SYNC_INDEX,
+            "source_id",
+            unique=True,
+            sqlite_where=text(ACTIVE_SYNC_WHERE),
+            postgresql_where=text(ACTIVE_SYNC_WHERE),
+        ),
     )
 
     source_id: Mapped[uuid.UUID] = mapped_column(

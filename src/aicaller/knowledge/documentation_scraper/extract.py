@@ -1,18 +1,15 @@
-"""HTML to markdown for the knowledge base: trafilatura for the main content, headings kept.
+"""HTML to markdown for the knowledge base: the page's main content, headings kept.
 
-The page is parsed once with lxml: links, canonical URL and title come from that tree (much
-cheaper than trafilatura's metadata pass), then trafilatura extracts the main content from it.
-Trafilatura drops navigation, footers and boilerplate; on pages where that leaves too little (a
-page that is mostly a table or a list of links, say) the whole visible text is used instead, so a
-page never silently becomes empty.
-
-Trafilatura's output stays what it was while it costs a third less CPU: spans it would only
-strip are unwrapped first (spans.py), and its attribute-matching XPath rules run as Python
-(trafilatura_rules/, guarded to the version and expressions they were written from).
+The page is parsed once with lxml: links, canonical URL and title come from that tree. The main
+content is the element the page's documentation generator (or the source's own CSS selector)
+puts it in (``generators/``); every other page goes to trafilatura, which drops navigation,
+footers and boilerplate by its heuristics. Where that leaves too little (a page that is mostly
+a table or a list of links, say) the whole visible text is used instead, so a page never
+silently becomes empty.
 
 Trafilatura keeps module-level lxml parsers, which are not safe to use from several threads at
-once (we saw a crash in a parallel crawl), so extraction holds a lock; the GIL would serialise
-the work anyway.
+once (we saw a crash in a parallel crawl), so its extraction holds a lock; the GIL would
+serialise the work anyway.
 """
 
 from __future__ import annotations
@@ -21,13 +18,11 @@ import threading
 from dataclasses import dataclass
 
 import lxml.html
-import trafilatura
 from lxml import etree
 from lxml.etree import ParserError
 
-from aicaller.knowledge.documentation_scraper import trafilatura_rules
+from aicaller.knowledge.documentation_scraper.generators import main_content
 from aicaller.knowledge.documentation_scraper.links import page_links
-from aicaller.knowledge.documentation_scraper.spans import unwrap_plain_spans
 
 # Below this share of the page's visible text, the extraction is taken to have missed content.
 MIN_EXTRACTED_SHARE = 0.2
@@ -37,9 +32,8 @@ _TRAFILATURA = threading.Lock()
 
 def _html_parser() -> lxml.html.HTMLParser:
     """lxml.html's parser with a C-level element class lookup: its own lookup is Python code
-    run for every element object lxml hands out (~6% of extraction's CPU, in trafilatura's
-    tree walks), only to give forms and inputs their special classes, which extraction never
-    uses."""
+    run for every element object lxml hands out (many, in trafilatura's tree walks), only to
+    give forms and inputs their special classes, which extraction never uses."""
     parser = lxml.html.HTMLParser()
     parser.set_element_class_lookup(
         etree.ElementDefaultClassLookup(
@@ -53,11 +47,6 @@ def _html_parser() -> lxml.html.HTMLParser:
 
 
 _PARSER = _html_parser()
-trafilatura_rules.install()
-_KEEP = "aicaller-keep"  # a tag no page uses, for the spans that stay
-_MIN_CODE_CHILDREN = 3  # a first and a last child stay: fewer leave nothing to unwrap
-_HIGHLIGHT_JS = etree.XPath("boolean(.//span[starts-with(@class, 'hljs')])")
-_INLINE_CODE = etree.XPath("//code[span][not(ancestor::pre)]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +55,7 @@ class ExtractedPage:
     markdown: str
     links: tuple[str, ...] = ()
     canonical: str | None = None
+    method: str = "trafilatura"  # a generator's name, "selector", "trafilatura" or "text"
 
 
 def _title(document: lxml.html.HtmlElement) -> str | None:
@@ -86,53 +76,34 @@ def _visible_text(document: lxml.html.HtmlElement) -> str:
     return " ".join(root.text_content().split())
 
 
-def _filled(element: etree._Element) -> bool:
-    """Not one of the empty elements trafilatura deletes before it looks at code blocks."""
-    return element.text is not None or len(element) > 0
-
-
-def _plain_code(document: lxml.html.HtmlElement) -> None:
-    """Unwrap the ``<span>``s of code: syntax highlighters wrap every token of a ``<pre>`` in
-    one, Sphinx every word of an inline ``<code>``. Trafilatura strips spans itself, but only
-    after running its boilerplate XPath over every one of them, a fifth of its work on
-    code-heavy docs. (The spans of API signatures are spans.py's: trafilatura's boilerplate
-    rules drop some of those, such as Sphinx's return arrow, so those are kept.)
-
-    Trafilatura tells a code block from a quote by the ``<pre>``'s own text and number of
-    children once empty elements are gone, so a block's first and last filled child stay and
-    the verdict (and the output) is that of the highlighted block; highlight.js blocks (a
-    verdict of their own) are left alone. ``benchmarks/extraction.py --compare`` shows the
-    extracted text byte-identical over the Python docs."""
-    matches = _INLINE_CODE(document)
-    for element in matches if isinstance(matches, list) else []:
-        if isinstance(element, etree._Element):
-            etree.strip_tags(element, "span")
-    for block in document.iter("pre"):
-        if len(block) < _MIN_CODE_CHILDREN or _HIGHLIGHT_JS(block):
-            continue
-        first = next((child for child in block if _filled(child)), None)
-        last = next((child for child in reversed(block) if _filled(child)), None)
-        kept = [child for child in {first, last} if child is not None and child.tag == "span"]
-        for child in kept:
-            child.tag = _KEEP
-        etree.strip_tags(block, "span")
-        for child in kept:
-            child.tag = "span"
-
-
-def extract_html(html: str | bytes, *, url: str | None = None) -> ExtractedPage:
+def extract_html(
+    html: str | bytes, *, url: str | None = None, content_selector: str | None = None
+) -> ExtractedPage:
     """The page's main content as markdown, its title, links and canonical URL (CPU-bound:
-    call it off the event loop)."""
+    call it off the event loop). ``content_selector``: the source's CSS selector for the main
+    content, tried before the generator's."""
     try:
         document = lxml.html.document_fromstring(html, parser=_PARSER)
     except (ParserError, ValueError):
         return ExtractedPage(None, "")
     links = page_links(document, url) if url else None
+    found = (links.links, links.canonical) if links is not None else ([], None)
+    main = main_content(document, content_selector)
+    if main is not None and main.markdown:
+        title = main.title or _title(document)
+        return ExtractedPage(title, main.markdown, tuple(found[0]), found[1], main.method)
     title = _title(document)
+    markdown, method = _trafilatura(document, url)
+    return ExtractedPage(title, markdown, tuple(found[0]), found[1], method)
+
+
+def _trafilatura(document: lxml.html.HtmlElement, url: str | None) -> tuple[str, str]:
+    # Imported on the first page that needs it: a sync's extraction processes start from a
+    # process that imports this module, and a site of one generator never needs trafilatura.
+    import trafilatura  # noqa: PLC0415
+
     full_text = _visible_text(document)  # before trafilatura, which may prune the tree
-    _plain_code(document)
     with _TRAFILATURA:
-        unwrap_plain_spans(document)  # in the lock: it asks trafilatura's rules about classes
         extracted = trafilatura.extract(
             document,
             url=url,
@@ -145,7 +116,5 @@ def extract_html(html: str | bytes, *, url: str | None = None) -> ExtractedPage:
     markdown = (extracted or "").strip()
     too_little = len(markdown) < MIN_EXTRACTED_SHARE * len(full_text)
     if not markdown or (too_little and len(full_text) >= MIN_FALLBACK_CHARS):
-        markdown = full_text
-    if links is None:
-        return ExtractedPage(title, markdown)
-    return ExtractedPage(title, markdown, tuple(links.links), links.canonical)
+        return full_text, "text"
+    return markdown, "trafilatura"

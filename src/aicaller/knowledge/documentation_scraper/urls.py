@@ -1,34 +1,41 @@
 """URL normalisation and the crawl scope of a documentation source.
 
-Normalised form: lowercase scheme and host, default port dropped, fragment dropped, query
-parameters sorted, ``index.html``/``index.htm`` dropped and the trailing slash removed (except
-for the root), so every spelling of a page maps to one row and one document.
+Normalised form: lowercase scheme and host (an IPv6 literal compressed and kept in brackets),
+default port dropped, fragment dropped, query parameters sorted, ``index.html``/``index.htm``
+dropped and the trailing slash removed (except for the root), control characters and spaces in
+the path percent-encoded (as browsers do), so every spelling of a page maps to one row and one
+document.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from ipaddress import IPv6Address
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 _INDEX_FILES = ("index.html", "index.htm")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# What browsers strip from both ends of a URL: C0 control characters and space.
+_EDGES = "".join(chr(code) for code in range(0x21))
+_UNSAFE_IN_PATH = re.compile(r"[\x00-\x20\x7f]")
+_BAD_HOST = re.compile(r"[\x00-\x20\x7f%]")
 
 
 def normalise_url(url: str, base: str | None = None) -> str | None:
     """The normalised absolute URL, or None for non-HTTP links (mailto:, javascript:, ...)."""
     try:
-        absolute = urljoin(base, url.strip()) if base else url.strip()
+        absolute = urljoin(base, url.strip(_EDGES)) if base else url.strip(_EDGES)
         parts = urlsplit(absolute)
         port = parts.port
     except ValueError:
         return None
     scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+    host = _host(parts.hostname, parts.netloc)
+    if scheme not in _DEFAULT_PORTS or host is None:
         return None
-    host = parts.hostname.lower()
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
-    path = parts.path or "/"
+    path = _UNSAFE_IN_PATH.sub(_percent, parts.path) or "/"
     for index in _INDEX_FILES:
         if path.endswith("/" + index):
             path = path[: -len(index)]
@@ -36,6 +43,23 @@ def normalise_url(url: str, base: str | None = None) -> str | None:
         path = path.rstrip("/") or "/"
     query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)))
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _host(hostname: str | None, netloc: str) -> str | None:
+    """The host as it goes in a normalised URL: lowercase, an IPv6 literal compressed and in
+    brackets (``urlsplit`` drops them); None when there is none or it cannot be a host name."""
+    if not hostname or _BAD_HOST.search(hostname):
+        return None  # also IPv6 zone ids ("%25eth0"), which no crawl may use
+    if "[" not in netloc:
+        return hostname.lower()
+    try:
+        return f"[{IPv6Address(hostname).compressed}]"
+    except ValueError:  # "[v1.x]" and other bracketed forms that are no IPv6 address
+        return None
+
+
+def _percent(match: re.Match[str]) -> str:
+    return f"%{ord(match.group()):02X}"
 
 
 def site_of(url: str) -> str:

@@ -1,13 +1,17 @@
 """Uploaded files to markdown: txt, md, html, pdf (pypdf) and docx (python-docx).
 
 Parsing runs in a worker thread (PDF and DOCX parsing is CPU-bound). A corrupt, encrypted,
-empty or unsupported file is a 422 with the reason, and nothing is stored.
+empty or unsupported file is a 422 with the reason, and nothing is stored. A text file (txt,
+md, html) must be UTF-8 text: one where control characters (NUL, as in UTF-16 or binary data,
+and the like) make up more than ``MAX_CONTROL_SHARE`` of the characters is refused; stray NUL
+characters in an otherwise fine file are dropped (PostgreSQL cannot store them).
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
+import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -31,6 +35,11 @@ MEDIA_TYPES = {
 }
 
 
+MAX_CONTROL_SHARE = 0.1
+# C0 control characters and DEL, except the ones text uses (tab, line feed, form feed, ...).
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
 @dataclass(frozen=True, slots=True)
 class ProcessedDocument:
     title: str
@@ -44,9 +53,12 @@ def _unreadable(reason: str) -> ValidationError:
 
 def _decode(data: bytes) -> str:
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _unreadable("text files must be UTF-8") from exc
+    if len(_CONTROL.findall(text)) > MAX_CONTROL_SHARE * len(text):
+        raise _unreadable("it looks like binary data (or UTF-16), not UTF-8 text")
+    return text.replace("\x00", "")
 
 
 def _first_heading(markdown: str) -> str | None:

@@ -4,40 +4,18 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.database.models import Document
 from aicaller.database.models.document import DocumentKind
-from aicaller.knowledge.chunking import ChunkText, chunk_markdown
+from aicaller.knowledge.chunking import chunk_markdown
+from aicaller.knowledge.documentation_scraper.parse import PageText, without_nul
 from aicaller.knowledge.documents.repository import ChunkRepository, DocumentRepository
 
 
 def content_hash(markdown: str) -> str:
     return hashlib.sha256(markdown.encode()).hexdigest()
-
-
-@dataclass(frozen=True, slots=True)
-class PageText:
-    """A page's text ready to store, prepared where the CPU is (a sync's extraction
-    processes), so writing it costs the database's time only."""
-
-    title: str
-    markdown: str
-    content_hash: str
-    size_bytes: int
-    chunks: list[ChunkText]
-
-
-def page_text(title: str, markdown: str, *, known_hash: str | None) -> tuple[str, PageText | None]:
-    """The text's hash, and the text with its chunks unless the hash is ``known_hash``."""
-    encoded = markdown.encode()
-    digest = hashlib.sha256(encoded).hexdigest()
-    if digest == known_hash:
-        return digest, None
-    chunks = chunk_markdown(title, markdown)
-    return digest, PageText(title, markdown, digest, len(encoded), chunks)
 
 
 class DocumentIndexer:
@@ -46,6 +24,7 @@ class DocumentIndexer:
         self.chunks = ChunkRepository(session, business_id)
 
     async def create(self, *, title: str, markdown: str, **fields: object) -> Document:
+        title, markdown = without_nul(title), without_nul(markdown)
         pieces = chunk_markdown(title, markdown)
         document = await self.documents.create(
             title=title, content=markdown, content_hash=content_hash(markdown),

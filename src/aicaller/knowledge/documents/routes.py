@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Response, UploadFile, status
+from pydantic import AfterValidator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.api.deps import CacheDep, PaginationDep, SessionDep, SettingsDep, require_role
@@ -43,6 +44,12 @@ async def _documents(session: SessionDep, cache: CacheDep) -> _Documents:
 Documents = Annotated[_Documents, Depends(_documents)]
 
 
+def _no_nul(value: str | None) -> str | None:
+    if value is not None and "\x00" in value:
+        raise ValueError("text must not contain NUL (\\u0000) characters")
+    return value
+
+
 @router.post(
     "/documents",
     response_model=DocumentOut,
@@ -55,7 +62,9 @@ async def upload_document(
     documents: Documents,
     settings: SettingsDep,
     file: Annotated[UploadFile, File(description="The document")],
-    title: Annotated[str | None, Form(min_length=1, max_length=500)] = None,
+    title: Annotated[
+        str | None, Form(min_length=1, max_length=500), AfterValidator(_no_nul)
+    ] = None,
 ) -> DocumentOut:
     limit = settings.knowledge_max_upload_bytes
     data = await file.read(limit + 1)  # one byte over the limit is enough to refuse it

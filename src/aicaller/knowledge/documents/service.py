@@ -14,6 +14,7 @@ from aicaller.database.models import Document
 from aicaller.database.models.document import DocumentKind
 from aicaller.database.repository import Page
 from aicaller.database.service import BaseService
+from aicaller.knowledge.documentation_scraper.parse import without_nul
 from aicaller.knowledge.documents.document_processor import process_upload
 from aicaller.knowledge.documents.indexing import DocumentIndexer
 from aicaller.knowledge.documents.repository import DocumentRepository
@@ -39,6 +40,7 @@ class DocumentService(BaseService):
         """Parse, store, chunk and index an uploaded file."""
         if len(data) > max_bytes:
             raise DocumentTooLarge(f"Uploads are limited to {max_bytes:,} bytes")
+        filename = without_nul(filename)  # as a client may send it; PostgreSQL cannot store it
         processed = await process_upload(filename, data, title)
         document = await DocumentIndexer(self.session, self.business_id).create(
             title=processed.title,

@@ -22,10 +22,9 @@ from aicaller.knowledge.documentation_scraper.base_scraper import (
     Outcome,
     PageFetcher,
 )
-from aicaller.knowledge.documentation_scraper.extract import extract_html
+from aicaller.knowledge.documentation_scraper.parse import PageText, parse_page
 from aicaller.knowledge.documentation_scraper.robots import RobotsPolicy
 from aicaller.knowledge.documentation_scraper.urls import CrawlScope, normalise_url
-from aicaller.knowledge.documents.indexing import PageText, page_text
 from aicaller.knowledge.errors import DocumentationScrapingError
 from aicaller.knowledge.sources.page_cache import PageCache
 
@@ -99,29 +98,6 @@ def _failure(url: str, exc: DocumentationScrapingError) -> PageResult:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    links: list[str]
-    canonical: str | None
-    content_hash: str
-    text: PageText | None  # None when the content is unchanged
-
-
-def _parse(
-    content: bytes, text: str, media_type: str, url: str, base: str, known_hash: str | None
-) -> Parsed:
-    """Links, canonical URL, content hash and, when the content changed, title, markdown and
-    chunks (CPU-bound: runs in an extraction process)."""
-    if media_type == "text/plain":
-        links, canonical, title, markdown = [], None, None, text.strip()
-    else:
-        page = extract_html(content, url=base)
-        links, canonical = list(page.links), page.canonical
-        title, markdown = page.title, page.markdown
-    digest, body = page_text(title or url, markdown, known_hash=known_hash)
-    return Parsed(links, canonical, digest, body)
-
-
 def _redirected(url: str, final: str, status: int, in_scope: bool) -> PageResult:
     """A page that redirects is indexed under the URL it lands on (queued as a link), so two
     spellings never make two documents; a landing outside the source is not followed."""
@@ -148,10 +124,12 @@ class PageProcessor:
         ttl: timedelta,
         now: datetime,
         executor: Executor | None = None,
+        content_selector: str | None = None,
     ) -> None:
         self.fetcher, self.robots, self.scope, self.gate = fetcher, robots, scope, gate
         self.cache = PageCache(force=force, ttl=ttl, now=now)
         self.executor = executor  # None: the event loop's default thread pool
+        self.content_selector = content_selector  # the source's, for extraction
 
     async def process(self, page: PageSnapshot) -> PageResult:
         if not self.robots.allows(page.url):
@@ -186,8 +164,8 @@ class PageProcessor:
     async def _from_body(self, page: PageSnapshot, response: FetchedPage) -> PageResult:
         known = self.cache.known_hash(page)
         parsed = await asyncio.get_running_loop().run_in_executor(
-            self.executor, _parse, response.content, response.text, response.media_type,
-            page.url, response.final_url, known,
+            self.executor, parse_page, response.content, response.text, response.media_type,
+            page.url, response.final_url, known, self.content_selector,
         )  # fmt: skip
         result = PageResult(
             page.url, PageState.DONE, links=parsed.links, requested=True, fetched=True,

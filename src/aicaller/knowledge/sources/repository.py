@@ -11,11 +11,17 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.database.models import DocumentationSource, SyncJob, SyncPage
-from aicaller.database.models.documentation import ACTIVE_SYNC, PageState, SyncStatus
+from aicaller.database.models.documentation import (
+    ACTIVE_SYNC,
+    ACTIVE_SYNC_WHERE,
+    PageState,
+    SyncStatus,
+)
 from aicaller.database.repository import BaseRepository
 
 SCRAPE_FAILURES = (PageState.FAILED.value, PageState.SKIPPED.value)
@@ -45,6 +51,34 @@ class SyncJobRepository(BaseRepository[SyncJob]):
     async def active_for(self, source_id: uuid.UUID) -> SyncJob | None:
         stmt = self._select().where(SyncJob.source_id == source_id, SyncJob.status.in_(ACTIVE_SYNC))
         return (await self.session.execute(stmt)).scalars().first()
+
+    async def create_unless_active(self, source_id: uuid.UUID, *, force: bool) -> SyncJob | None:
+        """A new pending sync of the source, or None when one is already pending or running.
+
+        The database decides (the partial unique index on active syncs, with ON CONFLICT DO
+        NOTHING): a check before inserting would let two requests, or a request and the
+        re-sync schedule, both pass it. On PostgreSQL a concurrent insert waits for the other
+        transaction; a failed statement would abort the caller's transaction, a skipped one
+        does not.
+        """
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(SyncJob)
+            .values(
+                id=uuid.uuid4(),
+                business_id=self.business_id,
+                source_id=source_id,
+                force=force,
+                status=SyncStatus.PENDING.value,
+            )
+            .on_conflict_do_nothing(
+                index_elements=[SyncJob.source_id], index_where=text(ACTIVE_SYNC_WHERE)
+            )
+            .returning(SyncJob.id)
+        )
+        new_id = (await self.session.execute(statement)).scalar_one_or_none()
+        return None if new_id is None else await self.get_or_raise(new_id)
 
 
 class SyncPageRepository(BaseRepository[SyncPage]):

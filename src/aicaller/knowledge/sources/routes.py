@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response, WebSocket, status
+from fastapi import APIRouter, Depends, Request, Response, WebSocket, status
 from starlette.websockets import WebSocketDisconnect
 
 from aicaller.api.deps import PaginationDep, SessionDep, require_role
@@ -20,6 +20,7 @@ from aicaller.api.problems import problem_responses
 from aicaller.api.schemas import Page
 from aicaller.api.websocket_auth import websocket_principal
 from aicaller.core.errors import NotFound
+from aicaller.core.http import SafeHttpClient
 from aicaller.database.session import Database
 from aicaller.knowledge.sources.schemas import (
     SourceCreate,
@@ -43,15 +44,16 @@ Writer = Annotated[Principal, require_role(*MANAGER_ROLES, scope=Scope.KNOWLEDGE
 
 
 class _Services:
-    def __init__(self, session: SessionDep) -> None:
+    def __init__(self, session: SessionDep, http: SafeHttpClient) -> None:
         self.session = session
+        self.http = http
 
     def of(self, principal: Principal) -> DocumentationService:
-        return DocumentationService(self.session, principal.business_id)
+        return DocumentationService(self.session, principal.business_id, http=self.http)
 
 
-async def _services(session: SessionDep) -> _Services:
-    return _Services(session)
+async def _services(session: SessionDep, request: Request) -> _Services:
+    return _Services(session, request.app.state.http)
 
 
 Docs = Annotated[_Services, Depends(_services)]

@@ -28,6 +28,7 @@ from aicaller.database.models import DocumentationSource, SyncJob, SyncPage
 from aicaller.database.models.documentation import PageState, SyncStatus
 from aicaller.database.session import Database, run_to_the_end
 from aicaller.knowledge.documentation_scraper.factory import Scraper, ScraperFactory
+from aicaller.knowledge.documentation_scraper.parse import parse_page
 from aicaller.knowledge.documents.indexing import DocumentIndexer
 from aicaller.knowledge.documents.repository import DocumentRepository
 from aicaller.knowledge.search.maintenance import tidy_index
@@ -104,6 +105,7 @@ class DocumentationSync:
                 RateGate(source_snapshot.concurrency, scraper.delay),
                 force=force, ttl=timedelta(hours=self.settings.knowledge_page_ttl_hours),
                 now=datetime.now(UTC), executor=executor,
+                content_selector=source_snapshot.content_selector,
             )  # fmt: skip
             return await self._crawl(source_snapshot, processor)
 
@@ -260,7 +262,7 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([PageProcessor.__module__])
+    context.set_forkserver_preload([parse_page.__module__])  # light: not the database
     return context
 
 
