@@ -48,8 +48,7 @@ from bench_postgres import PG, fresh_database
 
 from aicaller.analytics.export_format import ExportOptions
 from aicaller.analytics.exports import ExportService
-from aicaller.calls.service import analytics_tag
-from aicaller.calls.utils import CallListQuery
+from aicaller.calls.service import CallListQuery, analytics_tag
 from aicaller.config import Settings
 from aicaller.main import create_app
 

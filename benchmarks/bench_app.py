@@ -13,7 +13,7 @@ import httpx
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
-from aicaller.businesses import service as businesses
+from aicaller import bootstrap
 from aicaller.config import Settings
 from aicaller.core.security import PasswordHasher
 from aicaller.database import migrate
@@ -47,8 +47,8 @@ async def create_tenant(
             await migrate.upgrade(database.engine)
             async with database.transaction() as session:
                 config = {"timezone": timezone} if timezone else {}
-                business = await businesses.create_business(session, name=BUSINESS, **config)
-                extra = [await businesses.create_business(session, name=n) for n in others]
+                business = await bootstrap.create_business(session, name=BUSINESS, **config)
+                extra = [await bootstrap.create_business(session, name=n) for n in others]
                 hasher = PasswordHasher(time_cost=1, memory_kib=1024)  # fast: benchmarks only
                 admin = await UserService(session, business.id, hasher).create(
                     UserCreate(email=EMAIL, password=SecretStr(PASSWORD), role=Role.ADMIN)

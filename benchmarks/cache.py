@@ -27,7 +27,7 @@ from asgi_lifespan import LifespanManager
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
-from aicaller.businesses import service as businesses
+from aicaller import bootstrap
 from aicaller.config import Settings
 from aicaller.core import metrics
 from aicaller.core.logging import configure_logging
@@ -69,7 +69,7 @@ async def _seed(settings: Settings) -> None:
     from aicaller.core.security import PasswordHasher  # noqa: PLC0415
 
     async with database.transaction() as session:
-        business = await businesses.create_business(session, name="Bench Co")
+        business = await bootstrap.create_business(session, name="Bench Co")
         hasher = PasswordHasher(time_cost=1, memory_kib=1024)
         await UserService(session, business.id, hasher).create(
             UserCreate(email=EMAIL, password=SecretStr(PASSWORD), role=Role.ADMIN)

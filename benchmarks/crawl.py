@@ -42,15 +42,15 @@ from typing import Any
 from docs_site import SITES, debian_docs, serve
 from process_cpu import descendants_cpu, tree_cpu
 
-from aicaller.businesses import service as businesses
+from aicaller import bootstrap
 from aicaller.config import Settings
 from aicaller.core.http import SafeHttpClient
 from aicaller.core.logging import configure_logging
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
-from aicaller.knowledge.source_schemas import SourceCreate, SyncStart
-from aicaller.knowledge.sources import DocumentationService
-from aicaller.knowledge.sync import DocumentationSync
+from aicaller.knowledge.sources.schemas import SourceCreate, SyncStart
+from aicaller.knowledge.sources.service import DocumentationService
+from aicaller.knowledge.sources.sync import DocumentationSync
 
 SERVER_PIDS: set[int] = set()  # the docs server (and spawn's resource tracker)
 HERE = Path(__file__).resolve().parent
@@ -78,7 +78,7 @@ async def first_sync(
     database = Database(create_engine(settings))
     await migrate.upgrade(database.engine)
     async with database.transaction() as session:
-        business = await businesses.create_business(session, name="Bench")
+        business = await bootstrap.create_business(session, name="Bench")
         service = DocumentationService(session, business.id)
         source = await service.create(
             SourceCreate(url=url, max_pages=5000, max_depth=30, concurrency=concurrency)

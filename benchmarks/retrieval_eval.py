@@ -32,9 +32,9 @@ from sqlalchemy import insert, select
 from aicaller.core.logging import configure_logging
 from aicaller.database.models import Chunk, Document
 from aicaller.database.session import Database
-from aicaller.knowledge.search import backend_for
 from aicaller.knowledge.search.maintenance import tidy_index
 from aicaller.knowledge.search.query import search_terms
+from aicaller.knowledge.search.service import backend_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_postgres import fresh_database

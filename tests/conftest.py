@@ -29,8 +29,8 @@ from aicaller.config import Settings
 from aicaller.core.logging import build_formatter
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
-from aicaller.knowledge.sources import SYNC_JOB
-from aicaller.knowledge.tasks import RESYNC_JOB
+from aicaller.knowledge.sources.service import SYNC_JOB
+from aicaller.knowledge.sources.tasks import RESYNC_JOB
 from aicaller.worker import registry
 from tests.app_pool import AppPool
 from tests.factories import Tenant, make_tenant

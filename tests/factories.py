@@ -9,7 +9,7 @@ import httpx
 from fastapi import FastAPI
 from pydantic import SecretStr
 
-from aicaller.businesses import service as businesses
+from aicaller import bootstrap
 from aicaller.users.roles import Role
 from aicaller.users.schemas import UserCreate
 from aicaller.users.service import UserService
@@ -34,7 +34,7 @@ async def make_tenant(app: FastAPI, name: str) -> Tenant:
     """A business with one user per role, each with an access token minted as login would."""
     slug = name.lower().replace(" ", "-")
     async with app.state.database.transaction() as session:
-        business = await businesses.create_business(session, name=name)
+        business = await bootstrap.create_business(session, name=name)
         tenant = Tenant(business_id=business.id, name=name)
         service = UserService(session, business.id, app.state.password_hasher)
         for role in Role:

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 
 from aicaller.api.routes_index import iter_api_routes
+from tests.import_graph import describe_knots, import_graph, package_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "aicaller"
@@ -62,18 +63,88 @@ def test_core_and_database_import_no_domain() -> None:
                 )
 
 
-def test_routes_never_touch_repositories_or_models() -> None:
-    for path in SRC.rglob("*.py"):
-        is_route = path.name == "routes.py" or path.parent.name == "routes"
-        if not is_route:
-            continue
-        for name in _imports(ast.parse(path.read_text(encoding="utf-8"))):
-            assert not name.endswith(".repository"), f"{path.relative_to(SRC)} imports {name}"
-            assert not name.startswith("aicaller.database.models"), (
-                f"{path.relative_to(SRC)} imports {name}"
-            )
-            builds_queries = name == "sqlalchemy" or name.startswith("sqlalchemy.sql")
-            assert not builds_queries, f"{path.relative_to(SRC)} builds queries ({name})"
+ROUTE_DECORATORS = {"get", "post", "put", "patch", "delete", "head", "options", "websocket"}
+ROUTE_DECORATORS |= {"api_route", "route", "websocket_route"}
+# Modules that may use FastAPI or Starlette: the HTTP layer. Everything else (services,
+# repositories, queries, schemas, jobs) takes plain typed values.
+HTTP_GLUE = {"api", "main"}
+
+
+def _declares_routes(tree: ast.AST) -> bool:
+    """Creates an ``APIRouter`` or decorates a function with one's route methods."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
+            if name == "APIRouter":
+                return True
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            for decorator in node.decorator_list:
+                call = decorator.func if isinstance(decorator, ast.Call) else decorator
+                if isinstance(call, ast.Attribute) and call.attr in ROUTE_DECORATORS:
+                    return True
+    return False
+
+
+def _is_http_layer(path: Path, tree: ast.AST) -> bool:
+    relative = path.relative_to(SRC)
+    return (
+        relative.parts[0] in HTTP_GLUE
+        or relative.stem == "main"
+        or path.name == "deps.py"
+        or _declares_routes(tree)
+    )
+
+
+ROUTE_MODULES = [p for p in SOURCES if _declares_routes(ast.parse(p.read_text(encoding="utf-8")))]
+
+
+def test_route_modules_are_found_wherever_they_are() -> None:
+    found = {str(p.relative_to(SRC)) for p in ROUTE_MODULES}
+    assert {"api/health.py", "calls/routes.py", "knowledge/sources/routes.py"} <= found
+    assert not any(name.endswith(("service.py", "repository.py", "schemas.py")) for name in found)
+
+
+@pytest.mark.parametrize("path", ROUTE_MODULES, ids=lambda p: str(p.relative_to(SRC)))
+def test_routes_never_touch_repositories_queries_or_models(path: Path) -> None:
+    """Every module that declares routes, whatever its name."""
+    for name in _imports(ast.parse(path.read_text(encoding="utf-8"))):
+        last = name.rpartition(".")[2]
+        assert last not in {"repository", "queries"}, f"{path.relative_to(SRC)} imports {name}"
+        assert ".queries." not in name, f"{path.relative_to(SRC)} imports {name}"
+        assert not name.startswith("aicaller.database.models"), (
+            f"{path.relative_to(SRC)} imports {name}"
+        )
+        builds_queries = name == "sqlalchemy" or name.startswith("sqlalchemy.sql")
+        assert not builds_queries, f"{path.relative_to(SRC)} builds queries ({name})"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(SRC)))
+def test_fastapi_stays_in_the_http_layer(path: Path) -> None:
+    """Services, repositories, queries, schemas and jobs never import FastAPI or Starlette;
+    only route modules, route dependencies (``deps.py``), ``api/`` and ``main.py`` do."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    web = sorted(n for n in _imports(tree) if n.split(".")[0] in {"fastapi", "starlette"})
+    if not web:
+        return
+    layer = path.stem in {"service", "repository", "schemas", "queries"} or (
+        "queries" in path.relative_to(SRC).parts[:-1]
+    )
+    assert not layer, f"{path.relative_to(SRC)} imports {web}"
+    assert _is_http_layer(path, tree), f"{path.relative_to(SRC)} is not HTTP code but imports {web}"
+
+
+def test_no_import_cycles_between_modules() -> None:
+    """Not even through an import inside a function (those under ``TYPE_CHECKING`` never run)."""
+    found = describe_knots(import_graph(SRC))
+    assert not found, "import cycles:\n" + "\n".join(found)
+
+
+def test_no_import_cycles_between_domains() -> None:
+    """Between top-level packages. ``api`` is left out: it is the HTTP glue every domain's
+    routes use (dependencies, problem responses) and that mounts every domain's router."""
+    found = describe_knots(package_graph(import_graph(SRC), ignored={"api"}))
+    assert not found, "import cycles between packages:\n" + "\n".join(found)
 
 
 def _dependency_calls(dependant: Dependant) -> list[Callable[..., Any]]:

@@ -1,4 +1,4 @@
-"""Creating the first business, admins and the demo tenant (CLI and first start)."""
+"""Creating businesses, the first admin and the demo tenant (CLI, first start, tests)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from pydantic import SecretStr
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.businesses import service as businesses
 from aicaller.businesses.schemas import BusinessConfigUpdate
@@ -13,8 +14,10 @@ from aicaller.calls.demo import CLINIC_NUMBER, DemoCalls, seed_demo_calls
 from aicaller.config import Settings
 from aicaller.core.errors import NotFound
 from aicaller.core.security import PasswordHasher, generate_password
+from aicaller.database.models import Business
 from aicaller.database.session import Database
 from aicaller.knowledge.demo import seed_demo_knowledge
+from aicaller.qa.service import QaService
 from aicaller.users import service as users
 from aicaller.users.roles import Role
 from aicaller.users.schemas import UserCreate, UserUpdate
@@ -50,6 +53,14 @@ class CreatedLogin:
     knowledge_pages: int = 0  # demo knowledge pages added (none when run again)
 
 
+async def create_business(session: AsyncSession, *, name: str, **config: object) -> Business:
+    """A new tenant with its default QA scorecard (here, above both domains: QA reads calls,
+    which read the business's configuration)."""
+    business = await businesses.add_business(session, name=name, **config)
+    await QaService(session, business.id).create_default()
+    return business
+
+
 def _is_uuid(value: str) -> bool:
     try:
         uuid.UUID(value)
@@ -69,7 +80,7 @@ async def ensure_first_admin(database: Database, settings: Settings) -> CreatedL
     async with database.transaction() as session:
         if await users.install_has_users(session):
             return None
-        business = await businesses.first_business(session) or await businesses.create_business(
+        business = await businesses.first_business(session) or await create_business(
             session, name=DEFAULT_BUSINESS_NAME
         )
         email = settings.admin_email or DEFAULT_ADMIN_EMAIL
@@ -101,9 +112,7 @@ async def create_user(
             raise NotFound(f"No business has the id {business}", code="business_not_found")
         created = target is None
         if target is None:
-            target = await businesses.create_business(
-                session, name=business or DEFAULT_BUSINESS_NAME
-            )
+            target = await create_business(session, name=business or DEFAULT_BUSINESS_NAME)
         await users.UserService(session, target.id, _hasher(settings)).create(data)
         return target.name, created
 
@@ -115,9 +124,7 @@ async def create_demo(database: Database, settings: Settings) -> CreatedLogin:
     async with database.transaction() as session:
         business = await businesses.find_business(session, DEMO_BUSINESS_NAME)
         if business is None:
-            business = await businesses.create_business(
-                session, name=DEMO_BUSINESS_NAME, **DEMO_CONFIG
-            )
+            business = await create_business(session, name=DEMO_BUSINESS_NAME, **DEMO_CONFIG)
         service = users.UserService(session, business.id, _hasher(settings))
         existing = await users.find_user_by_email(session, DEMO_ADMIN_EMAIL)
         if existing is None:

@@ -31,8 +31,8 @@ from aicaller.core.rate_limit import RateLimiter
 from aicaller.core.security import PasswordHasher, TokenCodec
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
-from aicaller.telephony import create_provider
 from aicaller.telephony.accounts import TwilioAccounts
+from aicaller.telephony.provider import create_provider
 from aicaller.worker import JobResources, create_job_system
 
 logger = get_logger(__name__)

@@ -12,7 +12,7 @@ from typing import Any
 
 from aicaller.agent.protocol import KnowledgeAnswer, PastTurn, TurnContext
 from aicaller.businesses.schemas import BusinessConfig
-from aicaller.knowledge.search import SearchHit
+from aicaller.knowledge.search.backend import SearchHit
 from aicaller.knowledge.search.query import search_terms
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday")

@@ -12,7 +12,7 @@ from httpx_ws import AsyncWebSocketSession
 
 from tests.agent.clinic import say, set_up_clinic, start_call
 from tests.factories import Tenant
-from tests.knowledge.test_progress import receive_until_closed, ws_session
+from tests.knowledge.sources.test_progress import receive_until_closed, ws_session
 
 
 async def _next(ws: AsyncWebSocketSession) -> dict[str, Any]:

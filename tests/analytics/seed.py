@@ -13,7 +13,7 @@ from typing import Any
 
 from aicaller.database.models import Call, Escalation, Evaluation, KnowledgeGap
 from aicaller.database.session import Database
-from aicaller.knowledge.gaps import normalize_question
+from aicaller.knowledge.gaps.service import normalize_question
 
 TZ = "America/New_York"
 ZONE = zoneinfo.ZoneInfo(TZ)

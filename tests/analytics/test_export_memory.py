@@ -16,7 +16,7 @@ from sqlalchemy import insert
 
 from aicaller.analytics.export_format import FORMULA_STARTS, ExportOptions, Include
 from aicaller.analytics.exports import ExportService
-from aicaller.calls.utils import CallListQuery
+from aicaller.calls.service import CallListQuery
 from aicaller.config import Settings
 from aicaller.database.models import Call
 from tests.calls.seed import BASE_TIME

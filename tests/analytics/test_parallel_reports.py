@@ -210,7 +210,7 @@ async def test_a_failing_statement_fails_the_report_and_returns_the_connections(
         raise RuntimeError("statement failed")
 
     async def fine(reader: Reader) -> dict[int, Any]:
-        return await reader.calls.knowledge_gaps([SPAN.start, SPAN.end])
+        return await reader.gaps.knowledge_gaps([SPAN.start, SPAN.end])
 
     free = _budget(database.engine, 2).free  # the engine's budget, made by whoever came first
     async with database.transaction() as session:

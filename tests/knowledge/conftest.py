@@ -14,8 +14,8 @@ import pytest
 from fastapi import FastAPI
 
 from aicaller.config import Settings
-from aicaller.knowledge.crawl import PageProcessor, PageResult, PageSnapshot
-from aicaller.knowledge.sync import DocumentationSync
+from aicaller.knowledge.sources.crawl import PageProcessor, PageResult, PageSnapshot
+from aicaller.knowledge.sources.sync import DocumentationSync
 from tests.conftest import REDIS_URL, flush_redis, make_settings
 from tests.knowledge.site import DocSite
 

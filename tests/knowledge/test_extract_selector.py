@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from aicaller.knowledge.documentation_scraper.selectors import check_selector
 from tests.factories import Tenant
 from tests.knowledge.site import DocSite
-from tests.knowledge.test_sync import SOURCES, add_source, sync
+from tests.knowledge.sources.test_sync import SOURCES, add_source, sync
 
 PAGE = b"""<html><head><title>Refunds - Acme</title></head><body>
 <div class="menu"><a href="/">Home</a> Opening hours: always open, call us any time you like</div>

@@ -13,7 +13,7 @@ from tests.agent.clinic import ALWAYS_OPEN
 from tests.factories import Tenant
 from tests.helpers import assert_max_queries, count_rows
 from tests.knowledge.site import DocSite, html
-from tests.knowledge.test_sync import add_source, sync
+from tests.knowledge.sources.test_sync import add_source, sync
 from tests.telephony.conftest import PUBLIC_URL
 from tests.telephony.twilio_client import BUSINESS_NUMBER, CALL_SID, TwilioCall, sign
 

@@ -7,7 +7,7 @@ import httpx
 from fastapi import FastAPI
 
 from aicaller.database.models import Call
-from aicaller.telephony.webhooks import MAX_SPEECH
+from aicaller.telephony.service import MAX_SPEECH
 from tests.agent.clinic import ALWAYS_OPEN
 from tests.factories import Tenant
 from tests.helpers import count_rows

@@ -21,6 +21,7 @@ from aicaller.worker import (
     notify,
     registry,
 )
+from aicaller.worker.loader import discover_task_modules
 from tests.worker.sample_jobs import SLOW_EFFECT
 
 
@@ -44,6 +45,12 @@ def test_job_modules_come_from_the_domains_and_the_environment(
     monkeypatch.setenv(JOB_MODULES_ENV, "tests.worker.no_such_module")
     with pytest.raises(ModuleNotFoundError):
         load_job_modules()
+
+
+def test_task_modules_of_sub_domains_are_found() -> None:
+    """Jobs live in the tasks.py of a domain or of a sub-domain package (knowledge/sources/)."""
+    found = discover_task_modules()
+    assert {"aicaller.agent.tasks", "aicaller.knowledge.sources.tasks"} <= set(found)
 
 
 def test_a_failing_listener_does_not_silence_the_others(db: Database) -> None:

@@ -39,8 +39,8 @@ from aicaller.database.models import Call, TranscriptTurn
 from aicaller.database.models.call import CallDirection, CallStatus
 from aicaller.database.models.transcript_turn import Speaker
 from aicaller.database.service import BaseService
-from aicaller.knowledge.gaps import KnowledgeGapService
-from aicaller.knowledge.service import KnowledgeService
+from aicaller.knowledge.gaps.service import KnowledgeGapService
+from aicaller.knowledge.search.service import SearchService
 
 STILL_THERE = "Sorry, I didn't catch that. Are you still there?"
 TIME_UP = (
@@ -86,7 +86,7 @@ class TurnResult:
 
 
 class _Knowledge:
-    def __init__(self, knowledge: KnowledgeService) -> None:
+    def __init__(self, knowledge: SearchService) -> None:
         self._knowledge = knowledge
 
     async def search(self, question: str, limit: int) -> KnowledgeAnswer:
@@ -131,7 +131,7 @@ class ConversationService(BaseService):
         self.live = LiveCallService(session, business_id, cache)
         self.calls = CallService(session, business_id, cache)
         self.business = BusinessService(session, business_id, cache)
-        self.knowledge = _Knowledge(KnowledgeService(session, business_id, cache))
+        self.knowledge = _Knowledge(SearchService(session, business_id, cache))
         self.gaps = KnowledgeGapService(session, business_id)
 
     async def snapshot(self, call_id: uuid.UUID) -> LiveSnapshot:

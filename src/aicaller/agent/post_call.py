@@ -20,7 +20,7 @@ from aicaller.businesses.service import BusinessService
 from aicaller.calls.service import CallService
 from aicaller.core.errors import NotFound
 from aicaller.database.session import Database
-from aicaller.knowledge.gaps import KnowledgeGapService
+from aicaller.knowledge.gaps.service import KnowledgeGapService
 from aicaller.qa.evaluators import CallFacts, TurnFact, evaluate_offline
 from aicaller.qa.scoring import Criterion
 from aicaller.qa.service import QaService, criteria_of

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from aicaller.businesses.schemas import BusinessConfig
 from aicaller.database.models.transcript_turn import TurnIntent
-from aicaller.knowledge.search import SearchHit
+from aicaller.knowledge.search.backend import SearchHit
 
 
 class AgentAction(StrEnum):

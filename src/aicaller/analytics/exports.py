@@ -11,9 +11,8 @@ import uuid
 from collections.abc import AsyncIterator
 
 from aicaller.analytics.export_format import ExportOptions, ExportWriter
-from aicaller.analytics.export_queries import ExportQueries
-from aicaller.calls.service import CallService
-from aicaller.calls.utils import CallListQuery
+from aicaller.analytics.queries.exports import ExportQueries
+from aicaller.calls.service import CallListQuery, CallService
 from aicaller.config import Settings
 from aicaller.core.cache import AppCache
 from aicaller.core.errors import ValidationError

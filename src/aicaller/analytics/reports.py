@@ -1,14 +1,21 @@
-"""Each report built from the aggregate queries (no caching or parameter checks here)."""
+"""Each report built from the aggregate queries (no caching or parameter checks here).
+
+A report asks for figures (``analytics.figures``) over lists of bucket boundaries: only the
+passes those figures need run, side by side where the engine allows (``analytics.runner``),
+together with the report's other statements, and each figure reads its value per bucket.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from datetime import datetime
+from typing import Any
 
 from aicaller.analytics.buckets import DateRange, Interval, boundaries, local_labels
-from aicaller.analytics.metrics import METRICS, Value, change, per_bucket, per_bucket_sets
-from aicaller.analytics.qa_queries import SCORE_BINS
-from aicaller.analytics.queries import CallQueries
-from aicaller.analytics.runner import Runner
+from aicaller.analytics.figures import FIGURES, TREND_FIGURES, Pass, Value, change, passes_for
+from aicaller.analytics.queries.calls import CallQueries
+from aicaller.analytics.queries.qa import SCORE_BINS
+from aicaller.analytics.runner import Job, Reader, Runner
 from aicaller.analytics.schemas import (
     CallVolume,
     CriterionStats,
@@ -29,6 +36,44 @@ from aicaller.database.models.call import CALL_STATUS_VALUES, DIRECTION_VALUES
 
 TOP_GAPS = 5
 GROUP_VALUES = {"direction": DIRECTION_VALUES, "status": CALL_STATUS_VALUES}
+Buckets = list[dict[str, Value]]
+
+
+def _pass(source: Pass, cuts: Sequence[datetime]) -> Job:
+    async def run(reader: Reader) -> Any:
+        return await reader.figures(source, cuts)
+
+    return run
+
+
+async def per_bucket_sets(
+    runner: Runner, cut_sets: Sequence[Sequence[datetime]], wanted: Collection[str], *also: Job
+) -> tuple[list[Buckets], list[Any]]:
+    """The ``wanted`` figures for each of the ``len(cuts) - 1`` buckets of each list of cuts,
+    and the results of the ``also`` jobs, all statements in one ``Runner.gather``."""
+    sources = passes_for(wanted)
+    jobs = [_pass(source, cuts) for cuts in cut_sets for source in sources]
+    results = await runner.gather(*jobs, *also)
+    sets: list[Buckets] = []
+    for n, cuts in enumerate(cut_sets):
+        rows = dict(zip(sources, results[n * len(sources) : (n + 1) * len(sources)], strict=True))
+        # The calls pass counts the QA figures too when it runs (see ``passes_for``).
+        read = {name: rows.get(FIGURES[name].source, rows.get(Pass.CALLS)) for name in wanted}
+        sets.append(
+            [
+                {name: FIGURES[name].value((read[name] or {}).get(i)) for name in wanted}
+                for i in range(len(cuts) - 1)
+            ]
+        )
+    return sets, results[len(jobs) :]
+
+
+async def per_bucket(
+    runner: Runner, cuts: Sequence[datetime], wanted: Collection[str], *also: Job
+) -> tuple[Buckets, list[Any]]:
+    """``per_bucket_sets`` for one list of cuts."""
+    (buckets,), results = await per_bucket_sets(runner, [cuts], wanted, *also)
+    return buckets, results
 
 
 def report_period(span: DateRange) -> ReportPeriod:
@@ -50,7 +95,7 @@ def figure(value: Value, previous: Value) -> Figure:
 async def dashboard(runner: Runner, span: DateRange, now: datetime) -> Dashboard:
     previous = span.previous()
     cuts = [previous.start, span.start, span.end]
-    wanted = [name for name in METRICS if name != "open_escalations"]
+    wanted = [name for name in TREND_FIGURES if name != "open_escalations"]
     # Open escalations are a snapshot: at the end of the period (or now, if sooner), and at
     # the start of the period for the one before.
     (before, current), ((now_open, then_open), gaps) = await per_bucket(
@@ -58,7 +103,7 @@ async def dashboard(runner: Runner, span: DateRange, now: datetime) -> Dashboard
         cuts,
         wanted,
         lambda r: r.escalations.open_escalations_at([min(now, span.end), min(now, span.start)]),
-        lambda r: r.calls.top_gaps(previous.start, span.start, span.end, TOP_GAPS),
+        lambda r: r.gaps.top(previous.start, span.start, span.end, TOP_GAPS),
     )
     figures = {name: figure(current[name], before[name]) for name in wanted}
     figures["open_escalations"] = figure(now_open["count"], then_open["count"])

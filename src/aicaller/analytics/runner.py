@@ -22,15 +22,19 @@ import asyncio
 import uuid
 import weakref
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from aicaller.analytics.escalation_queries import EscalationQueries
-from aicaller.analytics.qa_queries import QaQueries
-from aicaller.analytics.queries import CallQueries, tune_for_reports
+from aicaller.analytics.figures import Pass
+from aicaller.analytics.queries.calls import CallQueries
+from aicaller.analytics.queries.escalations import EscalationQueries
+from aicaller.analytics.queries.gaps import GapQueries
+from aicaller.analytics.queries.qa import QaQueries
+from aicaller.analytics.sql import Row, tune_for_reports
 from aicaller.database.session import Database
 
 
@@ -41,6 +45,7 @@ class Reader:
     calls: CallQueries
     escalations: EscalationQueries
     qa: QaQueries
+    gaps: GapQueries
     dialect: str
 
     @classmethod
@@ -49,8 +54,21 @@ class Reader:
             CallQueries(session, business_id),
             EscalationQueries(session, business_id),
             QaQueries(session, business_id),
+            GapQueries(session, business_id),
             session.get_bind().dialect.name,
         )
+
+    async def figures(self, source: Pass, cuts: Sequence[datetime]) -> dict[int, Row]:
+        """The row per bucket of one pass (``analytics.figures``): its figures' aggregates."""
+        statements = {
+            Pass.REPEAT: self.calls.repeat_callers,
+            Pass.CALLS: self.calls.call_figures,
+            Pass.QA: self.qa.score_figures,
+            Pass.DURATIONS: self.calls.p90_durations,
+            Pass.ESCALATIONS: self.escalations.open_per_bucket,
+            Pass.GAPS: self.gaps.knowledge_gaps,
+        }
+        return await statements[source](cuts)
 
 
 Job = Callable[[Reader], Awaitable[Any]]

@@ -25,8 +25,9 @@ from aicaller.analytics.buckets import (
     bucket_count,
     period_range,
 )
-from aicaller.analytics.queries import CallQueries, tune_for_reports
+from aicaller.analytics.queries.calls import CallQueries
 from aicaller.analytics.runner import Runner
+from aicaller.analytics.sql import tune_for_reports
 from aicaller.businesses.service import BusinessService
 from aicaller.calls.schemas import MAX_YEAR, MIN_YEAR
 from aicaller.calls.service import analytics_tag

@@ -1,4 +1,5 @@
-"""SQL building blocks that mean the same on SQLite and PostgreSQL.
+"""SQL building blocks that mean the same on SQLite and PostgreSQL, and what every report
+query shares (rows per bucket, the period filter, the session settings for reports).
 
 ``bucket_index`` turns a timestamp column into the number of the bucket it falls in, as a
 balanced tree of ``CASE`` comparisons against the bucket boundaries (bound UTC parameters), so a
@@ -14,7 +15,8 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Float, Integer, String, bindparam, case, func, literal_column
+from sqlalchemy import Float, Integer, String, bindparam, case, func, literal_column, text
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.elements import ColumnElement
@@ -23,6 +25,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from aicaller.database.types import UTCDateTime
 
 _UTC = UTCDateTime()
+Row = dict[str, Any]
 
 
 def utc_param(value: datetime) -> Any:
@@ -182,3 +185,33 @@ def ratio(part: float | int | None, whole: float | int | None) -> float | None:
     if not whole or part is None:
         return None
     return round(float(part) / float(whole), 4)
+
+
+def in_range(column: Any, cuts: Sequence[datetime]) -> list[ColumnElement[bool]]:
+    """``cuts[0] <= column < cuts[-1]``: the rows of a report's buckets."""
+    return [column >= utc_param(cuts[0]), column < utc_param(cuts[-1])]
+
+
+def by_bucket(rows: Sequence[Any]) -> dict[int, Row]:
+    """Result rows keyed by their ``bucket`` column (buckets without rows are absent)."""
+    return {int(row.bucket): dict(row._mapping) for row in rows}
+
+
+async def tune_for_reports(session: AsyncSession) -> None:
+    """PostgreSQL settings for this transaction's report statements, in one round trip:
+
+    - room to hash in memory (the planner cannot estimate how few buckets a ``CASE`` makes, and
+      would sort on disk);
+    - no JIT (compiling a bucket tree of thousands of comparisons costs PostgreSQL's JIT far
+      more than the statements themselves take without it);
+    - a plan for the actual parameters every time. asyncpg prepares each statement, and after
+      five runs PostgreSQL may switch to a generic plan that guesses how many rows a date range
+      holds, which picks a slower plan for the call figures than planning anew costs (see
+      docs/benchmarks.md, "Analytics")."""
+    if session.get_bind().dialect.name == "postgresql":
+        await session.execute(
+            text(
+                "SELECT set_config('work_mem', '64MB', true), set_config('jit', 'off', true),"
+                " set_config('plan_cache_mode', 'force_custom_plan', true)"
+            )
+        )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from aicaller.agent import live_routes as live_call_routes
-from aicaller.agent import routes as test_call_routes
+from aicaller.agent.routes import live as live_call_routes
+from aicaller.agent.routes import web_calls as test_call_routes
 from aicaller.analytics import routes as analytics_routes
 from aicaller.api import health, metrics
 from aicaller.businesses import routes as business_routes
 from aicaller.calls import routes as call_routes
-from aicaller.knowledge import documentation_routes, gap_routes, progress_routes
-from aicaller.knowledge import routes as knowledge_routes
+from aicaller.knowledge.documents import routes as document_routes
+from aicaller.knowledge.gaps import routes as gap_routes
+from aicaller.knowledge.search import routes as search_routes
+from aicaller.knowledge.sources import routes as documentation_routes
 from aicaller.qa import routes as qa_routes
 from aicaller.telephony import routes as telephony_routes
 from aicaller.users.routes import api_keys, auth, users
@@ -28,10 +30,10 @@ def build_api_router() -> APIRouter:
     api.include_router(test_call_routes.router)
     api.include_router(live_call_routes.router)
     api.include_router(call_routes.router)
-    api.include_router(knowledge_routes.router)
+    api.include_router(search_routes.router)
+    api.include_router(document_routes.router)
     api.include_router(gap_routes.router)
     api.include_router(documentation_routes.router)
-    api.include_router(progress_routes.router)
     api.include_router(qa_routes.router)
     api.include_router(analytics_routes.router)
     return api

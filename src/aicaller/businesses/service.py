@@ -101,7 +101,7 @@ class BusinessService(BaseService):
         return TwilioCredentials(business.twilio_account_sid, token)
 
     async def knowledge_version(self) -> int:
-        """The version search results are cached under (see aicaller.knowledge.service)."""
+        """The version search results are cached under (see ``aicaller.knowledge.search``)."""
         return await self.businesses.knowledge_version()
 
     async def bump_knowledge_version(self) -> None:
@@ -126,15 +126,10 @@ def _config(business: Business, numbers: list[str]) -> BusinessConfig:
     )
 
 
-async def create_business(session: AsyncSession, *, name: str, **config: object) -> Business:
-    """A new tenant, with its default QA scorecard. Used by the CLI and first start, before
-    anyone can sign in."""
-    # Imported here: QA reads calls, which read the business configuration from this module.
-    from aicaller.qa.service import QaService  # noqa: PLC0415
-
-    business = await repository.create_business(session, name=name, **config)
-    await QaService(session, business.id).create_default()
-    return business
+async def add_business(session: AsyncSession, *, name: str, **config: object) -> Business:
+    """A new tenant, alone: ``aicaller.bootstrap.create_business`` also gives it its default
+    QA scorecard. For the CLI and first start, before anyone can sign in."""
+    return await repository.create_business(session, name=name, **config)
 
 
 async def find_business(session: AsyncSession, reference: str) -> Business | None:

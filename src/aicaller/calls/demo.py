@@ -16,8 +16,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.calls.demo_scenarios import REMINDER_TURNS, SCENARIOS, Scenario, Turn
-from aicaller.calls.escalation_repository import EscalationRepository
-from aicaller.calls.repository import CallRepository, NoteRepository, TranscriptTurnRepository
+from aicaller.calls.escalations.repository import EscalationRepository
+from aicaller.calls.notes.repository import NoteRepository
+from aicaller.calls.repository import CallRepository, TranscriptTurnRepository
 from aicaller.database.models.call import CallDirection, CallStatus
 from aicaller.database.models.escalation import EscalationStatus
 

@@ -17,8 +17,9 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.calls import repository as calls_repository
-from aicaller.calls.escalation_repository import EscalationRepository
-from aicaller.calls.repository import CallRepository, NoteRepository, TranscriptTurnRepository
+from aicaller.calls.escalations.repository import EscalationRepository
+from aicaller.calls.notes.repository import NoteRepository
+from aicaller.calls.repository import CallRepository, TranscriptTurnRepository
 from aicaller.calls.service import ALLOWED_TRANSITIONS, TERMINAL, CallService
 from aicaller.core.cache import AppCache
 from aicaller.core.errors import Conflict

@@ -46,7 +46,8 @@ class CallFilters:
 
 # A listed call: every ``calls`` column by its column name (``metadata``, not the attribute
 # name), plus ``notes_count`` and ``escalation_state``. Plain rows rather than ORM objects: a
-# list page never changes its calls, and skipping the identity map halves the cost of a page.
+# list page never changes its calls, and building an ORM object per row and tracking it in the
+# identity map was a large part of a page's cost (docs/benchmarks.md, "The calls API").
 CallRow = Mapping[str, Any]
 
 
@@ -266,11 +267,6 @@ class TranscriptTurnRepository(BaseRepository[TranscriptTurn]):
             current = await self.last_sequence(call_id)
             sequence = 0 if current is None else current + 1
         return await self.create(call_id=call_id, sequence=sequence, **values)
-
-
-class NoteRepository(BaseRepository[CallNote]):
-    model = CallNote
-    not_found_code = "note_not_found"
 
 
 async def call_by_provider_id(

@@ -1,18 +1,29 @@
-"""Request and response bodies for calls and transcripts."""
+"""The call record and its transcript as the API takes and returns them."""
 
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    model_validator,
+)
 
+from aicaller.calls.escalations.schemas import EscalationOut
+from aicaller.calls.notes.schemas import NoteOut
 from aicaller.core.schemas import PatchModel, PhoneNumber, RequestModel
 from aicaller.database.models.call import CallDirection, CallStatus, Sentiment
-from aicaller.database.models.escalation import EscalationPriority, EscalationStatus
+from aicaller.database.models.escalation import EscalationStatus
 from aicaller.database.models.transcript_turn import Speaker
 
 MAX_SUMMARY = 20_000
@@ -112,29 +123,12 @@ class CallUpdate(PatchModel):
     metadata: Metadata | None = None
 
 
-class CallInitiate(RequestModel):
-    """Place an outbound call through the configured telephony provider."""
-
-    to_number: PhoneNumber
-    from_number: PhoneNumber | None = Field(
-        default=None, description="Caller ID; the provider's default number when omitted"
-    )
-    metadata: Metadata = {}
-
-
-class CallEnd(RequestModel):
-    end_reason: Token = "agent_hangup"
-
-
-class CallTransfer(RequestModel):
-    to_number: PhoneNumber | None = Field(
-        default=None, description="Defaults to the business's first escalation number"
-    )
-    reason: Annotated[str, Field(min_length=1, max_length=500)] | None = None
-
-
 class CallOut(BaseModel):
     """A call as the list returns it."""
+
+    # Built from the list's rows (``listed_calls``) or from a ``Call``, whose attribute for
+    # the ``metadata`` column is ``call_metadata`` (``metadata`` is SQLAlchemy's).
+    model_config = ConfigDict(from_attributes=True, validate_by_name=True)
 
     id: uuid.UUID
     direction: CallDirection
@@ -151,7 +145,7 @@ class CallOut(BaseModel):
     summary: str | None
     sentiment: Sentiment | None
     resolved_by_ai: bool | None
-    metadata: dict[str, Any]
+    metadata: dict[str, Any] = Field(validation_alias="call_metadata")
     notes_count: int
     escalation_state: EscalationStatus | None = Field(
         description="Status of the call's most recent escalation; null when it has none."
@@ -161,6 +155,8 @@ class CallOut(BaseModel):
 
 
 class TurnOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     sequence: int
     speaker: Speaker
@@ -173,87 +169,19 @@ class TurnOut(BaseModel):
     )
 
 
-class NoteOut(BaseModel):
-    id: uuid.UUID
-    author_id: uuid.UUID | None
-    body: str
-    created_at: datetime
-    updated_at: datetime
-
-
-class EscalationOut(BaseModel):
-    id: uuid.UUID
-    reason: str
-    priority: EscalationPriority
-    status: EscalationStatus
-    assignee_id: uuid.UUID | None
-    created_by_id: uuid.UUID | None
-    acknowledged_at: datetime | None
-    resolved_at: datetime | None
-    resolution: str | None
-    created_at: datetime
-
-
 class CallDetail(CallOut):
     """A call with its whole transcript, notes and escalations (oldest first)."""
 
-    transcript: list[TurnOut]
+    # Built from a ``Call`` read with them (``CallRepository.get_detail``).
+
+    transcript: list[TurnOut] = Field(validation_alias="turns")
     notes: list[NoteOut]
     escalations: list[EscalationOut]
 
 
-MAX_NOTE = 10_000
-MAX_REASON = 2_000
-MAX_RESOLUTION = 10_000
-NoteBody = Annotated[str, Field(min_length=1, max_length=MAX_NOTE)]
+_CALL_LIST = TypeAdapter(list[CallOut])
 
 
-class NoteCreate(RequestModel):
-    body: NoteBody
-
-
-class NoteUpdate(RequestModel):
-    body: NoteBody
-
-
-class EscalationCreate(RequestModel):
-    reason: Annotated[str, Field(min_length=1, max_length=MAX_REASON)]
-    priority: EscalationPriority = EscalationPriority.NORMAL
-
-
-class EscalationAction(StrEnum):
-    ACKNOWLEDGED = "acknowledged"
-    RESOLVED = "resolved"
-
-
-class EscalationUpdate(PatchModel):
-    """Acknowledge, (re)assign, or resolve with a resolution; at least one of them."""
-
-    nullable_fields = frozenset({"assignee_id", "resolution"})
-
-    status: EscalationAction | None = None
-    assignee_id: uuid.UUID | None = Field(
-        default=None, description="An active user of the business; null unassigns"
-    )
-    resolution: Annotated[str, Field(min_length=1, max_length=MAX_RESOLUTION)] | None = None
-
-    @model_validator(mode="after")
-    def _consistent(self) -> EscalationUpdate:
-        if not self.model_fields_set & {"status", "assignee_id"}:
-            raise ValueError("give a status or an assignee_id")
-        resolving = self.status is EscalationAction.RESOLVED
-        if resolving and self.resolution is None:
-            raise ValueError("a resolution is required to resolve")
-        if not resolving and self.resolution is not None:
-            raise ValueError("resolution is only accepted with status resolved")
-        return self
-
-
-class EscalationCall(BaseModel):
-    id: uuid.UUID
-    from_number: str
-    started_at: datetime
-
-
-class EscalationQueueItem(EscalationOut):
-    call: EscalationCall
+def listed_calls(rows: Sequence[Mapping[str, Any]]) -> list[CallOut]:
+    """List items from the repository's plain rows (column names are the API's field names)."""
+    return _CALL_LIST.validate_python([dict(row) for row in rows])

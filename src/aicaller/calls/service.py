@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -11,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.businesses.service import BusinessService
 from aicaller.calls.repository import CallFilters, CallRepository, CallRow, TranscriptTurnRepository
-from aicaller.calls.schemas import CallCreate, CallUpdate
-from aicaller.calls.utils import CallListQuery
+from aicaller.calls.schemas import CallCreate, CallSort, CallUpdate
 from aicaller.core.cache import AppCache, run_after_commit
 from aicaller.core.errors import Conflict
 from aicaller.database.models import Call, TranscriptTurn
@@ -49,6 +49,25 @@ def check_transition(current: CallStatus, new: CallStatus) -> None:
 def analytics_tag(business_id: uuid.UUID) -> str:
     """The cache tag analytics of one business are stored under; call writes clear it."""
     return f"analytics:{business_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class CallListQuery:
+    """The list's filters as the API states them (dates are local to the business)."""
+
+    statuses: tuple[str, ...] = ()
+    direction: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    phone: str | None = None
+    escalated: bool | None = None
+    open_escalation: bool | None = None
+    has_notes: bool | None = None
+    min_duration: int | None = None
+    max_duration: int | None = None
+    q: str | None = None
+    sort: CallSort = CallSort.STARTED_AT
+    descending: bool = True
 
 
 def local_day_start(day: date, timezone: str) -> datetime:

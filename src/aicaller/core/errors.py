@@ -98,21 +98,6 @@ class ServiceUnavailable(AppError):
     title = "Service Unavailable"
 
 
-class DocumentationScrapingError(ExternalServiceError):
-    """A documentation page or site could not be scraped."""
-
-    code = "documentation_scraping_error"
-    title = "Documentation Scraping Failed"
-
-
-class SyncError(AppError):
-    """A documentation sync could not run or continue."""
-
-    status = 409
-    code = "sync_error"
-    title = "Sync Error"
-
-
 class UnsafeUrlError(ValidationError):
     """The SSRF guard refused a URL: bad scheme, credentials, odd host or a non-public address."""
 

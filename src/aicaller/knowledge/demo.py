@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.knowledge.service import KnowledgeService
+from aicaller.knowledge.documents.service import DocumentService
 
 PAGES = Path(__file__).parent / "demo_pages"
 MAX_PAGE_BYTES = 1024 * 1024
@@ -17,7 +17,7 @@ MAX_PAGE_BYTES = 1024 * 1024
 
 async def seed_demo_knowledge(session: AsyncSession, business_id: uuid.UUID) -> int:
     """Upload the demo pages the business does not have yet; returns how many were added."""
-    knowledge = KnowledgeService(session, business_id)
+    knowledge = DocumentService(session, business_id)
     present = await knowledge.filenames()
     added = 0
     for page in sorted(PAGES.glob("*.md")):

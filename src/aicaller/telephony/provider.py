@@ -1,76 +1,18 @@
-"""What the calls domain needs from a carrier, whichever carrier it is.
+"""Which carrier the install uses: the simulated one, or Twilio once it is configured.
 
-Providers speak in their own call ids and report the status a call is in after each action; the
-calls domain owns the record and validates every status change (``calls.service``).
+The protocol a carrier implements is the calls domain's (``aicaller.calls.actions.carrier``):
+telephony depends on calls, never the other way round.
 """
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Protocol
-
 import httpx
 
+from aicaller.calls.actions.carrier import TelephonyProvider
 from aicaller.config import ConfigurationError, Settings
-from aicaller.core.errors import ExternalServiceError
-
-if TYPE_CHECKING:
-    from aicaller.telephony.accounts import TwilioAccounts
-
-
-class ProviderCallStatus(StrEnum):
-    """The statuses a provider reports right after an action (Twilio's names)."""
-
-    QUEUED = "queued"
-    RINGING = "ringing"
-    IN_PROGRESS = "in_progress"
-    COMPLETED = "completed"
-    CANCELED = "canceled"
-    FAILED = "failed"
-
-
-@dataclass(frozen=True, slots=True)
-class PlacedCall:
-    provider_call_id: str
-    status: ProviderCallStatus
-    from_number: str
-
-
-class TelephonyError(ExternalServiceError):
-    """The carrier refused or could not be reached; nothing was placed or changed (502)."""
-
-    code = "telephony_error"
-
-
-class TelephonyProvider(Protocol):
-    """A carrier. ``business_id`` says whose account an action goes through (a business may
-    have its own carrier credentials); ``call_id`` is our record, for the carrier's webhooks."""
-
-    name: str
-
-    async def place_call(
-        self,
-        *,
-        business_id: uuid.UUID,
-        call_id: uuid.UUID,
-        to_number: str,
-        from_number: str | None,
-        metadata: dict[str, Any],
-    ) -> PlacedCall:
-        """Start an outbound call; ``from_number=None`` means the provider's default number."""
-        ...
-
-    async def end_call(self, provider_call_id: str, *, business_id: uuid.UUID) -> None:
-        """Hang up, or cancel if not answered yet (the record knows which it was)."""
-        ...
-
-    async def transfer_call(
-        self, provider_call_id: str, to_number: str, *, business_id: uuid.UUID
-    ) -> None:
-        """Hand the live call to ``to_number``; the agent leaves the call."""
-        ...
+from aicaller.telephony.accounts import TwilioAccounts
+from aicaller.telephony.simulated import SimulatedProvider
+from aicaller.telephony.twilio import TwilioProvider
 
 
 def provider_name(settings: Settings) -> str:
@@ -87,12 +29,7 @@ def create_provider(
     accounts: TwilioAccounts | None = None,
 ) -> TelephonyProvider:
     """The provider the settings choose (``AICALLER_TELEPHONY_PROVIDER``, default "auto")."""
-    # Imported here: each provider pulls in its own SDK, and only one is used.
-    from aicaller.telephony.simulated import SimulatedProvider  # noqa: PLC0415
-    from aicaller.telephony.twilio import TwilioProvider  # noqa: PLC0415
-
-    name = provider_name(settings)
-    if name == "simulated":
+    if provider_name(settings) == "simulated":
         return SimulatedProvider()
     if http is None or accounts is None:
         raise ValueError("Twilio needs the shared HTTP client and the account lookup")

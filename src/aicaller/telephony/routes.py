@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from aicaller.api.deps import CacheDep, SessionDep, SettingsDep
 from aicaller.api.problems import problem_responses
-from aicaller.telephony.webhooks import TwilioWebhooks, Webhook
+from aicaller.telephony.service import TwilioWebhooks, Webhook
 
 router = APIRouter(
     prefix="/telephony/twilio", tags=["telephony"], responses=problem_responses(400, 403, 422)

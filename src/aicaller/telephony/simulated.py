@@ -12,7 +12,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
-from aicaller.telephony.provider import PlacedCall, ProviderCallStatus
+from aicaller.calls.actions.carrier import PlacedCall, ProviderCallStatus
 
 # Twilio's documented test number, so simulated calls look like carrier calls.
 DEFAULT_CALLER_ID = "+15005550006"

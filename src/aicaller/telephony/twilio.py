@@ -20,10 +20,10 @@ from twilio.rest import Client
 from twilio.twiml.voice_response import VoiceResponse
 
 from aicaller.businesses.service import TwilioCredentials
+from aicaller.calls.actions.carrier import PlacedCall, ProviderCallStatus, TelephonyError
 from aicaller.config import Settings
 from aicaller.core.logging import get_logger
 from aicaller.telephony.accounts import TwilioAccounts
-from aicaller.telephony.provider import PlacedCall, ProviderCallStatus, TelephonyError
 
 logger = get_logger(__name__)
 VOICE_PATH = "/telephony/twilio/voice"

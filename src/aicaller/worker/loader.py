@@ -1,14 +1,13 @@
 """Find and import the modules that register jobs, so a process knows every handler.
 
-Every ``aicaller/<domain>/tasks.py`` is imported automatically; more modules (plugins, tests) are
-named, comma separated, in ``AICALLER_JOB_MODULES``.
+Every ``tasks.py`` of a domain or sub-domain package is imported automatically; more modules
+(plugins, tests) are named, comma separated, in ``AICALLER_JOB_MODULES``.
 """
 
 from __future__ import annotations
 
 import importlib
 import os
-import pkgutil
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -18,15 +17,13 @@ JOB_MODULES_ENV = "AICALLER_JOB_MODULES"
 
 
 def discover_task_modules() -> list[str]:
-    """``aicaller.<domain>.tasks`` for every domain package that has one."""
-    found = []
-    for package in pkgutil.iter_modules(aicaller.__path__):
-        if not package.ispkg:
-            continue
-        children = pkgutil.iter_modules([str(Path(aicaller.__path__[0]) / package.name)])
-        if any(child.name == "tasks" for child in children):
-            found.append(f"aicaller.{package.name}.tasks")
-    return sorted(found)
+    """``aicaller.<domain>[.<sub-domain>].tasks`` for every package that has one."""
+    root = Path(aicaller.__path__[0])
+    return sorted(
+        ".".join(["aicaller", *path.relative_to(root).with_suffix("").parts])
+        for path in root.rglob("tasks.py")
+        if (path.parent / "__init__.py").exists()
+    )
 
 
 def configured_job_modules() -> list[str]:

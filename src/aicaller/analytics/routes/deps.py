@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Request, Response
 
 from aicaller.analytics.buckets import Period
-from aicaller.analytics.metrics import METRICS
+from aicaller.analytics.figures import TREND_FIGURES
 from aicaller.analytics.service import AnalyticsService, Report
 from aicaller.api.deps import CacheDep, SessionDep, SettingsDep, require_role
 from aicaller.core.schemas import IsoDate
@@ -18,8 +18,8 @@ from aicaller.users.roles import ALL_ROLES, MANAGER_ROLES, Scope
 Reader = Annotated[Principal, require_role(*ALL_ROLES, scope=Scope.ANALYTICS_READ)]
 Exporter = Annotated[Principal, require_role(*MANAGER_ROLES, scope=Scope.ANALYTICS_EXPORT)]
 
-# Metric names as an enum, so an unknown metric is a 422 that lists the valid ones.
-Metric = StrEnum("Metric", {name: name for name in METRICS})  # type: ignore[misc]
+# Figure names as an enum, so an unknown metric is a 422 that lists the valid ones.
+Metric = StrEnum("Metric", {name: name for name in TREND_FIGURES})  # type: ignore[misc]
 
 
 class GroupBy(StrEnum):

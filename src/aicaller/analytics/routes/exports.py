@@ -12,7 +12,7 @@ from aicaller.analytics.export_format import MEDIA_TYPES, ExportFormat, ExportOp
 from aicaller.analytics.exports import ExportService
 from aicaller.analytics.routes.deps import Exporter
 from aicaller.api.deps import CacheDep, SettingsDep
-from aicaller.calls.utils import CallListQueryDep
+from aicaller.calls.deps import CallListQueryDep
 
 router = APIRouter()
 

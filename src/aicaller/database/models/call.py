@@ -115,3 +115,14 @@ class Call(TenantMixin, Base):
     escalations: Mapped[list[Escalation]] = relationship(
         lazy="raise", viewonly=True, order_by="(Escalation.created_at, Escalation.id)"
     )
+
+    # The list reads these two as columns of its statement; a detail read has the rows loaded
+    # and derives them here, so the API's call schema is built from either the same way.
+    @property
+    def notes_count(self) -> int:
+        return len(self.notes)
+
+    @property
+    def escalation_state(self) -> str | None:
+        """The status of the latest escalation (``escalations`` are oldest first)."""
+        return self.escalations[-1].status if self.escalations else None

@@ -1,11 +1,10 @@
 """Keeping the search index quick to read after bulk writes (a sync's end, a bulk load).
 
 SQLite: FTS5 adds a b-tree (segment) per flushed batch and merges them only lazily, so after a
-sync the index is many segments and every query term is looked up in each. Merging them into
-one made searching the Python docs ~40% cheaper (CPU p50 3.3 -> 1.9 ms; at 100,000 more chunks
-8.4 -> 6.0 ms). It runs in steps of ``MERGE_PAGES`` pages, each its own short write
-transaction, so calls and other writers wait for a step (~0.1-0.3 s), never for the whole merge
-(~10 s at 100,000 chunks).
+sync the index is many segments and every query term is looked up in each; merged into one,
+every search reads less (docs/benchmarks.md, "Retrieval quality"). The merge runs in steps of
+``MERGE_PAGES`` pages, each its own short write transaction, so calls and other writers wait
+for one step at most, never for the whole merge, which grows with the index.
 
 PostgreSQL: ``ANALYZE chunks`` refreshes the lexeme statistics search plans with (autovacuum
 would, minutes later), and ``gin_clean_pending_list`` moves the GIN index's pending entries

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import NamedTuple
 
-from aicaller.knowledge.search import SearchHit
+from aicaller.knowledge.search.backend import SearchHit
 
 BROAD_BUDGET = 2000
 """How many chunks the any-term query may have to rank (the rarest term is always searched)."""

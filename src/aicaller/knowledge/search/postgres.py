@@ -4,8 +4,8 @@ index; snippets by ``ts_headline`` for the returned rows only.
 ``ts_rank`` knows nothing of how rare a word is, so a chunk repeating "file" outranked one
 naming the rare word the caller asked about. Each term is ranked on its own, saturated
 (normalisation 32: rank / (rank + 1), so no word wins by repetition alone) and weighted by its
-BM25 inverse document frequency from the lexeme statistics. Measured on the Python docs
-(benchmarks/retrieval_eval.py): top-3 82% -> 91%, top-1 65% -> 76%.
+BM25 inverse document frequency from the lexeme statistics, which put the right chunks first
+far more often on the retrieval benchmark (docs/benchmarks.md, "Retrieval quality").
 """
 
 from __future__ import annotations
@@ -19,15 +19,15 @@ import snowballstemmer
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.knowledge.search import SearchHit, hit_from_row
+from aicaller.knowledge.search.backend import SearchHit, hit_from_row
 from aicaller.knowledge.search.plan import Query, Run, lead_first
 
 # Two stages: plain ts_rank (one read of each candidate's vector) picks a pool of 100, and only
-# those get the per-term IDF-weighted rank (a read per term). Ranking every candidate per term
-# cost ~4x as much; the pool scored better on the benchmark, not worse (top-3 88% -> 91%).
+# those get the per-term IDF-weighted rank (a read per term), whose cost grows with the number
+# of candidates times the number of terms. The pool ranks no worse than ranking every candidate.
 RERANK_POOL = 100
-# ts_headline parses all the text it is given (~0.2 ms per 1,000 characters), and a chunk with a
-# long table or code block can hold 50,000: it gets a window from a little before the rarest
+# ts_headline parses all the text it is given, at a cost in proportion, and a chunk with a
+# long table or code block can hold 50,000 characters: it gets a window from before the rarest
 # term's first appearance (a chunk of the usual ~2,500 characters is read whole).
 SNIPPET_WINDOW, SNIPPET_LEAD = 4000, 1000
 _SELECT = """
@@ -107,9 +107,9 @@ class LexemeCounts:
         return max(1, self.chunks.get(_english.stemWord(term), self.rarest))
 
 
-# Reading the statistics costs about 2 ms (a fifth of a search's budget) and they change only
-# when ANALYZE runs, so each process keeps them for a few minutes, per database. A plain dict:
-# the value is per-process by nature and tiny (about 1,000 lexemes).
+# Reading the statistics is a query of its own, a noticeable part of a search's budget, and they
+# change only when ANALYZE runs, so each process keeps them for a few minutes, per database. A
+# plain dict: the value is per-process by nature and tiny (about 1,000 lexemes).
 _memo: dict[str, LexemeCounts] = {}
 
 

@@ -6,13 +6,13 @@ not read a tenant token's posting list to weigh it. The best rows are chosen ins
 alone (bm25, then LIMIT); only those few are joined to their chunks and documents and given a
 snippet. The CROSS JOIN fixes that order: left to itself, SQLite's planner ran the MATCH a
 second time over every matching row and joined each to its chunk and document before picking
-the few (an any-term query over 1,500 chunks: 9.3 ms, with the order fixed 1.9 ms).
+the few.
 
 bm25 walks the whole posting list of each query term for its IDF and scores every match, so a
-question of several very common words costs 10-20 ms at 100,000 chunks; its every-term query
-goes to ``chunks_fts_lead`` first (``plan.lead_first``): each chunk's title, headings and
-first 500 characters under the same rowid, lists a fraction as long ("define a class with
-methods" 12 -> 5 ms CPU).
+question of several very common words costs in proportion to how common they are; its
+every-term query goes to ``chunks_fts_lead`` first (``plan.lead_first``): each chunk's title,
+headings and first 500 characters under the same rowid, whose lists are a fraction as long.
+(The measurements behind both choices are in docs/benchmarks.md, "Retrieval quality".)
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import uuid
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.knowledge.search import SearchHit, hit_from_row
+from aicaller.knowledge.search.backend import SearchHit, hit_from_row
 from aicaller.knowledge.search.plan import BROAD_BUDGET, Query, Run, lead_first
 
 PARTITION_BITS = 40  # migration 0007: business partition p owns rowids [p << 40, (p + 1) << 40)

@@ -18,7 +18,8 @@ depends_on: str | Sequence[str] | None = None
 
 # 0005 filtered by tenant with a token on every row. bm25 reads the whole posting list of every
 # phrase in a query to weigh it, and the tenant token's list is as long as the business's
-# chunks: at 100,000 chunks that alone cost ~3-10 ms per query. Now each business owns the
+# chunks, so every query paid for the business's size (docs/benchmarks.md, "Retrieval
+# quality"). Now each business owns the
 # rowids [partition << 40, (partition + 1) << 40) and the filter is a rowid range, which FTS5
 # seeks to and bm25 does not weigh. ``chunks_fts_tenants.partition`` is an INTEGER PRIMARY KEY,
 # so VACUUM keeps it.

@@ -39,12 +39,13 @@ POSTGRES_DOWN = [
     "ALTER TABLE chunks ALTER COLUMN search_vector SET STORAGE EXTENDED",
 ]
 # SQLite: bm25 walks the whole posting list of every query term for its IDF and scores every
-# match, so a question of several words each in tens of thousands of chunks costs 10-20 ms at
-# 100,000 chunks whatever the tenant filter. ``chunks_fts_lead`` indexes each chunk's title,
-# headings and first LEAD_CHARS characters (contentless: snippets come from ``chunks_fts``),
-# under the same rowid; its lists are a fraction as long, and search uses it for such questions
-# (``knowledge/search/sqlite.py``). The triggers keep both indexes in step; a contentless row is
-# removed by repeating what was inserted, hence the same expressions on ``old``.
+# match, so a question of several words each in tens of thousands of chunks is slow whatever
+# the tenant filter (docs/benchmarks.md, "Retrieval quality"). ``chunks_fts_lead`` indexes each
+# chunk's title, headings and first LEAD_CHARS characters (contentless: snippets come from
+# ``chunks_fts``), under the same rowid; its lists are a fraction as long, and search uses it
+# for such questions (``knowledge/search/sqlite.py``). The triggers keep both indexes in step;
+# a contentless row is removed by repeating what was inserted, hence the same expressions on
+# ``old``.
 PARTITION_BITS = 40
 _REF = "chunks_fts MATCH 'ref:\"c' || {row}.id || '0\"'"
 _LEAD_INSERT = f"""

@@ -1,0 +1,1 @@
+"""The SQL aggregates of the reports and exports, one module per subject, scoped to one business."""

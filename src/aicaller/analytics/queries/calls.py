@@ -1,0 +1,161 @@
+"""SQL aggregates over one business's calls, per time bucket: the call figures, the
+90th-percentile duration, repeat callers, and call volume.
+
+Every method takes the bucket boundaries (UTC instants, see ``analytics.buckets``) and returns
+one small row per bucket: the database does the counting, Python only reads the aggregates. The
+figures each statement selects, and what they mean, are defined in ``analytics.figures``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import case, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.analytics.figures import ANSWERED, Pass, select_list
+from aicaller.analytics.sql import (
+    Row,
+    bucket_index,
+    by_bucket,
+    bytewise,
+    in_range,
+    shifted,
+    utc_param,
+)
+from aicaller.database.models import Call
+from aicaller.database.models.call import CallDirection
+
+REPEAT_WINDOW = timedelta(days=7)
+REPEAT_SECONDS = int(REPEAT_WINDOW.total_seconds())
+
+
+class CallQueries:
+    """Aggregates over one business's calls; every statement filters on ``business_id``."""
+
+    def __init__(self, session: AsyncSession, business_id: uuid.UUID) -> None:
+        self.session = session
+        self.business_id = business_id
+
+    async def call_figures(self, cuts: Sequence[datetime]) -> dict[int, Row]:
+        """The figures of the calls and QA passes per bucket, in one pass over the analytics
+        index: whether a call was escalated and its effective evaluation are kept on the call by
+        the database (migration 0011)."""
+        calls = (
+            select(
+                bucket_index(Call.started_at, cuts).label("bucket"),
+                Call.direction,
+                Call.status,
+                Call.duration_seconds,
+                Call.sentiment,
+                Call.end_reason,
+                Call.escalated,
+                Call.qa_evaluator,
+                Call.qa_score,
+                Call.qa_auto_failed,
+            )
+            .where(Call.business_id == self.business_id, *in_range(Call.started_at, cuts))
+            .subquery()
+        )
+        stmt = select(calls.c.bucket, *select_list(calls.c, Pass.CALLS, Pass.QA))
+        return by_bucket((await self.session.execute(stmt.group_by(calls.c.bucket))).all())
+
+    async def p90_durations(self, cuts: Sequence[datetime]) -> dict[int, Row]:
+        """The 90th percentile (nearest rank: the value at rank ceil(0.9 n)) of answered
+        calls' durations per bucket.
+
+        From a histogram: calls are counted per bucket and whole second (a hash aggregate,
+        some thousands of rows), and the running count over those rows finds the rank. Sorting
+        every call's duration (a window, or PostgreSQL's ``percentile_disc``) cost twice as
+        much, and SQLite has no percentiles."""
+        durations = (
+            select(
+                bucket_index(Call.started_at, cuts).label("bucket"),
+                Call.duration_seconds.label("duration"),
+            )
+            .where(
+                Call.business_id == self.business_id,
+                *in_range(Call.started_at, cuts),
+                Call.status.in_(ANSWERED),
+                Call.duration_seconds.is_not(None),
+            )
+            .subquery()
+        )
+        d = durations.c
+        # A materialised CTE on PostgreSQL: inlined, the planner misjudges how many groups the
+        # histogram has (it expects one per call, not a few thousand) and sorts every call for
+        # the window below instead of hashing.
+        histogram = (
+            select(d.bucket, d.duration, func.count().label("calls"))
+            .group_by(d.bucket, d.duration)
+            .cte("histogram")
+            .prefix_with("MATERIALIZED", dialect="postgresql")
+        )
+        h = histogram.c
+        ranked = select(
+            h.bucket,
+            h.duration,
+            func.sum(h.calls).over(partition_by=h.bucket, order_by=h.duration).label("upto"),
+            func.sum(h.calls).over(partition_by=h.bucket).label("n"),
+        ).subquery()
+        stmt = (
+            select(ranked.c.bucket, func.min(ranked.c.duration).label("p90_duration_seconds"))
+            .where(ranked.c.upto * 10 >= ranked.c.n * 9)
+            .group_by(ranked.c.bucket)
+        )
+        return by_bucket((await self.session.execute(stmt)).all())
+
+    async def repeat_callers(self, cuts: Sequence[datetime]) -> dict[int, Row]:
+        """Inbound calls followed by another inbound call from the same number within 7 days,
+        and how many numbers that was, per bucket of the first call (the repeat pass's
+        figures).
+
+        One pass with ``LEAD()`` over the number's inbound calls (ordered by start), read up to
+        7 days past the range so a follow-up after the range still counts.
+        """
+        inbound = (
+            select(
+                Call.from_number,
+                Call.started_at,
+                func.lead(Call.started_at)
+                .over(partition_by=bytewise(Call.from_number), order_by=Call.started_at)
+                .label("next_started_at"),
+            )
+            .where(
+                Call.business_id == self.business_id,
+                Call.direction == CallDirection.INBOUND.value,
+                Call.started_at >= utc_param(cuts[0]),
+                Call.started_at < utc_param(cuts[-1] + REPEAT_WINDOW),
+            )
+            .subquery()
+        )
+        within = inbound.c.next_started_at <= shifted(inbound.c.started_at, REPEAT_SECONDS)
+        flagged = (
+            select(
+                bucket_index(inbound.c.started_at, cuts).label("bucket"),
+                inbound.c.from_number,
+                case((within, 1), else_=0).label("followed"),
+            )
+            .where(inbound.c.started_at < utc_param(cuts[-1]))
+            .subquery()
+        )
+        stmt = select(flagged.c.bucket, *select_list(flagged.c, Pass.REPEAT))
+        return by_bucket((await self.session.execute(stmt.group_by(flagged.c.bucket))).all())
+
+    async def volume(self, cuts: Sequence[datetime], group_by: str | None) -> list[Row]:
+        """Calls per bucket, and per direction or status when ``group_by`` names one."""
+        dimension = {"direction": Call.direction, "status": Call.status}.get(group_by or "")
+        columns: list[Any] = [bucket_index(Call.started_at, cuts).label("bucket")]
+        if dimension is not None:
+            columns.append(dimension.label("group"))
+        sub = (
+            select(*columns)
+            .where(Call.business_id == self.business_id, *in_range(Call.started_at, cuts))
+            .subquery()
+        )
+        keys = [sub.c.bucket, *([sub.c.group] if dimension is not None else [])]
+        stmt = select(*keys, func.count().label("calls")).group_by(*keys)
+        return [dict(r._mapping) for r in (await self.session.execute(stmt)).all()]

@@ -1,0 +1,1 @@
+"""Call actions that reach the carrier: place, end and transfer a call."""

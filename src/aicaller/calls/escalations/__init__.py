@@ -1,0 +1,1 @@
+"""Escalations: a call handed to people, and the queue they work."""

@@ -1,0 +1,1 @@
+"""Notes people leave on a call."""

@@ -1,0 +1,1 @@
+"""Knowledge gaps: questions callers asked that the agent could not answer."""

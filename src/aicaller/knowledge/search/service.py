@@ -1,0 +1,52 @@
+"""Searching one business's knowledge: the question's terms, the backend of the session's
+database, and results cached per knowledge version (an upload, a deletion or a sync bumps it)."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from aicaller.businesses.service import BusinessService
+from aicaller.core.cache import SEARCH, AppCache
+from aicaller.database.service import BaseService
+from aicaller.knowledge.search.backend import SearchBackend, SearchHit
+from aicaller.knowledge.search.postgres import PostgresSearch
+from aicaller.knowledge.search.query import search_terms
+from aicaller.knowledge.search.sqlite import SqliteSearch
+
+
+def backend_for(session: AsyncSession) -> SearchBackend:
+    if session.get_bind().dialect.name == "postgresql":
+        return PostgresSearch()
+    return SqliteSearch()
+
+
+class SearchService(BaseService):
+    def __init__(
+        self, session: AsyncSession, business_id: uuid.UUID, cache: AppCache | None = None
+    ) -> None:
+        super().__init__(session, business_id)
+        self.business = BusinessService(session, business_id, cache)
+        self.cache = cache
+
+    async def search(self, question: str, *, limit: int) -> tuple[list[str], list[SearchHit]]:
+        """The terms searched for and the chunks that best answer ``question``, cached per
+        knowledge version."""
+        terms = search_terms(question)
+        if not terms:
+            return terms, []
+
+        async def compute() -> list[SearchHit]:
+            return await backend_for(self.session).search(
+                self.session, self.business_id, terms, limit
+            )
+
+        if self.cache is None:
+            return terms, await compute()
+        version = await self.business.knowledge_version()
+        key = f"v{version}:{limit}:{' '.join(terms)}"
+        hits = await self.cache.get_or_set(
+            SEARCH, tenant=self.business_id, key=key, compute=compute
+        )
+        return terms, hits

@@ -1,0 +1,1 @@
+"""Documentation sources: crawling a documentation site and keeping it in sync."""

@@ -1,0 +1,194 @@
+"""The any-term query keeps only the rarest terms, so common words cannot make a search slow,
+and each backend knows how many chunks hold a term."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from aicaller.database.session import Database
+from aicaller.knowledge.search import plan
+from aicaller.knowledge.search import postgres as postgres_search
+from aicaller.knowledge.search import sqlite as sqlite_search
+from aicaller.knowledge.search.backend import SearchHit
+from aicaller.knowledge.search.plan import Query, broad_terms, normalise, query_tiers
+from tests.factories import Tenant
+
+SEARCH = "/api/v1/knowledge/search"
+
+
+def test_broad_terms_keep_the_rarest_within_the_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plan, "BROAD_BUDGET", 100)
+    assert broad_terms(["file", "sha256", "hash"], [900, 3, 60]) == ["sha256", "hash"]
+    # The rarest term is searched even when it alone is over the budget.
+    assert broad_terms(["file", "line"], [900, 400]) == ["line"]
+    # A term in no chunk adds nothing; unknown counts prune nothing.
+    assert broad_terms(["typo", "hash"], [0, 60]) == ["hash"]
+    assert broad_terms(["file", "hash"], [None, 60]) == ["file", "hash"]
+    assert broad_terms(["typo"], [0]) == []
+
+
+def test_query_tiers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(plan, "BROAD_BUDGET", 100)
+    counts: list[int | None] = [900, 3, 60]
+    assert query_tiers(["file", "sha256", "hash"], counts) == [
+        Query(["file", "sha256", "hash"], every=True),
+        Query(["sha256", "hash"], every=False),  # the rarest within the budget
+    ]
+    # A word in no chunk is left out: the others must all be there.
+    assert query_tiers(["typo", "sha256", "hash"], [0, 3, 60]) == [
+        Query(["sha256", "hash"], every=True),
+        Query(["sha256", "hash"], every=False),
+    ]
+    assert query_tiers(["hash"], [60]) == [Query(["hash"], every=False)]
+    assert query_tiers(["file", "hash"], [None, None]) == [
+        Query(["file", "hash"], every=True),
+        Query(["file", "hash"], every=False),
+    ]
+
+
+def test_each_tier_scores_below_the_one_before() -> None:
+    def hit(score: float) -> SearchHit:
+        return SearchHit(uuid.uuid4(), uuid.uuid4(), "t", None, "t", "x", "x", score)
+
+    ranked = [(hit(8.0), 0), (hit(2.0), 0), (hit(30.0), 1), (hit(5.0), 2)]
+    # Three tiers, a third of the range each; within one, relative to its best hit.
+    assert [h.score for h in normalise(ranked)] == [1.0, 0.75, 0.6667, 0.3333]
+    assert [h.score for h in normalise([(hit(3.0), 2), (hit(1.5), 2)])] == [1.0, 0.5]
+    assert normalise([]) == []
+
+
+def test_no_postgres_statistics_prune_nothing() -> None:
+    """Before a table's first ANALYZE there are no estimates, and no term is left out."""
+    never_analysed = postgres_search.LexemeCounts(loaded_at=0.0, chunks=None)
+    assert never_analysed.estimate("appointment") is None
+    listed = postgres_search.LexemeCounts(loaded_at=0.0, chunks={"appoint": 40}, rarest=2)
+    assert [listed.estimate(word) for word in ("appointments", "zebra")] == [40, 2]
+
+
+def test_rare_words_weigh_more_in_postgres_ranking() -> None:
+    statistics = postgres_search.LexemeCounts(loaded_at=0.0, chunks={}, total=10_000)
+    rare, common = statistics.weight(5), statistics.weight(4_000)
+    assert rare > 4 * common > 0
+    assert statistics.weight(None) == 1.0  # unknown: every word counts the same
+
+
+@pytest.fixture
+def fresh_statistics() -> Iterator[None]:
+    """PostgreSQL's statistics are kept per process for minutes; each test reads its own."""
+    postgres_search._memo.clear()
+    yield
+    postgres_search._memo.clear()
+
+
+async def _upload(client: httpx.AsyncClient, tenant: Tenant, name: str, body: str) -> None:
+    response = await client.post(
+        "/api/v1/knowledge/documents",
+        files={"file": (name, body.encode())},
+        headers=tenant.headers(),
+    )
+    assert response.status_code == 201, response.text
+
+
+async def _analyze(database: Database, backend: str) -> None:
+    if backend == "postgresql":
+        async with database.transaction() as session:
+            await session.execute(text("ANALYZE chunks"))
+
+
+@pytest.mark.usefixtures("fresh_statistics")
+async def test_common_words_are_left_out_of_the_any_term_query(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    database: Database,
+    backend: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for index in range(4):
+        await _upload(
+            client, tenant, f"visit{index}.md", f"# Visit {index}\n\nBook an appointment."
+        )
+    await _upload(client, tenant, "whitening.md", "# Whitening\n\nWhitening lasts two years.")
+    await _analyze(database, backend)
+    question = {"q": "appointment whitening"}  # no chunk holds both words
+
+    found = await client.get(SEARCH, params=question, headers=tenant.headers())
+    assert {r["title"] for r in found.json()["results"]} == {
+        "Whitening", "Visit 0", "Visit 1", "Visit 2", "Visit 3",
+    }  # fmt: skip
+    monkeypatch.setattr(plan, "BROAD_BUDGET", 2)
+    await _upload(client, tenant, "hours.md", "# Hours\n\nOpen at eight.")  # a new cache version
+    pruned = await client.get(SEARCH, params=question, headers=tenant.headers())
+    assert [r["title"] for r in pruned.json()["results"]] == ["Whitening"]
+
+
+@pytest.mark.usefixtures("fresh_statistics")
+async def test_chunk_counts(
+    client: httpx.AsyncClient, tenant: Tenant, database: Database, backend: str
+) -> None:
+    terms = ["appointment", "whitening", "invisalign"]
+    for index in range(3):
+        await _upload(client, tenant, f"visit{index}.md", f"# Visit {index}\n\nAppointments.")
+    await _upload(client, tenant, "whitening.md", "# Whitening\n\nWhitening lasts two years.")
+    await _analyze(database, backend)
+    postgres_search._memo.clear()
+    async with database.transaction() as session:
+        if backend == "postgresql":
+            statistics = await postgres_search.lexeme_counts(session)
+            estimates = [statistics.estimate(term) for term in terms]
+            # Estimates (never 0): the common word above the rare ones.
+            assert estimates[0] == 3
+            assert estimates[1] is not None
+            assert estimates[1] < 3
+        else:
+            # Exact, and counted with the stemmer: "Appointments" holds "appointment".
+            assert await sqlite_search.chunk_counts(session, terms) == [3, 1, 0]
+
+
+async def test_sqlite_joins_only_the_best_rows(database: Database, backend: str) -> None:
+    """The outer query walks the few best rows and looks each up in the index by rowid; a
+    plan that scans the MATCH again joins every matching chunk (5x slower at 1,500)."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's query plan")
+    params = {"match": '"parking"', "business_id": "0" * 32, "limit": 5}
+    async with database.transaction() as session:
+        plan_rows = await session.execute(
+            text(f"EXPLAIN QUERY PLAN {sqlite_search._QUERY.text}"), params
+        )
+        steps = [row.detail for row in plan_rows if row.parent == 0]
+    outer_loop = next(step for step in steps if step.startswith("SCAN"))
+    assert outer_loop == "SCAN best", steps
+
+
+@pytest.mark.usefixtures("fresh_statistics")
+async def test_questions_of_common_words_read_the_lead_index(
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    database: Database,
+    backend: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three or more terms each in over ``BROAD_BUDGET`` chunks: titles, headings and the first
+    500 characters answer; the whole text only when they find fewer than ``limit`` chunks."""
+    monkeypatch.setattr(sqlite_search, "BROAD_BUDGET", 2)  # SQLite counts up to just past it
+    monkeypatch.setattr(plan, "BROAD_BUDGET", 2)
+    for index in range(3):
+        await _upload(client, tenant, f"early{index}.md", f"# Early {index}\n\nHarbour ferry pier.")
+    filler = " ".join(f"word{index}" for index in range(100))  # past the first 500 characters
+    # The full index ranks this one first: the words, late in its text, again and again.
+    await _upload(client, tenant, "late.md", f"# Late\n\n{filler} {'harbour ferry pier ' * 30}")
+    await _analyze(database, backend)  # PostgreSQL's estimates come from the statistics
+    question = "harbour ferry pier"
+
+    async def titles(limit: int) -> set[str]:
+        found = await client.get(
+            SEARCH, params={"q": question, "limit": limit}, headers=tenant.headers()
+        )
+        return {result["title"] for result in found.json()["results"]}
+
+    assert await titles(3) == {"Early 0", "Early 1", "Early 2"}
+    assert await titles(4) == {"Early 0", "Early 1", "Early 2", "Late"}
