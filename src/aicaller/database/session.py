@@ -13,8 +13,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event, exc, text
+from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -24,10 +24,14 @@ from sqlalchemy.ext.asyncio import (
 
 from aicaller.config import Settings
 from aicaller.core.cache import AFTER_COMMIT
+from aicaller.core.errors import DatabaseUnavailable
 from aicaller.core.logging import get_logger
 
 T = TypeVar("T")
 logger = get_logger("aicaller.database")
+# SQLSTATEs of a server that is unreachable, shutting down, starting up or full: connection
+# exceptions (08), admin/crash shutdown and "cannot connect now" (57P01-03), too many clients.
+_UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
 
 
 def enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -41,25 +45,65 @@ def enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def is_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` says the database server cannot be reached (not that a statement is
+    wrong): a network failure, a dropped connection, an exhausted pool or a server refusing
+    connections."""
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, exc.TimeoutError):  # no pooled connection came free in time
+        return True
+    if isinstance(error, exc.DBAPIError):
+        error = error.orig  # type: ignore[assignment]
+    if isinstance(error, OSError | TimeoutError):
+        return True
+    sqlstate = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+    return isinstance(sqlstate, str) and sqlstate.startswith(_UNAVAILABLE_SQLSTATES)
+
+
+def _connect_or_unavailable(
+    dialect: Dialect, _record: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]
+) -> Any:
+    # asyncpg lets network errors of a new connection (refused, reset, timed out) through
+    # untranslated, so without this they would surface as bare OSErrors.
+    try:
+        return dialect.connect(*cargs, **cparams)
+    except Exception as error:
+        if is_unavailable(error):
+            raise DatabaseUnavailable() from error
+        raise
+
+
 def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
-    """An async engine for SQLite (embedded) or PostgreSQL (pooled) from the settings."""
+    """An async engine for SQLite (embedded) or PostgreSQL (pooled) from the settings.
+
+    ``hide_parameters``: a failed statement's error message (and so any traceback or log line
+    made from it) leaves out the bound values, which hold note bodies, documents and emails.
+    Only the explicit debugging switch ``db_echo`` shows them.
+    """
     database_url = url or settings.resolved_database_url
     parsed = make_url(database_url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(database_url, echo=settings.db_echo)
+        engine = create_async_engine(
+            database_url, echo=settings.db_echo, hide_parameters=not settings.db_echo
+        )
         event.listen(engine.sync_engine, "connect", enable_sqlite_pragmas)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         database_url,
         echo=settings.db_echo,
+        hide_parameters=not settings.db_echo,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
         pool_recycle=settings.db_pool_recycle,
         pool_pre_ping=settings.db_pool_pre_ping,
+        connect_args={"timeout": settings.db_connect_timeout},
     )
+    event.listen(engine.sync_engine, "do_connect", _connect_or_unavailable)
+    return engine
 
 
 class Database:
@@ -76,8 +120,10 @@ class Database:
             try:
                 yield session
                 await session.commit()
-            except BaseException:
+            except BaseException as error:
                 await session.rollback()
+                if isinstance(error, Exception) and is_unavailable(error):
+                    raise DatabaseUnavailable() from error
                 raise
             # Work that must only happen once the data is durable (cache invalidation), queued
             # by services with aicaller.core.cache.run_after_commit.

@@ -78,7 +78,9 @@ class QueueWorker:
         self.settings = settings
         self.registry = registry or default_registry
         self.worker_id = worker_id or make_worker_id()
-        self.queue = queue or create_queue(str(settings.redis_url))
+        self.queue = queue or create_queue(
+            str(settings.redis_url), socket_timeout=settings.redis_queue_socket_timeout
+        )
         self.dispatcher = QueueDispatcher(self.queue, settings)
         self.executor = JobExecutor(
             database,

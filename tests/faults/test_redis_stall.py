@@ -1,0 +1,59 @@
+"""A stalled Redis (a SIGSTOPped server: connections open, nothing answered) must not hang live
+calls or readiness; once Redis answers again everything uses it again."""
+
+from __future__ import annotations
+
+import asyncio
+
+import httpx
+from fastapi import FastAPI
+
+from tests.agent.clinic import say, set_up_clinic, start_call
+from tests.factories import PASSWORD, Tenant, login
+from tests.faults.conftest import needs_services
+from tests.faults.proxy import TcpProxy
+from tests.telephony.twilio_client import TwilioCall
+
+pytestmark = needs_services
+# Far above any answer's budget: only a request that waits on Redis itself gets near it.
+HANG = 10.0
+
+
+async def _live_traffic(client: httpx.AsyncClient, tenant: Tenant, call_sid: str) -> None:
+    """What callers and the readiness probe do: a web test call, a turn, a phone call's turn."""
+    started = await start_call(client, tenant)
+    answer = await say(client, tenant, started["call"]["id"], "How much is a cleaning?")
+    assert "$120" in answer["reply"]["text"]
+    phone = TwilioCall(client, call_sid=call_sid)
+    greeting = await phone.connect()
+    assert greeting.status_code == 200, greeting.text
+    reply = await phone.speak("do you take Cigna insurance?")
+    assert reply.status_code == 200, reply.text
+    assert "Cigna" in reply.text
+
+
+async def test_a_stalled_redis_hangs_no_call_and_no_probe(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, redis_proxy: TcpProxy
+) -> None:
+    await set_up_clinic(client, tenant)
+    async with asyncio.timeout(HANG):
+        await _live_traffic(client, tenant, "CA" + "01" * 16)
+
+    redis_proxy.pause()
+    async with asyncio.timeout(HANG):
+        await _live_traffic(client, tenant, "CA" + "02" * 16)
+        # Rate limits fall back to per-process windows: signing in still works (and is limited).
+        await login(client, tenant.emails["agent"], PASSWORD)
+        ready = await client.get("/health/ready")
+    assert ready.status_code == 200
+    body = ready.json()
+    assert body["status"] == "degraded"
+    assert set(body["failing"]) == {"cache", "jobs", "events", "rate_limits"}
+    assert body["checks"]["database"]["status"] == "ok"
+
+    redis_proxy.resume()
+    async with asyncio.timeout(HANG):
+        await _live_traffic(client, tenant, "CA" + "03" * 16)
+        ready = await client.get("/health/ready")
+    assert ready.status_code == 200
+    assert (ready.json()["status"], ready.json()["failing"]) == ("ok", [])
