@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from aicaller.core.logging import get_logger
+from aicaller.core.logging import describe_exception, get_logger
 
 router = APIRouter(prefix="/health", tags=["health"])
 # Every check gets this long and they run side by side, so the probe answers within it too.
@@ -21,7 +21,7 @@ async def _check(component: str, probe: Callable[[], Awaitable[None]]) -> dict[s
     try:
         await asyncio.wait_for(probe(), PROBE_TIMEOUT_SECONDS)
     except Exception as exc:  # any failure means "not ready", reported in the body
-        logger.warning("readiness_check_failed", component=component, error=repr(exc))
+        logger.warning("readiness_check_failed", component=component, error=describe_exception(exc))
         return {"status": "error", "error": type(exc).__name__}
     return {"status": "ok"}
 
@@ -30,7 +30,7 @@ async def _jobs(jobs: Any) -> dict[str, Any]:
     try:
         report: dict[str, Any] = await asyncio.wait_for(jobs.health(), PROBE_TIMEOUT_SECONDS)
     except Exception as exc:  # the job system's own report could not be made in time
-        logger.warning("readiness_check_failed", component="jobs", error=repr(exc))
+        logger.warning("readiness_check_failed", component="jobs", error=describe_exception(exc))
         return {"status": "error", "mode": jobs.mode, "error": type(exc).__name__}
     return report
 

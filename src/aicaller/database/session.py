@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import (
 from aicaller.config import Settings
 from aicaller.core.cache import AFTER_COMMIT
 from aicaller.core.errors import DatabaseUnavailable
-from aicaller.core.logging import get_logger
+from aicaller.core.logging import describe_exception, get_logger
 
 T = TypeVar("T")
 logger = get_logger("aicaller.database")
@@ -152,5 +152,7 @@ async def run_to_the_end(work: Coroutine[Any, Any, T]) -> T:
     except asyncio.CancelledError:
         await asyncio.wait({task})
         if not task.cancelled() and task.exception() is not None:
-            logger.warning("write_failed_while_cancelled", error=repr(task.exception()))
+            logger.warning(
+                "write_failed_while_cancelled", error=describe_exception(task.exception())
+            )
         raise
