@@ -26,7 +26,9 @@ async def test_a_failed_write_in_a_job_logs_no_written_value(
             # PostgreSQL refuses the text as a number with a message quoting it; SQLite takes
             # it and fails on the missing table next, showing the statement's parameters.
             await session.execute(text("SELECT CAST(:body AS INTEGER)"), payload)
-            await session.execute(text("INSERT INTO missing_archive (body) VALUES (:body)"), payload)
+            await session.execute(
+                text("INSERT INTO missing_archive (body) VALUES (:body)"), payload
+            )
 
     await start_runner(db, fast_settings, registry)
     job_id = await enqueue_job(db, "notes.archive", {"body": SECRET})
