@@ -62,6 +62,11 @@ async def test_an_outage_is_a_503_with_retry_after_and_one_line_per_request(
         _assert_unavailable(response)
     assert ready.status_code == 503
     assert ready.json()["failing"] == ["database"]
+    database = ready.json()["checks"]["database"]
+    assert (database["error"], database["cause"]) in {
+        ("DatabaseUnavailable", "ConnectionResetError"),
+        ("DatabaseUnavailable", "ConnectionRefusedError"),
+    }
 
     events = _events(log_output)
     failures = [e for e in events if e["event"] == "database_unavailable"]

@@ -22,8 +22,16 @@ async def _check(component: str, probe: Callable[[], Awaitable[None]]) -> dict[s
         await asyncio.wait_for(probe(), PROBE_TIMEOUT_SECONDS)
     except Exception as exc:  # any failure means "not ready", reported in the body
         logger.warning("readiness_check_failed", component=component, error=describe_exception(exc))
-        return {"status": "error", "error": type(exc).__name__}
+        return _failed(exc)
     return {"status": "ok"}
+
+
+def _failed(exc: BaseException) -> dict[str, Any]:
+    """Class names only: a message could hold a host name, a password in a URL or a value."""
+    report = {"status": "error", "error": type(exc).__name__}
+    if exc.__cause__ is not None:  # e.g. DatabaseUnavailable caused by ConnectionRefusedError
+        report["cause"] = type(exc.__cause__).__name__
+    return report
 
 
 async def _jobs(jobs: Any) -> dict[str, Any]:
@@ -31,7 +39,7 @@ async def _jobs(jobs: Any) -> dict[str, Any]:
         report: dict[str, Any] = await asyncio.wait_for(jobs.health(), PROBE_TIMEOUT_SECONDS)
     except Exception as exc:  # the job system's own report could not be made in time
         logger.warning("readiness_check_failed", component="jobs", error=describe_exception(exc))
-        return {"status": "error", "mode": jobs.mode, "error": type(exc).__name__}
+        return {**_failed(exc), "mode": jobs.mode}
     return report
 
 
