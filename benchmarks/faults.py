@@ -25,27 +25,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
-import socket
-import subprocess
+import shutil
+import statistics
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
-from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the tests' TCP proxy
-from bench_app import app_settings, create_tenant, flush_redis, server_environment, sign_in
+from bench_app import create_tenant, flush_redis, sign_in
 from bench_postgres import fresh_database
-from faults_load import PUBLIC_URL, REQUEST_TIMEOUT, TWILIO_SID, TWILIO_TOKEN, Load, prepare
-from tests.faults.proxy import TcpProxy
+from faults_load import REQUEST_TIMEOUT, Load, prepare
+from faults_setup import Proxies, free_port, serve, wait_ready
 
 REDIS = os.environ.get("AICALLER_BENCH_REDIS", "redis://127.0.0.1:6379/12")
 DB_NAME = "aicaller_hard_faults_bench"
@@ -61,70 +59,6 @@ WATCHED = ("unhandled_exception", "database_unavailable", "cache_unavailable",
            "readiness_check_failed")  # fmt: skip
 
 
-class Proxies:
-    """The PostgreSQL and Redis proxies, on an event loop of their own in a thread, so their
-    forwarding does not queue behind the load generator's work (nor the other way round)."""
-
-    def __init__(self, database_url: str, redis_url: str) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
-        self.thread.start()
-        self.database = self._run(_started(TcpProxy.for_url(database_url)))
-        self.redis = self._run(_started(TcpProxy.for_url(redis_url)))
-
-    def _run(self, work: Coroutine[Any, Any, TcpProxy | None]) -> Any:
-        return asyncio.run_coroutine_threadsafe(work, self.loop).result()
-
-    def act(self, proxy: TcpProxy, *actions: str) -> None:
-        for action in actions:
-            self.loop.call_soon_threadsafe(getattr(proxy, action))
-
-    def close(self) -> None:
-        for proxy in (self.database, self.redis):
-            asyncio.run_coroutine_threadsafe(proxy.close(), self.loop).result()
-        self.loop.call_soon_threadsafe(self.loop.stop)
-        self.thread.join()
-
-
-async def _started(proxy: TcpProxy) -> TcpProxy:
-    await proxy.start()
-    return proxy
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _serve(database_url: str, redis_url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    values = app_settings(
-        database_url, redis_url, data_dir,
-        rate_limit_enabled=True,  # the limiter's Redis path is part of what is faulted
-        rate_limit_authenticated="100000/minute", rate_limit_anonymous="100000/minute",
-        log_json=True, twilio_account_sid=TWILIO_SID, twilio_auth_token=TWILIO_TOKEN,
-        twilio_from_number="+14155550199", public_url=PUBLIC_URL,
-    )  # fmt: skip
-    env = {**os.environ, **server_environment(values)}
-    command = [sys.executable, "-m", "aicaller", "serve", "--port", str(port)]
-    log = (data_dir / "server.log").open("wb")
-    return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
-
-
-async def _wait_ready(base: str) -> None:
-    async with httpx.AsyncClient(base_url=base) as client:
-        for _ in range(300):
-            try:
-                if (await client.get("/health/ready")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                await asyncio.sleep(0.1)
-                continue
-            await asyncio.sleep(0.1)
-    raise SystemExit("the server did not become ready; see server.log")
-
-
 async def _run_fault(
     name: str, load: Load, proxies: Proxies, base: str, log: Path, args: argparse.Namespace
 ) -> dict[str, Any]:
@@ -138,10 +72,11 @@ async def _run_fault(
         asyncio.create_task(load.probe("liveness", "/health/live", 0.1, stop)),
         asyncio.create_task(load.probe("readiness", "/health/ready", 1.0, stop)),
     ]
-    start = time.monotonic()
+    start, offsets = time.monotonic(), [_size(log)]
     mix = asyncio.create_task(load.run(args.rate, args.before + args.during + args.after))
     await asyncio.sleep(args.before)
-    fault_at, log_at = time.monotonic(), log.stat().st_size  # noqa: ASYNC240 - one stat
+    fault_at = time.monotonic()
+    offsets.append(_size(log))
     stop_oversized = asyncio.Event()
     oversized: list[asyncio.Task[None]] = []
     if name == "a":
@@ -157,17 +92,23 @@ async def _run_fault(
     else:
         proxies.act(proxies.redis if name in "ab" else proxies.database, "resume")
     restored_at = time.monotonic()
+    offsets.append(_size(log))
     await mix
     stop.set()
     await asyncio.gather(*probes, *oversized)
-    events = _log_events(log, log_at)
+    offsets.append(_size(log))
+    events = [_log_events(log, low, high) for low, high in itertools.pairwise(offsets)]
     return {"start": start, "fault": fault_at, "restored": restored_at, "events": events}
 
 
-def _log_events(log: Path, offset: int) -> Counter[str]:
+def _size(log: Path) -> int:
+    return log.stat().st_size
+
+
+def _log_events(log: Path, offset: int, end: int) -> Counter[str]:
     with log.open("rb") as handle:
         handle.seek(offset)
-        lines = handle.read().decode(errors="replace").splitlines()
+        lines = handle.read(end - offset).decode(errors="replace").splitlines()
     events: Counter[str] = Counter()
     for line in lines:
         try:
@@ -192,7 +133,7 @@ def _report(
               "during": (marks["fault"], marks["restored"]),
               "after": (marks["restored"], marks["restored"] + args.after)}  # fmt: skip
     found: dict[str, float] = {}
-    for phase, (low, high) in bounds.items():
+    for number, (phase, (low, high)) in enumerate(bounds.items()):
         window = [s for s in load.samples if low <= s.started < high]
         mix = [s for s in window if s.kind in MIX]
         statuses = Counter(s.outcome for s in mix)
@@ -208,21 +149,24 @@ def _report(
         found[f"{phase} 500s"] = sum(n for o, n in statuses.items() if o == "500")
         found[f"{phase} live p99"] = _p(live, 0.99)
         found[f"{phase} liveness p99"] = _p(liveness, 0.99)
-        failed = [s for s in mix if s.outcome[0] == "5" or s.outcome in ("timeout", "error")]
+        failed = [
+            s for s in mix if s.outcome[0] == "5" or s.outcome.startswith(("timeout", "error"))
+        ]
         found[f"{phase} failures"] = len(failed)
         if phase == "after" and failed:
             last = max(s.started for s in failed) - low
             print(f"{'':<8}last failed request started {last:.2f} s after the fault ended")
-        found[f"{phase} oversized 500s"] = sum(
+        found[f"{phase} 500s"] += sum(
             1 for s in window if s.kind == "oversized" and s.outcome == "500"
         )
+        logged = marks["events"][number]
+        watched = Counter({e: n for e, n in logged.items() if e in WATCHED or "<" in e})
+        print(f"{'':<8}server log: {_counts(watched) or '-'}")
     oversized = [s for s in load.samples if s.kind == "oversized" and s.started >= marks["fault"]]
     if oversized:
         outcomes = _counts(Counter(s.outcome for s in oversized))
         typical = _p([s.ms for s in oversized], 0.5)
         print(f"oversized bodies: {len(oversized)} sent, {outcomes}, p50 {typical:.0f} ms")
-    watched = {event: n for event, n in marks["events"].items() if event in WATCHED or "<" in event}
-    print(f"server log lines from the fault on: {_counts(Counter(watched)) or 'none watched'}")
     return found
 
 
@@ -237,20 +181,22 @@ async def main() -> None:
     parser.add_argument("--during", type=float, default=10.0)
     parser.add_argument("--after", type=float, default=10.0)
     parser.add_argument("--faults", default="abcd")
+    parser.add_argument("--rounds", type=int, default=1, help="the fault sequence, repeated")
     parser.add_argument("--oversized-mb", type=int, default=18)
+    parser.add_argument("--server-log", type=Path, help="keep the server's log here")
     args = parser.parse_args()
     url = await fresh_database(DB_NAME)
     await create_tenant(url)
     await flush_redis(REDIS)
     proxies = Proxies(url, REDIS)
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    results: dict[str, dict[str, float]] = {}
+    rounds: list[dict[str, dict[str, float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         log = Path(tmp) / "server.log"
-        server = _serve(proxies.database.url(url), proxies.redis.url(REDIS), Path(tmp), port)
+        server = serve(proxies.database.url(url), proxies.redis.url(REDIS), Path(tmp), port)
         try:
-            await _wait_ready(base)
+            await wait_ready(base)
             limits = httpx.Limits(max_connections=400, max_keepalive_connections=100)
             async with httpx.AsyncClient(
                 base_url=base, limits=limits, timeout=REQUEST_TIMEOUT
@@ -258,27 +204,37 @@ async def main() -> None:
                 await sign_in(client)
                 load = Load(client, await prepare(client, 20))
                 await load.run(args.rate, 3.0)  # warm up: connections, caches, the pool
-                load.samples.clear()
-                for name in args.faults:
-                    marks = await _run_fault(name, load, proxies, base, log, args)
-                    results[name] = _report(name, marks, load, args)
+                for number in range(args.rounds):
+                    print(f"\nround {number + 1} of {args.rounds}")
+                    load.samples.clear()
+                    rounds.append({})
+                    for name in args.faults:
+                        marks = await _run_fault(name, load, proxies, base, log, args)
+                        rounds[-1][name] = _report(name, marks, load, args)
         finally:
             server.terminate()
             server.wait(timeout=30)
             proxies.close()
-    _targets(results)
+            if args.server_log:
+                shutil.copyfile(log, args.server_log)
+    _targets(rounds)
 
 
-def _targets(results: dict[str, dict[str, float]]) -> None:
-    print("\ntargets")
-    fives = {n: sum(v for k, v in r.items() if "500s" in k) for n, r in results.items()}
-    print(f"  no 500 in any phase: {'yes' if not any(fives.values()) else 'NO ' + str(fives)}")
-    if "d" in results:
-        print(f"  liveness p99 during (d) < 50 ms: {results['d']['during liveness p99']:.1f} ms")
-    if "a" in results:
-        print(f"  live-call p99 during (a) < 1 s: {results['a']['during live p99']:.0f} ms")
-    after = {n: int(r["after failures"]) for n, r in results.items()}
-    print(f"  failed mix requests after recovery: {after}")
+def _targets(rounds: list[dict[str, dict[str, float]]]) -> None:
+    print(f"\ntargets (median of {len(rounds)} rounds where a number)")
+
+    def median(fault: str, key: str) -> float:
+        return statistics.median(r[fault][key] for r in rounds)
+
+    fives = sum(v for r in rounds for f in r.values() for k, v in f.items() if "500s" in k)
+    print(f"  no 500 in any phase: {'yes' if not fives else f'NO, {fives:.0f}'}")
+    if "d" in rounds[0]:
+        print(f"  liveness p99 during (d) < 50 ms: {median('d', 'during liveness p99'):.1f} ms")
+    if "a" in rounds[0]:
+        print(f"  live-call p99 during (a) < 1 s: {median('a', 'during live p99'):.0f} ms")
+        print(f"    (before (a), the baseline: {median('a', 'before live p99'):.0f} ms)")
+    after = {n: sum(int(r[n]["after failures"]) for r in rounds) for n in rounds[0]}
+    print(f"  failed mix requests after recovery (all rounds): {after}")
 
 
 if __name__ == "__main__":

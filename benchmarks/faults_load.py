@@ -59,8 +59,8 @@ class Load:
         except httpx.TimeoutException:
             self.samples.append(Sample(started, kind, "timeout", _ms(started)))
             return None
-        except httpx.TransportError:
-            self.samples.append(Sample(started, kind, "error", _ms(started)))
+        except httpx.TransportError as exc:  # e.g. the server closed the connection
+            self.samples.append(Sample(started, kind, f"error({type(exc).__name__})", _ms(started)))
             return None
         detail = ""
         if kind == "readiness":

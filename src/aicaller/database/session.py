@@ -46,15 +46,18 @@ def enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 
 def is_unavailable(error: BaseException) -> bool:
-    """Whether ``error`` says the database server cannot be reached (not that a statement is
-    wrong): a network failure, a dropped connection, an exhausted pool or a server refusing
-    connections."""
-    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
-        return True
+    """Whether a SQLAlchemy error says the database server cannot be reached (not that a
+    statement is wrong): a dropped connection, an exhausted pool, a server going away. Other
+    exceptions are never taken for it: an OSError of the application's own is no outage."""
     if isinstance(error, exc.TimeoutError):  # no pooled connection came free in time
         return True
-    if isinstance(error, exc.DBAPIError):
-        error = error.orig  # type: ignore[assignment]
+    if not isinstance(error, exc.DBAPIError):
+        return False
+    return error.connection_invalidated or _unreachable(error.orig)
+
+
+def _unreachable(error: BaseException) -> bool:
+    """A driver's error for a server that is unreachable, shutting down or out of slots."""
     if isinstance(error, OSError | TimeoutError):
         return True
     sqlstate = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
@@ -69,7 +72,7 @@ def _connect_or_unavailable(
     try:
         return dialect.connect(*cargs, **cparams)
     except Exception as error:
-        if is_unavailable(error):
+        if _unreachable(error):
             raise DatabaseUnavailable() from error
         raise
 
