@@ -166,7 +166,7 @@ class RedisEventBus:
                 self._dropped = 0
 
     async def ping(self) -> None:
-        await self.redis.ping()
+        await self.redis.ping()  # type: ignore[misc]  # redis-py types it for sync and async
 
     @asynccontextmanager
     async def subscribe(self, channel: str) -> AsyncIterator[Subscription]:

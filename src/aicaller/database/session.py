@@ -53,7 +53,7 @@ def is_unavailable(error: BaseException) -> bool:
         return True
     if not isinstance(error, exc.DBAPIError):
         return False
-    return error.connection_invalidated or _unreachable(error.orig)
+    return error.connection_invalidated or (error.orig is not None and _unreachable(error.orig))
 
 
 def _unreachable(error: BaseException) -> bool:
@@ -154,8 +154,7 @@ async def run_to_the_end(work: Coroutine[Any, Any, T]) -> T:
         return await asyncio.shield(task)
     except asyncio.CancelledError:
         await asyncio.wait({task})
-        if not task.cancelled() and task.exception() is not None:
-            logger.warning(
-                "write_failed_while_cancelled", error=describe_exception(task.exception())
-            )
+        error = None if task.cancelled() else task.exception()
+        if error is not None:
+            logger.warning("write_failed_while_cancelled", error=describe_exception(error))
         raise

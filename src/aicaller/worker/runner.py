@@ -191,11 +191,10 @@ class JobRunner:
 
     def _on_done(self, task: asyncio.Task[str]) -> None:
         self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
+        error = None if task.cancelled() else task.exception()
+        if error is not None:
             # The outcome could not be written; the reaper requeues the job once it is stale.
-            logger.error(
-                "job_run_crashed", task=task.get_name(), error=describe_exception(task.exception())
-            )
+            logger.error("job_run_crashed", task=task.get_name(), error=describe_exception(error))
         self._wake.set()
 
     def _on_committed(self, refs: Sequence[notify.JobRef]) -> None:
