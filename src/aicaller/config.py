@@ -80,7 +80,7 @@ class Settings(BaseSettings):
     redis_queue_socket_timeout: Annotated[float, Field(ge=2, le=60)] = 5.0
     # How long one live-progress message may wait for Redis; it is sent in the background, so
     # no request waits on it, and a message that cannot go out in time is dropped.
-    events_publish_timeout_seconds: Annotated[float, Field(gt=0, le=10)] = 0.5
+    events_publish_timeout_seconds: Annotated[float, Field(gt=0, le=10)] = 2.0
 
     cache_enabled: bool = True
     cache_local_max_entries: Annotated[int, Field(ge=1)] = 10_000

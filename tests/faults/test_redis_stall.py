@@ -4,10 +4,12 @@ calls or readiness; once Redis answers again everything uses it again."""
 from __future__ import annotations
 
 import asyncio
+import io
 
 import httpx
 from fastapi import FastAPI
 
+from aicaller.core.events import Subscription
 from tests.agent.clinic import say, set_up_clinic, start_call
 from tests.factories import PASSWORD, Tenant, login
 from tests.faults.conftest import needs_services
@@ -57,3 +59,35 @@ async def test_a_stalled_redis_hangs_no_call_and_no_probe(
         ready = await client.get("/health/ready")
     assert ready.status_code == 200
     assert (ready.json()["status"], ready.json()["failing"]) == ("ok", [])
+
+
+async def _until(subscription: Subscription, wanted: dict[str, object]) -> None:
+    """Read until ``wanted`` arrives (``get`` also answers None for Redis's own replies)."""
+    while await subscription.get(0.5) != wanted:
+        pass
+
+
+async def test_progress_is_dropped_while_redis_stalls_and_flows_again_after(
+    app: FastAPI, redis_proxy: TcpProxy, log_output: io.StringIO
+) -> None:
+    bus = app.state.events
+    async with bus.subscribe("probe") as subscription, asyncio.timeout(HANG):
+        await bus.publish("probe", {"n": 1})
+        await _until(subscription, {"n": 1})
+
+        redis_proxy.pause()
+        for n in range(2, 50):
+            await bus.publish("probe", {"n": n})  # never waits, never raises
+        while "event_publish_failed" not in log_output.getvalue():  # noqa: ASYNC110
+            await asyncio.sleep(0.05)  # the log line is the signal: nothing to wait on instead
+
+        redis_proxy.resume()
+        back = {"n": "back"}
+        while True:  # the bus skips Redis for a moment after a failure: publish until it goes
+            await bus.publish("probe", back)
+            try:
+                async with asyncio.timeout(1):
+                    await _until(subscription, back)
+                break
+            except TimeoutError:
+                continue

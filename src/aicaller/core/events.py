@@ -121,7 +121,7 @@ class RedisEventBus:
     and counted) instead of letting every message wait out the timeout."""
 
     def __init__(
-        self, url: str, *, socket_timeout: float = 5.0, publish_timeout: float = 0.5
+        self, url: str, *, socket_timeout: float = 5.0, publish_timeout: float = 2.0
     ) -> None:
         self.redis = Redis.from_url(
             url,
