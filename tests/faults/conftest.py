@@ -8,9 +8,13 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
+from sqlalchemy import delete
 
 from aicaller.config import Settings
+from aicaller.database.base import Base
+from aicaller.main import create_app
 from tests.conftest import PG_URL, REDIS_URL, flush_redis, make_settings
 from tests.faults.proxy import TcpProxy, proxy_to
 from tests.telephony.conftest import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, PUBLIC_URL
@@ -64,6 +68,19 @@ async def settings(
     yield faulty_settings(tmp_path, database_urls, redis=redis_proxy, database=database_proxy)
     assert REDIS_URL is not None
     await flush_redis(REDIS_URL)
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[FastAPI]:
+    """A private app: its settings name this test's proxies, so no other test can share it."""
+    application = create_app(settings)
+    async with LifespanManager(application):
+        try:
+            yield application
+        finally:
+            async with application.state.database.transaction() as session:
+                for table in reversed(Base.metadata.sorted_tables):
+                    await session.execute(delete(table))
 
 
 @pytest.fixture(autouse=True)

@@ -30,6 +30,8 @@ QUEUE_SIZE = 100
 OUTBOX_SIZE = 1000
 # After a failed publish, messages are dropped for this long instead of each waiting on Redis.
 BREAKER_SECONDS = 2.0
+# The longest a publisher waits for its message to reach Redis; the send goes on after that.
+PUBLISH_WAIT_SECONDS = 0.25
 
 
 class Subscription(Protocol):
@@ -40,7 +42,7 @@ class Subscription(Protocol):
 
 class EventBus(Protocol):
     async def publish(self, channel: str, message: dict[str, Any]) -> None:
-        """Hand a message over without waiting on any server; delivery is best effort."""
+        """Hand a message over, waiting on a server only briefly; delivery is best effort."""
         ...
 
     def subscribe(self, channel: str) -> Any:
@@ -115,13 +117,20 @@ class _RedisSubscription:
 
 
 class RedisEventBus:
-    """Redis pub/sub. ``publish`` never waits for Redis: messages go to a bounded outbox that
-    one background task sends in order, each within ``publish_timeout``. A failed send is
-    logged and dropped, and after a failure Redis is skipped for a moment (messages dropped
-    and counted) instead of letting every message wait out the timeout."""
+    """Redis pub/sub, sent in order by one background task from a bounded outbox, each message
+    within ``publish_timeout``. ``publish`` waits for its message to go out, as subscribers
+    expect of a request that has returned, but never longer than ``wait``, and not at all
+    while Redis is already late: a stalled Redis costs a live call at most ``wait`` once. A
+    failed send is logged and dropped, and after a failure Redis is skipped for a moment
+    (messages dropped and counted) instead of letting every message wait out the timeout."""
 
     def __init__(
-        self, url: str, *, socket_timeout: float = 5.0, publish_timeout: float = 2.0
+        self,
+        url: str,
+        *,
+        socket_timeout: float = 5.0,
+        publish_timeout: float = 2.0,
+        wait: float = PUBLISH_WAIT_SECONDS,
     ) -> None:
         self.redis = Redis.from_url(
             url,
@@ -130,28 +139,39 @@ class RedisEventBus:
             retry=Retry(NoBackoff(), 0),  # redis-py retries 3x with backoff by default
         )
         self._publish_timeout = publish_timeout
-        self._outbox: asyncio.Queue[tuple[str, str]] = asyncio.Queue(OUTBOX_SIZE)
+        self._wait = wait
+        self._outbox: asyncio.Queue[tuple[str, str, asyncio.Future[None]]] = asyncio.Queue(
+            OUTBOX_SIZE
+        )
         self._sender: asyncio.Task[None] | None = None
+        self._sending_since: float | None = None
         self._skip_until = 0.0
         self._dropped = 0
 
     async def publish(self, channel: str, message: dict[str, Any]) -> None:
         if self._outbox.full():
-            self._outbox.get_nowait()  # the oldest progress is the least useful
+            _settle(self._outbox.get_nowait()[2])  # the oldest progress is the least useful
             self._dropped += 1
-        self._outbox.put_nowait((f"aicaller:{channel}", json.dumps(message, default=str)))
+        sent: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        payload = json.dumps(message, default=str)
+        self._outbox.put_nowait((f"aicaller:{channel}", payload, sent))
         if self._sender is None or self._sender.done():
             # A fresh context: the sender outlives the request that started it, whose id
             # would otherwise appear on failures of later requests' messages.
             loop = asyncio.get_running_loop()
             self._sender = loop.create_task(self._send_all(), context=contextvars.Context())
+        since = self._sending_since
+        if since is None or time.monotonic() - since < self._wait:
+            await asyncio.wait({sent}, timeout=self._wait)
 
     async def _send_all(self) -> None:
         while not self._outbox.empty():
-            channel, payload = self._outbox.get_nowait()
+            channel, payload, sent = self._outbox.get_nowait()
             if time.monotonic() < self._skip_until:
                 self._dropped += 1
+                _settle(sent)
                 continue
+            self._sending_since = time.monotonic()
             try:
                 await asyncio.wait_for(self.redis.publish(channel, payload), self._publish_timeout)
             except Exception as exc:  # a slow or dead Redis: progress is best effort
@@ -164,6 +184,9 @@ class RedisEventBus:
                     skip_s=BREAKER_SECONDS,
                 )
                 self._dropped = 0
+            finally:
+                self._sending_since = None
+                _settle(sent)
 
     async def ping(self) -> None:
         await self.redis.ping()  # type: ignore[misc]  # redis-py types it for sync and async
@@ -184,6 +207,11 @@ class RedisEventBus:
             self._sender.cancel()
             await asyncio.wait({self._sender})
         await self.redis.aclose()
+
+
+def _settle(sent: asyncio.Future[None]) -> None:
+    if not sent.done():
+        sent.set_result(None)
 
 
 def create_event_bus(settings: Settings) -> LocalEventBus | RedisEventBus:
