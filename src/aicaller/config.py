@@ -78,8 +78,8 @@ class Settings(BaseSettings):
     # The job queue's and the event bus's Redis clients (connect and read). Longer than the
     # cache's because a worker's dequeue blocks in Redis for a second by design.
     redis_queue_socket_timeout: Annotated[float, Field(ge=2, le=60)] = 5.0
-    # How long one live-progress message may wait for Redis; it is sent in the background, so
-    # no request waits on it, and a message that cannot go out in time is dropped.
+    # How long one live-progress message may take to reach Redis before it is dropped. It is
+    # sent in the background; its publisher waits for it only briefly (see core/events.py).
     events_publish_timeout_seconds: Annotated[float, Field(gt=0, le=10)] = 2.0
 
     cache_enabled: bool = True

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aicaller.api.problems import problem_response
+from aicaller.api.routes_index import route_template
 from aicaller.core.errors import AppError, DatabaseUnavailable
 from aicaller.core.logging import get_logger
 
@@ -102,7 +103,8 @@ async def handle_database_unavailable(request: Request, exc: DatabaseUnavailable
     cause = exc.__cause__
     logger.warning(
         "database_unavailable",
-        path=request.url.path,
+        method=request.method,
+        route=route_template(request.app, request.scope.get("route")),
         cause=type(cause).__name__ if cause is not None else None,
     )
     request.state.error_code = exc.code
