@@ -59,9 +59,11 @@ def free_port() -> int:
         return port
 
 
-def serve(database_url: str, redis_url: str, data_dir: Path, port: int) -> subprocess.Popen[bytes]:
+def serve(
+    database_url: str, redis_url: str, data_dir: Path, port: int, log_level: str
+) -> subprocess.Popen[bytes]:
     values = app_settings(
-        database_url, redis_url, data_dir,
+        database_url, redis_url, data_dir, log_level=log_level,
         rate_limit_enabled=True,  # the limiter's Redis path is part of what is faulted
         rate_limit_authenticated="100000/minute", rate_limit_anonymous="100000/minute",
         log_json=True, twilio_account_sid=TWILIO_SID, twilio_auth_token=TWILIO_TOKEN,
