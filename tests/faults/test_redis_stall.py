@@ -82,7 +82,7 @@ async def test_progress_is_dropped_while_redis_stalls_and_flows_again_after(
             await asyncio.sleep(0.05)  # the log line is the signal: nothing to wait on instead
 
         redis_proxy.resume()
-        back = {"n": "back"}
+        back: dict[str, object] = {"n": "back"}
         while True:  # the bus skips Redis for a moment after a failure: publish until it goes
             await bus.publish("probe", back)
             try:
