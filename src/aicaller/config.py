@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     db_pool_timeout: Annotated[float, Field(gt=0)] = 30.0
     db_pool_recycle: Annotated[int, Field(ge=-1)] = 1800
     db_pool_pre_ping: bool = True
+    # PostgreSQL: how long opening a connection may take before the database counts as down.
+    db_connect_timeout: Annotated[float, Field(gt=0, le=60)] = 5.0
     db_echo: bool = False
     auto_migrate: bool | None = None
 
@@ -76,6 +78,12 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     # A slow Redis must never stall a request: past this it counts as a miss/failure.
     redis_socket_timeout: Annotated[float, Field(gt=0, le=10)] = 0.1
+    # The job queue's and the event bus's Redis clients (connect and read). Longer than the
+    # cache's because a worker's dequeue blocks in Redis for a second by design.
+    redis_queue_socket_timeout: Annotated[float, Field(ge=2, le=60)] = 5.0
+    # How long one live-progress message may take to reach Redis before it is dropped. It is
+    # sent in the background; its publisher waits for it only briefly (see core/events.py).
+    events_publish_timeout_seconds: Annotated[float, Field(gt=0, le=10)] = 2.0
 
     cache_enabled: bool = True
     cache_local_max_entries: Annotated[int, Field(ge=1)] = 10_000

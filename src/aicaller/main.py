@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         app.state.telephony = create_provider(
             settings, http=app.state.http.client, accounts=app.state.twilio_accounts
         )
-        app.state.events = create_event_bus(settings.redis_url)
+        app.state.events = create_event_bus(settings)
         app.state.agents = Agents(settings, app.state.http.client)
         app.state.jobs = create_job_system(
             settings,

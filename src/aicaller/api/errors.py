@@ -12,8 +12,8 @@ from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aicaller.api.problems import problem_response
-from aicaller.api.routes_index import allowed_methods, route_path
-from aicaller.core.errors import AppError
+from aicaller.api.routes_index import allowed_methods, route_path, route_template
+from aicaller.core.errors import AppError, DatabaseUnavailable
 from aicaller.core.logging import get_logger
 
 logger = get_logger(__name__)
@@ -104,6 +104,22 @@ async def handle_data_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def handle_database_unavailable(request: Request, exc: DatabaseUnavailable) -> JSONResponse:
+    # One line per failed request and no traceback: during an outage every request fails the
+    # same way, and the cause's class says enough (its message could quote written values).
+    cause = exc.__cause__
+    logger.warning(
+        "database_unavailable",
+        method=request.method,
+        route=route_template(request.app, request.scope.get("route")),
+        cause=type(cause).__name__ if cause is not None else None,
+    )
+    request.state.error_code = exc.code
+    return problem_response(
+        status=exc.status, code=exc.code, detail=exc.message, headers=exc.headers
+    )
+
+
 def _for(
     kind: type[ExcT], handler: Callable[[Request, ExcT], Awaitable[Response]]
 ) -> Callable[[Request, Exception], Awaitable[Response]]:
@@ -119,6 +135,9 @@ def _for(
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _for(AppError, handle_app_error))
+    app.add_exception_handler(
+        DatabaseUnavailable, _for(DatabaseUnavailable, handle_database_unavailable)
+    )
     app.add_exception_handler(
         RequestValidationError, _for(RequestValidationError, handle_validation_error)
     )

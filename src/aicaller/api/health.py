@@ -9,11 +9,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from aicaller.core.cache import AppCache
-from aicaller.core.logging import get_logger
-from aicaller.database.session import Database
+from aicaller.core.logging import describe_exception, get_logger
 
 router = APIRouter(prefix="/health", tags=["health"])
+# Every check gets this long and they run side by side, so the probe answers within it too.
 PROBE_TIMEOUT_SECONDS = 2.0
 logger = get_logger(__name__)
 
@@ -22,9 +21,26 @@ async def _check(component: str, probe: Callable[[], Awaitable[None]]) -> dict[s
     try:
         await asyncio.wait_for(probe(), PROBE_TIMEOUT_SECONDS)
     except Exception as exc:  # any failure means "not ready", reported in the body
-        logger.warning("readiness_check_failed", component=component, error=repr(exc))
-        return {"status": "error", "error": type(exc).__name__}
+        logger.warning("readiness_check_failed", component=component, error=describe_exception(exc))
+        return _failed(exc)
     return {"status": "ok"}
+
+
+def _failed(exc: BaseException) -> dict[str, Any]:
+    """Class names only: a message could hold a host name, a password in a URL or a value."""
+    report = {"status": "error", "error": type(exc).__name__}
+    if exc.__cause__ is not None:  # e.g. DatabaseUnavailable caused by ConnectionRefusedError
+        report["cause"] = type(exc.__cause__).__name__
+    return report
+
+
+async def _jobs(jobs: Any) -> dict[str, Any]:
+    try:
+        report: dict[str, Any] = await asyncio.wait_for(jobs.health(), PROBE_TIMEOUT_SECONDS)
+    except Exception as exc:  # the job system's own report could not be made in time
+        logger.warning("readiness_check_failed", component="jobs", error=describe_exception(exc))
+        return {**_failed(exc), "mode": jobs.mode}
+    return report
 
 
 @router.get("/live", summary="The process is up")
@@ -38,15 +54,25 @@ async def live() -> dict[str, str]:
     responses={503: {"description": "The database is down; the body says which checks fail"}},
 )
 async def ready(request: Request) -> JSONResponse:
-    database: Database = request.app.state.database
-    cache: AppCache = request.app.state.cache
+    state = request.app.state
+    redis_or_memory = "redis" if state.settings.redis_url else "memory"
+    database, cache, rate_limits, events, jobs = await asyncio.gather(
+        _check("database", state.database.ping),
+        _check("cache", state.cache.ping),
+        _check("rate_limits", state.rate_limiter.ping),
+        _check("events", state.events.ping),
+        _jobs(state.jobs),
+    )
+    database["backend"] = state.database.engine.dialect.name
+    for check in (cache, rate_limits, events):
+        check["backend"] = redis_or_memory
     checks = {
-        "database": await _check("database", database.ping),
-        "cache": await _check("cache", cache.ping),
+        "database": database,
+        "cache": cache,
+        "rate_limits": rate_limits,
+        "events": events,
+        "jobs": jobs,
     }
-    checks["database"]["backend"] = database.engine.dialect.name
-    checks["cache"]["backend"] = "redis" if cache.uses_redis else "memory"
-    checks["jobs"] = await request.app.state.jobs.health()
     failing = [name for name, check in checks.items() if check["status"] != "ok"]
     # Without Redis the API still serves (cache misses, per-process limits, jobs wait in the
     # database), so only the database takes an instance out of rotation; the rest is "degraded".

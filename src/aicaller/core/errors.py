@@ -135,3 +135,14 @@ class TooManyRedirectsError(UpstreamHttpError):
     """A fetch was redirected more times than ``http_max_redirects`` allows."""
 
     code = "too_many_redirects"
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """The database cannot be reached (down, restarting, refusing connections): retry later."""
+
+    code = "database_unavailable"
+    retry_after_seconds = 5
+
+    def __init__(self, message: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"Retry-After": str(self.retry_after_seconds)})
+        super().__init__(message or "The database is unavailable; retry shortly", **kwargs)

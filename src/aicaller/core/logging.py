@@ -9,11 +9,14 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import traceback
 from collections.abc import Mapping, MutableMapping
+from types import TracebackType
 from typing import Any
 
 import structlog
 from asgi_correlation_id import correlation_id
+from sqlalchemy.exc import StatementError
 
 REDACTED = "[REDACTED]"
 
@@ -103,9 +106,89 @@ def _drop_color_message(
     return event_dict
 
 
+# Database drivers quote written values in their messages ("invalid input for query argument
+# $1: '...'", "DETAIL:  Key (email)=(...) already exists"), so a database error is logged by
+# its class, SQLSTATE and statement (placeholders only; the engine hides bound parameters).
+_DATABASE_MODULES = (
+    "asyncpg",
+    "sqlite3",
+    "aiosqlite",
+    "psycopg",
+    "sqlalchemy.dialects",
+    "sqlalchemy.connectors",
+)
+_WITHHELD = "[message withheld: database errors can quote written values]"
+_MAX_STATEMENT_CHARS = 500
+_CAUSE = "\nThe above exception was the direct cause of the following exception:\n\n"
+_CONTEXT = "\nDuring handling of the above exception, another exception occurred:\n\n"
+
+
+def _is_database_error(exc: BaseException) -> bool:
+    module = type(exc).__module__
+    return isinstance(exc, StatementError) or module.startswith(_DATABASE_MODULES)
+
+
+def safe_message(exc: BaseException) -> str:
+    """``str(exc)``, except for database errors, whose messages may quote written values."""
+    if not _is_database_error(exc):
+        return str(exc)
+    orig = getattr(exc, "orig", None)
+    sqlstate = getattr(exc, "sqlstate", None) or getattr(orig, "sqlstate", None)
+    text = f"{_WITHHELD} SQLSTATE {sqlstate}" if sqlstate else _WITHHELD
+    if isinstance(exc, StatementError) and exc.statement:
+        text += f"\n[SQL: {exc.statement[:_MAX_STATEMENT_CHARS]}]"
+    return text
+
+
+def describe_exception(exc: BaseException) -> str:
+    """``repr(exc)`` for log fields, with database errors' messages withheld."""
+    if not _is_database_error(exc):
+        return repr(exc)
+    return f"{type(exc).__name__}({safe_message(exc)!r})"
+
+
+def format_exception(
+    exc_info: tuple[type[BaseException], BaseException, TracebackType | None]
+    | tuple[None, None, None],
+) -> str:
+    """The traceback as Python prints it (causes and contexts included), with
+    ``safe_message`` in place of each exception's message."""
+    exc = exc_info[1]
+    if exc is None:
+        return ""
+    chain: list[tuple[BaseException, str]] = []
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    link = ""
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        chain.append((current, link))
+        if current.__cause__ is not None:
+            current, link = current.__cause__, _CAUSE
+        elif current.__context__ is not None and not current.__suppress_context__:
+            current, link = current.__context__, _CONTEXT
+        else:
+            current = None
+    parts: list[str] = []
+    for error, separator in reversed(chain):
+        if error.__traceback__ is not None:
+            parts.append("Traceback (most recent call last):\n")
+            parts.extend(traceback.format_tb(error.__traceback__))
+        kind = type(error)
+        name = (
+            kind.__qualname__
+            if kind.__module__ == "builtins"
+            else f"{kind.__module__}.{kind.__qualname__}"
+        )
+        message = safe_message(error)
+        parts.append(f"{name}: {message}\n" if message else f"{name}\n")
+        parts.append(separator)
+    return "".join(parts).rstrip("\n")
+
+
 def _render_exception_then_redact() -> list[Any]:
     # Exceptions are rendered to text first so their messages are redacted too.
-    return [structlog.processors.format_exc_info, redact_event]
+    return [structlog.processors.ExceptionRenderer(format_exception), redact_event]
 
 
 def build_formatter(*, json: bool) -> structlog.stdlib.ProcessorFormatter:

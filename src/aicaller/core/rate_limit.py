@@ -104,6 +104,18 @@ class RateLimiter:
         reset_after = max(1, math.ceil(stats.reset_time - time.time()))
         return RateLimitDecision(allowed, limit.amount, max(0, stats.remaining), reset_after)
 
+    @property
+    def uses_redis(self) -> bool:
+        return self._shared is not None
+
+    async def ping(self) -> None:
+        """Raise when the shared (Redis) windows cannot be reached (for the readiness probe)."""
+        if self._shared is None:
+            return
+        healthy = await asyncio.wait_for(self._shared.storage.check(), self._timeout)
+        if not healthy:
+            raise ConnectionError("the rate limit storage did not answer PING")
+
     async def close(self) -> None:
         """Close the Redis pool (limits has no close method; its bridge holds the client)."""
         if self._shared is None:

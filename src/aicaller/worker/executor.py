@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-import traceback
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -17,7 +16,12 @@ from datetime import timedelta
 from typing import Any
 
 from aicaller.config import Settings
-from aicaller.core.logging import get_logger
+from aicaller.core.logging import (
+    describe_exception,
+    format_exception,
+    get_logger,
+    safe_message,
+)
 from aicaller.database.session import Database
 from aicaller.database.types import utcnow
 from aicaller.worker import notify
@@ -49,7 +53,8 @@ def retry_delay(attempt: int, base_seconds: float) -> float:
 
 def describe_error(exc: BaseException) -> str:
     """``Type: message`` first, then the traceback, cut to MAX_ERROR_CHARS."""
-    text = f"{type(exc).__name__}: {exc}\n\n{''.join(traceback.format_exception(exc))}"
+    error_info = (type(exc), exc, exc.__traceback__)
+    text = f"{type(exc).__name__}: {safe_message(exc)}\n\n{format_exception(error_info)}"
     if len(text) <= MAX_ERROR_CHARS:
         return text
     return text[: MAX_ERROR_CHARS - len(_TRUNCATED)] + _TRUNCATED
@@ -57,7 +62,7 @@ def describe_error(exc: BaseException) -> str:
 
 def _brief(exc: BaseException) -> str:
     """For log lines: the error without a novel-length message."""
-    text = repr(exc)
+    text = describe_exception(exc)
     return text if len(text) <= MAX_LOGGED_ERROR_CHARS else text[:MAX_LOGGED_ERROR_CHARS] + "..."
 
 
@@ -196,7 +201,7 @@ class JobExecutor:
                 released = await JobRepository(session).release(lease, now)
         except Exception as exc:
             # The reaper will requeue it once its heartbeat is stale.
-            log.warning("job_release_failed", error=repr(exc))
+            log.warning("job_release_failed", error=describe_exception(exc))
             return
         log.info("job_released", released=released)
         if released:
@@ -218,7 +223,9 @@ class JobExecutor:
                     alive = await JobRepository(session).heartbeat(lease, utcnow())
             except Exception as exc:
                 # A database hiccup: keep running; the lease survives until jobs_stale_after.
-                logger.warning("job_heartbeat_failed", job_id=str(lease.job_id), error=repr(exc))
+                logger.warning(
+                    "job_heartbeat_failed", job_id=str(lease.job_id), error=describe_exception(exc)
+                )
                 continue
             if not alive:
                 # Cancelled, or reaped and handed to another worker. Cooperative handlers see
@@ -232,7 +239,9 @@ class JobExecutor:
                     await on_heartbeat()
                 except Exception as exc:
                     logger.warning(
-                        "job_heartbeat_hook_failed", job_id=str(lease.job_id), error=repr(exc)
+                        "job_heartbeat_hook_failed",
+                        job_id=str(lease.job_id),
+                        error=describe_exception(exc),
                     )
 
     async def _status(self, job_id: uuid.UUID) -> str | None:
@@ -245,4 +254,4 @@ class JobExecutor:
         try:
             self.on_job_finished(name, outcome, time.monotonic() - started)
         except Exception as exc:
-            logger.warning("job_finished_hook_failed", job=name, error=repr(exc))
+            logger.warning("job_finished_hook_failed", job=name, error=describe_exception(exc))

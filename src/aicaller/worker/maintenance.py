@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from aicaller.config import Settings
-from aicaller.core.logging import get_logger
+from aicaller.core.logging import describe_exception, get_logger
 from aicaller.database.session import Database
 from aicaller.worker.enqueue import enqueue
 from aicaller.worker.registry import JobRegistry
@@ -78,7 +78,7 @@ class Maintenance:
                 await step(now)
             except Exception as exc:
                 failed.append(name)
-                logger.warning("job_upkeep_step_failed", step=name, error=repr(exc))
+                logger.warning("job_upkeep_step_failed", step=name, error=describe_exception(exc))
         return failed
 
     async def reap(self, now: datetime) -> tuple[int, int]:

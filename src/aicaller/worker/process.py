@@ -107,7 +107,7 @@ async def run_worker(
             )
         modules = load_job_modules()
         http = SafeHttpClient.from_settings(settings)
-        events = create_event_bus(settings.redis_url)
+        events = create_event_bus(settings)
         worker = create_worker(
             settings,
             database,

@@ -18,6 +18,9 @@ from datetime import datetime
 from typing import Any
 
 import saq
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from saq.queue.redis import RedisQueue
 
 from aicaller.config import Settings
@@ -35,6 +38,7 @@ RUN_JOB = "aicaller.run_job"
 SCAN_LIMIT = 200
 DEQUEUE_TIMEOUT_SECONDS = 1.0
 LOG_EVERY_SECONDS = 10.0
+HEALTH_TIMEOUT_SECONDS = 1.0
 
 
 class _RedisQueue(RedisQueue):
@@ -62,8 +66,18 @@ class _RedisQueue(RedisQueue):
             return None
 
 
-def create_queue(redis_url: str, name: str = QUEUE_NAME) -> saq.Queue:
-    return _RedisQueue.from_url(redis_url, name=name)
+def create_queue(
+    redis_url: str, name: str = QUEUE_NAME, *, socket_timeout: float = 5.0
+) -> saq.Queue:
+    """SAQ's queue on a Redis client with connect and read timeouts (SAQ sets none, so a
+    stalled Redis would hang every caller) and no client retries (ours live in the job row)."""
+    redis = Redis.from_url(
+        redis_url,
+        socket_timeout=socket_timeout,
+        socket_connect_timeout=socket_timeout,
+        retry=Retry(NoBackoff(), 0),
+    )
+    return _RedisQueue(redis, name=name)
 
 
 async def disconnect(queue: saq.Queue) -> None:
@@ -130,7 +144,9 @@ class QueueClient:
         if queue is None and settings.redis_url is None:
             raise ValueError("Redis mode needs settings.redis_url")
         self.database = database
-        self.queue = queue or create_queue(str(settings.redis_url))
+        self.queue = queue or create_queue(
+            str(settings.redis_url), socket_timeout=settings.redis_queue_socket_timeout
+        )
         self.dispatcher = QueueDispatcher(self.queue, settings)
 
     async def start(self) -> None:
@@ -145,7 +161,9 @@ class QueueClient:
     async def health(self) -> dict[str, Any]:
         report: dict[str, Any] = {"status": "ok", "mode": self.mode}
         try:
-            report["backlog"] = await self.queue.count("queued")
+            report["backlog"] = await asyncio.wait_for(
+                self.queue.count("queued"), HEALTH_TIMEOUT_SECONDS
+            )
         except Exception as exc:
             logger.warning("job_queue_unreachable", error=repr(exc))
             report.update(status="error", error=type(exc).__name__)

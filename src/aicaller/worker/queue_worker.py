@@ -15,7 +15,7 @@ import saq
 from saq.types import Context
 
 from aicaller.config import Settings
-from aicaller.core.logging import get_logger
+from aicaller.core.logging import describe_exception, get_logger
 from aicaller.database.session import Database
 from aicaller.database.types import utcnow
 from aicaller.worker import notify
@@ -78,7 +78,9 @@ class QueueWorker:
         self.settings = settings
         self.registry = registry or default_registry
         self.worker_id = worker_id or make_worker_id()
-        self.queue = queue or create_queue(str(settings.redis_url))
+        self.queue = queue or create_queue(
+            str(settings.redis_url), socket_timeout=settings.redis_queue_socket_timeout
+        )
         self.dispatcher = QueueDispatcher(self.queue, settings)
         self.executor = JobExecutor(
             database,
@@ -171,6 +173,6 @@ class QueueWorker:
             try:
                 await self.poll_once()
             except Exception as exc:
-                self.last_error = repr(exc)
-                logger.warning("job_upkeep_failed", error=repr(exc))
+                self.last_error = describe_exception(exc)
+                logger.warning("job_upkeep_failed", error=describe_exception(exc))
             await asyncio.sleep(self.settings.jobs_poll_seconds)

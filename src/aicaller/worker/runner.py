@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from aicaller.config import Settings
-from aicaller.core.logging import get_logger
+from aicaller.core.logging import describe_exception, get_logger
 from aicaller.database.session import Database
 from aicaller.database.types import utcnow
 from aicaller.worker import notify
@@ -48,7 +48,7 @@ async def job_counts(database: Database) -> dict[str, Any]:
         async with database.transaction() as session:
             return dict(await JobRepository(session).counts(utcnow()))
     except Exception as exc:
-        logger.warning("job_counts_failed", error=repr(exc))
+        logger.warning("job_counts_failed", error=describe_exception(exc))
         return {"error": type(exc).__name__}
 
 
@@ -160,8 +160,8 @@ class JobRunner:
             try:
                 await self.poll_once()
             except Exception as exc:
-                self.last_error = repr(exc)
-                logger.warning("job_runner_poll_failed", error=repr(exc))
+                self.last_error = describe_exception(exc)
+                logger.warning("job_runner_poll_failed", error=describe_exception(exc))
             with contextlib.suppress(TimeoutError):  # the normal end of a quiet poll interval
                 await asyncio.wait_for(self._wake.wait(), self.settings.jobs_poll_seconds)
             self._wake.clear()
@@ -191,9 +191,10 @@ class JobRunner:
 
     def _on_done(self, task: asyncio.Task[str]) -> None:
         self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
+        error = None if task.cancelled() else task.exception()
+        if error is not None:
             # The outcome could not be written; the reaper requeues the job once it is stale.
-            logger.error("job_run_crashed", task=task.get_name(), error=repr(task.exception()))
+            logger.error("job_run_crashed", task=task.get_name(), error=describe_exception(error))
         self._wake.set()
 
     def _on_committed(self, refs: Sequence[notify.JobRef]) -> None:
