@@ -18,6 +18,7 @@ from aicaller.main import create_app
 from tests.app_pool import truncate
 from tests.conftest import REDIS_URL, flush_redis, make_settings
 from tests.factories import create_api_key, make_tenant
+from tests.faults.proxy import TcpProxy, proxy_to
 
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="AICALLER_TEST_REDIS_URL is not set")
 
@@ -166,24 +167,45 @@ async def test_revocation_and_deactivation_apply_on_the_next_request_everywhere(
     assert (await b.get("/api/v1/users/me", headers=tenant.headers("agent"))).status_code == 401
 
 
+@pytest.fixture
+async def app_behind_a_proxy(
+    tmp_path: Path, backend: str, database_urls: dict[str, str]
+) -> AsyncIterator[tuple[httpx.AsyncClient, FastAPI, TcpProxy]]:
+    """An app whose Redis is reached through a proxy the test can pause (pausing the shared
+    Redis itself would stall every other test running at the same time)."""
+    if not REDIS_URL:
+        pytest.skip("AICALLER_TEST_REDIS_URL is not set")
+    async with proxy_to(REDIS_URL) as proxy:
+        settings = make_settings(tmp_path, database_urls[backend], redis_url=proxy.url(REDIS_URL))
+        app = create_app(settings)
+        async with (
+            LifespanManager(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app), base_url="http://a") as a,
+        ):
+            try:
+                yield a, app, proxy
+            finally:
+                proxy.resume()
+                await truncate(app.state.database)
+                await flush_redis(REDIS_URL)
+
+
 @needs_redis
 async def test_redis_outage_degrades_to_misses_with_bounded_calls(
-    two_apps: tuple[httpx.AsyncClient, httpx.AsyncClient, FastAPI],
+    app_behind_a_proxy: tuple[httpx.AsyncClient, FastAPI, TcpProxy],
 ) -> None:
-    a, _b, first = two_apps
-    tenant = await make_tenant(first, "Outage Co")
+    a, app, proxy = app_behind_a_proxy
+    tenant = await make_tenant(app, "Outage Co")
     assert (await a.get("/api/v1/config", headers=tenant.headers())).status_code == 200
     errors_before = _count(CONFIG, "error") + _count(PRINCIPAL, "error")
-    pauser = Redis.from_url(str(REDIS_URL))
-    await pauser.client_pause(1500, all=True)
+    proxy.pause()
     try:
         for _ in range(10):
             response = await a.get("/api/v1/config", headers=tenant.headers())
             assert response.status_code == 200
             assert response.json()["name"] == "Outage Co"
     finally:
-        await pauser.client_unpause()
-        await pauser.aclose()
+        proxy.resume()
     errors = _count(CONFIG, "error") + _count(PRINCIPAL, "error") - errors_before
     # The first timeout opens the breaker: later requests skip Redis instead of each waiting.
     assert 1 <= errors <= 2

@@ -120,6 +120,13 @@ async def handle_database_unavailable(request: Request, exc: DatabaseUnavailable
     )
 
 
+async def render_app_error(request: Request, exc: AppError) -> JSONResponse:
+    """What the app's handlers answer ``exc`` with, for middleware that runs before them."""
+    if isinstance(exc, DatabaseUnavailable):
+        return await handle_database_unavailable(request, exc)
+    return await handle_app_error(request, exc)
+
+
 def _for(
     kind: type[ExcT], handler: Callable[[Request, ExcT], Awaitable[Response]]
 ) -> Callable[[Request, Exception], Awaitable[Response]]:

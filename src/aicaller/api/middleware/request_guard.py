@@ -31,7 +31,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from aicaller.api import deps
 from aicaller.api.authentication import authenticate, bearer_credential, remember
-from aicaller.api.errors import handle_app_error
+from aicaller.api.errors import render_app_error
 from aicaller.api.json_body import is_json_media_type, json_body_problem
 from aicaller.api.middleware.body_limit import (
     call_with_body_limit,
@@ -184,7 +184,7 @@ class RequestGuardMiddleware:
         try:
             async with database.transaction() as session:
                 principal = await authenticate(request, session, credential)
-        except AppError as exc:  # 401, or 429 from the anonymous rate limit
-            return await handle_app_error(request, exc)
+        except AppError as exc:  # 401, 429 from the anonymous rate limit, or 503 (database)
+            return await render_app_error(request, exc)
         remember(request, principal)
         return None
