@@ -163,6 +163,13 @@ def test_serve_on_a_fresh_install_is_ready_and_prints_a_working_admin(
     assert me.json()["role"] == "admin"
     # The generated password appears once, on the console, never in the logs after it.
     assert printed.count(password.group(1)) == 1
+    # A request line too long for the HTTP parser is refused as a problem, like the app's own.
+    port = int(base.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        raw.sendall(b"GET /" + b"a" * 100_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+        answer = b"".join(iter(lambda: raw.recv(65536), b""))
+    assert answer.startswith(b"HTTP/1.1 400 ")
+    assert b"content-type: application/problem+json" in answer.lower()
 
 
 def test_cli_errors_are_one_line_messages(

@@ -15,6 +15,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from aicaller import bootstrap
 from aicaller.agent import terminal
+from aicaller.api.http_protocol import ProblemHttpToolsProtocol
 from aicaller.config import ConfigurationError, Settings, get_settings
 from aicaller.core import metrics
 from aicaller.core.errors import AppError
@@ -126,6 +127,7 @@ def serve(
         log_config=None,
         access_log=False,
         proxy_headers=True,
+        http=ProblemHttpToolsProtocol,  # its unparsable-request 400 is a problem too
     )
 
 
