@@ -26,7 +26,7 @@ from redis.asyncio import Redis
 import aicaller.agent.tasks  # noqa: F401 - registers the post-call job taken out below
 from aicaller.calls.service import POST_CALL_JOB
 from aicaller.config import Settings
-from aicaller.core.logging import build_formatter
+from aicaller.core.logging import build_formatter, configure_logging
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
 from aicaller.knowledge.sources.service import SYNC_JOB
@@ -114,6 +114,13 @@ def database_urls(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
     asyncio.run(prepare())
     return urls
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _logging_configured() -> None:
+    """Logging as the app sets it up, from the first test on: what a test logs does not depend
+    on whether an earlier test in the same process happened to build an app."""
+    configure_logging(level="INFO", json=False)
 
 
 @pytest.fixture

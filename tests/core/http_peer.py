@@ -10,6 +10,7 @@ address goes to a real socket.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Self
@@ -31,6 +32,9 @@ class Reply:
     drop: bool = False  # close the connection without answering
     endless: bool = False  # stream a body with no length until the client hangs up
     delay: float = 0.0  # wait before answering (timeouts)
+    # With ``until``: answer as soon as it is set, waiting at most ``delay`` (ordering tests
+    # that must not depend on how fast the machine is).
+    until: asyncio.Event | None = None
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,11 @@ class LocalPeer:
 
     @staticmethod
     async def _answer(writer: asyncio.StreamWriter, reply: Reply) -> None:
-        await asyncio.sleep(reply.delay)
+        if reply.until is None:
+            await asyncio.sleep(reply.delay)
+        else:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(reply.until.wait(), reply.delay)
         if reply.drop:
             return
         length = "" if reply.endless else f"Content-Length: {len(reply.body)}\r\n"

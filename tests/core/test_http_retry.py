@@ -167,8 +167,10 @@ async def test_non_idempotent_calls_retry_only_unsent_requests(peer: LocalPeer) 
     policy = RetryPolicy(attempts=3, sleep=sleep)
     peer.route("/calls", Reply(500), Reply(201))
     peer.route("/limited", Reply(429, {"Retry-After": "2"}), Reply(201))
-    peer.route("/slow", Reply(201, delay=5))
-    async with httpx.AsyncClient(timeout=0.05) as client:
+    peer.route("/slow", Reply(201, delay=10))
+    # Only reads time out quickly: a connect or a read that is slow because the machine is busy
+    # must not look like a lost request.
+    async with httpx.AsyncClient(timeout=httpx.Timeout(10.0, read=1.0)) as client:
 
         def post(path: str) -> Awaitable[httpx.Response]:
             return client.post(peer.url(path), content=b"{}")

@@ -32,6 +32,11 @@ class DocSite(LocalPeer):
         self.events: list[tuple[str, str]] = []  # ("request" | "answered", path), in order
         self.active = self.peak = 0
         self._paths: dict[asyncio.Task[Any] | None, str] = {}
+        self._watched: dict[str, asyncio.Event] = {}
+
+    def requested(self, path: str) -> asyncio.Event:
+        """An event set when ``path`` is first requested."""
+        return self._watched.setdefault(path, asyncio.Event())
 
     async def __aenter__(self) -> Self:
         if self.host == "127.0.0.1":
@@ -71,6 +76,8 @@ class DocSite(LocalPeer):
     def _next_reply(self, path: str) -> Reply:
         self._paths[asyncio.current_task()] = path
         self.events.append(("request", path))
+        if path in self._watched:
+            self._watched[path].set()
         if path in self.routes:
             return super()._next_reply(path)
         found = self.pages.get(path)

@@ -41,7 +41,10 @@ async def test_pages_keep_flowing_while_a_slow_one_is_pending(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, site: DocSite
 ) -> None:
     site.page("/", html("Home", "Start.", ("/slow", "/a")))
-    site.route("/slow", Reply(200, {"Content-Type": "text/html"}, html("Slow", "Late."), delay=0.6))
+    # /slow is answered once /a/2 is requested (or after 10 s: a crawl that waited for it).
+    late = html("Slow", "Late.")
+    until = site.requested("/a/2")
+    site.route("/slow", Reply(200, {"Content-Type": "text/html"}, late, delay=10, until=until))
     site.page("/a", html("A", "First.", ("/a/1",)))
     site.page("/a/1", html("A1", "Second.", ("/a/2",)))
     site.page("/a/2", html("A2", "Third."))
