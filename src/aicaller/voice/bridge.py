@@ -11,6 +11,8 @@ from typing import Any
 
 from aicaller.agent.conversation import ConversationService, TurnResult
 from aicaller.agent.protocol import AgentAction
+from aicaller.businesses.schemas import BusinessConfig
+from aicaller.businesses.service import BusinessService
 from aicaller.core.errors import AppError
 from aicaller.core.logging import get_logger
 from aicaller.database.models.call import CallStatus
@@ -27,12 +29,19 @@ class Spoken:
     text: str
     ended: bool = False
     transfer_to: str | None = None
+    turn_id: uuid.UUID | None = None  # the stored agent turn, cut short on a barge-in
 
 
 def _spoken(result: TurnResult) -> Spoken:
     reply = result.reply
     transfer = reply.transfer_to if reply.action is AgentAction.TRANSFER else None
-    return Spoken(reply.text, ended=result.ended, transfer_to=transfer)
+    said = [turn.id for turn in result.turns if turn.speaker == Speaker.AGENT]
+    return Spoken(
+        reply.text,
+        ended=result.ended,
+        transfer_to=transfer,
+        turn_id=said[-1] if said else None,
+    )
 
 
 class CallBridge:
@@ -57,8 +66,17 @@ class CallBridge:
             conversation = self._conversation(session)
             turns = list(await conversation.live.history(self.call_id))
             call = await conversation.live.get(self.call_id)
-        said = [turn.text for turn in turns if turn.speaker == Speaker.AGENT]
-        return Spoken(said[-1] if said else "", ended=call.status != CallStatus.IN_PROGRESS)
+        said = [turn for turn in turns if turn.speaker == Speaker.AGENT]
+        return Spoken(
+            said[-1].text if said else "",
+            ended=call.status != CallStatus.IN_PROGRESS,
+            turn_id=said[-1].id if said else None,
+        )
+
+    async def settings(self) -> BusinessConfig:
+        """The business's configuration (voice transport, silence, keypad), cached."""
+        async with self.database.transaction() as session:
+            return await BusinessService(session, self.business_id, self.state.cache).get_config()
 
     async def respond(self, utterance: str) -> Spoken | None:
         """The agent's answer; None when the call can take no more turns."""
@@ -77,6 +95,10 @@ class CallBridge:
         except AppError as exc:
             logger.warning("voice silence refused", call_id=str(self.call_id), code=exc.code)
             return None
+
+    async def cut_short(self, turn_id: uuid.UUID, heard: str) -> None:
+        async with self.database.transaction() as session:
+            await self._conversation(session).cut_short(self.call_id, turn_id, heard)
 
     async def hang_up(self, end_reason: str) -> None:
         """End the call's record unless it has ended already (a goodbye, a transfer)."""

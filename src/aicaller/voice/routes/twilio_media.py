@@ -25,6 +25,7 @@ from starlette.websockets import WebSocketDisconnect, WebSocketState
 from twilio.request_validator import RequestValidator
 
 from aicaller.config import Settings
+from aicaller.core.errors import AppError
 from aicaller.core.logging import get_logger
 from aicaller.telephony import stream_tokens as tokens
 from aicaller.telephony.accounts import TwilioAccounts
@@ -43,7 +44,11 @@ MULAW, TWILIO_RATE = "audio/x-mulaw", 8000
 
 
 class Refused(Exception):
-    """The stream is closed before its audio is used."""
+    """The stream is closed before its audio is used (and its call ended, once known)."""
+
+    def __init__(self, reason: str, bridge: CallBridge | None = None) -> None:
+        super().__init__(reason)
+        self.bridge = bridge
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +111,7 @@ class TwilioMediaStream:
             start = await read_start(self.websocket)
             bridge = await self._authorise(start, signature)
         except Refused as refused:
-            await self._close(str(refused), None)
+            await self._close(str(refused), refused.bridge)
             return
         except (TimeoutError, WebSocketDisconnect):
             await self._close("no start message", None)
@@ -127,16 +132,16 @@ class TwilioMediaStream:
                 raise Refused("signature is not Twilio's")
             if not await tokens.claim(session, grant):
                 raise Refused("stream token already used")
+        bridge = CallBridge(self.state, grant.business_id, grant.call_id)
+        if (await bridge.opening()).ended:
+            raise Refused("call is not in progress")
         fmt = start.media_format
         if (fmt.get("encoding"), fmt.get("sampleRate"), fmt.get("channels")) != (
             MULAW,
             TWILIO_RATE,
             1,
         ):
-            raise Refused("unsupported media format")
-        bridge = CallBridge(self.state, grant.business_id, grant.call_id)
-        if (await bridge.opening()).ended:
-            raise Refused("call is not in progress")
+            raise Refused("unsupported media format", bridge)
         return bridge
 
     async def _stream(self, start: StreamStart, bridge: CallBridge) -> None:
@@ -157,7 +162,7 @@ class TwilioMediaStream:
         call = pipeline.build(
             transport,
             bridge,
-            control=CallControl(silence_prompts=self.settings.agent_silence_prompts),
+            control=await self._control(bridge),
             out_sample_rate=TWILIO_RATE,
             mark=serializer.mark,
         )
@@ -182,9 +187,29 @@ class TwilioMediaStream:
             await runner.add_workers(worker)
             await runner.run()
             reason = shutdown[0] if shutdown else call.agent.end_reason or "caller_hangup"
+            if call.agent.transfer_to and not shutdown:
+                await self._transfer(start, bridge, call.agent.transfer_to)
             await self._finish(bridge, reason)
         finally:
             streams.discard(id(self))
+
+    async def _control(self, bridge: CallBridge) -> CallControl:
+        config = await bridge.settings()
+        return CallControl(
+            silence_seconds=config.voice_silence_seconds,
+            silence_prompts=self.settings.agent_silence_prompts,
+            dtmf_person=config.voice_dtmf_digit,
+        )
+
+    async def _transfer(self, start: StreamStart, bridge: CallBridge, to_number: str) -> None:
+        """The caller heard the handover line: Twilio dials the person (new TwiML for the
+        call, which also ends this stream)."""
+        try:
+            await self.state.telephony.transfer_call(
+                start.call_sid, to_number, business_id=bridge.business_id
+            )
+        except AppError as exc:
+            logger.warning("transfer failed", call_id=str(bridge.call_id), code=exc.code)
 
     async def _finish(self, bridge: CallBridge, end_reason: str) -> None:
         opening = await bridge.opening()
