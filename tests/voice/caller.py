@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import soxr  # type: ignore[import-untyped]
 from httpx_ws import AsyncWebSocketSession, WebSocketDisconnect
+from wsproto.utilities import LocalProtocolError
 
 from aicaller.voice.speech.espeak import EspeakEngine
 
@@ -66,20 +67,23 @@ class SimulatedCaller:
 
     # -- protocol -------------------------------------------------------------------------------
     async def send(self, message: dict[str, Any]) -> None:
+        """Send a message; after the server closed the socket, nothing (as Twilio)."""
         self._sequence += 1
-        await self.ws.send_text(json.dumps({"sequenceNumber": str(self._sequence), **message}))
+        try:
+            await self.ws.send_text(json.dumps({"sequenceNumber": str(self._sequence), **message}))
+        except (LocalProtocolError, WebSocketDisconnect):
+            await asyncio.wait_for(self.closed.wait(), 5)
 
     async def start(self, token: str, *, media_format: dict[str, Any] | None = None) -> None:
+        self._tasks = [asyncio.create_task(self._receive())]
         await self.send({"event": "connected", "protocol": "Call", "version": "1.0.0"})
         fmt = media_format or {"encoding": "audio/x-mulaw", "sampleRate": RATE, "channels": 1}
         start = {"streamSid": self.stream_sid, "accountSid": "AC" + "01" * 16,
                  "callSid": self.call_sid, "tracks": ["inbound"],
                  "customParameters": {"token": token}, "mediaFormat": fmt}  # fmt: skip
         await self.send({"event": "start", "start": start, "streamSid": self.stream_sid})
-        self._tasks = [
-            asyncio.create_task(self._stream_audio()),
-            asyncio.create_task(self._receive()),
-        ]
+        if not self.closed.is_set():
+            self._tasks.append(asyncio.create_task(self._stream_audio()))
 
     async def say(self, text: str) -> float:
         """Queue ``text`` as speech; returns when its last frame has been sent (the clock)."""
@@ -171,6 +175,7 @@ class SimulatedCaller:
                 self._handle(message, time.monotonic())
         except WebSocketDisconnect as closed:
             self.close_code = closed.code
+            self.events.append((time.monotonic(), "close_reason", closed.reason))
             self.events.append((time.monotonic(), "closed", closed.code))
             self.closed.set()
 
