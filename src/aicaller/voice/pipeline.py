@@ -7,6 +7,7 @@ output at the transport's rate, so the voice is resampled once.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -34,7 +35,7 @@ class CallPipeline:
     agent: CallAgentProcessor
 
 
-def build(
+async def build(
     transport: BaseTransport,
     bridge: CallBridge,
     *,
@@ -43,11 +44,9 @@ def build(
     mark: Callable[[str], dict[str, object]] | None,
     on_end: Callable[[str], Awaitable[None]] | None = None,
 ) -> CallPipeline:
-    vad = VADProcessor(
-        vad_analyzer=SileroVADAnalyzer(
-            params=VADParams(start_secs=VAD_START_SECONDS, stop_secs=VAD_STOP_SECONDS)
-        )
-    )
+    params = VADParams(start_secs=VAD_START_SECONDS, stop_secs=VAD_STOP_SECONDS)
+    # Loading the model takes a moment: off the event loop, where other calls are talking.
+    vad = VADProcessor(vad_analyzer=await asyncio.to_thread(SileroVADAnalyzer, params=params))
     agent = CallAgentProcessor(bridge, control=control, send_mark=mark, on_end=on_end)
     pipeline = Pipeline(
         [

@@ -159,7 +159,7 @@ class TwilioMediaStream:
                 allowed_origins=[],
             ),
         )
-        call = pipeline.build(
+        call = await pipeline.build(
             transport,
             bridge,
             control=await self._control(bridge),
