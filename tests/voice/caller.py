@@ -19,6 +19,7 @@ from typing import Any
 
 import numpy as np
 import soxr  # type: ignore[import-untyped]
+from anyio import ClosedResourceError
 from httpx_ws import AsyncWebSocketSession, WebSocketDisconnect
 from wsproto.utilities import LocalProtocolError
 
@@ -177,6 +178,8 @@ class SimulatedCaller:
             self.close_code = closed.code
             self.events.append((time.monotonic(), "close_reason", closed.reason))
             self.events.append((time.monotonic(), "closed", closed.code))
+            self.closed.set()
+        except ClosedResourceError:  # our own side closed the socket first
             self.closed.set()
 
     def _handle(self, message: dict[str, Any], now: float) -> None:

@@ -21,6 +21,7 @@ from pipecat.frames.frames import (
     BotStartedSpeakingFrame,
     BotStoppedSpeakingFrame,
     CancelFrame,
+    CancelWorkerFrame,
     EndFrame,
     EndWorkerFrame,
     Frame,
@@ -218,15 +219,16 @@ class CallAgentProcessor(FrameProcessor):
                 await self._speak(spoken)
 
     async def _end(self, reason: str) -> None:
-        if self._ending:
-            return
-        self._ending = True
-        self.end_reason = reason
-        self._cancel_silence()
-        await self.bridge.hang_up(reason)
-        if self._on_end is not None:
-            await self._on_end(reason)
-        await self.push_frame(EndWorkerFrame(), FrameDirection.UPSTREAM)
+        """The line is gone (the caller hung up) or the call takes no more turns: stop at
+        once, nothing queued is worth playing to nobody."""
+        if not self._ending:
+            self._ending = True
+            self.end_reason = reason
+            self._cancel_silence()
+            await self.bridge.hang_up(reason)
+            if self._on_end is not None:
+                await self._on_end(reason)
+        await self.push_frame(CancelWorkerFrame(reason=reason), FrameDirection.UPSTREAM)
 
     # -- silence --------------------------------------------------------------------------------
     def _arm_silence(self) -> None:
