@@ -13,7 +13,7 @@ from aicaller.agent.conversation import ConversationService, TurnResult
 from aicaller.agent.protocol import AgentAction
 from aicaller.businesses.schemas import BusinessConfig
 from aicaller.businesses.service import BusinessService
-from aicaller.core.errors import AppError
+from aicaller.core.errors import AppError, Conflict
 from aicaller.core.logging import get_logger
 from aicaller.database.models.call import CallStatus
 from aicaller.database.models.transcript_turn import Speaker
@@ -77,6 +77,14 @@ class CallBridge:
         """The business's configuration (voice transport, silence, keypad), cached."""
         async with self.database.transaction() as session:
             return await BusinessService(session, self.business_id, self.state.cache).get_config()
+
+    async def require_live_test_call(self) -> None:
+        """404 for a call not of this business; 409 for a phone call or an ended call."""
+        async with self.database.transaction() as session:
+            conversation = self._conversation(session)
+            await conversation.require_test_call(self.call_id)
+            if (await conversation.live.get(self.call_id)).status != CallStatus.IN_PROGRESS:
+                raise Conflict("The call has ended", code="call_not_active")
 
     async def respond(self, utterance: str) -> Spoken | None:
         """The agent's answer; None when the call can take no more turns."""
