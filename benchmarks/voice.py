@@ -193,6 +193,9 @@ async def main() -> None:
                 cpu = sum(tree_cpu(os.getpid()).values()) - before
                 merged = {k: [v for r in results for v in r[k]] for k in results[0]}
                 print(_row(level, merged, cpu))
+        except BaseException:
+            print((data_dir / "server.log").read_text()[-6000:])  # why the server failed
+            raise
         finally:
             server.terminate()
             server.wait(10)

@@ -113,7 +113,7 @@ class CallAgentProcessor(FrameProcessor):
         await super().process_frame(frame, direction)
         if isinstance(frame, StartFrame):
             await self.push_frame(frame, direction)
-            await self._speak(await self.bridge.opening())
+            await self._speak(await self.bridge.greeting())
             return
         if isinstance(frame, (EndFrame, CancelFrame)):
             self._cancel_silence()

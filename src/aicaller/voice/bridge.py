@@ -50,6 +50,7 @@ class CallBridge:
         self.database: Database = state.database
         self.business_id = business_id
         self.call_id = call_id
+        self._opening: Spoken | None = None
 
     def _conversation(self, session: Any) -> ConversationService:
         return ConversationService(
@@ -60,18 +61,25 @@ class CallBridge:
             events=self.state.events,
         )
 
+    async def greeting(self) -> Spoken:
+        """``opening()`` as read when the stream was checked (one read fewer before the
+        caller hears anything)."""
+        return self._opening if self._opening is not None else await self.opening()
+
     async def opening(self) -> Spoken:
-        """The greeting stored when the call connected (the webhook greeted, as for gather)."""
+        """The greeting stored when the call connected (the webhook greeted, as for gather),
+        and whether the call has ended."""
         async with self.database.transaction() as session:
             conversation = self._conversation(session)
             turns = list(await conversation.live.history(self.call_id))
             call = await conversation.live.get(self.call_id)
         said = [turn for turn in turns if turn.speaker == Speaker.AGENT]
-        return Spoken(
+        self._opening = Spoken(
             said[-1].text if said else "",
             ended=call.status != CallStatus.IN_PROGRESS,
             turn_id=said[-1].id if said else None,
         )
+        return self._opening
 
     async def settings(self) -> BusinessConfig:
         """The business's configuration (voice transport, silence, keypad), cached."""
