@@ -88,7 +88,9 @@ async def one_call(base: str, index: int, turns: int) -> dict[str, list[float]]:
     params = {"AccountSid": ACCOUNT, "CallSid": call_sid, "From": "+14155550111",
               "To": NUMBER, "Direction": "inbound", "CallStatus": "ringing"}  # fmt: skip
     validator = RequestValidator(TOKEN)
-    out: dict[str, list[float]] = {"v2v": [], "greeting": [], "barge_in": [], "seconds": []}
+    out: dict[str, list[float]] = {
+        "v2v": [], "greeting": [], "barge_in": [], "seconds": [], "unanswered": []
+    }  # fmt: skip
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         url = f"{base}/telephony/twilio/voice"
         signed = {"X-Twilio-Signature": validator.compute_signature(url, params)}
@@ -105,13 +107,19 @@ async def one_call(base: str, index: int, turns: int) -> dict[str, list[float]]:
             await caller.wait_quiet(within=60)
             for turn in range(turns):
                 said = await caller.say(SENTENCES[(index + turn) % 20])
-                out["v2v"].append(
-                    await caller.wait_for("agent_audio", after=said, within=30) - said
-                )
+                try:
+                    answered = await caller.wait_for("agent_audio", after=said, within=10)
+                except AssertionError:  # recognised as nothing: the agent waits
+                    out["unanswered"].append(1)
+                    continue
+                out["v2v"].append(answered - said)
                 await caller.wait_quiet(within=60)
-            said = await caller.say(SENTENCES[(index + turns) % 20])
-            await caller.wait_for("agent_audio", after=said, within=30)
-            await asyncio.sleep(0.4)  # the answer is playing; the caller talks over it
+            # The caller asks for a person (the keypad: recognised or not, the agent answers)
+            # and talks over the answer.
+            pressed = time.monotonic()
+            await caller.dtmf("0")
+            await caller.wait_for("agent_audio", after=pressed, within=30)
+            await asyncio.sleep(0.4)
             barge = time.monotonic()
             talking = asyncio.create_task(caller.say("sorry, one more question please"))
             cleared = await caller.wait_for("clear", after=barge, within=10)
@@ -130,7 +138,8 @@ async def configure(base: str) -> None:
         await sign_in(client)
         config = {"greeting": "Thanks for calling Bright Smile Dental, how can I help?",
                   "phone_numbers": [NUMBER], "business_hours": ALWAYS_OPEN,
-                  "escalation_numbers": [], "voice_transport": "stream"}  # fmt: skip
+                  "escalation_numbers": [], "voice_transport": "stream",
+                  "voice_silence_seconds": 60}  # fmt: skip
         (await client.patch("/api/v1/config", json=config)).raise_for_status()
         for name, text in PAGES.items():
             files = {"file": (name, text.encode(), "text/markdown")}
@@ -148,7 +157,8 @@ def _row(level: int, merged: dict[str, list[float]], cpu: float) -> str:
         for key in ("v2v", "greeting", "barge_in")
     ]
     minutes = sum(merged["seconds"]) / 60
-    cells.append(f"{cpu / minutes:8.1f}   (n={len(merged['v2v'])} turns)")
+    cells.append(f"{cpu / minutes:8.1f}")
+    cells.append(f"{len(merged['v2v'])} answered, {len(merged['unanswered'])} not")
     return "   ".join(cells)
 
 
@@ -183,7 +193,8 @@ async def main() -> None:
             await configure(base)
             await one_call(base, 0, 1)  # warm-up: models loaded, decoders pooled
             print(
-                "calls  v2v p50/p95 ms   greeting p50/p95 ms   barge-in p50/p95 ms   CPU s/call-min"
+                "calls   v2v p50/p95 ms   greeting p50/p95   barge-in p50/p95   CPU s/call-min"
+                "   turns"
             )
             for level in [int(n) for n in args.levels.split(",")]:
                 before = sum(tree_cpu(os.getpid()).values())

@@ -135,6 +135,7 @@ class CallAgentProcessor(FrameProcessor):
                 await self._keep_heard()
         elif isinstance(frame, VADUserStoppedSpeakingFrame):
             self._caller_speaking = False
+            self._arm_silence()  # recognised as nothing at all, it is silence too
         elif isinstance(frame, BotStartedSpeakingFrame):
             self._agent_audible = True
             self._cancel_silence()
@@ -145,6 +146,7 @@ class CallAgentProcessor(FrameProcessor):
 
     # -- turns ----------------------------------------------------------------------------------
     async def _caller_said(self, text: str) -> None:
+        self._cancel_silence()
         if self._ending or is_backchannel(text):
             self._arm_silence()
             return
