@@ -28,6 +28,7 @@ from aicaller.core.http import SafeHttpClient
 from aicaller.core.logging import configure_logging, get_logger
 from aicaller.core.query_monitor import QueryMonitor
 from aicaller.core.rate_limit import RateLimiter
+from aicaller.core.recordings import recording_store
 from aicaller.core.security import PasswordHasher, TokenCodec
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         )
         await app.state.jobs.start()
         app.state.voice_streams = VoiceStreams()
+        app.state.recordings = recording_store(settings.data_dir)
         app.state.voice_ready = voice_available
         logger.info("startup", database=database.engine.dialect.name, version=__version__)
         try:

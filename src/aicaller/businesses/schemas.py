@@ -151,12 +151,16 @@ class BusinessConfig(BaseModel):
     voice_transport: VoiceTransport = VoiceTransport.STREAM
     voice_silence_seconds: int = 8
     voice_dtmf_digit: str = "0"
+    recording_enabled: bool = False
+    recording_consent: str | None = None
+    recording_retention_days: int | None = None
     updated_at: datetime
 
 
 # Optional settings: null clears them.
 NULLABLE_SETTINGS = frozenset(
     {"llm_model", "contact_email", "address", "website", "twilio_account_sid", "twilio_auth_token"}
+    | {"recording_consent", "recording_retention_days"}
 )
 
 
@@ -195,5 +199,8 @@ class BusinessConfigUpdate(PatchModel):
     twilio_account_sid: TwilioAccountSid | None = None
     twilio_auth_token: Annotated[SecretStr, Field(min_length=32, max_length=64)] | None = None
     voice_transport: VoiceTransport | None = None
-    voice_silence_seconds: Annotated[int, Field(ge=1, le=120)] | None = None
+    voice_silence_seconds: Annotated[int, Field(ge=1, le=120, strict=True)] | None = None
     voice_dtmf_digit: Annotated[str, Field(pattern=r"^[0-9*#]$")] | None = None
+    recording_enabled: Annotated[bool, Field(strict=True)] | None = None
+    recording_consent: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    recording_retention_days: Annotated[int, Field(ge=1, le=3650, strict=True)] | None = None

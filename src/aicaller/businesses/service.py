@@ -146,3 +146,8 @@ async def business_answering(session: AsyncSession, number: str) -> uuid.UUID | 
     else the only business of a single-business install, else none."""
     found = await repository.business_for_number(session, number)
     return found if found is not None else await repository.sole_business(session)
+
+
+async def recording_retention(session: AsyncSession) -> list[tuple[uuid.UUID, int]]:
+    """(business, days) of every business that keeps recordings for a limited time."""
+    return await repository.recording_retention(session)

@@ -70,6 +70,7 @@ class CallControl:
     silence_seconds: float = 8.0  # caller silence before a prompt
     silence_prompts: int = 2  # prompts before the agent hangs up
     dtmf_person: str = "0"  # the key that asks for a person
+    consent: str | None = None  # said before the greeting when the call is recorded
 
 
 @dataclass
@@ -113,6 +114,8 @@ class CallAgentProcessor(FrameProcessor):
         await super().process_frame(frame, direction)
         if isinstance(frame, StartFrame):
             await self.push_frame(frame, direction)
+            if self.control.consent:
+                await self.push_frame(TTSSpeakFrame(self.control.consent))
             await self._speak(await self.bridge.greeting())
             return
         if isinstance(frame, (EndFrame, CancelFrame)):

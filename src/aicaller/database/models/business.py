@@ -48,6 +48,11 @@ class Business(Base):
     voice_transport: Mapped[str] = mapped_column(String(16), default="stream")
     voice_silence_seconds: Mapped[int] = mapped_column(default=8)
     voice_dtmf_digit: Mapped[str] = mapped_column(String(1), default="0")
+    # Streamed calls recorded (mixed audio, in the recording store), with a line said before
+    # the greeting, and removed after so many days (None: kept until the call is deleted).
+    recording_enabled: Mapped[bool] = mapped_column(default=False)
+    recording_consent: Mapped[str | None] = mapped_column(Text, default=None)
+    recording_retention_days: Mapped[int | None] = mapped_column(default=None)
 
 
 class BusinessPhoneNumber(Base):

@@ -26,7 +26,7 @@ from aicaller.telephony import stream_tokens as tokens
 from aicaller.telephony.accounts import TwilioAccounts
 from aicaller.telephony.stream_tokens import PATH, stream_url
 from aicaller.voice.bridge import CallBridge
-from aicaller.voice.routes.streaming import finish, refuse, run_call
+from aicaller.voice.routes.sockets import finish, refuse, run_call
 from aicaller.voice.serializer import MAX_MESSAGE_CHARS, CheckedTwilioSerializer
 
 logger = get_logger(__name__)

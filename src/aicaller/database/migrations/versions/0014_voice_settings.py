@@ -1,4 +1,4 @@
-"""businesses: voice settings (transport, caller silence, the key that asks for a person)
+"""businesses: voice settings (transport, caller silence, the keypad, recording)
 
 Revision ID: 0014
 Revises: 0013
@@ -32,10 +32,18 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("voice_dtmf_digit", sa.String(1), nullable=False, server_default="0")
         )
+        batch_op.add_column(
+            sa.Column("recording_enabled", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.add_column(sa.Column("recording_consent", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("recording_retention_days", sa.Integer(), nullable=True))
 
 
 def downgrade() -> None:
     with op.batch_alter_table("businesses", schema=None) as batch_op:
+        batch_op.drop_column("recording_retention_days")
+        batch_op.drop_column("recording_consent")
+        batch_op.drop_column("recording_enabled")
         batch_op.drop_column("voice_dtmf_digit")
         batch_op.drop_column("voice_silence_seconds")
         batch_op.drop_column("voice_transport")
