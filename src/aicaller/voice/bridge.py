@@ -13,6 +13,7 @@ from aicaller.agent.conversation import ConversationService, TurnResult
 from aicaller.agent.protocol import AgentAction
 from aicaller.businesses.schemas import BusinessConfig
 from aicaller.businesses.service import BusinessService
+from aicaller.core.encryption import SecretBox
 from aicaller.core.errors import AppError, Conflict
 from aicaller.core.logging import get_logger
 from aicaller.database.models.call import CallStatus
@@ -85,6 +86,11 @@ class CallBridge:
         """The business's configuration (voice transport, silence, keypad), cached."""
         async with self.database.transaction() as session:
             return await BusinessService(session, self.business_id, self.state.cache).get_config()
+
+    async def speech_api_key(self, secret_box: SecretBox) -> str | None:
+        async with self.database.transaction() as session:
+            business = BusinessService(session, self.business_id, self.state.cache)
+            return await business.speech_api_key(secret_box)
 
     async def require_live_test_call(self) -> None:
         """404 for a call not of this business; 409 for a phone call or an ended call."""

@@ -22,8 +22,9 @@ from pipecat.transports.base_transport import BaseTransport
 from aicaller.core.recordings import RecordingWriter
 from aicaller.voice.agent_processor import CallAgentProcessor, CallControl
 from aicaller.voice.bridge import CallBridge
-from aicaller.voice.speech.espeak import EspeakTTSService
-from aicaller.voice.speech.pocketsphinx_stt import SAMPLE_RATE, PocketsphinxSTTService
+from aicaller.voice.speech import providers
+from aicaller.voice.speech.pocketsphinx_stt import SAMPLE_RATE
+from aicaller.voice.speech.providers import Speech
 
 # How long the caller must speak before it counts as speech (backchannel-length noise does
 # not interrupt), and how long a pause ends their turn.
@@ -94,6 +95,7 @@ async def build(
     mark: Callable[[str], dict[str, object]] | None,
     on_end: Callable[[str], Awaitable[None]] | None = None,
     recording: RecordingWriter | None = None,
+    speech: Speech,
 ) -> CallPipeline:
     vad = VADProcessor(vad_analyzer=await _SPARE_VADS.take())
     agent = CallAgentProcessor(bridge, control=control, send_mark=mark, on_end=on_end)
@@ -101,9 +103,9 @@ async def build(
         [
             transport.input(),
             vad,
-            PocketsphinxSTTService(),
+            providers.recogniser(speech),
             agent,
-            EspeakTTSService(),
+            providers.voice(speech),
             transport.output(),
             *([_recorder(recording, out_sample_rate)] if recording is not None else []),
         ]

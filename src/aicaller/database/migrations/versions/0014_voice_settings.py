@@ -1,4 +1,4 @@
-"""businesses: voice settings (transport, caller silence, the keypad, recording)
+"""businesses: voice settings (transport, silence, keypad, recording, speech)
 
 Revision ID: 0014
 Revises: 0013
@@ -37,10 +37,26 @@ def upgrade() -> None:
         )
         batch_op.add_column(sa.Column("recording_consent", sa.Text(), nullable=True))
         batch_op.add_column(sa.Column("recording_retention_days", sa.Integer(), nullable=True))
+        batch_op.add_column(
+            sa.Column("speech_provider", sa.String(16), nullable=False, server_default="offline")
+        )
+        batch_op.add_column(sa.Column("speech_base_url", sa.String(500), nullable=True))
+        batch_op.add_column(sa.Column("speech_api_key_encrypted", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("stt_model", sa.String(100), nullable=True))
+        batch_op.add_column(sa.Column("tts_model", sa.String(100), nullable=True))
+        batch_op.add_column(sa.Column("tts_voice", sa.String(100), nullable=True))
+        batch_op.add_column(
+            sa.Column("tts_speed", sa.Float(), nullable=False, server_default=sa.text("1.0"))
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("businesses", schema=None) as batch_op:
+        for column in ("tts_speed", "tts_voice", "tts_model", "stt_model"):
+            batch_op.drop_column(column)
+        batch_op.drop_column("speech_api_key_encrypted")
+        batch_op.drop_column("speech_base_url")
+        batch_op.drop_column("speech_provider")
         batch_op.drop_column("recording_retention_days")
         batch_op.drop_column("recording_consent")
         batch_op.drop_column("recording_enabled")
