@@ -14,7 +14,7 @@ questions, one barge-in (the caller talks over an answer), the hang-up. Printed,
 - word error rate of the recogniser on the 50 sentences of ``voice_sentences.py``, each
   synthesised, mu-law encoded and decoded as on a call (no server; the same decoder settings).
 
-    .venv/bin/python benchmarks/voice.py [--levels 1,4,8] [--turns 3]
+    .venv/bin/python benchmarks/voice.py [--levels 1,4,8] [--turns 3] [--postgres]
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from twilio.request_validator import RequestValidator
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench_app import app_settings, create_tenant, server_environment, sign_in
+from bench_postgres import fresh_database
 from calls_api import _free_port, _percentile, _wait_ready
 from process_cpu import tree_cpu
 from tests.agent.clinic import ALWAYS_OPEN, PAGES
@@ -176,6 +177,9 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="1,4,8")
     parser.add_argument("--turns", type=int, default=3)
+    parser.add_argument(
+        "--postgres", action="store_true", help="PostgreSQL (AICALLER_BENCH_PG) instead of SQLite"
+    )
     args = parser.parse_args()
     rate, samples = await word_error_rate()
     print(f"word error rate on {len(SENTENCES)} synthesised sentences: {rate:.1%}")
@@ -183,7 +187,11 @@ async def main() -> None:
         print(f"  said {sentence!r:45} heard {heard!r}")
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp)
-        url = f"sqlite+aiosqlite:///{data_dir / 'voice.db'}"
+        url = (
+            await fresh_database("aicaller_bench_voice")
+            if args.postgres
+            else f"sqlite+aiosqlite:///{data_dir / 'voice.db'}"
+        )
         await create_tenant(url)
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
