@@ -104,6 +104,7 @@ class CallAgentProcessor(FrameProcessor):
         self._marks = 0
         self._silence_task: asyncio.Task[None] | None = None
         self._goodbye_mark: str | None = None
+        self._turn = asyncio.Lock()  # one turn of the call at a time (words, keypad, silence)
         self._goodbye_heard = asyncio.Event()
         self.transfer_to: str | None = None  # set when the agent handed the call to a person
         self.end_reason: str | None = None
@@ -154,7 +155,8 @@ class CallAgentProcessor(FrameProcessor):
             self._arm_silence()
             return
         self.events.append((time.monotonic(), "caller_turn"))
-        spoken = await self.bridge.respond(text)
+        async with self._turn:
+            spoken = await self.bridge.respond(text)
         if spoken is None:
             await self._end("agent_hangup")
             return
@@ -219,7 +221,8 @@ class CallAgentProcessor(FrameProcessor):
         if digit == self.control.dtmf_person and not self._ending:
             if self._agent_audible:
                 await self.broadcast_interruption()  # type: ignore[no-untyped-call]
-            spoken = await self.bridge.respond(DTMF_REQUEST.format(digit=digit))
+            async with self._turn:  # a keypress is a system frame: it may overtake a turn
+                spoken = await self.bridge.respond(DTMF_REQUEST.format(digit=digit))
             if spoken is not None:
                 await self._speak(spoken)
 
@@ -251,7 +254,8 @@ class CallAgentProcessor(FrameProcessor):
         await asyncio.sleep(self.control.silence_seconds)
         self._silence_task = None
         self.events.append((time.monotonic(), "silence"))
-        spoken = await self.bridge.silence(self.control.silence_prompts)
+        async with self._turn:
+            spoken = await self.bridge.silence(self.control.silence_prompts)
         if spoken is None:
             await self._end("caller_silent")
             return

@@ -21,6 +21,7 @@ from aicaller.database.models.transcript_turn import Speaker
 from aicaller.database.session import Database
 
 logger = get_logger(__name__)
+BUSY_RETRIES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,13 +102,18 @@ class CallBridge:
                 raise Conflict("The call has ended", code="call_not_active")
 
     async def respond(self, utterance: str) -> Spoken | None:
-        """The agent's answer; None when the call can take no more turns."""
-        try:
-            async with self.database.transaction() as session:
-                return _spoken(await self._conversation(session).respond(self.call_id, utterance))
-        except AppError as exc:
-            logger.warning("voice turn refused", call_id=str(self.call_id), code=exc.code)
-            return None
+        """The agent's answer; None when the call can take no more turns. A turn stored by
+        someone else meanwhile (``call_busy``: a staff message on a test call) is retried."""
+        for _attempt in range(BUSY_RETRIES):
+            try:
+                async with self.database.transaction() as session:
+                    conversation = self._conversation(session)
+                    return _spoken(await conversation.respond(self.call_id, utterance))
+            except AppError as exc:
+                logger.warning("voice turn refused", call_id=str(self.call_id), code=exc.code)
+                if exc.code != "call_busy":
+                    return None
+        return None
 
     async def silence(self, prompts: int) -> Spoken | None:
         try:
