@@ -38,13 +38,13 @@ async def test_an_openai_compatible_endpoint_hears_and_speaks(
         assert config.json()["speech_api_key_set"] is True
         assert KEY not in config.text
         async with connected(app, token) as caller:
-            await caller.wait_for("agent_audio", within=5)
+            await caller.wait_for("agent_audio", within=15)
             await caller.wait_quiet()
             said = await caller.say("how much is a cleaning")
-            await caller.wait_for("agent_audio", after=said, within=8)
+            await caller.wait_for("agent_audio", after=said, within=20)
             await caller.wait_quiet()
             await caller.hang_up()
-            await asyncio.wait_for(caller.closed.wait(), 5)
+            await asyncio.wait_for(caller.closed.wait(), 15)
         seen = list(peer.requests)
     turns = (await transcript(client, tenant, call_id))["transcript"]
     assert turns[1]["text"] == HEARD

@@ -27,10 +27,10 @@ async def test_a_recorded_call_is_served_with_ranges_and_deleted_with_the_call(
 ) -> None:
     call_id, token = await answer(client, tenant, recording_enabled=True, recording_consent=CONSENT)
     async with connected(app, token) as caller:
-        await caller.wait_for("agent_audio", within=5)
+        await caller.wait_for("agent_audio", within=15)
         await caller.wait_quiet()
         await caller.hang_up()
-        await asyncio.wait_for(caller.closed.wait(), 5)
+        await asyncio.wait_for(caller.closed.wait(), 15)
     url = f"/api/v1/calls/{call_id}/recording"
     whole = await client.get(url, headers=tenant.headers())
     assert whole.status_code == 200, whole.text
@@ -54,9 +54,9 @@ async def test_a_call_without_recording_has_none_and_old_recordings_expire(
 ) -> None:
     call_id, token = await answer(client, tenant, recording_retention_days=30)
     async with connected(app, token) as caller:
-        await caller.wait_for("agent_audio", within=5)
+        await caller.wait_for("agent_audio", within=15)
         await caller.hang_up()
-        await asyncio.wait_for(caller.closed.wait(), 5)
+        await asyncio.wait_for(caller.closed.wait(), 15)
     missing = await client.get(f"/api/v1/calls/{call_id}/recording", headers=tenant.headers())
     assert (missing.status_code, missing.json()["code"]) == (404, "recording_not_found")
 
