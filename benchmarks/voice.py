@@ -163,9 +163,11 @@ def _row(level: int, merged: dict[str, list[float]], cpu: float) -> str:
     return "   ".join(cells)
 
 
-def _serve(url: str, data_dir: Path, base: str, port: int) -> subprocess.Popen[bytes]:
+def _serve(
+    url: str, data_dir: Path, base: str, port: int, decoders: int
+) -> subprocess.Popen[bytes]:
     values = app_settings(url, "", data_dir, public_url=base, twilio_account_sid=ACCOUNT,
-                          twilio_auth_token=TOKEN)  # fmt: skip
+                          twilio_auth_token=TOKEN, voice_preload_decoders=decoders)  # fmt: skip
     values.pop("redis_url")  # embedded: in-process cache and events, one worker
     env = {**os.environ, **server_environment(values)}
     command = [sys.executable, "-m", "aicaller", "serve", "--workers", "1", "--port", str(port)]
@@ -195,7 +197,9 @@ async def main() -> None:
         await create_tenant(url)
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
-        server = _serve(url, data_dir, base, port)
+        levels = [int(n) for n in args.levels.split(",")]
+        # As an operator would: a decoder ready for each call expected at once.
+        server = _serve(url, data_dir, base, port, max(levels))
         try:
             await _wait_ready(base)
             await configure(base)
@@ -204,7 +208,7 @@ async def main() -> None:
                 "calls   v2v p50/p95 ms   greeting p50/p95   barge-in p50/p95   CPU s/call-min"
                 "   turns"
             )
-            for level in [int(n) for n in args.levels.split(",")]:
+            for level in levels:
                 before = sum(tree_cpu(os.getpid()).values())
                 results = await asyncio.gather(
                     *(one_call(base, i, args.turns) for i in range(level))

@@ -34,8 +34,7 @@ from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
 from aicaller.telephony.accounts import TwilioAccounts
 from aicaller.telephony.provider import create_provider
-from aicaller.voice.availability import configure_pipecat_logging, voice_available
-from aicaller.voice.streams import VoiceStreams
+from aicaller.voice.availability import start_voice
 from aicaller.worker import JobResources, create_job_system
 
 logger = get_logger(__name__)
@@ -57,7 +56,6 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     settings = settings or get_settings()
     if configure_logs:
         configure_logging(level=settings.log_level, json=settings.use_json_logs)
-        configure_pipecat_logging(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -95,9 +93,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             resources=JobResources(http=app.state.http, events=app.state.events),
         )
         await app.state.jobs.start()
-        app.state.voice_streams = VoiceStreams()
         app.state.recordings = recording_store(settings.data_dir)
-        app.state.voice_ready = voice_available
+        start_voice(app.state, settings)
         logger.info("startup", database=database.engine.dialect.name, version=__version__)
         try:
             yield
