@@ -4,12 +4,15 @@ silence prompts and the hang-up after them, and the clean hang-up after a goodby
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
+import respx
 from fastapi import FastAPI
 
 from tests.factories import Tenant
+from tests.telephony.conftest import PUBLIC_URL
 from tests.voice.conftest import answer, connected, transcript
 
 # Timing and audio behaviour; their records go through the conversation service, which runs
@@ -80,3 +83,25 @@ async def test_silence_is_prompted_then_the_agent_hangs_up_after_its_goodbye(
     intents = [turn["intent"] for turn in detail["transcript"]]
     assert intents == ["greeting", "silence_prompt", "goodbye"]
     assert (detail["status"], detail["end_reason"]) == ("completed", "caller_silent")
+
+
+@respx.mock(assert_all_mocked=False, assert_all_called=False)
+async def test_the_keypad_transfers_warmly_when_someone_can_take_the_call(
+    respx_mock: respx.MockRouter, app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    redirect = respx_mock.post(url__regex=r"https://api\.twilio\.com/.*/Calls/CA[0-9a-f]+\.json")
+    redirect.mock(return_value=httpx.Response(200, json={"sid": "CA" + "ab" * 16}))
+    call_id, token = await answer(client, tenant)  # an escalation number, open all hours
+    async with connected(app, token) as caller:
+        await caller.wait_for("agent_audio", within=15)
+        await caller.wait_quiet()
+        await caller.dtmf("0")
+        await asyncio.wait_for(caller.closed.wait(), 30)
+    detail = await transcript(client, tenant, call_id)
+    assert (detail["status"], detail["end_reason"]) == ("completed", "transferred")
+    assert detail["transcript"][2]["intent"] == "transfer"
+    twiml = parse_qs(redirect.calls.last.request.content.decode())["Twiml"][0]
+    assert "<Say" in twiml
+    assert "Please hold while I connect you." in twiml
+    assert f'url="{PUBLIC_URL}/telephony/twilio/whisper/{call_id}"' in twiml
+    assert "+14155550100</Number>" in twiml
