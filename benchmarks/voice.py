@@ -201,7 +201,12 @@ async def main() -> None:
         # As an operator would: a decoder ready for each call expected at once.
         server = _serve(url, data_dir, base, port, max(levels))
         try:
-            await _wait_ready(base)
+            for _ in range(6):  # decoders load before serving: up to a minute on a busy host
+                try:
+                    await _wait_ready(base)
+                    break
+                except SystemExit:
+                    continue
             await configure(base)
             await one_call(base, 0, 1)  # warm-up: models loaded, decoders pooled
             print(
