@@ -128,7 +128,10 @@ async def one_call(base: str, index: int, turns: int) -> dict[str, list[float]]:
             await talking
             await caller.wait_quiet(within=60)
             await caller.hang_up()
-            await asyncio.wait_for(caller.closed.wait(), 10)
+            try:
+                await asyncio.wait_for(caller.closed.wait(), 30)
+            except TimeoutError:
+                out["unanswered"].append(1)  # the hang-up was not acknowledged in time
             out["seconds"].append(time.monotonic() - began)
             await caller.stop()
     return out
