@@ -21,45 +21,31 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE ADD/DROP COLUMN (SQLite >= 3.35), never a batch rebuild: rebuilding
+# businesses on SQLite would cascade-delete every row of every tenant table (see 0008).
+def _business_columns() -> list[sa.Column[object]]:
+    return [
+        sa.Column("voice_transport", sa.String(16), nullable=False, server_default="stream"),
+        sa.Column("voice_silence_seconds", sa.Integer(), nullable=False, server_default="8"),
+        sa.Column("voice_dtmf_digit", sa.String(1), nullable=False, server_default="0"),
+        sa.Column("recording_enabled", sa.Boolean(), nullable=False, server_default=sa.false()),
+        sa.Column("recording_consent", sa.Text(), nullable=True),
+        sa.Column("recording_retention_days", sa.Integer(), nullable=True),
+        sa.Column("speech_provider", sa.String(16), nullable=False, server_default="offline"),
+        sa.Column("speech_base_url", sa.String(500), nullable=True),
+        sa.Column("speech_api_key_encrypted", sa.Text(), nullable=True),
+        sa.Column("stt_model", sa.String(100), nullable=True),
+        sa.Column("tts_model", sa.String(100), nullable=True),
+        sa.Column("tts_voice", sa.String(100), nullable=True),
+        sa.Column("tts_speed", sa.Double(), nullable=False, server_default=sa.text("1.0")),
+    ]
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("businesses", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("voice_transport", sa.String(16), nullable=False, server_default="stream")
-        )
-        batch_op.add_column(
-            sa.Column("voice_silence_seconds", sa.Integer(), nullable=False, server_default="8")
-        )
-        batch_op.add_column(
-            sa.Column("voice_dtmf_digit", sa.String(1), nullable=False, server_default="0")
-        )
-        batch_op.add_column(
-            sa.Column("recording_enabled", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch_op.add_column(sa.Column("recording_consent", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("recording_retention_days", sa.Integer(), nullable=True))
-        batch_op.add_column(
-            sa.Column("speech_provider", sa.String(16), nullable=False, server_default="offline")
-        )
-        batch_op.add_column(sa.Column("speech_base_url", sa.String(500), nullable=True))
-        batch_op.add_column(sa.Column("speech_api_key_encrypted", sa.Text(), nullable=True))
-        batch_op.add_column(sa.Column("stt_model", sa.String(100), nullable=True))
-        batch_op.add_column(sa.Column("tts_model", sa.String(100), nullable=True))
-        batch_op.add_column(sa.Column("tts_voice", sa.String(100), nullable=True))
-        batch_op.add_column(
-            sa.Column("tts_speed", sa.Float(), nullable=False, server_default=sa.text("1.0"))
-        )
+    for column in _business_columns():
+        op.add_column("businesses", column)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("businesses", schema=None) as batch_op:
-        for column in ("tts_speed", "tts_voice", "tts_model", "stt_model"):
-            batch_op.drop_column(column)
-        batch_op.drop_column("speech_api_key_encrypted")
-        batch_op.drop_column("speech_base_url")
-        batch_op.drop_column("speech_provider")
-        batch_op.drop_column("recording_retention_days")
-        batch_op.drop_column("recording_consent")
-        batch_op.drop_column("recording_enabled")
-        batch_op.drop_column("voice_dtmf_digit")
-        batch_op.drop_column("voice_silence_seconds")
-        batch_op.drop_column("voice_transport")
+    for column in reversed(_business_columns()):
+        op.execute(f"ALTER TABLE businesses DROP COLUMN {column.name}")
