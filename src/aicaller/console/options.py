@@ -1,0 +1,13 @@
+"""The choices the console's forms offer, taken from the domain's own enumerations."""
+
+from __future__ import annotations
+
+from aicaller.calls.schemas import CallSort
+from aicaller.database.models.call import CallDirection, CallStatus
+
+CALL_STATUSES = tuple(s.value for s in CallStatus)
+CALL_DIRECTIONS = tuple(d.value for d in CallDirection)
+SORTS = tuple(s.value for s in CallSort)
+# A call the live actions (end, transfer) apply to.
+IN_PROGRESS = frozenset({CallStatus.QUEUED, CallStatus.RINGING, CallStatus.IN_PROGRESS})
+QA_RESULTS = ("pass", "fail", "na")
