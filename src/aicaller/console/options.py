@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from aicaller.calls.actions.service import ACTIVE
 from aicaller.calls.schemas import CallSort
 from aicaller.database.models.call import CallDirection, CallStatus
 
 CALL_STATUSES = tuple(s.value for s in CallStatus)
 CALL_DIRECTIONS = tuple(d.value for d in CallDirection)
 SORTS = tuple(s.value for s in CallSort)
-# A call the live actions (end, transfer) apply to.
-IN_PROGRESS = frozenset({CallStatus.QUEUED, CallStatus.RINGING, CallStatus.IN_PROGRESS})
+# A call the live actions (end, transfer) apply to: the actions service's own rule.
+IN_PROGRESS = ACTIVE
 QA_RESULTS = ("pass", "fail", "na")
