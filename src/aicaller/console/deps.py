@@ -8,9 +8,10 @@ offers exactly what the matching endpoint allows.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, Request
 from pydantic import BaseModel
@@ -44,7 +45,18 @@ def web_link(value: object) -> str | None:
     return text if urlsplit(text).scheme in {"http", "https"} else None
 
 
+def age(since: datetime, now: datetime | None = None) -> str:
+    """How long ago ``since`` was, as a person reads it in a queue: "5 min", "3 h 12 min"."""
+    minutes = max(0, int(((now or datetime.now(UTC)) - since).total_seconds() // 60))
+    days, rest = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    return f"{hours} h {minutes} min" if hours else f"{minutes} min"
+
+
 templates.env.filters["web_link"] = web_link
+templates.env.filters["age"] = age
 M = TypeVar("M", bound=BaseModel)
 
 
@@ -175,3 +187,19 @@ def render(
         status_code=status,
         headers=headers,
     )
+
+
+def kept_query(request: Request, names: tuple[str, ...], **changes: str | None) -> str:
+    """The request's non-empty parameters among ``names`` as a query string, with ``changes``
+    applied (None drops one): links that keep a page's filters."""
+    pairs = [(k, v) for k, v in request.query_params.multi_items() if k in names and v]
+    pairs = [(k, v) for k, v in pairs if k not in changes]
+    pairs += [(k, v) for k, v in changes.items() if v]
+    return urlencode(pairs)
+
+
+def back_to(target: str | None, page: str) -> str:
+    """A form's return address: ``target`` when it is ``page`` (with a query), else ``page``."""
+    if target and (target == page or target.startswith(f"{page}?")) and "\n" not in target:
+        return target
+    return page
