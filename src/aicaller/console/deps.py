@@ -7,6 +7,7 @@ offers exactly what the matching endpoint allows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,10 +15,11 @@ from typing import Annotated, Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import Depends, Request
+from markupsafe import Markup, escape
 from pydantic import BaseModel
 from pydantic import ValidationError as PydanticError
 from starlette.datastructures import FormData
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from aicaller.api.authentication import authenticate
@@ -55,7 +57,16 @@ def age(since: datetime, now: datetime | None = None) -> str:
     return f"{hours} h {minutes} min" if hours else f"{minutes} min"
 
 
+_BOLD = re.compile(r"\*\*(.+?)\*\*")
+
+
+def bold_marks(snippet: str) -> Markup:
+    """A search snippet with its ``**match**`` marks as <strong>; everything else escaped."""
+    return Markup(_BOLD.sub(r"<strong>\1</strong>", str(escape(snippet))))  # noqa: S704
+
+
 templates.env.filters["web_link"] = web_link
+templates.env.filters["bold_marks"] = bold_marks
 templates.env.filters["age"] = age
 M = TypeVar("M", bound=BaseModel)
 
@@ -203,3 +214,11 @@ def back_to(target: str | None, page: str) -> str:
     if target and (target == page or target.startswith(f"{page}?")) and "\n" not in target:
         return target
     return page
+
+
+def redirect(request: Request, url: str) -> Response:
+    """After a change: back to a page. An htmx request (an upload with its progress bar) is
+    told to navigate there itself, since following a redirect would swap the page into it."""
+    if is_htmx(request):
+        return Response(status_code=200, headers={"HX-Redirect": url})
+    return RedirectResponse(url, status_code=303)

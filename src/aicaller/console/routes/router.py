@@ -18,7 +18,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aicaller.api.routes_index import allowed_methods, route_path
 from aicaller.console.deps import SignInRequired, is_htmx, render
-from aicaller.console.routes import auth, call_changes, calls, escalations
+from aicaller.console.routes import (
+    auth,
+    call_changes,
+    calls,
+    escalations,
+    knowledge,
+    knowledge_sources,
+)
 from aicaller.core.errors import AppError
 
 METHOD_NOT_ALLOWED = 405
@@ -30,6 +37,8 @@ router.include_router(auth.router)
 router.include_router(calls.router)
 router.include_router(call_changes.router)
 router.include_router(escalations.router)
+router.include_router(knowledge.router)
+router.include_router(knowledge_sources.router)
 
 
 def is_console_path(path: str) -> bool:
