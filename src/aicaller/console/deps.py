@@ -27,6 +27,7 @@ from aicaller.api.deps import AUTHZ_MARKER, SessionDep
 from aicaller.api.rate_limits import limit_principal
 from aicaller.config import Settings
 from aicaller.console import session as cookies
+from aicaller.console.menu import MENU
 from aicaller.core.errors import (
     AppError,
     AuthenticationError,
@@ -194,7 +195,7 @@ def render(
     return templates.TemplateResponse(
         request,
         name,
-        {"viewer": viewer, "csrf": viewer.csrf if viewer else None, **context},
+        {"viewer": viewer, "csrf": viewer.csrf if viewer else None, "menu": MENU, **context},
         status_code=status,
         headers=headers,
     )

@@ -25,6 +25,8 @@ from aicaller.console.routes import (
     escalations,
     knowledge,
     knowledge_sources,
+    live,
+    test_call,
 )
 from aicaller.core.errors import AppError
 
@@ -39,6 +41,8 @@ router.include_router(call_changes.router)
 router.include_router(escalations.router)
 router.include_router(knowledge.router)
 router.include_router(knowledge_sources.router)
+router.include_router(live.router)
+router.include_router(test_call.router)
 
 
 def is_console_path(path: str) -> bool:
