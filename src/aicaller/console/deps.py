@@ -66,7 +66,29 @@ def bold_marks(snippet: str) -> Markup:
     return Markup(_BOLD.sub(r"<strong>\1</strong>", str(escape(snippet))))  # noqa: S704
 
 
+def figure_label(name: str) -> str:
+    """``ai_containment_rate`` -> "Ai containment rate" (with a few words spelled out)."""
+    words = name.removesuffix("_seconds").replace("avg_", "average_").replace("ai_", "AI_")
+    text = words.replace("_", " ").replace("qa", "QA")
+    return text[:1].upper() + text[1:]
+
+
+def figure_value(value: float | None, name: str) -> str:
+    """A dashboard figure as a person reads it: rates in percent, durations in minutes."""
+    if value is None:
+        return "\u2013"  # an en dash: no figure
+    if name.endswith("_rate"):
+        return f"{value * 100:.0f}%"
+    if name.endswith("_seconds"):
+        minutes, seconds = divmod(int(value), 60)
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours} h {minutes} min" if hours else f"{minutes}:{seconds:02d}"
+    return f"{value:.1f}" if isinstance(value, float) and not value.is_integer() else f"{value:g}"
+
+
 templates.env.filters["web_link"] = web_link
+templates.env.filters["figure_label"] = figure_label
+templates.env.filters["figure_value"] = figure_value
 templates.env.filters["bold_marks"] = bold_marks
 templates.env.filters["age"] = age
 M = TypeVar("M", bound=BaseModel)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from aicaller.agent.routes import web_calls
+from aicaller.analytics.routes import deps as analytics_deps
 from aicaller.calls import deps as call_deps
 from aicaller.knowledge.documents import routes as document_routes
 
 MENU: tuple[tuple[str, str, Any], ...] = (
+    ("/app/overview", "Overview", analytics_deps.Reader),
     ("/app/calls", "Calls", call_deps.Reader),
     ("/app/live", "Live", call_deps.Reader),
     ("/app/escalations", "Escalations", call_deps.Reader),

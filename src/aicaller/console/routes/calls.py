@@ -33,7 +33,7 @@ def _kept(request: Request, **changes: str | None) -> str:
 
 @router.get("", summary="The console's first page")
 async def home() -> Response:
-    return RedirectResponse("/app/calls", status_code=303)
+    return RedirectResponse("/app/overview", status_code=303)
 
 
 @router.get("/calls/search", summary="The filter form's target: drops empty fields")

@@ -26,6 +26,7 @@ from aicaller.console.routes import (
     knowledge,
     knowledge_sources,
     live,
+    overview,
     test_call,
 )
 from aicaller.core.errors import AppError
@@ -42,6 +43,7 @@ router.include_router(escalations.router)
 router.include_router(knowledge.router)
 router.include_router(knowledge_sources.router)
 router.include_router(live.router)
+router.include_router(overview.router)
 router.include_router(test_call.router)
 
 
