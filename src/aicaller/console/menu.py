@@ -6,6 +6,7 @@ from typing import Any
 
 from aicaller.agent.routes import web_calls
 from aicaller.analytics.routes import deps as analytics_deps
+from aicaller.businesses import routes as config_routes
 from aicaller.calls import deps as call_deps
 from aicaller.knowledge.documents import routes as document_routes
 
@@ -16,4 +17,5 @@ MENU: tuple[tuple[str, str, Any], ...] = (
     ("/app/escalations", "Escalations", call_deps.Reader),
     ("/app/knowledge", "Knowledge", document_routes.Reader),
     ("/app/test-call", "Test call", web_calls.Caller),
+    ("/app/settings", "Settings", config_routes.Reader),
 )

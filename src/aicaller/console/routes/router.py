@@ -27,6 +27,7 @@ from aicaller.console.routes import (
     knowledge_sources,
     live,
     overview,
+    settings,
     test_call,
 )
 from aicaller.core.errors import AppError
@@ -44,6 +45,7 @@ router.include_router(knowledge.router)
 router.include_router(knowledge_sources.router)
 router.include_router(live.router)
 router.include_router(overview.router)
+router.include_router(settings.router)
 router.include_router(test_call.router)
 
 
