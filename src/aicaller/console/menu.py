@@ -9,6 +9,7 @@ from aicaller.analytics.routes import deps as analytics_deps
 from aicaller.businesses import routes as config_routes
 from aicaller.calls import deps as call_deps
 from aicaller.knowledge.documents import routes as document_routes
+from aicaller.users.routes import users as user_routes
 
 MENU: tuple[tuple[str, str, Any], ...] = (
     ("/app/overview", "Overview", analytics_deps.Reader),
@@ -17,5 +18,7 @@ MENU: tuple[tuple[str, str, Any], ...] = (
     ("/app/escalations", "Escalations", call_deps.Reader),
     ("/app/knowledge", "Knowledge", document_routes.Reader),
     ("/app/test-call", "Test call", web_calls.Caller),
+    ("/app/exports", "Exports", analytics_deps.Exporter),
     ("/app/settings", "Settings", config_routes.Reader),
+    ("/app/team", "Team", user_routes.AdminReader),
 )

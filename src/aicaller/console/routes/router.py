@@ -23,11 +23,13 @@ from aicaller.console.routes import (
     call_changes,
     calls,
     escalations,
+    exports,
     knowledge,
     knowledge_sources,
     live,
     overview,
     settings,
+    team,
     test_call,
 )
 from aicaller.core.errors import AppError
@@ -46,6 +48,8 @@ router.include_router(knowledge_sources.router)
 router.include_router(live.router)
 router.include_router(overview.router)
 router.include_router(settings.router)
+router.include_router(team.router)
+router.include_router(exports.router)
 router.include_router(test_call.router)
 
 
