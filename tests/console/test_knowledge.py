@@ -106,7 +106,7 @@ async def test_documents_are_uploaded_found_and_deleted(app: FastAPI, tenant: Te
             headers={"HX-Request": "true"},
         )
         assert upload.status_code == 200
-        assert upload.headers["HX-Redirect"] == "/app/knowledge#documents"
+        assert upload.headers["HX-Redirect"] == "/app/knowledge?uploaded=1#documents"
         empty = await console.post(
             "/app/knowledge/documents",
             data={"csrf_token": csrf},

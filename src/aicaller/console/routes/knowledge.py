@@ -84,7 +84,8 @@ async def upload_document(
     await service.upload(
         file.filename or "upload", data, title=title.strip() or None, max_bytes=limit
     )
-    return redirect(request, f"{PAGE}#documents")
+    # A new address (not only a new #fragment), so the browser loads the page again.
+    return redirect(request, f"{PAGE}?uploaded=1#documents")
 
 
 @router.post("/documents/{document_id}/delete", summary="Delete a document")
