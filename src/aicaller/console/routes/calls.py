@@ -13,7 +13,7 @@ from aicaller.api.deps import CacheDep, PaginationDep, SessionDep
 from aicaller.calls import deps as call_deps
 from aicaller.calls.deps import CallListQueryDep, Calls
 from aicaller.calls.schemas import CallDetail, listed_calls
-from aicaller.console.deps import Viewer, kept_query, may, render
+from aicaller.console.deps import Viewer, ViewerDep, kept_query, may, render
 from aicaller.console.options import CALL_DIRECTIONS, CALL_STATUSES, IN_PROGRESS, SORTS
 from aicaller.qa import routes as qa_routes
 from aicaller.qa.schemas import ScorecardOut, evaluation_out
@@ -32,7 +32,7 @@ def _kept(request: Request, **changes: str | None) -> str:
 
 
 @router.get("", summary="The console's first page")
-async def home() -> Response:
+async def home(viewer: ViewerDep) -> Response:
     return RedirectResponse("/app/overview", status_code=303)
 
 
