@@ -33,6 +33,8 @@ from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
 from aicaller.telephony.accounts import TwilioAccounts
 from aicaller.telephony.provider import create_provider
+from aicaller.voice.availability import voice_available
+from aicaller.voice.streams import VoiceStreams
 from aicaller.worker import JobResources, create_job_system
 
 logger = get_logger(__name__)
@@ -91,10 +93,13 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
             resources=JobResources(http=app.state.http, events=app.state.events),
         )
         await app.state.jobs.start()
+        app.state.voice_streams = VoiceStreams()
+        app.state.voice_ready = voice_available
         logger.info("startup", database=database.engine.dialect.name, version=__version__)
         try:
             yield
         finally:
+            await app.state.voice_streams.end_all()  # before the database closes
             await app.state.jobs.stop()  # before the engine closes: running jobs finish or go back
             await app.state.http.aclose()
             await app.state.events.close()

@@ -17,6 +17,7 @@ from aicaller.knowledge.sources import routes as documentation_routes
 from aicaller.qa import routes as qa_routes
 from aicaller.telephony import routes as telephony_routes
 from aicaller.users.routes import api_keys, auth, users
+from aicaller.voice.routes import twilio_media
 
 API_PREFIX = "/api/v1"
 
@@ -43,4 +44,5 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(telephony_routes.router)
+    app.include_router(twilio_media.router)
     app.include_router(build_api_router())
