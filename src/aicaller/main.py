@@ -16,10 +16,12 @@ from aicaller.agent.agents import Agents
 from aicaller.api.errors import install_error_handlers
 from aicaller.api.middleware.request_guard import RequestGuardMiddleware
 from aicaller.api.middleware.request_log import RequestLogMiddleware
+from aicaller.api.middleware.security_headers import SecurityHeadersMiddleware
 from aicaller.api.middleware.unhandled import UnhandledErrorMiddleware
 from aicaller.api.openapi import document_request_refusals
 from aicaller.api.router import include_routers
 from aicaller.config import Settings, get_settings
+from aicaller.console.routes import router as console
 from aicaller.core import metrics
 from aicaller.core.cache import AppCache
 from aicaller.core.encryption import SecretBox
@@ -118,6 +120,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     app.state.settings = settings
     install_error_handlers(app)
     include_routers(app)
+    console.install(app)
     document_request_refusals(app)
     # Added innermost first: the correlation id wraps logging, which wraps the 500 fallback,
     # which wraps the checks made before a body is parsed (credentials, size, media type).
@@ -127,6 +130,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         # An upload may be as large as the largest document plus its multipart framing.
         max_upload_bytes=settings.knowledge_max_upload_bytes + MULTIPART_OVERHEAD,
     )
+    app.add_middleware(SecurityHeadersMiddleware, applies_to=console.is_console_path)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(RequestLogMiddleware, query_count_header=not settings.is_production)
     app.add_middleware(
