@@ -21,21 +21,21 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
+# Plain ALTER TABLE ADD/DROP COLUMN (SQLite >= 3.35), never a batch rebuild: rebuilding
+# businesses on SQLite drops the table every tenant table refers to.
+def _columns() -> list[sa.Column[object]]:
+    return [
+        sa.Column("voice_transport", sa.String(16), nullable=False, server_default="stream"),
+        sa.Column("voice_silence_seconds", sa.Integer(), nullable=False, server_default="8"),
+        sa.Column("voice_dtmf_digit", sa.String(1), nullable=False, server_default="0"),
+    ]
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("businesses", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("voice_transport", sa.String(16), nullable=False, server_default="stream")
-        )
-        batch_op.add_column(
-            sa.Column("voice_silence_seconds", sa.Integer(), nullable=False, server_default="8")
-        )
-        batch_op.add_column(
-            sa.Column("voice_dtmf_digit", sa.String(1), nullable=False, server_default="0")
-        )
+    for column in _columns():
+        op.add_column("businesses", column)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("businesses", schema=None) as batch_op:
-        batch_op.drop_column("voice_dtmf_digit")
-        batch_op.drop_column("voice_silence_seconds")
-        batch_op.drop_column("voice_transport")
+    for column in reversed(_columns()):
+        op.execute(f"ALTER TABLE businesses DROP COLUMN {column.name}")
