@@ -35,7 +35,7 @@ from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
 from aicaller.telephony.accounts import TwilioAccounts
 from aicaller.telephony.provider import create_provider
-from aicaller.voice.availability import voice_available
+from aicaller.voice.availability import configure_pipecat_logging, voice_available
 from aicaller.voice.streams import VoiceStreams
 from aicaller.worker import JobResources, create_job_system
 
@@ -58,6 +58,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     settings = settings or get_settings()
     if configure_logs:
         configure_logging(level=settings.log_level, json=settings.use_json_logs)
+        configure_pipecat_logging(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -19,7 +19,10 @@ from typing import Any
 
 import numpy as np
 import soxr  # type: ignore[import-untyped]
+import wsproto.events
+from anyio import ClosedResourceError
 from httpx_ws import AsyncWebSocketSession, WebSocketDisconnect
+from wsproto.utilities import LocalProtocolError
 
 from aicaller.voice.speech.espeak import EspeakEngine
 
@@ -66,26 +69,43 @@ class SimulatedCaller:
 
     # -- protocol -------------------------------------------------------------------------------
     async def send(self, message: dict[str, Any]) -> None:
+        """Send a message; after the server closed the socket, nothing (as Twilio)."""
         self._sequence += 1
-        await self.ws.send_text(json.dumps({"sequenceNumber": str(self._sequence), **message}))
+        try:
+            await self.ws.send_text(json.dumps({"sequenceNumber": str(self._sequence), **message}))
+        except (LocalProtocolError, WebSocketDisconnect):
+            await asyncio.wait_for(self.closed.wait(), 5)
 
     async def start(self, token: str, *, media_format: dict[str, Any] | None = None) -> None:
+        self._tasks = [asyncio.create_task(self._receive())]
         await self.send({"event": "connected", "protocol": "Call", "version": "1.0.0"})
         fmt = media_format or {"encoding": "audio/x-mulaw", "sampleRate": RATE, "channels": 1}
         start = {"streamSid": self.stream_sid, "accountSid": "AC" + "01" * 16,
                  "callSid": self.call_sid, "tracks": ["inbound"],
                  "customParameters": {"token": token}, "mediaFormat": fmt}  # fmt: skip
         await self.send({"event": "start", "start": start, "streamSid": self.stream_sid})
-        self._tasks = [
-            asyncio.create_task(self._stream_audio()),
-            asyncio.create_task(self._receive()),
-        ]
+        if not self.closed.is_set():
+            self._tasks.append(asyncio.create_task(self._stream_audio()))
+
+    def frames(self, text: str) -> list[bytes]:
+        """``text`` spoken, in 20 ms frames of the stream's format (8 kHz mu-law)."""
+        audio = speech(text)
+        return [audio[i : i + FRAME].ljust(FRAME, b"\xff") for i in range(0, len(audio), FRAME)]
+
+    def media(self, frame: bytes | None) -> str | bytes:
+        """One 20 ms message: ``frame``, or silence."""
+        payload = base64.b64encode(frame or SILENCE).decode()
+        message = {"event": "media", "streamSid": self.stream_sid, "media": {"payload": payload}}
+        self._sequence += 1
+        return json.dumps({"sequenceNumber": str(self._sequence), **message})
+
+    def mark_reply(self, name: str) -> dict[str, Any]:
+        return {"event": "mark", "streamSid": self.stream_sid, "mark": {"name": name}}
 
     async def say(self, text: str) -> float:
         """Queue ``text`` as speech; returns when its last frame has been sent (the clock)."""
-        audio = speech(text)
-        for offset in range(0, len(audio), FRAME):
-            await self._outgoing.put(audio[offset : offset + FRAME].ljust(FRAME, b"\xff"))
+        for frame in self.frames(text):
+            await self._outgoing.put(frame)
         await self._outgoing.join()
         ended = time.monotonic()
         self.events.append((ended, "caller_stopped", text))
@@ -140,15 +160,20 @@ class SimulatedCaller:
         """One 20 ms frame per 20 ms, caller speech when queued, else silence."""
         next_at = time.monotonic()
         while True:
+            frame: bytes | None
             try:
                 frame = self._outgoing.get_nowait()
-                spoke = True
             except asyncio.QueueEmpty:
-                frame, spoke = SILENCE, False
-            payload = base64.b64encode(frame).decode()
-            await self.send({"event": "media", "streamSid": self.stream_sid,
-                             "media": {"track": "inbound", "payload": payload}})  # fmt: skip
-            if spoke:
+                frame = None
+            message = self.media(frame)
+            try:
+                if isinstance(message, bytes):
+                    await self.ws.send_bytes(message)
+                else:
+                    await self.ws.send_text(message)
+            except (LocalProtocolError, WebSocketDisconnect):
+                await asyncio.wait_for(self.closed.wait(), 5)
+            if frame is not None:
                 self._outgoing.task_done()
             self._return_marks(time.monotonic())
             next_at += FRAME / RATE
@@ -159,29 +184,36 @@ class SimulatedCaller:
         self._marks = [(at, name) for at, name in self._marks if at > now]
         for name in due:
             self.events.append((now, "mark_played", name))
-            task = asyncio.create_task(
-                self.send({"event": "mark", "streamSid": self.stream_sid, "mark": {"name": name}})
-            )
-            self._tasks.append(task)
+            self._tasks.append(asyncio.create_task(self.send(self.mark_reply(name))))
 
     async def _receive(self) -> None:
         try:
             while True:
-                message = json.loads(await self.ws.receive_text())
-                self._handle(message, time.monotonic())
+                received = await self.ws.receive()
+                now = time.monotonic()
+                if isinstance(received, wsproto.events.BytesMessage):
+                    self.play(bytes(received.data), now)
+                elif isinstance(received, wsproto.events.TextMessage):
+                    self._handle(json.loads(received.data), now)
         except WebSocketDisconnect as closed:
             self.close_code = closed.code
+            self.events.append((time.monotonic(), "close_reason", closed.reason))
             self.events.append((time.monotonic(), "closed", closed.code))
             self.closed.set()
+        except ClosedResourceError:  # our own side closed the socket first
+            self.closed.set()
+
+    def play(self, audio: bytes, now: float, bytes_per_second: int = RATE) -> None:
+        """The agent's audio on the simulated speaker: it plays after what is queued."""
+        self.agent_audio += audio
+        self._play_until = max(self._play_until, now) + len(audio) / bytes_per_second
+        self.events.append((now, "agent_audio", len(audio)))
 
     def _handle(self, message: dict[str, Any], now: float) -> None:
         event = message.get("event")
         assert message.get("streamSid") == self.stream_sid, message
         if event == "media":
-            audio = base64.b64decode(message["media"]["payload"])
-            self.agent_audio += audio
-            self._play_until = max(self._play_until, now) + len(audio) / RATE
-            self.events.append((now, "agent_audio", len(audio)))
+            self.play(base64.b64decode(message["media"]["payload"]), now)
         elif event == "mark":
             self._marks.append((max(self._play_until, now), message["mark"]["name"]))
             self.events.append((now, "mark_sent", message["mark"]["name"]))
@@ -196,7 +228,4 @@ class SimulatedCaller:
 
     def _return_marks_now(self, name: str, now: float) -> None:
         self.events.append((now, "mark_cleared", name))
-        task = asyncio.create_task(
-            self.send({"event": "mark", "streamSid": self.stream_sid, "mark": {"name": name}})
-        )
-        self._tasks.append(task)
+        self._tasks.append(asyncio.create_task(self.send(self.mark_reply(name))))

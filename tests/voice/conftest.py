@@ -5,21 +5,43 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
 
+from aicaller.config import Settings
 from aicaller.telephony.stream_tokens import stream_url
 from tests.agent.clinic import set_up_clinic
+from tests.conftest import backend_settings
 from tests.factories import Tenant
 from tests.knowledge.sources.test_progress import ws_session
-from tests.telephony.conftest import PUBLIC_URL, settings  # noqa: F401 - the settings fixture
+from tests.telephony.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL
 from tests.telephony.twilio_client import TwilioCall, sign
 from tests.voice.caller import SimulatedCaller
 
 MEDIA_PATH = "/telephony/twilio/media"
+SHORT_GREETING = "Hello, how can I help?"
 _TOKEN = re.compile(r'<Parameter name="token" value="([^"]+)"')
+
+
+@pytest.fixture
+async def settings(
+    data_dir: Path, backend: str, database_urls: dict[str, str]
+) -> AsyncIterator[Settings]:
+    """tests/telephony's Twilio install, with one silence prompt before the goodbye."""
+    async with backend_settings(
+        data_dir,
+        backend,
+        database_urls,
+        twilio_account_sid=ACCOUNT_SID,
+        twilio_auth_token=AUTH_TOKEN,
+        public_url=PUBLIC_URL,
+        agent_silence_prompts=1,
+    ) as values:
+        yield values
 
 
 def signed_headers(signature: str | None = None) -> dict[str, str]:
@@ -28,6 +50,7 @@ def signed_headers(signature: str | None = None) -> dict[str, str]:
 
 async def answer(client: httpx.AsyncClient, tenant: Tenant, **config: Any) -> tuple[str, str]:
     """Set up the clinic on the streamed transport and ring it: (call id, stream token)."""
+    config = {"greeting": SHORT_GREETING, **config}
     await set_up_clinic(client, tenant, voice_transport="stream", **config)
     response = await TwilioCall(client).connect()
     assert response.status_code == 200, response.text

@@ -195,5 +195,5 @@ class BusinessConfigUpdate(PatchModel):
     twilio_account_sid: TwilioAccountSid | None = None
     twilio_auth_token: Annotated[SecretStr, Field(min_length=32, max_length=64)] | None = None
     voice_transport: VoiceTransport | None = None
-    voice_silence_seconds: Annotated[int, Field(ge=2, le=120)] | None = None
+    voice_silence_seconds: Annotated[int, Field(ge=1, le=120)] | None = None
     voice_dtmf_digit: Annotated[str, Field(pattern=r"^[0-9*#]$")] | None = None

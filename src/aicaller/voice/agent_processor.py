@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -20,12 +21,12 @@ from pipecat.frames.frames import (
     BotStartedSpeakingFrame,
     BotStoppedSpeakingFrame,
     CancelFrame,
+    CancelWorkerFrame,
     EndFrame,
     EndWorkerFrame,
     Frame,
     InputDTMFFrame,
     InputTransportMessageFrame,
-    InterruptionFrame,
     OutputTransportMessageFrame,
     StartFrame,
     TranscriptionFrame,
@@ -46,6 +47,9 @@ BACKCHANNELS = frozenset(
     | {"right", "sure", "ah", "oh", "um", "er", "i", "a", "the"}
 )
 MAX_BACKCHANNEL_WORDS = 2
+GOODBYE_TIMEOUT_SECONDS = 20.0
+# The caller turn a key press for a person is recorded as (the agent reads it as such).
+DTMF_REQUEST = "(pressed {digit}) I would like to speak to a person."
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _WORDS = re.compile(r"[a-z'-]+")
 
@@ -73,6 +77,7 @@ class _Speech:
     """The agent's reply being played: its sentences and which of them the caller heard."""
 
     sentences: list[str]
+    turn_id: uuid.UUID | None
     heard: int = 0
     marks: dict[str, int] = field(default_factory=dict)  # mark name -> sentence index
 
@@ -97,6 +102,9 @@ class CallAgentProcessor(FrameProcessor):
         self._ending = False
         self._marks = 0
         self._silence_task: asyncio.Task[None] | None = None
+        self._goodbye_mark: str | None = None
+        self._goodbye_heard = asyncio.Event()
+        self.transfer_to: str | None = None  # set when the agent handed the call to a person
         self.end_reason: str | None = None
         self.events: list[tuple[float, str]] = []  # (monotonic time, what) for tests/benchmarks
 
@@ -105,7 +113,7 @@ class CallAgentProcessor(FrameProcessor):
         await super().process_frame(frame, direction)
         if isinstance(frame, StartFrame):
             await self.push_frame(frame, direction)
-            await self._speak(await self.bridge.opening())
+            await self._speak(await self.bridge.greeting())
             return
         if isinstance(frame, (EndFrame, CancelFrame)):
             self._cancel_silence()
@@ -124,20 +132,21 @@ class CallAgentProcessor(FrameProcessor):
             if self._agent_audible and not self._ending:
                 self.events.append((time.monotonic(), "barge_in"))
                 await self.broadcast_interruption()  # type: ignore[no-untyped-call]
+                await self._keep_heard()
         elif isinstance(frame, VADUserStoppedSpeakingFrame):
             self._caller_speaking = False
+            self._arm_silence()  # recognised as nothing at all, it is silence too
         elif isinstance(frame, BotStartedSpeakingFrame):
             self._agent_audible = True
             self._cancel_silence()
         elif isinstance(frame, BotStoppedSpeakingFrame):
             self._agent_audible = False
             self._arm_silence()
-        elif isinstance(frame, InterruptionFrame):
-            self._speech = None
         await self.push_frame(frame, direction)
 
     # -- turns ----------------------------------------------------------------------------------
     async def _caller_said(self, text: str) -> None:
+        self._cancel_silence()
         if self._ending or is_backchannel(text):
             self._arm_silence()
             return
@@ -150,26 +159,51 @@ class CallAgentProcessor(FrameProcessor):
 
     async def _speak(self, spoken: Spoken) -> None:
         parts = sentences(spoken.text)
-        self._speech = _Speech(parts)
+        self._speech = _Speech(parts, spoken.turn_id)
+        last_mark = None
         for index, part in enumerate(parts):
             await self.push_frame(TTSSpeakFrame(part))
             if self._mark_message is not None:
                 self._marks += 1
-                name = f"s{self._marks}"
-                self._speech.marks[name] = index
-                await self.push_frame(OutputTransportMessageFrame(self._mark_message(name)))
+                last_mark = f"s{self._marks}"
+                self._speech.marks[last_mark] = index
+                await self.push_frame(OutputTransportMessageFrame(self._mark_message(last_mark)))
         if spoken.ended:
             self._ending = True
             self._cancel_silence()
-            # EndWorkerFrame asks the worker to end after everything queued has been played.
-            await self.push_frame(EndWorkerFrame(), FrameDirection.UPSTREAM)
             self.end_reason = self.end_reason or "agent_hangup"
+            self.transfer_to = spoken.transfer_to
+            self._goodbye_mark = last_mark
+            self.create_task(self._end_after_goodbye())
         elif not parts:
             self._arm_silence()
+
+    async def _end_after_goodbye(self) -> None:
+        """Hang up once the goodbye has been heard: its last mark came back (no dangling
+        silence, no goodbye cut off), or at once on a transport without marks."""
+        if self._goodbye_mark is not None:
+            try:
+                await asyncio.wait_for(self._goodbye_heard.wait(), GOODBYE_TIMEOUT_SECONDS)
+            except TimeoutError:
+                logger.warning("goodbye not acknowledged", call_id=str(self.bridge.call_id))
+        await self.push_frame(EndWorkerFrame(), FrameDirection.UPSTREAM)
+
+    async def _keep_heard(self) -> None:
+        """After a barge-in: the interrupted turn keeps only the sentences whose marks came
+        back before the clear (Twilio returns a mark once the audio before it has played, and
+        after a ``clear`` returns the pending ones at once: those were not heard)."""
+        speech, self._speech = self._speech, None
+        if speech is None or speech.turn_id is None or speech.heard >= len(speech.sentences):
+            return
+        heard = " ".join(speech.sentences[: speech.heard])
+        self.events.append((time.monotonic(), f"cut_short:{speech.heard}"))
+        await self.bridge.cut_short(speech.turn_id, heard)
 
     async def _transport_message(self, message: object) -> None:
         if not isinstance(message, dict):
             return
+        if message.get("event") == "mark" and message.get("name") == self._goodbye_mark:
+            self._goodbye_heard.set()
         if message.get("event") == "mark" and self._speech is not None:
             index = self._speech.marks.get(str(message.get("name")))
             if index is not None:
@@ -182,20 +216,21 @@ class CallAgentProcessor(FrameProcessor):
         if digit == self.control.dtmf_person and not self._ending:
             if self._agent_audible:
                 await self.broadcast_interruption()  # type: ignore[no-untyped-call]
-            spoken = await self.bridge.respond("I would like to speak to a person, please.")
+            spoken = await self.bridge.respond(DTMF_REQUEST.format(digit=digit))
             if spoken is not None:
                 await self._speak(spoken)
 
     async def _end(self, reason: str) -> None:
-        if self._ending:
-            return
-        self._ending = True
-        self.end_reason = reason
-        self._cancel_silence()
-        await self.bridge.hang_up(reason)
-        if self._on_end is not None:
-            await self._on_end(reason)
-        await self.push_frame(EndWorkerFrame(), FrameDirection.UPSTREAM)
+        """The line is gone (the caller hung up) or the call takes no more turns: stop at
+        once, nothing queued is worth playing to nobody."""
+        if not self._ending:
+            self._ending = True
+            self.end_reason = reason
+            self._cancel_silence()
+            await self.bridge.hang_up(reason)
+            if self._on_end is not None:
+                await self._on_end(reason)
+        await self.push_frame(CancelWorkerFrame(reason=reason), FrameDirection.UPSTREAM)
 
     # -- silence --------------------------------------------------------------------------------
     def _arm_silence(self) -> None:

@@ -7,6 +7,7 @@ output at the transport's rate, so the voice is resampled once.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -28,13 +29,47 @@ VAD_START_SECONDS = 0.2
 VAD_STOP_SECONDS = 0.5
 
 
+class _SpareVads:
+    """Fresh Silero analyzers made ahead in a thread, so a call does not wait for a model
+    load (and the event loop, where other calls are talking, never does). Each is used by
+    one call only; taking one starts making the next."""
+
+    def __init__(self, keep: int = 2) -> None:
+        self._keep = keep
+        self._ready: list[SileroVADAnalyzer] = []
+        self._making = 0
+
+    @staticmethod
+    def _make() -> SileroVADAnalyzer:
+        params = VADParams(start_secs=VAD_START_SECONDS, stop_secs=VAD_STOP_SECONDS)
+        return SileroVADAnalyzer(params=params)
+
+    async def take(self) -> SileroVADAnalyzer:
+        analyzer = self._ready.pop() if self._ready else await asyncio.to_thread(self._make)
+        if len(self._ready) + self._making < self._keep:
+            self._making += 1
+            _background.add(task := asyncio.create_task(self._refill()))
+            task.add_done_callback(_background.discard)
+        return analyzer
+
+    async def _refill(self) -> None:
+        try:
+            self._ready.append(await asyncio.to_thread(self._make))
+        finally:
+            self._making -= 1
+
+
+_background: set[asyncio.Task[None]] = set()
+_SPARE_VADS = _SpareVads()
+
+
 @dataclass
 class CallPipeline:
     worker: PipelineWorker
     agent: CallAgentProcessor
 
 
-def build(
+async def build(
     transport: BaseTransport,
     bridge: CallBridge,
     *,
@@ -43,11 +78,7 @@ def build(
     mark: Callable[[str], dict[str, object]] | None,
     on_end: Callable[[str], Awaitable[None]] | None = None,
 ) -> CallPipeline:
-    vad = VADProcessor(
-        vad_analyzer=SileroVADAnalyzer(
-            params=VADParams(start_secs=VAD_START_SECONDS, stop_secs=VAD_STOP_SECONDS)
-        )
-    )
+    vad = VADProcessor(vad_analyzer=await _SPARE_VADS.take())
     agent = CallAgentProcessor(bridge, control=control, send_mark=mark, on_end=on_end)
     pipeline = Pipeline(
         [

@@ -16,34 +16,32 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
-from pipecat.transports.websocket.fastapi import (
-    FastAPIWebsocketParams,
-    FastAPIWebsocketTransport,
-)
-from pipecat.workers.runner import WorkerRunner
-from starlette.websockets import WebSocketDisconnect, WebSocketState
+from starlette.websockets import WebSocketDisconnect
 from twilio.request_validator import RequestValidator
 
 from aicaller.config import Settings
+from aicaller.core.errors import AppError
 from aicaller.core.logging import get_logger
 from aicaller.telephony import stream_tokens as tokens
 from aicaller.telephony.accounts import TwilioAccounts
 from aicaller.telephony.stream_tokens import PATH, stream_url
-from aicaller.voice import pipeline
-from aicaller.voice.agent_processor import CallControl
 from aicaller.voice.bridge import CallBridge
+from aicaller.voice.routes.streaming import finish, refuse, run_call
 from aicaller.voice.serializer import MAX_MESSAGE_CHARS, CheckedTwilioSerializer
-from aicaller.voice.streams import VoiceStreams
 
 logger = get_logger(__name__)
 router = APIRouter()
-POLICY_VIOLATION = 1008
+WHAT = "twilio media stream"
 START_TIMEOUT = 10.0
 MULAW, TWILIO_RATE = "audio/x-mulaw", 8000
 
 
 class Refused(Exception):
-    """The stream is closed before its audio is used."""
+    """The stream is closed before its audio is used (and its call ended, once known)."""
+
+    def __init__(self, reason: str, bridge: CallBridge | None = None) -> None:
+        super().__init__(reason)
+        self.bridge = bridge
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,16 +98,16 @@ class TwilioMediaStream:
         signature = self.websocket.headers.get("x-twilio-signature")
         await self.websocket.accept()
         if not signature:
-            await self._close("upgrade request not signed by Twilio", None)
+            await refuse(self.websocket, "upgrade request not signed by Twilio", None, what=WHAT)
             return
         try:
             start = await read_start(self.websocket)
             bridge = await self._authorise(start, signature)
         except Refused as refused:
-            await self._close(str(refused), None)
+            await refuse(self.websocket, str(refused), refused.bridge, what=WHAT)
             return
         except (TimeoutError, WebSocketDisconnect):
-            await self._close("no start message", None)
+            await refuse(self.websocket, "no start message", None, what=WHAT)
             return
         await self._stream(start, bridge)
 
@@ -127,16 +125,16 @@ class TwilioMediaStream:
                 raise Refused("signature is not Twilio's")
             if not await tokens.claim(session, grant):
                 raise Refused("stream token already used")
+        bridge = CallBridge(self.state, grant.business_id, grant.call_id)
+        if (await bridge.opening()).ended:
+            raise Refused("call is not in progress")
         fmt = start.media_format
         if (fmt.get("encoding"), fmt.get("sampleRate"), fmt.get("channels")) != (
             MULAW,
             TWILIO_RATE,
             1,
         ):
-            raise Refused("unsupported media format")
-        bridge = CallBridge(self.state, grant.business_id, grant.call_id)
-        if (await bridge.opening()).ended:
-            raise Refused("call is not in progress")
+            raise Refused("unsupported media format", bridge)
         return bridge
 
     async def _stream(self, start: StreamStart, bridge: CallBridge) -> None:
@@ -145,64 +143,27 @@ class TwilioMediaStream:
             call_sid=start.call_sid,
             params=CheckedTwilioSerializer.InputParams(auto_hang_up=False),
         )
-        transport = FastAPIWebsocketTransport(
+        agent = await run_call(
             self.websocket,
-            FastAPIWebsocketParams(
-                audio_in_enabled=True,
-                audio_out_enabled=True,
-                serializer=serializer,
-                allowed_origins=[],
-            ),
-        )
-        call = pipeline.build(
-            transport,
             bridge,
-            control=CallControl(silence_prompts=self.settings.agent_silence_prompts),
-            out_sample_rate=TWILIO_RATE,
+            serializer,
+            what=WHAT,
+            sample_rate=TWILIO_RATE,
             mark=serializer.mark,
         )
-        worker = call.worker
+        if agent.transfer_to:
+            await self._transfer(start, bridge, agent.transfer_to)
+        await finish(self.websocket, bridge, agent.end_reason or "caller_hangup")
 
-        @transport.event_handler("on_client_disconnected")  # type: ignore[untyped-decorator]
-        async def disconnected(_transport: object, _websocket: object) -> None:
-            if serializer.violation is not None:
-                await self._close(serializer.violation, bridge, end_reason="stream_error")
-            await worker.cancel(reason="stream closed")
-
-        shutdown: list[str] = []
-
-        async def stop(reason: str) -> None:
-            shutdown.append(reason)
-            await worker.cancel(reason=reason)
-
-        streams: VoiceStreams = self.state.voice_streams
-        streams.add(id(self), stop)
-        runner = WorkerRunner(handle_sigint=False)
+    async def _transfer(self, start: StreamStart, bridge: CallBridge, to_number: str) -> None:
+        """The caller heard the handover line: Twilio dials the person (new TwiML for the
+        call, which also ends this stream)."""
         try:
-            await runner.add_workers(worker)
-            await runner.run()
-            reason = shutdown[0] if shutdown else call.agent.end_reason or "caller_hangup"
-            await self._finish(bridge, reason)
-        finally:
-            streams.discard(id(self))
-
-    async def _finish(self, bridge: CallBridge, end_reason: str) -> None:
-        opening = await bridge.opening()
-        if not opening.ended:
-            await bridge.hang_up(end_reason)
-        if self.websocket.application_state == WebSocketState.CONNECTED:
-            await self.websocket.close(code=1000, reason=end_reason)
-
-    async def _close(
-        self, reason: str, bridge: CallBridge | None, *, end_reason: str = "stream_error"
-    ) -> None:
-        """Close with one logged reason; end the call when the stream belonged to one."""
-        call_id = str(bridge.call_id) if bridge else None
-        logger.warning("twilio media stream closed", reason=reason, call_id=call_id)
-        if bridge is not None and not (await bridge.opening()).ended:
-            await bridge.hang_up(end_reason)
-        if self.websocket.application_state == WebSocketState.CONNECTED:
-            await self.websocket.close(code=POLICY_VIOLATION, reason=reason[:120])
+            await self.state.telephony.transfer_call(
+                start.call_sid, to_number, business_id=bridge.business_id
+            )
+        except AppError as exc:
+            logger.warning("transfer failed", call_id=str(bridge.call_id), code=exc.code)
 
 
 @router.websocket(PATH)

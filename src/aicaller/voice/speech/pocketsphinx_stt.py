@@ -16,6 +16,7 @@ from typing import Any
 
 from pipecat.frames.frames import (
     Frame,
+    StartFrame,
     TranscriptionFrame,
     VADUserStartedSpeakingFrame,
     VADUserStoppedSpeakingFrame,
@@ -27,7 +28,41 @@ from pocketsphinx import Decoder  # type: ignore[import-untyped]
 
 SAMPLE_RATE = 16_000  # the en-US model's rate
 PRE_ROLL_SECONDS = 0.4  # speech before the VAD fired (it fires after its start_secs)
-FEED_SECONDS = 0.1  # decode in chunks this long: fewer thread hops than one per 20 ms frame
+FEED_SECONDS = 0.1
+# A single forward pass with narrow beams: about a fifth of the default search's CPU for a
+# few points of word error rate (benchmarks/voice.py); a call must decode faster than real
+# time on a shared core, or the caller waits for a backlog.
+DECODER_SETTINGS: dict[str, Any] = {
+    "samprate": SAMPLE_RATE,
+    "fwdflat": False,
+    "bestpath": False,
+    "beam": 1e-30,
+    "wbeam": 1e-20,
+    "maxhmmpf": 2000,
+    "maxwpf": 10,
+    "loglevel": "FATAL",
+}  # decode in chunks this long: fewer thread hops than one per 20 ms frame
+
+
+class _DecoderPool:
+    """Loaded decoders kept for the next call: loading the model takes a while and the same
+    decoder serves any number of utterances, one call at a time."""
+
+    def __init__(self, keep: int = 16) -> None:
+        self._idle: list[Any] = []
+        self._keep = keep
+
+    async def acquire(self) -> Any:
+        if self._idle:
+            return self._idle.pop()
+        return await asyncio.to_thread(Decoder, **DECODER_SETTINGS)
+
+    def release(self, decoder: Any) -> None:
+        if len(self._idle) < self._keep:
+            self._idle.append(decoder)
+
+
+_POOL = _DecoderPool()
 
 
 class PocketsphinxSTTService(STTService):
@@ -39,20 +74,26 @@ class PocketsphinxSTTService(STTService):
         self._pending = bytearray()
         self._pre_roll = bytearray()
         self._lock = asyncio.Lock()
+        self._acquiring = asyncio.Lock()
 
     def can_generate_metrics(self) -> bool:
         return True
 
     async def _ensure_decoder(self) -> Any:
-        if self._decoder is None:
-            # The model takes a moment to load; per call, outside the event loop.
-            self._decoder = await asyncio.to_thread(
-                Decoder, samprate=SAMPLE_RATE, fwdflat=False, bestpath=False, loglevel="FATAL"
-            )
+        async with self._acquiring:
+            if self._decoder is None:
+                self._decoder = await _POOL.acquire()
         return self._decoder
 
-    async def warm_up(self) -> None:
-        await self._ensure_decoder()
+    async def start(self, frame: StartFrame) -> None:
+        await super().start(frame)
+        self.create_task(self._ensure_decoder())  # loaded while the greeting plays
+
+    async def cleanup(self) -> None:
+        await super().cleanup()  # type: ignore[no-untyped-call]
+        decoder, self._decoder = self._decoder, None
+        if decoder is not None and not self._speaking:
+            _POOL.release(decoder)
 
     async def run_stt(self, audio: bytes) -> AsyncGenerator[Frame | None, None]:
         """One input frame: decoded while the caller speaks, else kept as pre-roll."""
