@@ -7,8 +7,13 @@ from datetime import timedelta
 
 import httpx
 from fastapi import FastAPI
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute
 
+from aicaller.api.routes_index import iter_routes
+from aicaller.console import deps as console_deps
 from aicaller.console import session as cookies
+from aicaller.console.routes.router import is_console_path
 from aicaller.core.security import TokenCodec
 from tests.console.conftest import console_client, csrf_of, earlier_token
 from tests.factories import PASSWORD, Tenant, create_api_key
@@ -166,3 +171,22 @@ async def test_pages_carry_the_security_headers_and_the_api_keeps_its_own(
     static = await client.get("/app/static/console.js")
     assert static.status_code == 200
     assert static.headers["x-content-type-options"] == "nosniff"
+
+
+def _needs(dependant: Dependant, call: object) -> bool:
+    return dependant.call is call or any(_needs(sub, call) for sub in dependant.dependencies)
+
+
+async def test_every_console_page_needs_a_session(app: FastAPI) -> None:
+    """A new page that forgot ViewerDep would be public: every /app route must depend on it."""
+    public = {"/", "/app/login"}
+    checked = 0
+    for info in iter_routes(app):
+        route = info.route
+        if not isinstance(route, APIRoute) or not is_console_path(info.path):
+            continue
+        if info.path in public:
+            continue
+        assert _needs(route.dependant, console_deps._viewer), info.path
+        checked += 1
+    assert checked > 30

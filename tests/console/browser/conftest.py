@@ -71,7 +71,11 @@ def _free_port() -> int:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     directory = tmp_path_factory.mktemp("browser")
     settings = make_settings(
-        directory, f"sqlite+aiosqlite:///{directory}/browser.db", auto_migrate=True
+        directory,
+        f"sqlite+aiosqlite:///{directory}/browser.db",
+        auto_migrate=True,
+        allow_private_urls=True,  # the documentation site of the knowledge flow is local
+        knowledge_extract_processes=0,
     )
     app = create_app(settings, configure_logs=False)
     port = _free_port()

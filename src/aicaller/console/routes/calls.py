@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
@@ -14,7 +13,7 @@ from aicaller.api.deps import CacheDep, PaginationDep, SessionDep
 from aicaller.calls import deps as call_deps
 from aicaller.calls.deps import CallListQueryDep, Calls
 from aicaller.calls.schemas import CallDetail, listed_calls
-from aicaller.console.deps import Viewer, may, render
+from aicaller.console.deps import Viewer, ViewerDep, kept_query, may, render
 from aicaller.console.options import CALL_DIRECTIONS, CALL_STATUSES, IN_PROGRESS, SORTS
 from aicaller.qa import routes as qa_routes
 from aicaller.qa.schemas import ScorecardOut, evaluation_out
@@ -29,16 +28,12 @@ FILTERS = (
 
 
 def _kept(request: Request, **changes: str | None) -> str:
-    """The current filters as a query string, with ``changes`` applied (None drops one)."""
-    pairs = [(k, v) for k, v in request.query_params.multi_items() if k in FILTERS and v]
-    pairs = [(k, v) for k, v in pairs if k not in changes]
-    pairs += [(k, v) for k, v in changes.items() if v]
-    return urlencode(pairs)
+    return kept_query(request, FILTERS, **changes)
 
 
 @router.get("", summary="The console's first page")
-async def home() -> Response:
-    return RedirectResponse("/app/calls", status_code=303)
+async def home(viewer: ViewerDep) -> Response:
+    return RedirectResponse("/app/overview", status_code=303)
 
 
 @router.get("/calls/search", summary="The filter form's target: drops empty fields")

@@ -18,7 +18,20 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from aicaller.api.routes_index import allowed_methods, route_path
 from aicaller.console.deps import SignInRequired, is_htmx, render
-from aicaller.console.routes import auth, call_changes, calls
+from aicaller.console.routes import (
+    auth,
+    call_changes,
+    calls,
+    escalations,
+    exports,
+    knowledge,
+    knowledge_sources,
+    live,
+    overview,
+    settings,
+    team,
+    test_call,
+)
 from aicaller.core.errors import AppError
 
 METHOD_NOT_ALLOWED = 405
@@ -29,6 +42,15 @@ router = APIRouter(include_in_schema=False)
 router.include_router(auth.router)
 router.include_router(calls.router)
 router.include_router(call_changes.router)
+router.include_router(escalations.router)
+router.include_router(knowledge.router)
+router.include_router(knowledge_sources.router)
+router.include_router(live.router)
+router.include_router(overview.router)
+router.include_router(settings.router)
+router.include_router(team.router)
+router.include_router(exports.router)
+router.include_router(test_call.router)
 
 
 def is_console_path(path: str) -> bool:
