@@ -28,6 +28,7 @@ from aicaller.core.encryption import SecretBox
 from aicaller.core.events import create_event_bus
 from aicaller.core.http import SafeHttpClient
 from aicaller.core.logging import configure_logging, get_logger
+from aicaller.core.process_pool import process_pool
 from aicaller.core.query_monitor import QueryMonitor
 from aicaller.core.rate_limit import RateLimiter
 from aicaller.core.security import PasswordHasher, TokenCodec
@@ -89,11 +90,15 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         )
         app.state.events = create_event_bus(settings)
         app.state.agents = Agents(settings, app.state.http.client)
+        # Extraction processes, shared by every sync of this process and started by the first.
+        app.state.processes = process_pool(settings.knowledge_extract_processes)
         app.state.jobs = create_job_system(
             settings,
             database,
             on_job_finished=metrics.record_job,
-            resources=JobResources(http=app.state.http, events=app.state.events),
+            resources=JobResources(
+                http=app.state.http, events=app.state.events, processes=app.state.processes
+            ),
         )
         await app.state.jobs.start()
         app.state.voice_streams = VoiceStreams()
@@ -104,6 +109,8 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         finally:
             await app.state.voice_streams.end_all()  # before the database closes
             await app.state.jobs.stop()  # before the engine closes: running jobs finish or go back
+            if app.state.processes is not None:
+                app.state.processes.shutdown(cancel_futures=True)
             await app.state.http.aclose()
             await app.state.events.close()
             await app.state.rate_limiter.close()
