@@ -16,6 +16,7 @@ from aicaller.knowledge.search import postgres as postgres_search
 from aicaller.knowledge.search import sqlite as sqlite_search
 from aicaller.knowledge.search.backend import SearchHit
 from aicaller.knowledge.search.plan import Query, broad_terms, normalise, query_tiers
+from aicaller.knowledge.search.service import backend_for
 from tests.factories import Tenant
 
 SEARCH = "/api/v1/knowledge/search"
@@ -185,10 +186,12 @@ async def test_questions_of_common_words_read_the_lead_index(
     question = "harbour ferry pier"
 
     async def titles(limit: int) -> set[str]:
-        found = await client.get(
-            SEARCH, params={"q": question, "limit": limit}, headers=tenant.headers()
-        )
-        return {result["title"] for result in found.json()["results"]}
+        # The backend itself: the service asks it for a larger pool (pages.pool_size).
+        async with database.transaction() as session:
+            hits = await backend_for(session).search(
+                session, tenant.business_id, question.split(), limit
+            )
+        return {hit.title for hit in hits}
 
     assert await titles(3) == {"Early 0", "Early 1", "Early 2"}
     assert await titles(4) == {"Early 0", "Early 1", "Early 2", "Late"}

@@ -11,6 +11,7 @@ from aicaller.businesses.service import BusinessService
 from aicaller.core.cache import SEARCH, AppCache
 from aicaller.database.service import BaseService
 from aicaller.knowledge.search.backend import SearchBackend, SearchHit
+from aicaller.knowledge.search.pages import pool_size, rank_by_page
 from aicaller.knowledge.search.postgres import PostgresSearch
 from aicaller.knowledge.search.query import search_terms
 from aicaller.knowledge.search.sqlite import SqliteSearch
@@ -38,9 +39,10 @@ class SearchService(BaseService):
             return terms, []
 
         async def compute() -> list[SearchHit]:
-            return await backend_for(self.session).search(
-                self.session, self.business_id, terms, limit
+            pool = await backend_for(self.session).search(
+                self.session, self.business_id, terms, pool_size(limit)
             )
+            return rank_by_page(pool, terms, limit)
 
         if self.cache is None:
             return terms, await compute()
