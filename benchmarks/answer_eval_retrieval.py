@@ -35,9 +35,10 @@ from bench_postgres import fresh_database
 from crawl import first_sync
 from docs_site import serve
 
+from aicaller.config import Settings
 from aicaller.core.logging import configure_logging
 from aicaller.database.models import Document
-from aicaller.database.session import Database
+from aicaller.database.session import Database, create_engine
 from aicaller.knowledge.search.service import SearchService
 
 SEARCH_LIMIT = 20  # chunks asked of the product per question (the API's maximum)
@@ -114,13 +115,41 @@ async def stored_pages(
         ]
 
 
-async def evaluate(page_set: PageSet, database_url: str | None) -> SetResult:
+async def synced(
+    page_set: PageSet, base: str, data_dir: Path, database_url: str | None
+) -> tuple[Database, uuid.UUID]:
+    """The set synced into a fresh database; with ``--reuse``, a SQLite one synced earlier
+    (the stored page URLs keep the port they were synced from: ``base`` says which)."""
+    done = data_dir / "synced.txt"
+    if database_url is None and done.exists():
+        business_id = done.read_text().split()[0]
+        settings = Settings.model_validate(
+            {"environment": "test", "data_dir": data_dir, "log_level": "WARNING",
+             "database_url": f"sqlite+aiosqlite:///{data_dir / 'bench.db'}"}
+        )  # fmt: skip
+        return Database(create_engine(settings)), uuid.UUID(business_id)
+    database, _, business_id, _, _ = await first_sync(
+        base + page_set.start, 8, data_dir, database_url
+    )
+    if database_url is None:
+        done.write_text(f"{business_id} {base}")
+    return database, business_id
+
+
+def stored_base(data_dir: Path, base: str) -> str:
+    done = data_dir / "synced.txt"
+    return done.read_text().split()[1] if done.exists() else base
+
+
+async def evaluate(page_set: PageSet, database_url: str | None, reuse: Path | None) -> SetResult:
     port, _ = serve(page_set.root, 0.0)
-    base = f"http://127.0.0.1:{port}/"
     with tempfile.TemporaryDirectory() as tmp:
-        database, _, business_id, _, _ = await first_sync(
-            base + page_set.start, 8, Path(tmp), database_url
+        data_dir = Path(tmp) if reuse is None else reuse / page_set.name.replace(":", "_")
+        data_dir.mkdir(parents=True, exist_ok=True)
+        database, business_id = await synced(
+            page_set, f"http://127.0.0.1:{port}/", data_dir, database_url
         )
+        base = stored_base(data_dir, f"http://127.0.0.1:{port}/")
         try:
             pages = await stored_pages(database, business_id, base)
             baseline = Bm25Baseline(pages)
@@ -165,7 +194,7 @@ async def run(args: argparse.Namespace) -> list[SetResult]:
         if not page_set.questions:
             continue
         url = await fresh_database(args.pg_database) if args.engine == "postgresql" else None
-        results.append(await evaluate(page_set, url))
+        results.append(await evaluate(page_set, url, args.reuse))
         print(table(results[-1:], args.engine)[-1], flush=True)
     print("\n".join(table(results, args.engine)))
     if args.misses:
@@ -189,6 +218,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pg-database", default="aicaller_bench_answers")
     parser.add_argument("--no-business", action="store_true", help="documentation sets only")
     parser.add_argument("--misses", action="store_true", help="print misses (not held out)")
+    parser.add_argument(
+        "--reuse", type=Path, help="keep SQLite databases synced here and reuse them (development)"
+    )
 
 
 if __name__ == "__main__":

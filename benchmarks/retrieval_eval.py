@@ -2,7 +2,8 @@
 
 Syncs the docs (served locally, as in benchmarks/crawl.py) into each database, asks the
 questions in benchmarks/retrieval_questions.py and prints top-1/top-3 hit rates, then search
-latency p50/p95 (the backend directly, no cache) on that corpus and after adding 100,000
+latency p50/p95 (the search service without its cache: the backend's pool of chunks and
+their ranking by page, ``knowledge/search/pages.py``) on that corpus and after adding 100,000
 synthetic chunks, each written about one of the corpus's own chunks.
 
     .venv/bin/python benchmarks/retrieval_eval.py [--synthetic 100000] [--rounds 5]
@@ -33,8 +34,7 @@ from aicaller.core.logging import configure_logging
 from aicaller.database.models import Chunk, Document
 from aicaller.database.session import Database
 from aicaller.knowledge.search.maintenance import tidy_index
-from aicaller.knowledge.search.query import search_terms
-from aicaller.knowledge.search.service import backend_for
+from aicaller.knowledge.search.service import SearchService
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_postgres import fresh_database
@@ -44,10 +44,9 @@ from retrieval_questions import QUESTIONS
 
 
 async def ask(database: Database, business_id: uuid.UUID, question: str) -> tuple[list[str], float]:
-    terms = search_terms(question)
     async with database.transaction() as session:
         started = time.perf_counter()
-        hits = await backend_for(session).search(session, business_id, terms, 5)
+        _, hits = await SearchService(session, business_id).search(question, limit=5)
         elapsed = (time.perf_counter() - started) * 1000
     return [hit.url or "" for hit in hits], elapsed
 
@@ -56,7 +55,7 @@ async def quality(database: Database, business_id: uuid.UUID) -> tuple[float, fl
     top1 = top3 = 0
     misses = []
     for question, pages in QUESTIONS:
-        urls, _ = await ask(database, business_id, question)
+        urls = list(dict.fromkeys((await ask(database, business_id, question))[0]))
         wanted = tuple(_page(page) for page in pages)
         hit_at = next((i for i, url in enumerate(urls) if _page(url).endswith(wanted)), None)
         top1 += hit_at == 0

@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import httpx
 import pytest
 
 from aicaller.knowledge.search.backend import SearchHit
-from aicaller.knowledge.search.pages import name_match, pool_size, rank_by_page
+from aicaller.knowledge.search.pages import code_share, name_match, pool_size, rank_by_page
 from tests.factories import Tenant
 
 SEARCH = "/api/v1/knowledge/search"
@@ -78,3 +79,18 @@ async def test_the_page_named_after_the_subject_answers_first(
     results = found.json()["results"]
     assert [result["title"] for result in results] == ["Threading", "Release notes"]
     assert results[0]["score"] == 1.0
+
+
+def test_a_source_listing_ranks_below_prose_on_the_same_words() -> None:
+    listing, prose = uuid.uuid4(), uuid.uuid4()
+    code = "```\ndef null_blank(field):\n    return field.null and field.blank\n```"
+    hits = [
+        replace(_hit(listing, 1.0), text=f"Source\n{code}"),
+        replace(_hit(prose, 0.8), text="null is about the database; blank is about forms."),
+    ]
+    assert code_share(hits[0].text) > 0.9
+    assert code_share(hits[1].text) == 0.0
+    assert [hit.document_id for hit in rank_by_page(hits, ["null", "blank"], 2)] == [
+        prose,
+        listing,
+    ]

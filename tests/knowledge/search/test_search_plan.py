@@ -50,6 +50,9 @@ def test_query_tiers(monkeypatch: pytest.MonkeyPatch) -> None:
         Query(["file", "hash"], every=True),
         Query(["file", "hash"], every=False),
     ]
+    # A long spoken question is not required whole: any of its words, best bm25 first.
+    words = ["admin", "account", "log", "first", "time"]
+    assert query_tiers(words, [1, 2, 3, 4, 5]) == [Query(words, every=False)]
 
 
 def test_each_tier_scores_below_the_one_before() -> None:

@@ -32,12 +32,16 @@ from aicaller.knowledge.search.backend import SearchHit
 POOL_FACTOR = 4
 MIN_POOL = 24
 """Chunks fetched per search, at least: the pool the page evidence reranks."""
-CHUNK_WEIGHT, PAGE_WEIGHT, NAME_WEIGHT = 0.55, 0.25, 0.20
+CHUNK_WEIGHT, PAGE_WEIGHT, NAME_WEIGHT = 0.5, 0.3, 0.2
 """Shares of the fused score: the chunk's own match, its page's strength, the page's name."""
 PAGE_DECAY = 0.5
 """Each further matching chunk of a page counts this much of the one before it."""
 _PATH_NOISE = frozenset({"html", "htm", "index", "php", "aspx", "www", "http", "https"})
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+CODE_SHARE, CODE_PENALTY = 0.6, 0.3
+"""A chunk whose text is at least ``CODE_SHARE`` code blocks (a source listing) keeps this
+share of its score: a caller's question is answered by prose, not by a program's source."""
 _stemmer = snowballstemmer.stemmer("english")
 
 
@@ -67,14 +71,27 @@ def name_match(terms: list[str], title: str, url: str | None) -> float:
     return sum(1 for term in terms if _stem(term) in names) / len(terms)
 
 
+def code_share(text: str) -> float:
+    """The share of ``text`` inside fenced code blocks."""
+    if not text:
+        return 0.0
+    return sum(len(block) for block in _FENCE.findall(text)) / len(text)
+
+
+def _own_score(hit: SearchHit) -> float:
+    code = code_share(hit.text) >= CODE_SHARE
+    return hit.score * (CODE_PENALTY if code else 1.0)
+
+
 def rank_by_page(hits: list[SearchHit], terms: list[str], limit: int) -> list[SearchHit]:
     """The best ``limit`` of ``hits`` by fused chunk, page and page-name evidence, scores
     relative to the best (1.0)."""
     if not hits:
         return []
+    own = [_own_score(hit) for hit in hits]
     by_page: dict[uuid.UUID, list[float]] = defaultdict(list)
-    for hit in hits:
-        by_page[hit.document_id].append(hit.score)
+    for hit, score in zip(hits, own, strict=True):
+        by_page[hit.document_id].append(score)
     strength = {
         page: sum(score * PAGE_DECAY**rank for rank, score in enumerate(sorted(scores)[::-1]))
         for page, scores in by_page.items()
@@ -82,11 +99,11 @@ def rank_by_page(hits: list[SearchHit], terms: list[str], limit: int) -> list[Se
     strongest = max(strength.values()) or 1.0
     names: dict[uuid.UUID, float] = {}
     fused = []
-    for hit in hits:
+    for hit, own_score in zip(hits, own, strict=True):
         if hit.document_id not in names:
             names[hit.document_id] = name_match(terms, hit.title, hit.url)
         score = (
-            CHUNK_WEIGHT * hit.score
+            CHUNK_WEIGHT * own_score
             + PAGE_WEIGHT * strength[hit.document_id] / strongest
             + NAME_WEIGHT * names[hit.document_id]
         )
