@@ -50,7 +50,8 @@ def pool_size(limit: int) -> int:
 
 
 @lru_cache(maxsize=4096)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
+    """The Snowball (English) stem of a lowercase word."""
     return str(_stemmer.stemWord(word))
 
 
@@ -60,7 +61,7 @@ def name_stems(title: str, url: str | None) -> frozenset[str]:
     if url:
         path = urlsplit(url).path.lower()
         words += [word for word in _WORD.findall(path) if word not in _PATH_NOISE]
-    return frozenset(_stem(word) for word in words)
+    return frozenset(stem(word) for word in words)
 
 
 def name_match(terms: list[str], title: str, url: str | None) -> float:
@@ -68,7 +69,7 @@ def name_match(terms: list[str], title: str, url: str | None) -> float:
     if not terms:
         return 0.0
     names = name_stems(title, url)
-    return sum(1 for term in terms if _stem(term) in names) / len(terms)
+    return sum(1 for term in terms if stem(term) in names) / len(terms)
 
 
 def code_share(text: str) -> float:

@@ -62,11 +62,15 @@ def broad_terms(terms: list[str], counts: list[int | None]) -> list[str]:
     return chosen
 
 
-def query_tiers(terms: list[str], counts: list[int | None]) -> list[Query]:
+def query_tiers(
+    terms: list[str], counts: list[int | None], required: int | None = None
+) -> list[Query]:
     """The queries for ``terms``, best matches first. A term in no chunk (count 0, a typo or
-    a word the documentation never uses) is left out of both."""
+    a word the documentation never uses) is left out of both. Only the first ``required``
+    terms (all by default; the rest are ``synonyms.expansions``) make the every-term query."""
     tiers: list[Query] = []
-    found = [term for term, count in zip(terms, counts, strict=True) if count != 0]
+    own = zip(terms[:required], counts[:required], strict=True)
+    found = [term for term, count in own if count != 0]
     if 1 < len(found) <= EVERY_TERM_MAX:
         tiers.append(Query(found, every=True))
     broad = broad_terms(terms, counts)
@@ -85,13 +89,18 @@ Run = Callable[[Query], Awaitable[list[SearchHit]]]
 
 
 async def lead_first(
-    lead: Run, full: Run, terms: list[str], counts: list[int | None], limit: int
+    lead: Run,
+    full: Run,
+    terms: list[str],
+    counts: list[int | None],
+    limit: int,
+    required: int | None = None,
 ) -> list[SearchHit]:
     """The every-term query on the lead index when ``use_lead``, else (or if it found too
     few) the tiers on the full index. Only that query: an any-term one over a word in
     thousands of leads costs as much as in the full index."""
-    tiers = query_tiers(terms, counts)
-    if tiers and tiers[0].every and use_lead(counts):
+    tiers = query_tiers(terms, counts, required)
+    if tiers and tiers[0].every and use_lead(counts[:required]):
         hits = await tiered_search(lead, tiers[:1], limit)
         if len(hits) >= limit:
             return hits

@@ -143,13 +143,19 @@ async def lexeme_counts(session: AsyncSession) -> LexemeCounts:
 
 class PostgresSearch:
     async def search(
-        self, session: AsyncSession, business_id: uuid.UUID, terms: list[str], limit: int
+        self,
+        session: AsyncSession,
+        business_id: uuid.UUID,
+        terms: list[str],
+        limit: int,
+        expansions: list[str] | None = None,
     ) -> list[SearchHit]:
         if not terms:
             return []
         statistics = await lexeme_counts(session)
-        counts = [statistics.estimate(term) for term in terms]
-        estimates = dict(zip(terms, counts, strict=True))
+        searched = terms + [word for word in expansions or () if word not in terms]
+        counts = [statistics.estimate(term) for term in searched]
+        estimates = dict(zip(searched, counts, strict=True))
 
         def runner(statement: TextClause) -> Run:
             async def run(query: Query) -> list[SearchHit]:
@@ -164,4 +170,6 @@ class PostgresSearch:
 
             return run
 
-        return await lead_first(runner(_LEAD_QUERY), runner(_QUERY), terms, counts, limit)
+        return await lead_first(
+            runner(_LEAD_QUERY), runner(_QUERY), searched, counts, limit, required=len(terms)
+        )

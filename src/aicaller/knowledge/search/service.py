@@ -15,6 +15,7 @@ from aicaller.knowledge.search.pages import pool_size, rank_by_page
 from aicaller.knowledge.search.postgres import PostgresSearch
 from aicaller.knowledge.search.query import search_terms
 from aicaller.knowledge.search.sqlite import SqliteSearch
+from aicaller.knowledge.search.synonyms import expansions
 
 
 def backend_for(session: AsyncSession) -> SearchBackend:
@@ -37,17 +38,18 @@ class SearchService(BaseService):
         terms = search_terms(question)
         if not terms:
             return terms, []
+        extra = expansions(question, terms)
 
         async def compute() -> list[SearchHit]:
             pool = await backend_for(self.session).search(
-                self.session, self.business_id, terms, pool_size(limit)
+                self.session, self.business_id, terms, pool_size(limit), extra
             )
             return rank_by_page(pool, terms, limit)
 
         if self.cache is None:
             return terms, await compute()
         version = await self.business.knowledge_version()
-        key = f"v{version}:{limit}:{' '.join(terms)}"
+        key = f"v{version}:{limit}:{' '.join(terms)}:{' '.join(extra)}"
         hits = await self.cache.get_or_set(
             SEARCH, tenant=self.business_id, key=key, compute=compute
         )

@@ -82,7 +82,12 @@ async def chunk_counts(session: AsyncSession, terms: list[str]) -> list[int | No
 
 class SqliteSearch:
     async def search(
-        self, session: AsyncSession, business_id: uuid.UUID, terms: list[str], limit: int
+        self,
+        session: AsyncSession,
+        business_id: uuid.UUID,
+        terms: list[str],
+        limit: int,
+        expansions: list[str] | None = None,
     ) -> list[SearchHit]:
         def runner(statement: TextClause) -> Run:
             async def run(query: Query) -> list[SearchHit]:
@@ -94,5 +99,8 @@ class SqliteSearch:
 
         if not terms:
             return []
-        counts = await chunk_counts(session, terms)
-        return await lead_first(runner(_LEAD_QUERY), runner(_QUERY), terms, counts, limit)
+        searched = terms + [word for word in expansions or () if word not in terms]
+        counts = await chunk_counts(session, searched)
+        return await lead_first(
+            runner(_LEAD_QUERY), runner(_QUERY), searched, counts, limit, required=len(terms)
+        )
