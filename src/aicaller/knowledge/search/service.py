@@ -4,6 +4,7 @@ database, and results cached per knowledge version (an upload, a deletion or a s
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,6 +15,7 @@ from aicaller.knowledge.search.backend import SearchBackend, SearchHit
 from aicaller.knowledge.search.pages import pool_size, rank_by_page
 from aicaller.knowledge.search.postgres import PostgresSearch
 from aicaller.knowledge.search.query import search_terms
+from aicaller.knowledge.search.snippets import snippet
 from aicaller.knowledge.search.sqlite import SqliteSearch
 from aicaller.knowledge.search.synonyms import expansions
 
@@ -44,7 +46,10 @@ class SearchService(BaseService):
             pool = await backend_for(self.session).search(
                 self.session, self.business_id, terms, pool_size(limit), extra
             )
-            return rank_by_page(pool, terms, limit)
+            return [
+                replace(hit, snippet=snippet(hit.text, terms + extra))
+                for hit in rank_by_page(pool, terms, limit)
+            ]
 
         if self.cache is None:
             return terms, await compute()
