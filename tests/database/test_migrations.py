@@ -30,6 +30,7 @@ TABLES = {
     "knowledge_gaps",
     "qa_scorecards",
     "qa_evaluations",
+    "search_synonyms",
 }
 
 
@@ -57,7 +58,7 @@ async def test_upgrade_downgrade_upgrade(empty_engine: AsyncEngine) -> None:
     async with empty_engine.connect() as connection:
         assert await connection.run_sync(_model_tables) == TABLES
         assert await connection.run_sync(_model_drift) == []
-    assert await migrate.current_revision(empty_engine) == "0013"
+    assert await migrate.current_revision(empty_engine) == "0016"
 
     await migrate.downgrade(empty_engine, "base")
     async with empty_engine.connect() as connection:

@@ -17,7 +17,8 @@ from aicaller.knowledge.search.postgres import PostgresSearch
 from aicaller.knowledge.search.query import search_terms
 from aicaller.knowledge.search.snippets import snippet
 from aicaller.knowledge.search.sqlite import SqliteSearch
-from aicaller.knowledge.search.synonyms import expansions
+from aicaller.knowledge.search.synonyms import expansions, phrase_group
+from aicaller.knowledge.synonyms.service import SynonymService
 
 
 def backend_for(session: AsyncSession) -> SearchBackend:
@@ -32,6 +33,7 @@ class SearchService(BaseService):
     ) -> None:
         super().__init__(session, business_id)
         self.business = BusinessService(session, business_id, cache)
+        self.synonyms = SynonymService(session, business_id, cache)
         self.cache = cache
 
     async def search(self, question: str, *, limit: int) -> tuple[list[str], list[SearchHit]]:
@@ -43,11 +45,16 @@ class SearchService(BaseService):
         extra = expansions(question, terms)
 
         async def compute() -> list[SearchHit]:
+            # The business's own groups change with its knowledge version, as cached results do.
+            own = [phrase_group(entries) for entries in await self.synonyms.word_groups()]
+            added = extra + [
+                word for word in expansions(question, terms, tuple(own)) if word not in extra
+            ]
             pool = await backend_for(self.session).search(
-                self.session, self.business_id, terms, pool_size(limit), extra
+                self.session, self.business_id, terms, pool_size(limit), added
             )
             return [
-                replace(hit, snippet=snippet(hit.text, terms + extra))
+                replace(hit, snippet=snippet(hit.text, terms + added))
                 for hit in rank_by_page(pool, terms, limit)
             ]
 

@@ -15,20 +15,41 @@ import re
 from dataclasses import dataclass
 
 from aicaller.knowledge.search.pages import stem
+from aicaller.knowledge.search.query import search_terms
 
 
 @dataclass(frozen=True, slots=True)
 class SynonymGroup:
     adds: tuple[str, ...]
-    triggers: frozenset[str]  # stems
+    triggers: tuple[frozenset[str], ...]  # each the stems of a word or phrase
     phrase: re.Pattern[str] | None = None  # a phrase that triggers it too ("how much")
 
+    def triggered(self, stems: set[str], spoken: str) -> bool:
+        """The question (its stems, its lowercase text) names one of the group's words."""
+        if any(trigger <= stems for trigger in self.triggers):
+            return True
+        return self.phrase is not None and self.phrase.search(spoken) is not None
 
-def group(adds: str, triggers: str, phrase: str | None = None) -> SynonymGroup:
+
+def group(adds: str, triggers: str = "", phrase: str | None = None) -> SynonymGroup:
+    """A group adding the words ``adds`` when a question names one of them or of ``triggers``
+    (or says ``phrase``, a regular expression)."""
+    words = (adds + " " + triggers).split()
     return SynonymGroup(
         tuple(adds.split()),
-        frozenset(stem(word) for word in (adds + " " + triggers).split()),
+        tuple(frozenset({stem(word)}) for word in words),
         re.compile(phrase) if phrase else None,
+    )
+
+
+def phrase_group(phrases: list[str]) -> SynonymGroup:
+    """A business's own group: each entry a word or a phrase ("walk in"), which triggers it
+    when the question holds all its search terms (common words are none); the entries' terms
+    are what it adds."""
+    entries = [search_terms(entry) for entry in phrases]
+    return SynonymGroup(
+        tuple(dict.fromkeys(word for entry in entries for word in entry)),
+        tuple(frozenset(stem(word) for word in entry) for entry in entries if entry),
     )
 
 
@@ -50,10 +71,7 @@ def expansions(
     spoken = question.lower()
     extra: list[str] = []
     for synonyms in groups:
-        triggered = stems & synonyms.triggers or (
-            synonyms.phrase is not None and synonyms.phrase.search(spoken)
-        )
-        if triggered:
+        if synonyms.triggered(stems, spoken):
             extra += [
                 word for word in synonyms.adds if stem(word) not in stems and word not in extra
             ]
