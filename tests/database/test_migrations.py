@@ -31,6 +31,7 @@ TABLES = {
     "knowledge_gaps",
     "qa_scorecards",
     "qa_evaluations",
+    "search_synonyms",
 }
 
 
