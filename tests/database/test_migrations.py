@@ -57,7 +57,7 @@ async def test_upgrade_downgrade_upgrade(empty_engine: AsyncEngine) -> None:
     async with empty_engine.connect() as connection:
         assert await connection.run_sync(_model_tables) == TABLES
         assert await connection.run_sync(_model_drift) == []
-    assert await migrate.current_revision(empty_engine) == "0013"
+    assert await migrate.current_revision(empty_engine) == "0017"
 
     await migrate.downgrade(empty_engine, "base")
     async with empty_engine.connect() as connection:

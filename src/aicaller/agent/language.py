@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 
 from aicaller.agent.protocol import Intent
-from aicaller.businesses.schemas import Weekday
+from aicaller.agent.urgency import urgent_situation
+from aicaller.businesses.schemas import Trade, Weekday
 
 SHORT_UTTERANCE_WORDS = 8  # "no thanks, that's all, bye"; longer ones are questions
 _PUNCTUATION = re.compile(r"[^\w\s']+")
@@ -96,13 +97,16 @@ _TODAY = re.compile(r"\btoday\b|\btonight\b|\bthis (?:morning|afternoon|evening)
 _TOMORROW = re.compile(r"\btomorrow\b")
 
 
-def classify(utterance: str, emergency_phrases: Iterable[str] = ()) -> Intent:
+def classify(
+    utterance: str, emergency_phrases: Iterable[str] = (), trade: Trade = Trade.GENERAL
+) -> Intent:
     """The caller intent of one utterance; anything unclassified is a question. The rules are
-    tried in order: an emergency or a request for a person wins over everything else."""
+    tried in order: an urgent situation (the trade's or the business's own,
+    ``aicaller.agent.urgency``) or a request for a person wins over everything else."""
     text = normalise(utterance)
     if not text:
         return Intent.CALLER_SILENT
-    if any(normalise(phrase) in text for phrase in emergency_phrases if normalise(phrase)):
+    if urgent_situation(text, trade, emergency_phrases) is not None:
         return Intent.CALLER_EMERGENCY
     short = len(text.split()) <= SHORT_UTTERANCE_WORDS
     rules: tuple[tuple[bool, Intent], ...] = (

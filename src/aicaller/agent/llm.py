@@ -242,7 +242,8 @@ class LlmAgent:
         if len(spoken) > self._max_chars:
             spoken = clip(spoken, self._max_chars)
             state.notes.append("reply shortened")
-        caller = classify(context.utterance, context.config.emergency_phrases)
+        config = context.config
+        caller = classify(context.utterance, config.emergency_phrases, config.trade)
         notes = tuple(state.notes)
         if state.decision is not None:
             return replace(
