@@ -11,6 +11,7 @@ what an admin would pick from the list for it, found here by the words of ``TRAD
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,10 @@ def trade_of(description: str) -> Trade:
     return Trade.GENERAL
 
 
+def _e164(number: str) -> str:
+    return re.sub(r"[^\d+]", "", number)
+
+
 def config_update(info: dict[str, Any]) -> BusinessConfigUpdate:
     """The configuration an admin would enter from the business's facts."""
     hours = {
@@ -84,9 +89,10 @@ def config_update(info: dict[str, Any]) -> BusinessConfigUpdate:
     optional = {
         "greeting": info.get("greeting"),
         "address": info.get("address"),
-        "phone_numbers": [info["phone"]] if info.get("phone") else None,
+        # As an admin enters them: E.164, without the spaces and dashes of the site.
+        "phone_numbers": [_e164(info["phone"])] if info.get("phone") else None,
         "escalation_numbers": (
-            [info["escalation_number"]] if info.get("escalation_number") else None
+            [_e164(info["escalation_number"])] if info.get("escalation_number") else None
         ),
     }
     values.update({name: value for name, value in optional.items() if value})

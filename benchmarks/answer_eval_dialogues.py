@@ -45,6 +45,7 @@ from docs_site import serve
 
 from aicaller.agent.agents import Agents
 from aicaller.agent.conversation import ConversationService
+from aicaller.agent.grounded import question_kind
 from aicaller.agent.protocol import AgentAction, AgentReply, Intent
 from aicaller.config import Settings
 from aicaller.core.logging import configure_logging
@@ -87,6 +88,8 @@ class BusinessResult:
     agent: Score = field(default_factory=Score)
     baseline: Score = field(default_factory=Score)
     lines: list[str] = field(default_factory=list)  # per question, never for held-out sets
+    # (kind, question kind, support, outcome) per answered question, never for held-out sets
+    answers: list[tuple[str, str, float, str]] = field(default_factory=list)
 
 
 def _share(count: int, total: int) -> str:
@@ -183,8 +186,12 @@ async def evaluate_business(business: EvalBusiness) -> BusinessResult:
                 passage = baseline.best(question["question"])
                 result.baseline.add(question["kind"], judge_baseline(question, passage))
                 if not business.held_out:
+                    if reply.intent is Intent.ANSWER:
+                        kind = question_kind(question["question"])
+                        result.answers.append((question["kind"], kind, reply.confidence, outcome))
                     result.lines.append(
                         f"  {question['id']:>6} {question['kind']:<12} {outcome:<22} "
+                        f"{question_kind(question['question']):<7}"
                         f"{reply.intent}/{reply.action} c={reply.confidence:.2f} "
                         f"Q: {question['question']}\n{'':>8}A: {reply.text[:300]}"
                     )

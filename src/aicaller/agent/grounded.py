@@ -1,37 +1,47 @@
-"""Answering from the knowledge only when a passage supports the question.
+"""Answering from the knowledge only when what would be said supports the question.
 
-The offline agent says at most two sentences of one passage. It says them only when the
-passage (its title, headings and text) contains enough of what the question is about, and the
-sentences chosen contain some of it too; otherwise it declines (``handover.decline``). How
-much is enough depends on the kind of question (``question_kind``): the thresholds of
-``MIN_SUPPORT`` were calibrated on the answer evaluation (``benchmarks/answer_eval.py``), on
-its non-held-out businesses, to answer as many answerable questions as possible while
-declining the unanswerable ones.
+The offline agent says one sentence of a passage (and the next when it carries on). Each
+sentence of the best passages the search found is weighed by the share of the question's
+words it contains, itself or in the headings it sits under, each word weighted by how rare it
+is among the passages found (``_weights``: "dog" in a vet's every page says little; "MRI" in
+none is exactly what the knowledge lacks). Spoken filler ("um", "you guys", "like") is no
+evidence either way. The best sentence is said only when its share reaches the threshold of
+the kind of question (``question_kind``); otherwise the agent declines (``handover.decline``).
+
+``MIN_SUPPORT`` was calibrated per kind of question with ``benchmarks/answer_eval_calibrate.py``
+on the dialogue evaluation's businesses that are not held out: the lowest threshold at which
+answers stay right (wrong answers and answered unanswerable questions cost more than a
+declined answerable one, which still gets a callback). Where the questions of a kind were
+rarely answered right from the words alone (how, what), the threshold asks for nearly all of
+them.
 
 A negative statement is an answer: "We do not repair electric bikes" answers "do you fix
-electric bikes?", and a yes/no question prefers the sentence that says no when it covers the
+electric bikes?", and a yes/no question prefers the sentence that says no when it supports the
 question as well as another.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
-from aicaller.agent.language import MONEY, QUESTION_WORDS, asks_price, normalise
+from aicaller.agent.language import MONEY, QUESTION_WORDS, SPOKEN_FILLER, asks_price, normalise
 from aicaller.agent.protocol import AgentReply, Intent, KnowledgeLookup
-from aicaller.agent.speech import coverage, spoken_answer
+from aicaller.agent.speech import said_from, sentences, stems, text_stems
+from aicaller.knowledge.search.backend import SearchHit
 
-SEARCH_LIMIT = 3
-# The share of the question's words (stemmed) a passage must contain, per kind of question.
+POOL = 12  # passages searched for: the best few are candidates, all of them weigh the terms
+CONSIDERED = 6
+# The weighted share of the question's words a sentence and its headings must contain.
 MIN_SUPPORT = {
-    "price": 0.5,
+    "price": 0.4,
     "yes_no": 0.5,
     "when": 0.5,
-    "where": 0.5,
-    "how": 0.5,
-    "what": 0.5,
-    "other": 0.5,
+    "where": 0.7,
+    "how": 0.85,
+    "what": 0.8,
+    "other": 0.6,
 }
 _KINDS = (
     ("price", None),
@@ -65,25 +75,70 @@ def question_kind(question: str) -> str:
     return next((kind for kind, rule in _KINDS[1:] if rule and rule.search(text)), "other")
 
 
+def _weights(terms: list[str], hits: list[SearchHit]) -> dict[str, float]:
+    """Each term's weight by stem: how rare it is among the passages the search found (a term
+    in every one says little about which answers; one in none is what the knowledge lacks)."""
+    found = [text_stems(f"{hit.title} {hit.heading_path} {hit.text}") for hit in hits]
+    size = len(found)
+    return {
+        stem: math.log(1 + (size + 1) / (sum(stem in seen for seen in found) + 0.5))
+        for stem in stems(terms)
+    }
+
+
+_NEGATIVE = re.compile(r"\b(?:not|no|never|don't|doesn't|can't|cannot|won't|isn't|aren't)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    support: float
+    priced: bool
+    negative: bool
+    rank: int
+    index: int
+    said: list[str]
+    hit: SearchHit
+
+
+def _candidates(
+    hits: list[SearchHit], wanted: set[str], weights: dict[str, float], kind: str
+) -> list[_Candidate]:
+    """Every sentence of the best passages, with the weighted share of the question's terms
+    found in it and the headings it sits under (what the caller would hear it as about)."""
+    total = sum(weights.values())
+    found = []
+    for rank, hit in enumerate(hits):
+        said = sentences(hit.text)
+        context = text_stems(f"{hit.title} {hit.heading_path}")
+        for index, sentence in enumerate(said):
+            present = wanted & (text_stems(sentence) | context)
+            share = sum(weights[stem] for stem in present) / total if total else 0.0
+            priced = kind == "price" and bool(MONEY.search(sentence))
+            negative = kind == "yes_no" and bool(_NEGATIVE.search(sentence.lower()))
+            found.append(_Candidate(share, priced, negative, rank, index, said, hit))
+    return found
+
+
 async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
-    """Two sentences of the best passage that supports ``question``, if one does."""
-    found = await knowledge.search(question, SEARCH_LIMIT)
-    terms = [term for term in found.terms if term not in QUESTION_WORDS]
+    """The sentence (and the one after it when it carries on) of the best passages that best
+    supports ``question``, if one supports it enough for its kind of question."""
+    found = await knowledge.search(question, POOL)
+    terms = [t for t in found.terms if t not in QUESTION_WORDS and t not in SPOKEN_FILLER]
     if not terms:
         return Lookup(None, bool(found.terms))
     kind = question_kind(question)
-    prefer = MONEY if kind == "price" else None
-    candidates = []
-    for rank, hit in enumerate(found.hits):
-        share = coverage(terms, hit.title, hit.heading_path, hit.text)
-        if share >= MIN_SUPPORT[kind]:
-            # A price question is answered by a passage with a price in it, if one is found.
-            priced = prefer is not None and bool(prefer.search(hit.text))
-            candidates.append((not priced, rank, share, hit))
-    for _, _, share, hit in sorted(candidates, key=lambda item: item[:2]):
-        text, covered = spoken_answer(hit.text, terms, prefer)
-        if text and covered:
-            source = hit.url or f"document:{hit.document_id}"
-            reply = AgentReply(text, Intent.ANSWER, confidence=share, sources=(source,))
-            return Lookup(reply, True)
-    return Lookup(None, True)
+    weights = _weights(terms, found.hits)
+    wanted = set(weights)
+    candidates = _candidates(found.hits[:CONSIDERED], wanted, weights, kind)
+    if kind == "price" and any(c.priced for c in candidates):
+        # A price question is answered by a sentence with a price in it, if one is found.
+        candidates = [c for c in candidates if c.priced]
+    if not candidates:
+        return Lookup(None, True)
+    best = max(candidates, key=lambda c: (round(c.support, 6), c.negative, -c.rank, -c.index))
+    if best.support < MIN_SUPPORT[kind]:
+        return Lookup(None, True)
+    text = said_from(best.said, best.index, wanted)
+    source = best.hit.url or f"document:{best.hit.document_id}"
+    reply = AgentReply(text, Intent.ANSWER, confidence=best.support, sources=(source,))
+    return Lookup(reply, True)

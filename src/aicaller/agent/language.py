@@ -137,6 +137,19 @@ QUESTION_WORDS = frozenset(
 )
 
 
+# Words of spoken questions that carry no subject ("um, do you guys do, like, house calls"):
+# a passage need not contain them either.
+SPOKEN_FILLER = frozenset(
+    {"um", "umm", "uh", "uhh", "er", "hmm", "oh", "gosh", "hi", "hello", "hey", "okay", "ok"}
+    | {"yeah", "yes", "well", "like", "guys", "y'all", "yall", "folks", "gonna", "wanna"}
+    | {"gotta", "just", "really", "actually", "basically", "kinda", "sorta", "maybe", "please"}
+    | {"know", "mean", "think", "wondering", "wonder", "tell", "thanks", "somebody", "anybody"}
+    | {"someone", "anyone", "something", "anything", "thing", "stuff", "got", "get", "getting"}
+    | {"go", "going", "want", "trying", "real", "pretty", "little", "bit", "quick", "question"}
+    | {"ask", "asking", "sure", "right", "said", "say", "there", "here", "now", "ever", "still"}
+)
+
+
 def asks_price(utterance: str) -> bool:
     return bool(_PRICE.search(normalise(utterance)))
 

@@ -32,7 +32,7 @@ _FILLER = frozenset({"a", "an", "the", "my", "our", "is", "are", "of", "in", "on
 _GENERAL = (
     "chest pain|pains",
     "heart_attack",
-    "stroke",
+    "a_stroke|having_stroke",
     "can't|cannot|not|trouble|struggling|difficulty breathe|breathing",
     "unconscious|unresponsive|collapsed",
     "passed_out",
@@ -44,20 +44,28 @@ _GENERAL = (
     "house|building|kitchen|room fire",
     "kill_myself",
     "suicidal",
+    # A caller in danger from someone, whatever the business.
+    "kill|hurt|hit|shoved|pushed|punched|beat|beating|attacked|threatened|choked|strangled me",
+    "carbon_monoxide",
+    "exhaust|fumes dizzy|headache|inside|faint|sleepy",
     "in_danger",
     "this_is_an_emergency|it's_an_emergency|it_is_an_emergency|this_is_urgent|it's_urgent",
 )
 _GAS = (
-    "smell|smells|smelling|odor|odour|leak|leaking gas",
+    "smell|smells|smelling|odor|odour|leak|leaking|hissing gas|propane",
     "rotten_eggs",
     "carbon_monoxide",
     "co alarm|detector",
+    "alarm|detector beeping|going_off carbon|co|gas",
 )
 _WATER = (
     "flood|flooding|flooded",
     "burst|broken|bursting|spraying|gushing pipe|pipes|main",
     "water pouring|gushing|everywhere|spraying|coming",
     "sewage|sewer backing|overflowing|coming",
+    "water_heater leaking|burst|flooding|pouring",
+    "frozen pipe|pipes",
+    "ceiling collapsing|leaking|dripping|falling",
 )
 _ELECTRIC = (
     "sparks|sparking|arcing",
@@ -70,18 +78,27 @@ _ELECTRIC = (
 _LOCKED_OUT = ("locked_out", "locked inside|car|house|room", "locked keys")
 _TRADE: dict[Trade, tuple[str, ...]] = {
     Trade.GENERAL: (),
-    Trade.PLUMBING_HVAC: (*_GAS, *_WATER, "no heat|heating", "furnace|boiler stopped|died"),
+    Trade.PLUMBING_HVAC: (
+        *_GAS,
+        *_WATER,
+        "no heat|heating|hot_air",
+        "furnace|boiler|heater stopped|died|quit|out|broken|working",
+        "furnace|boiler|heater|unit sparks|smoke|burning|flames",
+        "no|out ac|air_conditioning|cooling elderly|baby|heat|hundred",
+    ),
     Trade.ELECTRICAL: (*_ELECTRIC, *_GAS),
     Trade.PROPERTY: (*_GAS, *_WATER, *_LOCKED_OUT, *_ELECTRIC[:3]),
     Trade.LOCKSMITH: (*_LOCKED_OUT, "break_in|broken_into|burglary|burgled"),
     Trade.AUTO_REPAIR: (
         "accident|crash|crashed|collision just|hurt|injured|bleeding",
-        "brakes failed|gone|stopped|failing",
+        "brake|brakes|pedal failed|gone|failing|floor|nothing",
         "no_brakes|brake_failure",
-        "smoke|steam|flames hood|bonnet|engine|car",
-        "stranded|stuck|broke|broken highway|motorway|freeway|road|interstate",
+        "smoke|steam|flames|flame hood|bonnet|engine|car",
+        "stranded|stuck|broke|broken|died|stalled highway|motorway|freeway|interstate|shoulder",
         "car_fire",
-        "fuel|petrol|gas leaking|leak smell",
+        "smell|smells|leaking|leak gas|gasoline|fuel|petrol",
+        "steering wheel|failed|locked|gone",
+        "wheel|tire came_off|fell_off|flew_off",
     ),
     Trade.DENTAL: (
         "swollen|swelling face|jaw|cheek|eye",
@@ -98,6 +115,13 @@ _TRADE: dict[Trade, tuple[str, ...]] = {
     ),
     Trade.VETERINARY: (
         "hit car|truck",
+        "sugar_free|sugarless gum|candy|ate|eaten|swallowed",
+        "litter|pee|urinate|peeing nothing|straining|blocked|blood",
+        "stomach|belly|abdomen puffed|bloated|swollen|hard|distended",
+        "trying|tries|keeps throw_up|vomit|retching nothing",
+        "dry_heaving|retching",
+        "shaking|twitching|trembling|convulsing|seizing floor|won't|minutes|stop",
+        "rabbit|bunny|guinea|chinchilla hasn't|not|stopped|won't eating|eaten|eat|poop|poops",
         "ate|eaten|swallowed|chewed|licked chocolate|poison|antifreeze|xylitol|grapes|raisins|"
         "lily|lilies|rat|medication|pills",
         "bloated|bloat|swollen belly|stomach",
@@ -111,6 +135,12 @@ _TRADE: dict[Trade, tuple[str, ...]] = {
     ),
     Trade.LEGAL: (
         "arrested|detained just|now|tonight|today|been|was",
+        "taken|took|pulled|kidnapped|abducted|grabbed|snatched daughter|son|child|kids|baby|"
+        "him|her|them state|country|school|class|allowed|order",
+        "not_allowed|violating|violated|breaking order|custody",
+        "already|just wired payment|money|funds|deposit|down_payment",
+        "bank_information|bank_details|wiring_instructions new|changed|email|different",
+        "hospice|deathbed|any_day_now|life_support|is_dying",
         "in_jail|police_station",
         "court|hearing today|tomorrow|morning",
         "restraining_order|protective_order",
@@ -132,8 +162,8 @@ class Situation:
 
 
 def _stems(text: str) -> list[str]:
-    words = _WORD.findall(text.lower().replace("\u2019", "'"))
-    return [_stemmer.stemWord(word) for word in words]
+    words = _WORD.findall(text.lower().replace("\u2019", "'").replace("-", " "))
+    return [_stemmer.stemWord(word.removesuffix("'s")) for word in words]
 
 
 @lru_cache(maxsize=512)
