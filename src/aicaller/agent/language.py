@@ -76,8 +76,11 @@ _HOURS = _any(
         rf"\b(?:when|what time) (?:do|does|are|will|is) {_YOUR}\b.{{0,20}}\b(?:open|close|closed|closing|opening)\b",  # noqa: E501
         rf"\b{_YOUR} (?:open|closed) (?:today|tomorrow|now|on|at|this|in)\b",
         r"\bhours (?:today|tomorrow|on)\b|\bwhat are the hours\b",
+        r"\bstay open\b|\bopen (?:late|later|early|earlier|till|until)\b",
     ]
 )
+# "you guys open on Saturday?" is "you open on Saturday?"
+_YOU_ALL = re.compile(r"\b(?:you guys|you all|y'all|yall|you folks)\b")
 _CONTACT = _any(
     [
         rf"\b(?:what(?:'s| is)|give me) {_YOUR}\b.{{0,15}}\b(?:phone number|number|email|e mail|address|website|web site)\b",  # noqa: E501
@@ -109,6 +112,7 @@ def classify(
     if urgent_situation(text, trade, emergency_phrases) is not None:
         return Intent.CALLER_EMERGENCY
     short = len(text.split()) <= SHORT_UTTERANCE_WORDS
+    text = _YOU_ALL.sub("you", text)
     rules: tuple[tuple[bool, Intent], ...] = (
         (bool(_HUMAN.search(text)), Intent.CALLER_HUMAN),
         (bool(_FRUSTRATED.search(text)), Intent.CALLER_FRUSTRATED),
@@ -121,7 +125,7 @@ def classify(
 
 
 _PRICE = re.compile(
-    r"\bhow much\b|\bwhat do you charge\b|\b(?:cost|costs|price|prices|pricing|fee|fees|"
+    r"\bhow much\b(?! (?:notice|time|longer|earlier|warning|experience))|\bwhat do you charge\b|\b(?:cost|costs|price|prices|pricing|fee|fees|"
     r"charge|charges|rate|rates|expensive|cheap)\b"
 )
 # Amounts of money as documents write them: "$120", "120 dollars", "EUR 40".
