@@ -125,7 +125,8 @@ def classify(
 
 
 _PRICE = re.compile(
-    r"\bhow much\b(?! (?:notice|time|longer|earlier|warning|experience))|\bwhat do you charge\b|\b(?:cost|costs|price|prices|pricing|fee|fees|"
+    r"\bhow much\b(?! (?:notice|time|longer|earlier|warning|experience))|"
+    r"\bwhat do you charge\b|\b(?:cost|costs|price|prices|pricing|fee|fees|"
     r"charge|charges|rate|rates|expensive|cheap)\b"
 )
 # Amounts of money as documents write them: "$120", "120 dollars", "EUR 40".
