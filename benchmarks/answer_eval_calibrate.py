@@ -3,8 +3,11 @@ per kind of question, on the dialogue evaluation's businesses that are not held 
 
 Every question is asked with no threshold at all (every passage the search finds may answer);
 then, for each kind of question and each threshold, the table counts the answerable questions
-that would be answered correctly and wrongly and the unanswerable ones that would be answered.
-Held-out businesses are refused: nothing is chosen by looking at them.
+that would be answered correctly and wrongly and the unanswerable ones that would be answered,
+and the last table picks, per kind, the lowest threshold with the best
+``correct - COST * (wrong + unanswerable answered)``: a wrong answer costs more than a declined
+one, which still gets a callback. Held-out businesses are refused: nothing is chosen by
+looking at them.
 
     .venv/bin/python benchmarks/answer_eval_calibrate.py [--data benchmarks/answer_data]
         [--business SLUG ...]
@@ -24,6 +27,7 @@ from aicaller.agent import grounded
 from aicaller.core.logging import configure_logging
 
 STEPS = [step / 20 for step in range(21)]
+COST = 2  # a wrong answer (or an answered unanswerable question) against a right one
 
 
 async def answers(data: Path, slugs: list[str] | None) -> list[tuple[str, str, float, str]]:
@@ -51,6 +55,7 @@ def main() -> None:
     found = asyncio.run(answers(args.data, slugs))
     print("| question kind | threshold | correct | wrong | unanswerable answered |")
     print("|---|---|---|---|---|")
+    chosen: dict[str, tuple[float, int]] = {}
     for kind in grounded.MIN_SUPPORT:
         mine = [item for item in found if item[1] == kind]
         for step in STEPS:
@@ -59,6 +64,12 @@ def main() -> None:
             wrong = sum(item[3] == "wrong" for item in kept)
             unanswerable = sum(item[0] == "unanswerable" for item in kept)
             print(f"| {kind} | {step:.2f} | {correct} | {wrong} | {unanswerable} |")
+            value = correct - COST * (wrong + unanswerable)
+            if kind not in chosen or value > chosen[kind][1]:
+                chosen[kind] = (step, value)
+    print("\n| question kind | chosen threshold | value |\n|---|---|---|")
+    for kind, (step, value) in chosen.items():
+        print(f"| {kind} | {step:.2f} | {value} |")
 
 
 if __name__ == "__main__":
