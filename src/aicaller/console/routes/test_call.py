@@ -2,8 +2,9 @@
 ``/messages`` do; the page shows each turn's intent and sources as it goes (server-sent
 events, with a full page as the fallback without JavaScript).
 
-Talking by microphone waits for ``WS /api/v1/calls/{id}/audio`` (issue 18), which is not on
-main yet; it will also need to accept this console's cookie session."""
+Talking by microphone is not wired yet: ``WS /api/v1/calls/{id}/audio`` (issue 18) takes a
+bearer token or ``?token=``, which the console's HttpOnly cookie deliberately keeps away from
+page scripts; the socket must first accept the console session (with an Origin check)."""
 
 from __future__ import annotations
 
