@@ -30,6 +30,7 @@ MAX_ESCALATION_NUMBERS = 10
 MAX_INTERVALS_PER_DAY = 6
 MAX_PHONE_NUMBERS = 20
 MAX_EMERGENCY_PHRASES = 30
+MAX_SAFETY_INSTRUCTIONS = 2000
 
 
 class Weekday(StrEnum):
@@ -98,9 +99,30 @@ def _non_overlapping(
 BusinessHours = Annotated[dict[Weekday, DayHours], AfterValidator(_non_overlapping)]
 
 
+class VoiceTransport(StrEnum):
+    STREAM = "stream"  # Twilio Media Streams on the real-time pipeline
+    GATHER = "gather"  # Twilio's <Gather>/<Say> per turn (also the stream's fallback)
+
+
 class AgentMode(StrEnum):
     OFFLINE = "offline"  # deterministic retrieval agent, no network
     LLM = "llm"  # the configured OpenAI-compatible endpoint, offline agent as fallback
+
+
+class Trade(StrEnum):
+    """What the business does: each trade has urgent situations the agent knows by default
+    (``aicaller.agent.urgency``); ``general`` has those of any business."""
+
+    GENERAL = "general"
+    AUTO_REPAIR = "auto_repair"
+    DENTAL = "dental"
+    ELECTRICAL = "electrical"
+    LEGAL = "legal"
+    LOCKSMITH = "locksmith"
+    MEDICAL = "medical"
+    PLUMBING_HVAC = "plumbing_hvac"
+    PROPERTY = "property"
+    VETERINARY = "veterinary"
 
 
 def _distinct(values: list[str]) -> list[str]:
@@ -136,13 +158,24 @@ class BusinessConfig(BaseModel):
     max_call_duration_seconds: int
     agent_mode: AgentMode
     llm_model: str | None
-    emergency_phrases: list[str]
+    emergency_phrases: list[str] = Field(
+        description="Urgent situations besides the trade's own, e.g. 'smell gas'"
+    )
+    trade: Trade = Field(
+        default=Trade.GENERAL, description="Picks the urgent situations recognised by default"
+    )
+    safety_instructions: str = Field(
+        default="", description="Said to a caller in an urgent situation, before the hand-over"
+    )
     phone_numbers: list[str] = Field(description="Numbers this business answers on (inbound)")
     contact_email: str | None
     address: str | None
     website: str | None
     twilio_account_sid: str | None
     twilio_auth_token_set: bool = Field(description="The auth token itself is never returned")
+    voice_transport: VoiceTransport = VoiceTransport.STREAM
+    voice_silence_seconds: int = 8
+    voice_dtmf_digit: str = "0"
     updated_at: datetime
 
 
@@ -177,6 +210,8 @@ class BusinessConfigUpdate(PatchModel):
         ]
         | None
     ) = None
+    trade: Trade | None = None
+    safety_instructions: Annotated[str, Field(max_length=MAX_SAFETY_INSTRUCTIONS)] | None = None
     phone_numbers: (
         Annotated[list[PhoneNumber], Field(max_length=MAX_PHONE_NUMBERS), AfterValidator(_distinct)]
         | None
@@ -186,3 +221,6 @@ class BusinessConfigUpdate(PatchModel):
     website: WebAddress | None = None
     twilio_account_sid: TwilioAccountSid | None = None
     twilio_auth_token: Annotated[SecretStr, Field(min_length=32, max_length=64)] | None = None
+    voice_transport: VoiceTransport | None = None
+    voice_silence_seconds: Annotated[int, Field(ge=1, le=120)] | None = None
+    voice_dtmf_digit: Annotated[str, Field(pattern=r"^[0-9*#]$")] | None = None

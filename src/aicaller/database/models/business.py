@@ -35,6 +35,11 @@ class Business(Base):
     llm_model: Mapped[str | None] = mapped_column(String(200), default=None)
     # Phrases that make the agent hand the call to a person at once ("gas leak", ...).
     emergency_phrases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What the business does ("plumbing_hvac", "veterinary", ...): picks the urgent situations
+    # the agent recognises without any configuration (aicaller.agent.urgency).
+    trade: Mapped[str] = mapped_column(String(32), default="general")
+    # Said to a caller in an urgent situation before the hand-over ("turn off the gas at ...").
+    safety_instructions: Mapped[str] = mapped_column(Text, default="")
     # What the agent tells callers who ask how to reach the business.
     contact_email: Mapped[str | None] = mapped_column(String(254), default=None)
     address: Mapped[str | None] = mapped_column(Text, default=None)
@@ -42,6 +47,12 @@ class Business(Base):
     # Twilio credentials of this business (else the install's); the token is encrypted at rest.
     twilio_account_sid: Mapped[str | None] = mapped_column(String(64), default=None)
     twilio_auth_token_encrypted: Mapped[str | None] = mapped_column(Text, default=None)
+    # Phone calls: "stream" (Twilio Media Streams on the real-time pipeline) or "gather"
+    # (Twilio recognises and speaks each turn); the caller silence before a prompt; the key
+    # that asks for a person.
+    voice_transport: Mapped[str] = mapped_column(String(16), default="stream")
+    voice_silence_seconds: Mapped[int] = mapped_column(default=8)
+    voice_dtmf_digit: Mapped[str] = mapped_column(String(1), default="0")
 
 
 class BusinessPhoneNumber(Base):
