@@ -140,8 +140,9 @@ def scrapy(url: str, concurrency: int) -> dict[str, Any]:
 async def measure(
     site: str, concurrency: int, args: argparse.Namespace, tmp: Path, resync: bool
 ) -> None:
+    before = set(tree_cpu(os.getpid()))  # the extraction pool's processes, once started
     port, counter = serve(debian_docs(site), args.latency / 1000)
-    SERVER_PIDS.update(tree_cpu(os.getpid()))
+    SERVER_PIDS.update(set(tree_cpu(os.getpid())) - before)
     url = f"http://127.0.0.1:{port}/index.html"
     ours: list[dict[str, Any]] = []
     theirs: list[dict[str, Any]] = []
