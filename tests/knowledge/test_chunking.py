@@ -30,6 +30,15 @@ def test_headings_make_the_path_and_h4_does_not_split() -> None:
     assert chunks[1].prefixed.startswith("Guide > Setup > Install\n\n")
 
 
+def test_the_h1_repeating_the_title_with_markup_is_not_a_heading_again() -> None:
+    markdown = "# `json` — JSON *encoder*\nIntro.\n\n## Usage\nCall it."
+    chunks = chunk_markdown("json — JSON encoder", markdown)
+    assert [c.heading_path for c in chunks] == [
+        "json — JSON encoder",
+        "json — JSON encoder > Usage",
+    ]
+
+
 def test_long_sections_are_cut_near_the_target_size() -> None:
     chunks = chunk_markdown("Manual", "## Big\n" + "\n\n".join(_prose(8) for _ in range(20)))
     assert len(chunks) > 3

@@ -14,6 +14,7 @@ from aicaller.knowledge.documents import routes as document_routes
 from aicaller.knowledge.gaps import routes as gap_routes
 from aicaller.knowledge.search import routes as search_routes
 from aicaller.knowledge.sources import routes as documentation_routes
+from aicaller.knowledge.synonyms import routes as synonym_routes
 from aicaller.qa import routes as qa_routes
 from aicaller.telephony import routes as telephony_routes
 from aicaller.users.routes import api_keys, auth, users
@@ -35,6 +36,7 @@ def build_api_router() -> APIRouter:
     api.include_router(search_routes.router)
     api.include_router(document_routes.router)
     api.include_router(gap_routes.router)
+    api.include_router(synonym_routes.router)
     api.include_router(documentation_routes.router)
     api.include_router(qa_routes.router)
     api.include_router(analytics_routes.router)

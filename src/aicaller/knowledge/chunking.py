@@ -18,6 +18,7 @@ TARGET_TOKENS = 400
 PATH_SEPARATOR = " > "
 _HEADING = re.compile(r"^(#{1,3})\s+(.+?)\s*#*\s*$")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
+_INLINE_MARKUP = re.compile(r"[`*_]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _CHUNK_NAMESPACE = uuid.UUID("6f1b7a52-3f0e-4c55-9a43-2f7d0c8e1b10")
 
@@ -89,6 +90,14 @@ def _starts_block(line: str) -> bool:
     return bool(_HEADING.match(line)) or stripped.startswith(("```", "~~~", "|"))
 
 
+def _plain(heading: str) -> str:
+    """A heading without inline markup, to compare with the title: a page's title and its h1
+    are usually one text, the h1 with code spans or emphasis (Sphinx: "`json` — JSON encoder
+    and decoder"). Repeated in the path, the title's words counted twice over in the headings'
+    weight, and pages whose titles share a question's common words ("file", "read") won."""
+    return " ".join(_INLINE_MARKUP.sub("", heading).split()).casefold()
+
+
 def _sections(title: str, markdown: str) -> list[_Section]:
     sections = [_Section([title], [])]
     levels: list[tuple[int, str]] = []
@@ -99,7 +108,7 @@ def _sections(title: str, markdown: str) -> list[_Section]:
             continue
         level, heading = len(match.group(1)), match.group(2).strip()
         levels = [(lvl, name) for lvl, name in levels if lvl < level] + [(level, heading)]
-        path = [title] + [name for _, name in levels if name != title]
+        path = [title] + [name for _, name in levels if _plain(name) != _plain(title)]
         sections.append(_Section(path, []))
     return [section for section in sections if section.blocks]
 

@@ -1,4 +1,4 @@
-"""businesses: voice settings (transport, silence, keypad, recording, speech)
+"""businesses: voice settings (transport, caller silence, the key that asks for a person)
 
 Revision ID: 0014
 Revises: 0013
@@ -22,30 +22,20 @@ depends_on: str | Sequence[str] | None = None
 
 
 # Plain ALTER TABLE ADD/DROP COLUMN (SQLite >= 3.35), never a batch rebuild: rebuilding
-# businesses on SQLite would cascade-delete every row of every tenant table (see 0008).
-def _business_columns() -> list[sa.Column[object]]:
+# businesses on SQLite drops the table every tenant table refers to.
+def _columns() -> list[sa.Column[object]]:
     return [
         sa.Column("voice_transport", sa.String(16), nullable=False, server_default="stream"),
         sa.Column("voice_silence_seconds", sa.Integer(), nullable=False, server_default="8"),
         sa.Column("voice_dtmf_digit", sa.String(1), nullable=False, server_default="0"),
-        sa.Column("recording_enabled", sa.Boolean(), nullable=False, server_default=sa.false()),
-        sa.Column("recording_consent", sa.Text(), nullable=True),
-        sa.Column("recording_retention_days", sa.Integer(), nullable=True),
-        sa.Column("speech_provider", sa.String(16), nullable=False, server_default="offline"),
-        sa.Column("speech_base_url", sa.String(500), nullable=True),
-        sa.Column("speech_api_key_encrypted", sa.Text(), nullable=True),
-        sa.Column("stt_model", sa.String(100), nullable=True),
-        sa.Column("tts_model", sa.String(100), nullable=True),
-        sa.Column("tts_voice", sa.String(100), nullable=True),
-        sa.Column("tts_speed", sa.Double(), nullable=False, server_default=sa.text("1.0")),
     ]
 
 
 def upgrade() -> None:
-    for column in _business_columns():
+    for column in _columns():
         op.add_column("businesses", column)
 
 
 def downgrade() -> None:
-    for column in reversed(_business_columns()):
+    for column in reversed(_columns()):
         op.execute(f"ALTER TABLE businesses DROP COLUMN {column.name}")
