@@ -78,6 +78,9 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Set
         "rate_limit_login_ip": "10000/minute",
         "rate_limit_login_account": "10000/minute",
         "rate_limit_anonymous": "10000/minute",
+        # Loading recogniser models at every app start would cost the suite seconds; the
+        # voice tests load them on their first call.
+        "voice_preload_decoders": 0,
     }
     values.update(overrides)
     # model_validate skips the environment and .env: tests state every setting they rely on.

@@ -175,6 +175,10 @@ class Settings(BaseSettings):
     llm_max_reply_tokens: Annotated[int, Field(ge=16, le=4096)] = 200
     llm_max_reply_chars: Annotated[int, Field(ge=80, le=5000)] = 500
     llm_history_turns: Annotated[int, Field(ge=2, le=200)] = 12
+    # Offline recogniser decoders loaded at start: loading one holds the interpreter for about
+    # a second (every call's audio waits), so they are loaded before serving and then reused;
+    # more concurrent offline calls than this load more on demand.
+    voice_preload_decoders: Annotated[int, Field(ge=0, le=64)] = 2
     # Silent gathers re-prompted before the agent says goodbye and hangs up.
     agent_silence_prompts: Annotated[int, Field(ge=0, le=5)] = 2
     # How long an Idempotency-Key's first response is replayed (Stripe keeps 24 hours too).

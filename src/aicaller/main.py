@@ -31,13 +31,13 @@ from aicaller.core.logging import configure_logging, get_logger
 from aicaller.core.process_pool import process_pool
 from aicaller.core.query_monitor import QueryMonitor
 from aicaller.core.rate_limit import RateLimiter
+from aicaller.core.recordings import recording_store
 from aicaller.core.security import PasswordHasher, TokenCodec
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
 from aicaller.telephony.accounts import TwilioAccounts
 from aicaller.telephony.provider import create_provider
-from aicaller.voice.availability import configure_pipecat_logging, voice_available
-from aicaller.voice.streams import VoiceStreams
+from aicaller.voice.availability import start_voice
 from aicaller.worker import JobResources, create_job_system
 
 logger = get_logger(__name__)
@@ -94,8 +94,8 @@ async def _open(app: FastAPI, settings: Settings) -> Database:
         ),
     )
     await app.state.jobs.start()
-    app.state.voice_streams = VoiceStreams()
-    app.state.voice_ready = voice_available
+    app.state.recordings = recording_store(settings.data_dir)
+    start_voice(app.state, settings)
     logger.info("startup", database=database.engine.dialect.name, version=__version__)
     return database
 
@@ -120,7 +120,6 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     settings = settings or get_settings()
     if configure_logs:
         configure_logging(level=settings.log_level, json=settings.use_json_logs)
-        configure_pipecat_logging(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

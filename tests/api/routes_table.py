@@ -38,6 +38,7 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("PATCH", "/api/v1/calls/{call_id}"): MANAGERS,
     ("DELETE", "/api/v1/calls/{call_id}"): ADMIN,
     ("GET", "/api/v1/calls/{call_id}/transcript"): EVERYONE,
+    ("GET", "/api/v1/calls/{call_id}/recording"): EVERYONE,
     ("POST", "/api/v1/calls/initiate"): MANAGERS,
     ("POST", "/api/v1/calls/{call_id}/end"): MANAGERS,
     ("POST", "/api/v1/calls/{call_id}/transfer"): MANAGERS,

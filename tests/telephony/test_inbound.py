@@ -73,10 +73,18 @@ async def test_an_inbound_call_from_greeting_to_transfer(
     assert "Cigna" in insurance.text
 
     transfer = await call.speak("can I talk to a person please")
+    whisper_path = f"/telephony/twilio/whisper/{call_id}"
     assert transfer.text.endswith(
-        '<Dial callerId="+14155550123">+14155550100</Dial><Hangup /></Response>'
+        '<Dial callerId="+14155550123"><Number method="POST" '
+        f'url="{PUBLIC_URL}{whisper_path}">+14155550100</Number></Dial><Hangup /></Response>'
     )
     assert "<Gather" not in transfer.text
+    # A warm transfer: the person who answers hears the summary first (Twilio asks for it).
+    whispered = await call.post(whisper_path, call.params(CallStatus="in-progress"))
+    assert whispered.status_code == 200, whispered.text
+    assert "A caller is being transferred to you." in whispered.text
+    assert "<Say" in whispered.text
+    assert (await call.post(whisper_path, {}, signature="forged")).status_code == 403
 
     completed = await call.status("completed", CallDuration="95", SequenceNumber="3")
     assert completed.status_code == 204

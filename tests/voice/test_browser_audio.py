@@ -26,13 +26,13 @@ async def test_a_test_call_spoken_in_the_browser(
         caller = BrowserCaller(ws)
         await caller.start()
         try:
-            await caller.wait_for("agent_audio", within=5)
+            await caller.wait_for("agent_audio", within=15)
             await caller.wait_quiet()
             said = await caller.say("What are your opening hours?")
-            await caller.wait_for("agent_audio", after=said, within=8)
+            await caller.wait_for("agent_audio", after=said, within=20)
             await caller.wait_quiet()
             await caller.hang_up()
-            await asyncio.wait_for(caller.closed.wait(), 5)
+            await asyncio.wait_for(caller.closed.wait(), 15)
         finally:
             await caller.stop()
     assert caller.times("mark_played")
@@ -77,9 +77,9 @@ async def test_odd_audio_closes_the_socket_and_ends_the_call(
         caller = BrowserCaller(ws)
         await caller.start()
         try:
-            await caller.wait_for("agent_audio", within=5)
+            await caller.wait_for("agent_audio", within=15)
             await ws.send_bytes(b"\x00" * 641)  # half a sample
-            await asyncio.wait_for(caller.closed.wait(), 5)
+            await asyncio.wait_for(caller.closed.wait(), 15)
         finally:
             await caller.stop()
     assert caller.close_code == 1008

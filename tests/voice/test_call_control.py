@@ -4,12 +4,15 @@ silence prompts and the hang-up after them, and the clean hang-up after a goodby
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
+import respx
 from fastapi import FastAPI
 
 from tests.factories import Tenant
+from tests.telephony.conftest import PUBLIC_URL
 from tests.voice.conftest import answer, connected, transcript
 
 # Timing and audio behaviour; their records go through the conversation service, which runs
@@ -27,14 +30,14 @@ async def test_the_caller_interrupts_the_agent_and_the_transcript_keeps_what_the
 ) -> None:
     call_id, token = await answer(client, tenant, greeting=LONG_GREETING)
     async with connected(app, token) as caller:
-        await caller.wait_for("agent_audio", within=5)
+        await caller.wait_for("agent_audio", within=15)
         # Let the first sentence play (its mark comes back), then talk over the second.
-        await caller.wait_for("mark_played", within=6)
+        await caller.wait_for("mark_played", within=15)
         started = asyncio.get_running_loop().time()
         speaking = asyncio.create_task(caller.say("Sorry, can I book a cleaning for tomorrow?"))
-        cleared = await caller.wait_for("clear", after=started, within=4)
+        cleared = await caller.wait_for("clear", after=started, within=10)
         await speaking
-        await caller.wait_for("agent_audio", after=cleared + 0.05, within=8)
+        await caller.wait_for("agent_audio", after=cleared + 0.05, within=20)
         await caller.wait_quiet()
         turns = (await transcript(client, tenant, call_id))["transcript"]
         greeting = turns[0]["text"]
@@ -49,12 +52,12 @@ async def test_the_keypad_asks_for_a_person(
 ) -> None:
     call_id, token = await answer(client, tenant, escalation_numbers=[])
     async with connected(app, token) as caller:
-        await caller.wait_for("agent_audio", within=5)
+        await caller.wait_for("agent_audio", within=15)
         await caller.wait_quiet()
         pressed = asyncio.get_running_loop().time()
         await caller.dtmf("5")  # not the configured key: nothing happens
         await caller.dtmf("0")
-        await caller.wait_for("agent_audio", after=pressed, within=8)
+        await caller.wait_for("agent_audio", after=pressed, within=20)
         await caller.wait_quiet()
     detail = await transcript(client, tenant, call_id)
     caller_turn, agent_turn = detail["transcript"][1:3]
@@ -70,7 +73,7 @@ async def test_silence_is_prompted_then_the_agent_hangs_up_after_its_goodbye(
 ) -> None:
     call_id, token = await answer(client, tenant, voice_silence_seconds=1)
     async with connected(app, token) as caller:
-        await caller.wait_for("agent_audio", within=5)
+        await caller.wait_for("agent_audio", within=15)
         await asyncio.wait_for(caller.closed.wait(), 40)
         # The goodbye's last mark came back before the stream was closed: nothing cut off.
         goodbye_heard = caller.times("mark_played")[-1]
@@ -80,3 +83,25 @@ async def test_silence_is_prompted_then_the_agent_hangs_up_after_its_goodbye(
     intents = [turn["intent"] for turn in detail["transcript"]]
     assert intents == ["greeting", "silence_prompt", "goodbye"]
     assert (detail["status"], detail["end_reason"]) == ("completed", "caller_silent")
+
+
+@respx.mock(assert_all_mocked=False, assert_all_called=False)
+async def test_the_keypad_transfers_warmly_when_someone_can_take_the_call(
+    respx_mock: respx.MockRouter, app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    redirect = respx_mock.post(url__regex=r"https://api\.twilio\.com/.*/Calls/CA[0-9a-f]+\.json")
+    redirect.mock(return_value=httpx.Response(200, json={"sid": "CA" + "ab" * 16}))
+    call_id, token = await answer(client, tenant)  # an escalation number, open all hours
+    async with connected(app, token) as caller:
+        await caller.wait_for("agent_audio", within=15)
+        await caller.wait_quiet()
+        await caller.dtmf("0")
+        await asyncio.wait_for(caller.closed.wait(), 30)
+    detail = await transcript(client, tenant, call_id)
+    assert (detail["status"], detail["end_reason"]) == ("completed", "transferred")
+    assert detail["transcript"][2]["intent"] == "transfer"
+    twiml = parse_qs(redirect.calls.last.request.content.decode())["Twiml"][0]
+    assert "<Say" in twiml
+    assert "Please hold while I connect you." in twiml
+    assert f'url="{PUBLIC_URL}/telephony/twilio/whisper/{call_id}"' in twiml
+    assert "+14155550100</Number>" in twiml

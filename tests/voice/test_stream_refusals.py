@@ -23,7 +23,7 @@ async def _refused(app: FastAPI, token: str, headers: dict[str, str], **start: A
         caller = SimulatedCaller(ws)
         try:
             await caller.start(token, **start)
-            await asyncio.wait_for(caller.closed.wait(), 5)
+            await asyncio.wait_for(caller.closed.wait(), 15)
         finally:
             await caller.stop()
     assert caller.close_code == 1008, caller.summary()
@@ -45,9 +45,9 @@ async def test_unsigned_forged_and_replayed_streams_are_refused(
     assert "token" in await _refused(app, expired, signed_headers())
     # The real token works once; a replay of its start message is refused.
     async with connected(app, token) as caller:
-        await caller.wait_for("agent_audio", within=5)
+        await caller.wait_for("agent_audio", within=15)
         await caller.hang_up()
-        await asyncio.wait_for(caller.closed.wait(), 5)
+        await asyncio.wait_for(caller.closed.wait(), 15)
     assert "already used" in await _refused(app, token, signed_headers())
     detail = await transcript(client, tenant, call_id)
     assert (detail["status"], detail["end_reason"]) == ("completed", "caller_hangup")
@@ -86,9 +86,9 @@ async def test_bad_input_mid_stream_closes_it_and_ends_the_call(
 ) -> None:
     call_id, token = await answer(client, tenant)
     async with connected(app, token) as caller:
-        await caller.wait_for("agent_audio", within=5)
+        await caller.wait_for("agent_audio", within=15)
         await caller.ws.send_text(message)
-        await asyncio.wait_for(caller.closed.wait(), 5)
+        await asyncio.wait_for(caller.closed.wait(), 15)
     assert caller.close_code == 1008
     assert any(reason in str(event[2]) for event in caller.events if event[1] == "close_reason")
     detail = await transcript(client, tenant, call_id)
@@ -100,10 +100,10 @@ async def test_shutdown_ends_every_stream_with_a_clear_reason(
 ) -> None:
     call_id, token = await answer(client, tenant)
     async with connected(app, token) as caller:
-        await caller.wait_for("agent_audio", within=5)
+        await caller.wait_for("agent_audio", within=15)
         assert len(app.state.voice_streams) == 1
         await app.state.voice_streams.end_all()
-        await asyncio.wait_for(caller.closed.wait(), 5)
+        await asyncio.wait_for(caller.closed.wait(), 15)
     assert len(app.state.voice_streams) == 0
     detail = await transcript(client, tenant, call_id)
     assert (detail["status"], detail["end_reason"]) == ("completed", "server_shutdown")

@@ -18,7 +18,7 @@ from aicaller.knowledge.synonyms import routes as synonym_routes
 from aicaller.qa import routes as qa_routes
 from aicaller.telephony import routes as telephony_routes
 from aicaller.users.routes import api_keys, auth, users
-from aicaller.voice.routes import browser_audio, twilio_media
+from aicaller.voice.routes import sockets, twilio_media
 
 API_PREFIX = "/api/v1"
 
@@ -31,7 +31,7 @@ def build_api_router() -> APIRouter:
     api.include_router(business_routes.router)
     api.include_router(test_call_routes.router)
     api.include_router(live_call_routes.router)
-    api.include_router(browser_audio.router)
+    api.include_router(sockets.router)
     api.include_router(call_routes.router)
     api.include_router(search_routes.router)
     api.include_router(document_routes.router)

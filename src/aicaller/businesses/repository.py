@@ -110,3 +110,12 @@ async def business_by_reference(session: AsyncSession, reference: str) -> Busine
         condition = Business.name == reference
     stmt = select(Business).where(condition).order_by(Business.created_at).limit(1)
     return (await session.execute(stmt)).scalar_one_or_none()
+
+
+async def recording_retention(session: AsyncSession) -> list[tuple[uuid.UUID, int]]:
+    """Across businesses (the hourly expiry job): those with a recording retention."""
+    stmt = select(Business.id, Business.recording_retention_days).where(
+        Business.recording_retention_days.is_not(None)
+    )
+    rows = (await session.execute(stmt)).all()
+    return [(row[0], row[1]) for row in rows if row[1] is not None]

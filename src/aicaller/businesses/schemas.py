@@ -104,6 +104,11 @@ class VoiceTransport(StrEnum):
     GATHER = "gather"  # Twilio's <Gather>/<Say> per turn (also the stream's fallback)
 
 
+class SpeechProvider(StrEnum):
+    OFFLINE = "offline"  # PocketSphinx and eSpeak NG, in the install, no network
+    OPENAI = "openai"  # an OpenAI-compatible /audio/transcriptions and /audio/speech
+
+
 class AgentMode(StrEnum):
     OFFLINE = "offline"  # deterministic retrieval agent, no network
     LLM = "llm"  # the configured OpenAI-compatible endpoint, offline agent as fallback
@@ -176,12 +181,26 @@ class BusinessConfig(BaseModel):
     voice_transport: VoiceTransport = VoiceTransport.STREAM
     voice_silence_seconds: int = 8
     voice_dtmf_digit: str = "0"
+    recording_enabled: bool = False
+    recording_consent: str | None = None
+    recording_retention_days: int | None = None
+    speech_provider: SpeechProvider = SpeechProvider.OFFLINE
+    speech_base_url: str | None = None
+    speech_api_key_set: bool = Field(
+        default=False, description="The speech provider's key itself is never returned"
+    )
+    stt_model: str | None = None
+    tts_model: str | None = None
+    tts_voice: str | None = None
+    tts_speed: float = 1.0
     updated_at: datetime
 
 
 # Optional settings: null clears them.
 NULLABLE_SETTINGS = frozenset(
     {"llm_model", "contact_email", "address", "website", "twilio_account_sid", "twilio_auth_token"}
+    | {"recording_consent", "recording_retention_days", "speech_base_url", "speech_api_key"}
+    | {"stt_model", "tts_model", "tts_voice"}
 )
 
 
@@ -222,5 +241,15 @@ class BusinessConfigUpdate(PatchModel):
     twilio_account_sid: TwilioAccountSid | None = None
     twilio_auth_token: Annotated[SecretStr, Field(min_length=32, max_length=64)] | None = None
     voice_transport: VoiceTransport | None = None
-    voice_silence_seconds: Annotated[int, Field(ge=1, le=120)] | None = None
+    voice_silence_seconds: Annotated[int, Field(ge=1, le=120, strict=True)] | None = None
     voice_dtmf_digit: Annotated[str, Field(pattern=r"^[0-9*#]$")] | None = None
+    recording_enabled: Annotated[bool, Field(strict=True)] | None = None
+    recording_consent: Annotated[str, Field(min_length=1, max_length=500)] | None = None
+    recording_retention_days: Annotated[int, Field(ge=1, le=3650, strict=True)] | None = None
+    speech_provider: SpeechProvider | None = None
+    speech_base_url: WebAddress | None = None
+    speech_api_key: Annotated[SecretStr, Field(min_length=1, max_length=500)] | None = None
+    stt_model: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    tts_model: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    tts_voice: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    tts_speed: Annotated[float, Field(ge=0.5, le=2.0, strict=True)] | None = None

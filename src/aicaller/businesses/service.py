@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.businesses import repository
@@ -50,7 +51,9 @@ class BusinessService(BaseService):
         of Twilio credentials, 409 for a number another business answers on."""
         business = await self.businesses.current()
         changes = data.model_dump(
-            mode="json", exclude_unset=True, exclude={"phone_numbers", "twilio_auth_token"}
+            mode="json",
+            exclude_unset=True,
+            exclude={"phone_numbers", "twilio_auth_token", "speech_api_key"},
         )
         if data.agent_mode is AgentMode.LLM and not llm_available:
             raise ValidationError(
@@ -66,6 +69,8 @@ class BusinessService(BaseService):
                 if token is None or secret_box is None
                 else secret_box.seal(token.get_secret_value())
             )
+        if "speech_api_key" in data.model_fields_set:
+            changes["speech_api_key_encrypted"] = _sealed(data.speech_api_key, secret_box)
         sid = changes.get("twilio_account_sid", business.twilio_account_sid)
         sealed = changes.get("twilio_auth_token_encrypted", business.twilio_auth_token_encrypted)
         if (sid is None) != (sealed is None):
@@ -100,6 +105,13 @@ class BusinessService(BaseService):
         token = secret_box.open(business.twilio_auth_token_encrypted)
         return TwilioCredentials(business.twilio_account_sid, token)
 
+    async def speech_api_key(self, secret_box: SecretBox) -> str | None:
+        """The business's speech provider key, if it set one."""
+        business = await self.businesses.current()
+        if business.speech_api_key_encrypted is None:
+            return None
+        return secret_box.open(business.speech_api_key_encrypted)
+
     async def knowledge_version(self) -> int:
         """The version search results are cached under (see ``aicaller.knowledge.search``)."""
         return await self.businesses.knowledge_version()
@@ -112,8 +124,17 @@ class BusinessService(BaseService):
 _STORED_FIELDS = tuple(
     name
     for name in BusinessConfig.model_fields
-    if name not in {"phone_numbers", "twilio_auth_token_set"}
+    if name not in {"phone_numbers", "twilio_auth_token_set", "speech_api_key_set"}
 )
+
+
+def _sealed(secret: SecretStr | None, secret_box: SecretBox | None) -> str | None:
+    """A secret to store: encrypted, or None to clear it; 422 where nothing can seal it."""
+    if secret is None:
+        return None
+    if secret_box is None:
+        raise ValidationError("Secrets cannot be stored here", code="secrets_unavailable")
+    return secret_box.seal(secret.get_secret_value())
 
 
 def _config(business: Business, numbers: list[str]) -> BusinessConfig:
@@ -122,6 +143,7 @@ def _config(business: Business, numbers: list[str]) -> BusinessConfig:
             **{name: getattr(business, name) for name in _STORED_FIELDS},
             "phone_numbers": numbers,
             "twilio_auth_token_set": business.twilio_auth_token_encrypted is not None,
+            "speech_api_key_set": business.speech_api_key_encrypted is not None,
         }
     )
 
@@ -146,3 +168,8 @@ async def business_answering(session: AsyncSession, number: str) -> uuid.UUID | 
     else the only business of a single-business install, else none."""
     found = await repository.business_for_number(session, number)
     return found if found is not None else await repository.sole_business(session)
+
+
+async def recording_retention(session: AsyncSession) -> list[tuple[uuid.UUID, int]]:
+    """(business, days) of every business that keeps recordings for a limited time."""
+    return await repository.recording_retention(session)

@@ -21,6 +21,7 @@ from aicaller.calls.schemas import MAX_DURATION, MAX_YEAR, MIN_YEAR, CallSort, S
 from aicaller.calls.service import CallListQuery, CallService
 from aicaller.core.cache import AppCache
 from aicaller.core.errors import ValidationError
+from aicaller.core.recordings import RecordingStore
 from aicaller.core.schemas import IsoDate, PhoneNumber
 from aicaller.database.models.call import CallDirection, CallStatus
 from aicaller.database.models.escalation import EscalationPriority, EscalationStatus
@@ -33,9 +34,12 @@ class _CallServices:
     session: AsyncSession
     cache: AppCache
     provider: TelephonyProvider
+    recordings: RecordingStore | None = None
 
     def of(self, principal: Principal) -> CallService:
-        return CallService(self.session, principal.business_id, self.cache)
+        return CallService(
+            self.session, principal.business_id, self.cache, recordings=self.recordings
+        )
 
     def notes(self, principal: Principal) -> NoteService:
         return NoteService(self.session, principal, self.cache)
@@ -48,7 +52,8 @@ class _CallServices:
 
 
 async def _call_services(request: Request, session: SessionDep, cache: CacheDep) -> _CallServices:
-    return _CallServices(session, cache, request.app.state.telephony)
+    state = request.app.state
+    return _CallServices(session, cache, state.telephony, state.recordings)
 
 
 Calls = Annotated[_CallServices, Depends(_call_services)]

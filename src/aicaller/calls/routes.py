@@ -16,6 +16,7 @@ from aicaller.calls.actions import routes as actions_routes
 from aicaller.calls.deps import CallListQueryDep, Calls, Deleter, Reader, Writer
 from aicaller.calls.escalations import routes as escalations_routes
 from aicaller.calls.notes import routes as notes_routes
+from aicaller.calls.recordings import routes as recordings_routes
 from aicaller.calls.schemas import (
     CallCreate,
     CallDetail,
@@ -103,3 +104,4 @@ router.include_router(actions_routes.router)
 router.include_router(records)
 router.include_router(notes_routes.router)
 router.include_router(escalations_routes.router)
+router.include_router(recordings_routes.router)

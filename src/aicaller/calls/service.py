@@ -15,6 +15,7 @@ from aicaller.calls.repository import CallFilters, CallRepository, CallRow, Tran
 from aicaller.calls.schemas import CallCreate, CallSort, CallUpdate
 from aicaller.core.cache import AppCache, run_after_commit
 from aicaller.core.errors import Conflict
+from aicaller.core.recordings import RecordingStore
 from aicaller.database.models import Call, TranscriptTurn
 from aicaller.database.models.call import CallStatus
 from aicaller.database.repository import Page
@@ -77,12 +78,18 @@ def local_day_start(day: date, timezone: str) -> datetime:
 
 class CallService(BaseService):
     def __init__(
-        self, session: AsyncSession, business_id: uuid.UUID, cache: AppCache | None = None
+        self,
+        session: AsyncSession,
+        business_id: uuid.UUID,
+        cache: AppCache | None = None,
+        *,
+        recordings: RecordingStore | None = None,
     ) -> None:
         super().__init__(session, business_id)
         self.calls = CallRepository(session, business_id)
         self.turns = TranscriptTurnRepository(session, business_id)
         self.cache = cache
+        self.recordings = recordings
 
     # -- reads ------------------------------------------------------------------------------------
     async def list(
@@ -215,10 +222,18 @@ class CallService(BaseService):
         return changes
 
     async def delete(self, call_id: uuid.UUID) -> None:
-        """Delete the call; the database removes its turns, notes and escalations (CASCADE)."""
+        """Delete the call; the database removes its turns, notes and escalations (CASCADE),
+        and its recording goes once that has committed."""
         call = await self.calls.get_or_raise(call_id)
         await self.calls.delete(call)
         self.invalidate()
+        store, business_id = self.recordings, self.business_id
+        if store is not None:
+
+            async def delete_recording() -> None:
+                store.delete(business_id, call_id)
+
+            run_after_commit(self.session, delete_recording)
 
     def invalidate(self) -> None:
         """Clear the business's analytics once this transaction commits."""

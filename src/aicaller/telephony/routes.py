@@ -91,6 +91,16 @@ async def gather(
 
 
 @router.post(
+    "/whisper/{call_id}",
+    summary="A transferred call was answered: the summary the person hears first",
+    response_class=Response,
+    responses={**TWIML_RESPONSE, **problem_responses(404)},
+)
+async def whisper(call_id: uuid.UUID, hook: Hook, webhooks: Webhooks) -> Response:
+    return Response(await webhooks.whisper(hook, call_id), media_type=TWIML)
+
+
+@router.post(
     "/status",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="A call's status changed (status callback)",

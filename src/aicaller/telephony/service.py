@@ -19,8 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from twilio.request_validator import RequestValidator
 
 from aicaller.agent.agents import Agents
+from aicaller.agent.analysis import summarize
 from aicaller.agent.conversation import ConversationService, PreparedTurn, TurnResult
-from aicaller.agent.protocol import AgentAction
+from aicaller.agent.protocol import AgentAction, PastTurn
 from aicaller.businesses.schemas import VoiceTransport
 from aicaller.businesses.service import BusinessService, business_answering
 from aicaller.calls import live
@@ -117,6 +118,17 @@ class TwilioWebhooks:
             business_id, key, hook, lambda: self._apply(business_id, hook, prepared, turn)
         )
 
+    async def whisper(self, hook: Webhook, call_id: uuid.UUID) -> str:
+        """A transferred call's person answered: the summary they hear before connecting."""
+        business_id = await live.find_call(self.session, call_id)
+        await self._verify(hook, business_id)
+        if business_id is None:
+            raise NotFound("Call not found", code="call_not_found")
+        config = await BusinessService(self.session, business_id, self.cache).get_config()
+        turns = await LiveCallService(self.session, business_id, self.cache).history(call_id)
+        past = [PastTurn(turn.speaker, turn.text, turn.intent) for turn in turns]
+        return twiml.whisper(summarize(past, "transferred"), language=config.language)
+
     async def status(self, hook: Webhook) -> None:
         """A status callback: the call's status, timestamps, duration and end reason."""
         found = await live.find_by_provider_id(
@@ -207,8 +219,13 @@ class TwilioWebhooks:
                 if result.call.direction == "inbound"
                 else result.call.from_number
             )
+            whisper = self._public(twiml.WHISPER_PATH.format(call_id=result.call.id))
             return twiml.transfer(
-                reply.text, reply.transfer_to, language=language, caller_id=caller_id or None
+                reply.text,
+                reply.transfer_to,
+                language=language,
+                caller_id=caller_id or None,
+                whisper_url=whisper,
             )
         if result.ended:
             return twiml.goodbye(reply.text, language=language)

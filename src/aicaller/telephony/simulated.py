@@ -61,7 +61,12 @@ class SimulatedProvider:
             self.actions.append(SimulatedAction("end", provider_call_id))
 
     async def transfer_call(
-        self, provider_call_id: str, to_number: str, *, business_id: uuid.UUID
+        self,
+        provider_call_id: str,
+        to_number: str,
+        *,
+        business_id: uuid.UUID,
+        call_id: uuid.UUID | None = None,
     ) -> None:
         async with self._lock:
             self._live.pop(provider_call_id, None)

@@ -24,6 +24,7 @@ from aicaller.calls.actions.carrier import PlacedCall, ProviderCallStatus, Telep
 from aicaller.config import Settings
 from aicaller.core.logging import get_logger
 from aicaller.telephony.accounts import TwilioAccounts
+from aicaller.telephony.twiml import WHISPER_PATH, warm_transfer
 
 logger = get_logger(__name__)
 VOICE_PATH = "/telephony/twilio/voice"
@@ -119,12 +120,22 @@ class TwilioProvider:
         await self._send(client.calls(provider_call_id).update_async(status="completed"))
 
     async def transfer_call(
-        self, provider_call_id: str, to_number: str, *, business_id: uuid.UUID
+        self,
+        provider_call_id: str,
+        to_number: str,
+        *,
+        business_id: uuid.UUID,
+        call_id: uuid.UUID | None = None,
     ) -> None:
-        twiml = VoiceResponse()
-        twiml.dial(to_number)
+        if call_id is None:
+            response = VoiceResponse()
+            response.dial(to_number)
+            answer = str(response)
+        else:
+            whisper = f"{self._public_url}{WHISPER_PATH.format(call_id=call_id)}"
+            answer = warm_transfer(to_number, whisper_url=whisper, caller_id=None)
         client = await self._client(business_id)
-        await self._send(client.calls(provider_call_id).update_async(twiml=str(twiml)))
+        await self._send(client.calls(provider_call_id).update_async(twiml=answer))
 
     @staticmethod
     async def _send(request: Any) -> Any:

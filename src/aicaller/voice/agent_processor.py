@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -70,6 +69,7 @@ class CallControl:
     silence_seconds: float = 8.0  # caller silence before a prompt
     silence_prompts: int = 2  # prompts before the agent hangs up
     dtmf_person: str = "0"  # the key that asks for a person
+    consent: str | None = None  # said before the greeting when the call is recorded
 
 
 @dataclass
@@ -103,16 +103,18 @@ class CallAgentProcessor(FrameProcessor):
         self._marks = 0
         self._silence_task: asyncio.Task[None] | None = None
         self._goodbye_mark: str | None = None
+        self._turn = asyncio.Lock()  # one turn of the call at a time (words, keypad, silence)
         self._goodbye_heard = asyncio.Event()
         self.transfer_to: str | None = None  # set when the agent handed the call to a person
         self.end_reason: str | None = None
-        self.events: list[tuple[float, str]] = []  # (monotonic time, what) for tests/benchmarks
 
     # -- frames ---------------------------------------------------------------------------------
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
         await super().process_frame(frame, direction)
         if isinstance(frame, StartFrame):
             await self.push_frame(frame, direction)
+            if self.control.consent:
+                await self.push_frame(TTSSpeakFrame(self.control.consent))
             await self._speak(await self.bridge.greeting())
             return
         if isinstance(frame, (EndFrame, CancelFrame)):
@@ -130,7 +132,7 @@ class CallAgentProcessor(FrameProcessor):
             self._caller_speaking = True
             self._cancel_silence()
             if self._agent_audible and not self._ending:
-                self.events.append((time.monotonic(), "barge_in"))
+                self._log("barge_in")
                 await self.broadcast_interruption()  # type: ignore[no-untyped-call]
                 await self._keep_heard()
         elif isinstance(frame, VADUserStoppedSpeakingFrame):
@@ -144,14 +146,18 @@ class CallAgentProcessor(FrameProcessor):
             self._arm_silence()
         await self.push_frame(frame, direction)
 
+    def _log(self, event: str) -> None:
+        logger.debug("voice call event", voice_event=event, call_id=str(self.bridge.call_id))
+
     # -- turns ----------------------------------------------------------------------------------
     async def _caller_said(self, text: str) -> None:
         self._cancel_silence()
         if self._ending or is_backchannel(text):
             self._arm_silence()
             return
-        self.events.append((time.monotonic(), "caller_turn"))
-        spoken = await self.bridge.respond(text)
+        self._log("caller_turn")
+        async with self._turn:
+            spoken = await self.bridge.respond(text)
         if spoken is None:
             await self._end("agent_hangup")
             return
@@ -196,7 +202,7 @@ class CallAgentProcessor(FrameProcessor):
         if speech is None or speech.turn_id is None or speech.heard >= len(speech.sentences):
             return
         heard = " ".join(speech.sentences[: speech.heard])
-        self.events.append((time.monotonic(), f"cut_short:{speech.heard}"))
+        self._log(f"cut_short:{speech.heard}")
         await self.bridge.cut_short(speech.turn_id, heard)
 
     async def _transport_message(self, message: object) -> None:
@@ -212,11 +218,12 @@ class CallAgentProcessor(FrameProcessor):
             await self._end("caller_hangup")
 
     async def _dtmf(self, digit: str) -> None:
-        self.events.append((time.monotonic(), f"dtmf:{digit}"))
+        self._log(f"dtmf:{digit}")
         if digit == self.control.dtmf_person and not self._ending:
             if self._agent_audible:
                 await self.broadcast_interruption()  # type: ignore[no-untyped-call]
-            spoken = await self.bridge.respond(DTMF_REQUEST.format(digit=digit))
+            async with self._turn:  # a keypress is a system frame: it may overtake a turn
+                spoken = await self.bridge.respond(DTMF_REQUEST.format(digit=digit))
             if spoken is not None:
                 await self._speak(spoken)
 
@@ -247,8 +254,9 @@ class CallAgentProcessor(FrameProcessor):
     async def _silence_after(self) -> None:
         await asyncio.sleep(self.control.silence_seconds)
         self._silence_task = None
-        self.events.append((time.monotonic(), "silence"))
-        spoken = await self.bridge.silence(self.control.silence_prompts)
+        self._log("silence")
+        async with self._turn:
+            spoken = await self.bridge.silence(self.control.silence_prompts)
         if spoken is None:
             await self._end("caller_silent")
             return

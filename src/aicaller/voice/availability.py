@@ -8,10 +8,25 @@ from __future__ import annotations
 
 import functools
 import sys
+from typing import Any
 
+from aicaller.config import Settings
 from aicaller.core.logging import get_logger
+from aicaller.voice.streams import VoiceStreams
 
 logger = get_logger(__name__)
+
+
+def start_voice(state: Any, settings: Settings) -> None:
+    """At app start: Pipecat's log level, the stream registry, the pipeline check, and the
+    recogniser's decoders loaded before serving (see ``voice_preload_decoders``)."""
+    configure_pipecat_logging(settings.log_level)
+    state.voice_streams = VoiceStreams()
+    state.voice_ready = voice_available
+    if settings.voice_preload_decoders and voice_available():
+        from aicaller.voice.speech.pocketsphinx_stt import preload_decoders  # noqa: PLC0415
+
+        preload_decoders(settings.voice_preload_decoders)
 
 
 @functools.cache

@@ -13,6 +13,7 @@ from aicaller.agent.conversation import ConversationService, TurnResult
 from aicaller.agent.protocol import AgentAction
 from aicaller.businesses.schemas import BusinessConfig
 from aicaller.businesses.service import BusinessService
+from aicaller.core.encryption import SecretBox
 from aicaller.core.errors import AppError, Conflict
 from aicaller.core.logging import get_logger
 from aicaller.database.models.call import CallStatus
@@ -20,6 +21,7 @@ from aicaller.database.models.transcript_turn import Speaker
 from aicaller.database.session import Database
 
 logger = get_logger(__name__)
+BUSY_RETRIES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,11 @@ class CallBridge:
         async with self.database.transaction() as session:
             return await BusinessService(session, self.business_id, self.state.cache).get_config()
 
+    async def speech_api_key(self, secret_box: SecretBox) -> str | None:
+        async with self.database.transaction() as session:
+            business = BusinessService(session, self.business_id, self.state.cache)
+            return await business.speech_api_key(secret_box)
+
     async def require_live_test_call(self) -> None:
         """404 for a call not of this business; 409 for a phone call or an ended call."""
         async with self.database.transaction() as session:
@@ -95,13 +102,18 @@ class CallBridge:
                 raise Conflict("The call has ended", code="call_not_active")
 
     async def respond(self, utterance: str) -> Spoken | None:
-        """The agent's answer; None when the call can take no more turns."""
-        try:
-            async with self.database.transaction() as session:
-                return _spoken(await self._conversation(session).respond(self.call_id, utterance))
-        except AppError as exc:
-            logger.warning("voice turn refused", call_id=str(self.call_id), code=exc.code)
-            return None
+        """The agent's answer; None when the call can take no more turns. A turn stored by
+        someone else meanwhile (``call_busy``: a staff message on a test call) is retried."""
+        for _attempt in range(BUSY_RETRIES):
+            try:
+                async with self.database.transaction() as session:
+                    conversation = self._conversation(session)
+                    return _spoken(await conversation.respond(self.call_id, utterance))
+            except AppError as exc:
+                logger.warning("voice turn refused", call_id=str(self.call_id), code=exc.code)
+                if exc.code != "call_busy":
+                    return None
+        return None
 
     async def silence(self, prompts: int) -> Spoken | None:
         try:

@@ -15,13 +15,16 @@ from pipecat.audio.vad.silero import SileroVADAnalyzer
 from pipecat.audio.vad.vad_analyzer import VADParams
 from pipecat.pipeline.pipeline import Pipeline
 from pipecat.pipeline.worker import PipelineParams, PipelineWorker
+from pipecat.processors.audio.audio_buffer_processor import AudioBufferProcessor
 from pipecat.processors.audio.vad_processor import VADProcessor
 from pipecat.transports.base_transport import BaseTransport
 
+from aicaller.core.recordings import RecordingWriter
 from aicaller.voice.agent_processor import CallAgentProcessor, CallControl
 from aicaller.voice.bridge import CallBridge
-from aicaller.voice.speech.espeak import EspeakTTSService
-from aicaller.voice.speech.pocketsphinx_stt import SAMPLE_RATE, PocketsphinxSTTService
+from aicaller.voice.speech import providers
+from aicaller.voice.speech.pocketsphinx_stt import SAMPLE_RATE
+from aicaller.voice.speech.providers import Speech
 
 # How long the caller must speak before it counts as speech (backchannel-length noise does
 # not interrupt), and how long a pause ends their turn.
@@ -63,6 +66,20 @@ _background: set[asyncio.Task[None]] = set()
 _SPARE_VADS = _SpareVads()
 
 
+def _recorder(recording: RecordingWriter, sample_rate: int) -> AudioBufferProcessor:
+    """Both sides mixed at the transport's rate, handed to the store a second at a time."""
+    recorder = AudioBufferProcessor(
+        sample_rate=sample_rate, num_channels=1, buffer_size=sample_rate * 2,
+        auto_start_recording=True,
+    )  # fmt: skip
+
+    @recorder.event_handler("on_audio_data")  # type: ignore[untyped-decorator]
+    async def write(_processor: object, audio: bytes, _rate: int, _channels: int) -> None:
+        recording.append(audio)
+
+    return recorder
+
+
 @dataclass
 class CallPipeline:
     worker: PipelineWorker
@@ -77,6 +94,8 @@ async def build(
     out_sample_rate: int,
     mark: Callable[[str], dict[str, object]] | None,
     on_end: Callable[[str], Awaitable[None]] | None = None,
+    recording: RecordingWriter | None = None,
+    speech: Speech,
 ) -> CallPipeline:
     vad = VADProcessor(vad_analyzer=await _SPARE_VADS.take())
     agent = CallAgentProcessor(bridge, control=control, send_mark=mark, on_end=on_end)
@@ -84,10 +103,11 @@ async def build(
         [
             transport.input(),
             vad,
-            PocketsphinxSTTService(),
+            providers.recogniser(speech),
             agent,
-            EspeakTTSService(),
+            providers.voice(speech),
             transport.output(),
+            *([_recorder(recording, out_sample_rate)] if recording is not None else []),
         ]
     )
     worker = PipelineWorker(

@@ -114,7 +114,12 @@ class FailingLineProvider(SimulatedProvider):
         raise TelephonyError("The carrier is unreachable")
 
     async def transfer_call(
-        self, provider_call_id: str, to_number: str, *, business_id: uuid.UUID
+        self,
+        provider_call_id: str,
+        to_number: str,
+        *,
+        business_id: uuid.UUID,
+        call_id: uuid.UUID | None = None,
     ) -> None:
         raise TelephonyError("The carrier is unreachable")
 

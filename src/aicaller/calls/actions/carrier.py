@@ -62,7 +62,14 @@ class TelephonyProvider(Protocol):
         ...
 
     async def transfer_call(
-        self, provider_call_id: str, to_number: str, *, business_id: uuid.UUID
+        self,
+        provider_call_id: str,
+        to_number: str,
+        *,
+        business_id: uuid.UUID,
+        call_id: uuid.UUID | None = None,
     ) -> None:
-        """Hand the live call to ``to_number``; the agent leaves the call."""
+        """Hand the live call to ``to_number``; the agent leaves the call. With ``call_id``
+        (a warm transfer) the caller hears a hold message and the person who answers hears
+        the call's summary (the carrier asks our whisper webhook) before being connected."""
         ...

@@ -53,6 +53,21 @@ class Business(Base):
     voice_transport: Mapped[str] = mapped_column(String(16), default="stream")
     voice_silence_seconds: Mapped[int] = mapped_column(default=8)
     voice_dtmf_digit: Mapped[str] = mapped_column(String(1), default="0")
+    # Streamed calls recorded (mixed audio, in the recording store), with a line said before
+    # the greeting, and removed after so many days (None: kept until the call is deleted).
+    recording_enabled: Mapped[bool] = mapped_column(default=False)
+    recording_consent: Mapped[str | None] = mapped_column(Text, default=None)
+    recording_retention_days: Mapped[int | None] = mapped_column(default=None)
+    # Speech: "offline" (PocketSphinx and eSpeak NG) or "openai" (any OpenAI-compatible
+    # /audio/transcriptions and /audio/speech, e.g. a self-hosted faster-whisper or Kokoro);
+    # the key is encrypted at rest like the Twilio token.
+    speech_provider: Mapped[str] = mapped_column(String(16), default="offline")
+    speech_base_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    speech_api_key_encrypted: Mapped[str | None] = mapped_column(Text, default=None)
+    stt_model: Mapped[str | None] = mapped_column(String(100), default=None)
+    tts_model: Mapped[str | None] = mapped_column(String(100), default=None)
+    tts_voice: Mapped[str | None] = mapped_column(String(100), default=None)
+    tts_speed: Mapped[float] = mapped_column(default=1.0)
 
 
 class BusinessPhoneNumber(Base):

@@ -26,7 +26,7 @@ from aicaller.telephony import stream_tokens as tokens
 from aicaller.telephony.accounts import TwilioAccounts
 from aicaller.telephony.stream_tokens import PATH, stream_url
 from aicaller.voice.bridge import CallBridge
-from aicaller.voice.routes.streaming import finish, refuse, run_call
+from aicaller.voice.routes.sockets import finish, refuse, run_call
 from aicaller.voice.serializer import MAX_MESSAGE_CHARS, CheckedTwilioSerializer
 
 logger = get_logger(__name__)
@@ -156,11 +156,12 @@ class TwilioMediaStream:
         await finish(self.websocket, bridge, agent.end_reason or "caller_hangup")
 
     async def _transfer(self, start: StreamStart, bridge: CallBridge, to_number: str) -> None:
-        """The caller heard the handover line: Twilio dials the person (new TwiML for the
-        call, which also ends this stream)."""
+        """The caller heard the handover line: a warm transfer (the hold message for the
+        caller, the summary whispered to the person; new TwiML for the call, which also ends
+        this stream). The summary is also the escalation's note (ConversationService)."""
         try:
             await self.state.telephony.transfer_call(
-                start.call_sid, to_number, business_id=bridge.business_id
+                start.call_sid, to_number, business_id=bridge.business_id, call_id=bridge.call_id
             )
         except AppError as exc:
             logger.warning("transfer failed", call_id=str(bridge.call_id), code=exc.code)

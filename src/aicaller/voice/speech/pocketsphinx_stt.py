@@ -53,9 +53,16 @@ class _DecoderPool:
         self._keep = keep
 
     async def acquire(self) -> Any:
+        """A loaded decoder. Loading one holds the GIL for about a second even in a thread
+        (every call's audio waits), hence ``preload`` and reuse."""
         if self._idle:
             return self._idle.pop()
         return await asyncio.to_thread(Decoder, **DECODER_SETTINGS)
+
+    def preload(self, count: int) -> None:
+        """Load ``count`` decoders now (at start, before any call: see ``acquire``)."""
+        while len(self._idle) < min(count, self._keep):
+            self._idle.append(Decoder(**DECODER_SETTINGS))
 
     def release(self, decoder: Any) -> None:
         if len(self._idle) < self._keep:
@@ -144,3 +151,7 @@ class PocketsphinxSTTService(STTService):
             await self.push_frame(
                 TranscriptionFrame(text, self._user_id, time_now_iso8601(), finalized=True)
             )
+
+
+def preload_decoders(count: int) -> None:
+    _POOL.preload(count)

@@ -1,14 +1,28 @@
-"""What every voice WebSocket does once its call is known: run the call's pipeline on the
+"""The voice WebSockets' shared run, and the browser's audio socket.
+
+What every voice WebSocket does once its call is known: run the call's pipeline on the
 socket, registered with the process's streams (a shutdown ends it with its reason), then end
 the call's record and close the socket with the reason it ended; or refuse it with one logged
-line, ending the call when the stream belonged to one."""
+line, ending the call when the stream belonged to one.
+
+``WS /api/v1/calls/{call_id}/audio``: a web test call spoken, not typed.
+
+Authenticated like the live socket (a bearer token or ``?token=``; staff, or an API key with
+``calls:write``), for a web test call of the principal's business that is in progress; the
+call's greeting is spoken first, then it runs on the same pipeline as a phone call at 16 kHz
+(see ``browser_serializer.py`` for the messages). Refused connections close with 1008 (not
+signed in or not allowed), 4404 (no such call in the business) or 4409 (not a test call in
+progress), with one logged line.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import Callable
 from typing import Any
 
-from fastapi import WebSocket
+from fastapi import APIRouter, WebSocket
 from pipecat.transports.websocket.fastapi import (
     FastAPIWebsocketParams,
     FastAPIWebsocketTransport,
@@ -16,10 +30,16 @@ from pipecat.transports.websocket.fastapi import (
 from pipecat.workers.runner import WorkerRunner
 from starlette.websockets import WebSocketState
 
+from aicaller.api.websocket_auth import websocket_principal
+from aicaller.businesses.schemas import BusinessConfig
+from aicaller.core.errors import AppError, NotFound
 from aicaller.core.logging import get_logger
+from aicaller.users.roles import STAFF_ROLES, Scope
 from aicaller.voice import pipeline
 from aicaller.voice.agent_processor import CallAgentProcessor, CallControl
 from aicaller.voice.bridge import CallBridge
+from aicaller.voice.browser_serializer import SAMPLE_RATE, BrowserPcmSerializer
+from aicaller.voice.speech.providers import Speech
 from aicaller.voice.streams import VoiceStreams
 
 logger = get_logger(__name__)
@@ -43,12 +63,12 @@ async def refuse(
         await websocket.close(code=code, reason=reason[:120])
 
 
-async def control(state: Any, bridge: CallBridge) -> CallControl:
-    config = await bridge.settings()
+async def control(state: Any, config: BusinessConfig) -> CallControl:
     return CallControl(
         silence_seconds=config.voice_silence_seconds,
         silence_prompts=state.settings.agent_silence_prompts,
         dtmf_person=config.voice_dtmf_digit,
+        consent=config.recording_consent if config.recording_enabled else None,
     )
 
 
@@ -72,12 +92,20 @@ async def run_call(
             allowed_origins=[],  # the socket is authenticated before the transport sees it
         ),
     )
+    config = await bridge.settings()
+    recording = (
+        state.recordings.writer(bridge.business_id, bridge.call_id, sample_rate)
+        if config.recording_enabled
+        else None
+    )
     call = await pipeline.build(
         transport,
         bridge,
-        control=await control(state, bridge),
+        control=await control(state, config),
         out_sample_rate=sample_rate,
         mark=mark,
+        recording=recording,
+        speech=Speech(config, await bridge.speech_api_key(state.secret_box)),
     )
     worker = call.worker
 
@@ -102,6 +130,8 @@ async def run_call(
         await runner.run()
     finally:
         streams.discard(key)
+        if recording is not None:
+            await asyncio.to_thread(recording.finish)
     if shutdown:
         call.agent.end_reason, call.agent.transfer_to = shutdown[0], None
     return call.agent
@@ -112,3 +142,33 @@ async def finish(websocket: WebSocket, bridge: CallBridge, end_reason: str) -> N
         await bridge.hang_up(end_reason)
     if websocket.application_state == WebSocketState.CONNECTED:
         await websocket.close(code=1000, reason=end_reason)
+
+
+router = APIRouter(prefix="/calls")
+WHAT = "browser audio stream"
+NOT_FOUND, NOT_A_LIVE_TEST_CALL = 4404, 4409
+
+
+@router.websocket("/{call_id}/audio")
+async def browser_audio(websocket: WebSocket, call_id: uuid.UUID) -> None:
+    await websocket.accept()
+    principal = await websocket_principal(
+        websocket, roles=frozenset(STAFF_ROLES), scope=Scope.CALLS_WRITE
+    )
+    if principal is None:
+        await refuse(websocket, "not signed in or not allowed", None, what=WHAT)
+        return
+    bridge = CallBridge(websocket.app.state, principal.business_id, call_id)
+    try:
+        await bridge.require_live_test_call()
+    except NotFound:
+        await refuse(websocket, "call not found", None, what=WHAT, code=NOT_FOUND)
+        return
+    except AppError as exc:
+        await refuse(websocket, exc.message, None, what=WHAT, code=NOT_A_LIVE_TEST_CALL)
+        return
+    serializer = BrowserPcmSerializer()
+    agent = await run_call(
+        websocket, bridge, serializer, what=WHAT, sample_rate=SAMPLE_RATE, mark=serializer.mark
+    )
+    await finish(websocket, bridge, agent.end_reason or "caller_hangup")

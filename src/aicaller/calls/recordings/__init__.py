@@ -1,0 +1,1 @@
+"""A call's recording: served with Range support, removed with the call and after retention."""
