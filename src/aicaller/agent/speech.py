@@ -3,8 +3,8 @@
 Markdown is for eyes. Code blocks, headings and URLs are dropped; a table's rows become
 sentences ("Cat neuter: $245."), since price lists and schedules are often tables; links keep
 their words; inline code keeps a short identifier ("the open function") and otherwise drops its
-sentence. Sentences are picked by how many of the question's terms they contain (stemmed, so
-"prices" finds "price"), the best one first, then the one after it if it is short enough.
+sentence. Which sentence answers a question is ``grounded.py``'s choice; the one after it is
+said too when it carries on and is short enough (``said_from``).
 """
 
 from __future__ import annotations
@@ -142,33 +142,6 @@ def sentences(markdown: str) -> list[str]:
     return found
 
 
-def spoken_answer(
-    markdown: str,
-    terms: Iterable[str],
-    prefer: re.Pattern[str] | None = None,
-    weights: dict[str, float] | None = None,
-) -> tuple[str, int]:
-    """At most two sentences of ``markdown`` that best answer a question with ``terms``, and
-    how many of those terms they contain; ("", 0) when nothing in it can be said aloud. A
-    term counts its weight (by stem; 1 without ``weights``: rarer words say more about what
-    is asked). With ``prefer`` (e.g. amounts of money for "how much"), a sentence matching it
-    counts as much as an average term more."""
-    wanted = stems(terms)
-    candidates = sentences(markdown)
-    if not candidates:
-        return "", 0
-    weight = weights or {}
-    bonus = sum(weight.get(stem, 1.0) for stem in wanted) / max(len(wanted), 1)
-    scored = [
-        sum(weight.get(stem, 1.0) for stem in wanted & text_stems(sentence))
-        + (bonus if prefer and prefer.search(sentence) else 0.0)
-        for sentence in candidates
-    ]
-    best = max(range(len(candidates)), key=lambda index: (scored[index], -index))
-    text = said_from(candidates, best, wanted)
-    return text, len(wanted & text_stems(text))
-
-
 def said_from(candidates: list[str], best: int, wanted: set[str]) -> str:
     """Sentence ``best`` of ``candidates``, and the one after it when it carries on."""
     chosen = [candidates[best]]
@@ -176,15 +149,6 @@ def said_from(candidates: list[str], best: int, wanted: set[str]) -> str:
     if following < len(candidates) and _continues(candidates[following], wanted, chosen[0]):
         chosen.append(candidates[following])
     return " ".join(chosen[:MAX_SENTENCES])
-
-
-def coverage(terms: Iterable[str], *texts: str) -> float:
-    """The share of the question's terms (stemmed) that appear in ``texts``."""
-    wanted = stems(terms)
-    if not wanted:
-        return 0.0
-    found = set().union(*(text_stems(text) for text in texts))
-    return len(wanted & found) / len(wanted)
 
 
 def printable(text: str) -> str:
