@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 from aicaller.agent.language import MONEY, QUESTION_WORDS, SPOKEN_FILLER, asks_price, normalise
 from aicaller.agent.protocol import AgentReply, Intent, KnowledgeLookup
-from aicaller.agent.speech import said_from, sentences, stems, text_stems
+from aicaller.agent.speech import raw_sentences, said_from, speakable, stems, stems_in
 from aicaller.knowledge.search.backend import SearchHit
 
 POOL = 12  # passages searched for: the best few are candidates, all of them weigh the terms
@@ -81,11 +81,12 @@ def question_kind(question: str) -> str:
 def _weights(terms: list[str], hits: list[SearchHit]) -> dict[str, float]:
     """Each term's weight by stem: how rare it is among the passages the search found (a term
     in every one says little about which answers; one in none is what the knowledge lacks)."""
-    found = [text_stems(f"{hit.title} {hit.heading_path} {hit.text}") for hit in hits]
+    wanted = stems(terms)
+    found = [stems_in(f"{hit.title} {hit.heading_path} {hit.text}", wanted) for hit in hits]
     size = len(found)
     return {
         stem: math.log(1 + (size + 1) / (sum(stem in seen for seen in found) + 0.5))
-        for stem in stems(terms)
+        for stem in wanted
     }
 
 
@@ -111,15 +112,25 @@ def _candidates(
     total = sum(weights.values())
     found = []
     for rank, hit in enumerate(hits):
-        said = sentences(hit.text)
-        context = text_stems(f"{hit.title} {hit.heading_path}")
+        said = raw_sentences(hit.text)
+        context = stems_in(f"{hit.title} {hit.heading_path}", wanted)
         for index, sentence in enumerate(said):
-            present = wanted & (text_stems(sentence) | context)
+            present = stems_in(sentence, wanted) | context
             share = sum(weights[stem] for stem in present) / total if total else 0.0
             priced = kind == "price" and bool(MONEY.search(sentence))
             negative = kind == "yes_no" and bool(_NEGATIVE.search(sentence.lower()))
             found.append(_Candidate(share, priced, negative, rank, index, said, hit))
     return found
+
+
+def _spoken(best: _Candidate, wanted: set[str]) -> str | None:
+    """The chosen sentence as it can be said, with the next one when it carries on."""
+    first = speakable(best.said[best.index])
+    if first is None:
+        return None
+    following = (speakable(raw) for raw in best.said[best.index + 1 :])
+    after = next((text for text in following if text is not None), None)
+    return said_from([first] if after is None else [first, after], 0, wanted)
 
 
 async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
@@ -139,12 +150,15 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     if kind == "price" and any(c.priced for c in candidates):
         # A price question is answered by a sentence with a price in it, if one is found.
         candidates = [c for c in candidates if c.priced]
-    if not candidates:
-        return Lookup(None, True)
-    best = max(candidates, key=lambda c: (round(c.support, 6), c.negative, -c.rank, -c.index))
-    if best.support < MIN_SUPPORT[kind]:
-        return Lookup(None, True)
-    text = said_from(best.said, best.index, wanted)
-    source = best.hit.url or f"document:{best.hit.document_id}"
-    reply = AgentReply(text, Intent.ANSWER, confidence=best.support, sources=(source,))
-    return Lookup(reply, True)
+    ordered = sorted(
+        candidates, key=lambda c: (-round(c.support, 6), not c.negative, c.rank, c.index)
+    )
+    for best in ordered:
+        if best.support < MIN_SUPPORT[kind]:
+            break
+        text = _spoken(best, wanted)  # None: code or a fragment, which cannot be said
+        if text:
+            source = best.hit.url or f"document:{best.hit.document_id}"
+            reply = AgentReply(text, Intent.ANSWER, confidence=best.support, sources=(source,))
+            return Lookup(reply, True)
+    return Lookup(None, True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -46,6 +47,22 @@ def stems(words: Iterable[str]) -> set[str]:
 def text_stems(text: str) -> set[str]:
     """The stems of a text's distinct words (a chunk repeats most of its words)."""
     return set(_stemmer.stemWords(set(_WORD.findall(text.lower()))))
+
+
+def stems_in(text: str, wanted: set[str]) -> set[str]:
+    """The stems of ``wanted`` that some word of ``text`` has. Only words that begin like one
+    of them are stemmed (a stem keeps the beginning of its word; the ending is what stemming
+    changes), so a long passage costs a scan, not a stemming of every word."""
+    if not wanted:
+        return set()
+    words = set(_starting_with(frozenset(stem[:3] for stem in wanted)).findall(text.lower()))
+    return wanted & set(_stemmer.stemWords(words))
+
+
+@lru_cache(maxsize=256)
+def _starting_with(starts: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(start) for start in sorted(starts))
+    return re.compile(rf"\b(?:{alternatives})[^\W_]*")
 
 
 def _plain_code(match: re.Match[str]) -> str:
@@ -131,15 +148,20 @@ def _continues(sentence: str, wanted: set[str], before: str) -> bool:
     return bool(wanted & text_stems(sentence)) or first in _CONTINUATIONS
 
 
+def raw_sentences(markdown: str) -> list[str]:
+    """A passage's sentences before they are made speakable (``speakable``): cheap, so that
+    many passages can be weighed and only the sentence chosen is cleaned up."""
+    return [raw for paragraph in _paragraphs(markdown) for raw in _SENTENCE_END.split(paragraph)]
+
+
+def speakable(raw: str) -> str | None:
+    """A raw sentence as it can be said aloud, or None (code, too short)."""
+    return _speakable(raw)
+
+
 def sentences(markdown: str) -> list[str]:
     """Every speakable sentence of a passage, in order."""
-    found: list[str] = []
-    for paragraph in _paragraphs(markdown):
-        for raw in _SENTENCE_END.split(paragraph):
-            spoken = _speakable(raw)
-            if spoken is not None:
-                found.append(spoken)
-    return found
+    return [spoken for raw in raw_sentences(markdown) if (spoken := _speakable(raw)) is not None]
 
 
 def said_from(candidates: list[str], best: int, wanted: set[str]) -> str:
