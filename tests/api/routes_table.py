@@ -62,6 +62,9 @@ ACCESS: dict[tuple[str, str], frozenset[Role]] = {
     ("GET", "/api/v1/documentation/syncs/{sync_id}"): EVERYONE,
     ("POST", "/api/v1/documentation/syncs/{sync_id}/cancel"): MANAGERS,
     ("GET", "/api/v1/knowledge/gaps"): EVERYONE,
+    ("POST", "/api/v1/knowledge/synonyms"): MANAGERS,
+    ("GET", "/api/v1/knowledge/synonyms"): EVERYONE,
+    ("DELETE", "/api/v1/knowledge/synonyms/{synonym_id}"): MANAGERS,
     ("POST", "/api/v1/calls/test"): STAFF,
     ("POST", "/api/v1/calls/{call_id}/messages"): STAFF,
     ("GET", "/api/v1/qa/scorecards"): EVERYONE,
@@ -101,6 +104,7 @@ VALID_BODIES: dict[tuple[str, str], dict[str, object]] = {
     ("PATCH", "/api/v1/calls/{call_id}/notes/{note_id}"): {"body": "Changed by test"},
     ("POST", "/api/v1/calls/{call_id}/escalations"): {"reason": "Raised by test"},
     ("POST", "/api/v1/documentation/sources"): {"url": "https://docs.example.com/"},
+    ("POST", "/api/v1/knowledge/synonyms"): {"words": ["walkin", "sameday"]},
     ("PATCH", "/api/v1/documentation/sources/{source_id}"): {"name": "Changed by test"},
     # The target escalation is assigned to the tenant's agent, so every allowed role may work it.
     ("PATCH", "/api/v1/escalations/{escalation_id}"): {"status": "acknowledged"},

@@ -96,7 +96,12 @@ async def _path_ids(client: httpx.AsyncClient, tenant: Tenant) -> dict[str, str]
         headers=tenant.headers(),
     )
     assert scorecard.status_code == 201, scorecard.text
+    synonym = await client.post(
+        "/api/v1/knowledge/synonyms", json={"words": ["target", "aim"]}, headers=tenant.headers()
+    )
+    assert synonym.status_code == 201, synonym.text
     return {
+        "synonym_id": synonym.json()["id"],
         "scorecard_id": scorecard.json()["id"],
         "source_id": source.json()["id"],
         "sync_id": sync.json()["id"],
@@ -152,7 +157,7 @@ async def test_role_matrix(client: httpx.AsyncClient, tenant: Tenant, role: Role
 async def test_protected_routes_need_credentials(client: httpx.AsyncClient) -> None:
     names = (
         "user_id", "key_id", "call_id", "note_id", "escalation_id", "document_id", "source_id",
-        "sync_id", "scorecard_id",
+        "sync_id", "scorecard_id", "synonym_id",
     )  # fmt: skip
     ids = {name: str(uuid.uuid4()) for name in names}
     for (method, template), allowed in ACCESS.items():

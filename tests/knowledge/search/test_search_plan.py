@@ -16,6 +16,7 @@ from aicaller.knowledge.search import postgres as postgres_search
 from aicaller.knowledge.search import sqlite as sqlite_search
 from aicaller.knowledge.search.backend import SearchHit
 from aicaller.knowledge.search.plan import Query, broad_terms, normalise, query_tiers
+from aicaller.knowledge.search.service import backend_for
 from tests.factories import Tenant
 
 SEARCH = "/api/v1/knowledge/search"
@@ -49,6 +50,9 @@ def test_query_tiers(monkeypatch: pytest.MonkeyPatch) -> None:
         Query(["file", "hash"], every=True),
         Query(["file", "hash"], every=False),
     ]
+    # A long spoken question is not required whole: any of its words, best bm25 first.
+    words = ["admin", "account", "log", "first", "time"]
+    assert query_tiers(words, [1, 2, 3, 4, 5]) == [Query(words, every=False)]
 
 
 def test_each_tier_scores_below_the_one_before() -> None:
@@ -185,10 +189,12 @@ async def test_questions_of_common_words_read_the_lead_index(
     question = "harbour ferry pier"
 
     async def titles(limit: int) -> set[str]:
-        found = await client.get(
-            SEARCH, params={"q": question, "limit": limit}, headers=tenant.headers()
-        )
-        return {result["title"] for result in found.json()["results"]}
+        # The backend itself: the service asks it for a larger pool (pages.pool_size).
+        async with database.transaction() as session:
+            hits = await backend_for(session).search(
+                session, tenant.business_id, question.split(), limit
+            )
+        return {hit.title for hit in hits}
 
     assert await titles(3) == {"Early 0", "Early 1", "Early 2"}
     assert await titles(4) == {"Early 0", "Early 1", "Early 2", "Late"}

@@ -11,6 +11,7 @@ from aicaller.database.models.idempotency_record import IdempotencyRecord
 from aicaller.database.models.job import Job
 from aicaller.database.models.knowledge_gap import KnowledgeGap
 from aicaller.database.models.qa import Evaluation, Scorecard
+from aicaller.database.models.search_synonym import SearchSynonym
 from aicaller.database.models.transcript_turn import TranscriptTurn
 from aicaller.database.models.user import User
 
@@ -29,6 +30,7 @@ __all__ = [
     "Job",
     "KnowledgeGap",
     "Scorecard",
+    "SearchSynonym",
     "SyncJob",
     "SyncPage",
     "TranscriptTurn",

@@ -39,7 +39,13 @@ def hit_from_row(row: Any) -> SearchHit:
 
 class SearchBackend(Protocol):
     async def search(
-        self, session: AsyncSession, business_id: uuid.UUID, terms: list[str], limit: int
+        self,
+        session: AsyncSession,
+        business_id: uuid.UUID,
+        terms: list[str],
+        limit: int,
+        expansions: list[str] | None = None,
     ) -> list[SearchHit]:
-        """The best ``limit`` chunks of the business matching any of ``terms``."""
+        """The best ``limit`` chunks of the business matching any of ``terms`` or of
+        ``expansions`` (words searched beside them, never required: ``synonyms.py``)."""
         ...

@@ -1,7 +1,12 @@
 """Which full-text queries answer a question, in order, and how their scores are normalised.
 
 A question's terms are searched in tiers: chunks holding every term, then, if that leaves
-room, chunks holding any of the rarest terms. (A middle tier of "every term but the most
+room, chunks holding any of the rarest terms. Only a question of a few terms
+(``EVERY_TERM_MAX``) gets the every-term tier: a spoken question of many words ("how do I make
+the admin account so I can log into the admin the first time") is rarely matched whole by the
+chunk that answers, and the few chunks that happen to hold all its words outranked it (on the
+issue 20 evaluation, docs/benchmarks.md, "Answer evaluation"); bm25 over any of the terms
+already ranks chunks holding more of them higher. (A middle tier of "every term but the most
 common" lost a question of the retrieval benchmark and won none.) The cost of a full-text
 query grows with the number of chunks it must rank, so each backend first learns about how
 many chunks hold each term, and the any-term query keeps only the rarest terms within
@@ -24,8 +29,10 @@ from typing import NamedTuple
 
 from aicaller.knowledge.search.backend import SearchHit
 
-BROAD_BUDGET = 2000
+BROAD_BUDGET = 5000
 """How many chunks the any-term query may have to rank (the rarest term is always searched)."""
+EVERY_TERM_MAX = 4
+"""Questions of at most this many terms first look for chunks holding all of them."""
 COMMON_TERMS_FOR_LEAD = 3
 """Terms in over ``BROAD_BUDGET`` chunks that send the every-term query to the lead index. Two
 cost PostgreSQL a question on the Python docs ("define a class with methods": "class" and
@@ -55,12 +62,16 @@ def broad_terms(terms: list[str], counts: list[int | None]) -> list[str]:
     return chosen
 
 
-def query_tiers(terms: list[str], counts: list[int | None]) -> list[Query]:
+def query_tiers(
+    terms: list[str], counts: list[int | None], required: int | None = None
+) -> list[Query]:
     """The queries for ``terms``, best matches first. A term in no chunk (count 0, a typo or
-    a word the documentation never uses) is left out of both."""
+    a word the documentation never uses) is left out of both. Only the first ``required``
+    terms (all by default; the rest are ``synonyms.expansions``) make the every-term query."""
     tiers: list[Query] = []
-    found = [term for term, count in zip(terms, counts, strict=True) if count != 0]
-    if len(found) > 1:
+    own = zip(terms[:required], counts[:required], strict=True)
+    found = [term for term, count in own if count != 0]
+    if 1 < len(found) <= EVERY_TERM_MAX:
         tiers.append(Query(found, every=True))
     broad = broad_terms(terms, counts)
     if broad:
@@ -78,13 +89,18 @@ Run = Callable[[Query], Awaitable[list[SearchHit]]]
 
 
 async def lead_first(
-    lead: Run, full: Run, terms: list[str], counts: list[int | None], limit: int
+    lead: Run,
+    full: Run,
+    terms: list[str],
+    counts: list[int | None],
+    limit: int,
+    required: int | None = None,
 ) -> list[SearchHit]:
     """The every-term query on the lead index when ``use_lead``, else (or if it found too
     few) the tiers on the full index. Only that query: an any-term one over a word in
     thousands of leads costs as much as in the full index."""
-    tiers = query_tiers(terms, counts)
-    if tiers and tiers[0].every and use_lead(counts):
+    tiers = query_tiers(terms, counts, required)
+    if tiers and tiers[0].every and use_lead(counts[:required]):
         hits = await tiered_search(lead, tiers[:1], limit)
         if len(hits) >= limit:
             return hits

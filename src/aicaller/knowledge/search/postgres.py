@@ -1,5 +1,5 @@
 """PostgreSQL search: the weighted ``search_vector`` (title A, headings B, body C) with its GIN
-index; snippets by ``ts_headline`` for the returned rows only.
+index (snippets are made for the returned results only: ``snippets.py``).
 
 ``ts_rank`` knows nothing of how rare a word is, so a chunk repeating "file" outranked one
 naming the rare word the caller asked about. Each term is ranked on its own, saturated
@@ -26,10 +26,6 @@ from aicaller.knowledge.search.plan import Query, Run, lead_first
 # those get the per-term IDF-weighted rank (a read per term), whose cost grows with the number
 # of candidates times the number of terms. The pool ranks no worse than ranking every candidate.
 RERANK_POOL = 100
-# ts_headline parses all the text it is given, at a cost in proportion, and a chunk with a
-# long table or code block can hold 50,000 characters: it gets a window from before the rarest
-# term's first appearance (a chunk of the usual ~2,500 characters is read whole).
-SNIPPET_WINDOW, SNIPPET_LEAD = 4000, 1000
 _SELECT = """
     WITH q AS (SELECT to_tsquery('english', :tsquery) AS query),
     parts AS MATERIALIZED (  -- parsed once, not once per candidate row
@@ -51,19 +47,12 @@ _SELECT = """
         ORDER BY score DESC, pool.id
         LIMIT :limit
     )
-    SELECT c.id, c.document_id, c.title, d.url, c.heading_path, c.text,
-           ts_headline('english',
-                       substr(c.text,
-                              greatest(1, strpos(lower(c.text), :anchor) - {lead}),
-                              {window}),
-                       q.query,
-                       'StartSel=**, StopSel=**, MaxWords=30, MinWords=12, MaxFragments=1')
-               AS snippet,
+    SELECT c.id, c.document_id, c.title, d.url, c.heading_path, c.text, '' AS snippet,
            best.score
-    FROM best JOIN chunks AS c ON c.id = best.id JOIN documents AS d ON d.id = c.document_id, q
+    FROM best JOIN chunks AS c ON c.id = best.id JOIN documents AS d ON d.id = c.document_id
     ORDER BY best.score DESC, best.id
 """
-_CONSTANTS = {"pool": RERANK_POOL, "lead": SNIPPET_LEAD, "window": SNIPPET_WINDOW}
+_CONSTANTS = {"pool": RERANK_POOL}
 _QUERY = text(_SELECT.format(vector="search_vector", **_CONSTANTS))
 # The lead index (migration 0009) picks the candidates; they are reranked on their full text.
 _LEAD_QUERY = text(_SELECT.format(vector="lead_vector", **_CONSTANTS))
@@ -143,25 +132,32 @@ async def lexeme_counts(session: AsyncSession) -> LexemeCounts:
 
 class PostgresSearch:
     async def search(
-        self, session: AsyncSession, business_id: uuid.UUID, terms: list[str], limit: int
+        self,
+        session: AsyncSession,
+        business_id: uuid.UUID,
+        terms: list[str],
+        limit: int,
+        expansions: list[str] | None = None,
     ) -> list[SearchHit]:
         if not terms:
             return []
         statistics = await lexeme_counts(session)
-        counts = [statistics.estimate(term) for term in terms]
-        estimates = dict(zip(terms, counts, strict=True))
+        searched = terms + [word for word in expansions or () if word not in terms]
+        counts = [statistics.estimate(term) for term in searched]
+        estimates = dict(zip(searched, counts, strict=True))
 
         def runner(statement: TextClause) -> Run:
             async def run(query: Query) -> list[SearchHit]:
                 tsquery = (" & " if query.every else " | ").join(query.terms)
                 weights = [statistics.weight(estimates[term]) for term in query.terms]
-                rarest = min(query.terms, key=lambda term: estimates[term] or 0)
                 params = {
                     "tsquery": tsquery, "terms": query.terms, "weights": weights,
-                    "anchor": rarest, "business_id": business_id, "limit": limit,
+                    "business_id": business_id, "limit": limit,
                 }  # fmt: skip
                 return [hit_from_row(row) for row in await session.execute(statement, params)]
 
             return run
 
-        return await lead_first(runner(_LEAD_QUERY), runner(_QUERY), terms, counts, limit)
+        return await lead_first(
+            runner(_LEAD_QUERY), runner(_QUERY), searched, counts, limit, required=len(terms)
+        )

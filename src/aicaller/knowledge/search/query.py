@@ -3,6 +3,12 @@
 Only letters and digits survive, so the terms are safe inside an FTS5 MATCH string and a
 PostgreSQL tsquery alike; common English words are dropped (both engines would match them
 everywhere); the backends search for all of the rest, then for any of them.
+
+Questions arrive spoken (a speech recogniser's text): filler ("um", "I was wondering"), the
+pieces of contractions ("don't" is "don" and "t") and numbers said as words. The first two
+would make the every-term query find nothing, so they are dropped; a number of ten or more said
+in words ("twenty four", "fifteen") becomes its digits, as documentation writes such numbers
+(below ten, prose writes words: "two years" stays as said).
 """
 
 from __future__ import annotations
@@ -19,14 +25,72 @@ STOPWORDS = frozenset(
     ourselves out over own please same she should so some such than that the their theirs them
     themselves then there these they this those through to too under until up very was we were
     what when where which while who whom why will with would you your yours yourself yourselves
-    hi hello hey thanks thank tell know want need like get got let im id ive""".split()  # noqa: SIM905 - a word list reads better as prose
+    hi hello hey thanks thank tell know want need like get got let im id ive
+    um uh uhm umm er erm hmm ah oh okay ok yeah yes well basically actually really maybe
+    wondering wonder wanted trying possible possibly kind sort guys somebody someone anyone
+    gonna wanna gotta s t d ll re ve m don doesn didn isn aren wasn weren won wouldn shouldn
+    couldn haven hasn hadn cant dont doesnt didnt isnt arent wont""".split()  # noqa: SIM905 - a word list reads better as prose
 )
+_UNITS = {
+    word: value
+    for value, word in enumerate(
+        """zero one two three four five six seven eight nine ten eleven twelve thirteen
+        fourteen fifteen sixteen seventeen eighteen nineteen""".split()  # noqa: SIM905
+    )
+}
+_TENS = {
+    word: 10 * value
+    for value, word in enumerate(
+        "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()  # noqa: SIM905
+    )
+    if word != "_"
+}
+_TEN = 10
+SPOKEN_DIGITS_FROM = 10
+"""Numbers said in words from this value on become digits."""
+
+
+def _numbers_as_digits(words: list[str]) -> list[str]:
+    """Runs of number words ("twenty four", "two hundred") as digits when the number is at
+    least ``SPOKEN_DIGITS_FROM``; other words unchanged."""
+    out: list[str] = []
+    index = 0
+    while index < len(words):
+        value, end = _spoken_number(words, index)
+        if end > index and value >= SPOKEN_DIGITS_FROM:
+            out.append(str(value))
+            index = end
+        else:
+            out.append(words[index])
+            index += 1
+    return out
+
+
+def _spoken_number(words: list[str], start: int) -> tuple[int, int]:
+    """The number said by the words from ``start`` (tens, units, "hundred", "thousand") and
+    the index after them; ``(0, start)`` when none."""
+    total = current = 0
+    index = start
+    while index < len(words):
+        word = words[index]
+        if word in _TENS and current % 100 == 0:
+            current += _TENS[word]
+        elif word in _UNITS and current % 10 == 0 and (current % 100 == 0 or _UNITS[word] < _TEN):
+            current += _UNITS[word]
+        elif word == "hundred" and index > start and current % 100:
+            current *= 100
+        elif word == "thousand" and index > start and (current or total):
+            total, current = (total + current) * 1000, 0
+        else:
+            break
+        index += 1
+    return total + current, index
 
 
 def search_terms(question: str) -> list[str]:
     """Distinct lowercase terms in order of appearance, stopwords dropped, at most 16."""
     terms: list[str] = []
-    for word in _WORD.findall(question.lower()):
+    for word in _numbers_as_digits(_WORD.findall(question.lower())):
         if word not in STOPWORDS and word not in terms:
             terms.append(word)
         if len(terms) == MAX_TERMS:

@@ -4,6 +4,7 @@ database, and results cached per knowledge version (an upload, a deletion or a s
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -11,9 +12,13 @@ from aicaller.businesses.service import BusinessService
 from aicaller.core.cache import SEARCH, AppCache
 from aicaller.database.service import BaseService
 from aicaller.knowledge.search.backend import SearchBackend, SearchHit
+from aicaller.knowledge.search.pages import pool_size, rank_by_page
 from aicaller.knowledge.search.postgres import PostgresSearch
 from aicaller.knowledge.search.query import search_terms
+from aicaller.knowledge.search.snippets import snippet
 from aicaller.knowledge.search.sqlite import SqliteSearch
+from aicaller.knowledge.search.synonyms import expansions, phrase_group
+from aicaller.knowledge.synonyms.service import SynonymService
 
 
 def backend_for(session: AsyncSession) -> SearchBackend:
@@ -28,6 +33,7 @@ class SearchService(BaseService):
     ) -> None:
         super().__init__(session, business_id)
         self.business = BusinessService(session, business_id, cache)
+        self.synonyms = SynonymService(session, business_id, cache)
         self.cache = cache
 
     async def search(self, question: str, *, limit: int) -> tuple[list[str], list[SearchHit]]:
@@ -36,16 +42,26 @@ class SearchService(BaseService):
         terms = search_terms(question)
         if not terms:
             return terms, []
+        extra = expansions(question, terms)
 
         async def compute() -> list[SearchHit]:
-            return await backend_for(self.session).search(
-                self.session, self.business_id, terms, limit
+            # The business's own groups change with its knowledge version, as cached results do.
+            own = [phrase_group(entries) for entries in await self.synonyms.word_groups()]
+            added = extra + [
+                word for word in expansions(question, terms, tuple(own)) if word not in extra
+            ]
+            pool = await backend_for(self.session).search(
+                self.session, self.business_id, terms, pool_size(limit), added
             )
+            return [
+                replace(hit, snippet=snippet(hit.text, terms + added))
+                for hit in rank_by_page(pool, terms, limit)
+            ]
 
         if self.cache is None:
             return terms, await compute()
         version = await self.business.knowledge_version()
-        key = f"v{version}:{limit}:{' '.join(terms)}"
+        key = f"v{version}:{limit}:{' '.join(terms)}:{' '.join(extra)}"
         hits = await self.cache.get_or_set(
             SEARCH, tenant=self.business_id, key=key, compute=compute
         )

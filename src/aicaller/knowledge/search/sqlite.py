@@ -3,10 +3,10 @@
 Each business's chunks sit in their own rowid range of the index (``chunks_fts_tenants``), so
 the tenant filter is a rowid range inside the full-text query: FTS5 seeks to it, and bm25 does
 not read a tenant token's posting list to weigh it. The best rows are chosen inside the index
-alone (bm25, then LIMIT); only those few are joined to their chunks and documents and given a
-snippet. The CROSS JOIN fixes that order: left to itself, SQLite's planner ran the MATCH a
-second time over every matching row and joined each to its chunk and document before picking
-the few.
+alone (bm25, then LIMIT); only those few are joined to their chunks and documents. The CROSS
+JOIN fixes that order: left to itself, SQLite's planner ran the MATCH a second time over every
+matching row and joined each to its chunk and document before picking the few. Snippets are
+made for the results the service returns only (``snippets.py``), not for the whole pool.
 
 bm25 walks the whole posting list of each query term for its IDF and scores every match, so a
 question of several very common words costs in proportion to how common they are; its
@@ -39,13 +39,13 @@ _SELECT = """
         ORDER BY score DESC
         LIMIT :limit
     )
-    SELECT c.id, c.document_id, c.title, d.url, c.heading_path, c.text,
-           snippet(chunks_fts, 3, '**', '**', '…', 24) AS snippet, best.score
+    SELECT c.id, c.document_id, c.title, d.url, c.heading_path, c.text, '' AS snippet,
+           best.score
     FROM best
     CROSS JOIN chunks_fts ON chunks_fts.rowid = best.fts_rowid
     JOIN chunks AS c ON c.id = substr(chunks_fts.ref, 2, 32)
     JOIN documents AS d ON d.id = c.document_id
-    WHERE chunks_fts MATCH :match AND c.business_id = :business_id
+    WHERE c.business_id = :business_id
     ORDER BY best.score DESC
 """
 _QUERY = text(_SELECT.format(index="chunks_fts", weights="0.0, 8.0, 4.0, 1.0", bits=PARTITION_BITS))
@@ -82,7 +82,12 @@ async def chunk_counts(session: AsyncSession, terms: list[str]) -> list[int | No
 
 class SqliteSearch:
     async def search(
-        self, session: AsyncSession, business_id: uuid.UUID, terms: list[str], limit: int
+        self,
+        session: AsyncSession,
+        business_id: uuid.UUID,
+        terms: list[str],
+        limit: int,
+        expansions: list[str] | None = None,
     ) -> list[SearchHit]:
         def runner(statement: TextClause) -> Run:
             async def run(query: Query) -> list[SearchHit]:
@@ -94,5 +99,8 @@ class SqliteSearch:
 
         if not terms:
             return []
-        counts = await chunk_counts(session, terms)
-        return await lead_first(runner(_LEAD_QUERY), runner(_QUERY), terms, counts, limit)
+        searched = terms + [word for word in expansions or () if word not in terms]
+        counts = await chunk_counts(session, searched)
+        return await lead_first(
+            runner(_LEAD_QUERY), runner(_QUERY), searched, counts, limit, required=len(terms)
+        )

@@ -1,7 +1,7 @@
 """businesses: the trade (urgent situations known by default) and safety instructions
 
 Revision ID: 0017
-Revises: 0013
+Revises: 0016
 Create Date: 2026-12-07 02:00:00
 
 Every existing business gets the general trade (the urgent situations of any business) and no
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0017"
-down_revision: str | None = "0013"
+down_revision: str | None = "0016"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,114 @@
+"""Ranking chunks with what is known of their pages: a caller's question is answered by a page,
+and the chunk that matches best is not always on the page that answers.
+
+A pool of chunks (several times what was asked for) is ranked by a fusion of three kinds of
+evidence, all from the hits themselves (no further query):
+
+- the chunk's own full-text score (``plan.normalise``: 1.0 for the best);
+- its page's strength: the page's matching chunks, each worth less than the one before, so a
+  page that treats the subject throughout beats one that mentions it in passing;
+- the question's words in the page's title or in its URL path ("threads" in
+  ``library/threading.html``), stemmed, as a share of the question's words: documentation names
+  its pages after their subjects, and a question names its subject.
+
+Pages that only list links to other pages (an index, a table of contents) match many words in
+passing and treat none; the page strength and the title evidence are what puts the page that
+answers above them.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+from dataclasses import replace
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+import snowballstemmer
+
+from aicaller.knowledge.search.backend import SearchHit
+
+POOL_FACTOR = 4
+MIN_POOL = 24
+"""Chunks fetched per search, at least: the pool the page evidence reranks."""
+CHUNK_WEIGHT, PAGE_WEIGHT, NAME_WEIGHT = 0.5, 0.3, 0.2
+"""Shares of the fused score: the chunk's own match, its page's strength, the page's name."""
+PAGE_DECAY = 0.5
+"""Each further matching chunk of a page counts this much of the one before it."""
+_PATH_NOISE = frozenset({"html", "htm", "index", "php", "aspx", "www", "http", "https"})
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_FENCE = re.compile(r"```.*?(?:```|\Z)", re.DOTALL)
+CODE_SHARE, CODE_PENALTY = 0.6, 0.3
+"""A chunk whose text is at least ``CODE_SHARE`` code blocks (a source listing) keeps this
+share of its score: a caller's question is answered by prose, not by a program's source."""
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def pool_size(limit: int) -> int:
+    return max(limit * POOL_FACTOR, MIN_POOL)
+
+
+@lru_cache(maxsize=4096)
+def stem(word: str) -> str:
+    """The Snowball (English) stem of a lowercase word."""
+    return str(_stemmer.stemWord(word))
+
+
+def name_stems(title: str, url: str | None) -> frozenset[str]:
+    """The stemmed words of a page's title and URL path (not its host, not its extension)."""
+    words = _WORD.findall(title.lower())
+    if url:
+        path = urlsplit(url).path.lower()
+        words += [word for word in _WORD.findall(path) if word not in _PATH_NOISE]
+    return frozenset(stem(word) for word in words)
+
+
+def name_match(terms: list[str], title: str, url: str | None) -> float:
+    """The share of ``terms`` named by the page's title or URL path."""
+    if not terms:
+        return 0.0
+    names = name_stems(title, url)
+    return sum(1 for term in terms if stem(term) in names) / len(terms)
+
+
+def code_share(text: str) -> float:
+    """The share of ``text`` inside fenced code blocks."""
+    if not text:
+        return 0.0
+    return sum(len(block) for block in _FENCE.findall(text)) / len(text)
+
+
+def _own_score(hit: SearchHit) -> float:
+    code = code_share(hit.text) >= CODE_SHARE
+    return hit.score * (CODE_PENALTY if code else 1.0)
+
+
+def rank_by_page(hits: list[SearchHit], terms: list[str], limit: int) -> list[SearchHit]:
+    """The best ``limit`` of ``hits`` by fused chunk, page and page-name evidence, scores
+    relative to the best (1.0)."""
+    if not hits:
+        return []
+    own = [_own_score(hit) for hit in hits]
+    by_page: dict[uuid.UUID, list[float]] = defaultdict(list)
+    for hit, score in zip(hits, own, strict=True):
+        by_page[hit.document_id].append(score)
+    strength = {
+        page: sum(score * PAGE_DECAY**rank for rank, score in enumerate(sorted(scores)[::-1]))
+        for page, scores in by_page.items()
+    }
+    strongest = max(strength.values()) or 1.0
+    names: dict[uuid.UUID, float] = {}
+    fused = []
+    for hit, own_score in zip(hits, own, strict=True):
+        if hit.document_id not in names:
+            names[hit.document_id] = name_match(terms, hit.title, hit.url)
+        score = (
+            CHUNK_WEIGHT * own_score
+            + PAGE_WEIGHT * strength[hit.document_id] / strongest
+            + NAME_WEIGHT * names[hit.document_id]
+        )
+        fused.append((score, hit))
+    fused.sort(key=lambda pair: pair[0], reverse=True)
+    best = fused[0][0] or 1.0
+    return [replace(hit, score=round(score / best, 4)) for score, hit in fused[:limit]]

@@ -1,0 +1,1 @@
+"""A business's own synonym groups for search: ``/api/v1/knowledge/synonyms``."""

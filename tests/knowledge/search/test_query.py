@@ -1,0 +1,33 @@
+"""A spoken question becomes the words worth searching for."""
+
+from __future__ import annotations
+
+import pytest
+
+from aicaller.knowledge.search.query import search_terms
+
+
+@pytest.mark.parametrize(
+    ("question", "terms"),
+    [
+        # Filler and contractions would make the every-term query find nothing.
+        ("um, I was wondering, do you guys take walk-ins?", ["take", "walk", "ins"]),
+        ("what's the fee if I don't show up", ["fee", "show"]),
+        ("okay so basically my car won't start", ["car", "start"]),
+        # Numbers of ten or more said in words are searched as documentation writes them.
+        ("are you open twenty four hours", ["open", "24", "hours"]),
+        ("is it fifteen dollars", ["15", "dollars"]),
+        ("do you have a two hundred dollar minimum", ["200", "dollar", "minimum"]),
+        ("three thousand five hundred miles service", ["3500", "miles", "service"]),
+        # Small numbers stay words ("two years"), and digits stay digits.
+        ("does whitening last two years", ["whitening", "last", "two", "years"]),
+        ("is the 1040 form ready", ["1040", "form", "ready"]),
+        ("hundred", ["hundred"]),
+    ],
+)
+def test_spoken_questions_become_search_terms(question: str, terms: list[str]) -> None:
+    assert search_terms(question) == terms
+
+
+def test_nothing_to_search_is_no_terms() -> None:
+    assert search_terms("um, uh, okay?") == []

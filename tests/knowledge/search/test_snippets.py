@@ -1,0 +1,29 @@
+"""A result's snippet shows the words that matched, in bold, even deep in a long chunk."""
+
+from __future__ import annotations
+
+from aicaller.knowledge.search.snippets import snippet
+
+HOURS = (
+    "We are open Monday to Friday from 8am to 5pm, and on Saturday mornings from 9am to noon. "
+    "We are closed on Sundays and public holidays."
+)
+
+
+def test_matching_words_are_bold_by_their_stem() -> None:
+    shown = snippet(HOURS, ["saturdays", "opening"])
+    assert shown.startswith("We are **open** Monday")
+    assert "**Saturday**" in shown
+    assert shown.endswith("…")  # cut after 24 words
+
+
+def test_the_window_with_the_most_matches_is_shown() -> None:
+    text = " ".join(["filler"] * 400) + " the zebrafish swims in the tank " + "tail " * 50
+    shown = snippet(text, ["zebrafish", "tank"])
+    assert shown.startswith("…")
+    assert "**zebrafish** swims in the **tank**" in shown
+
+
+def test_no_match_shows_the_beginning() -> None:
+    assert snippet("Short text.", ["absent"]) == "Short text."
+    assert snippet("", ["absent"]) == ""

@@ -1,0 +1,61 @@
+"""A caller's words find pages written in other words ("how much" finds the fee schedule),
+and an added word widens a search without ever being required."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+from aicaller.knowledge.search.plan import Query, query_tiers
+from aicaller.knowledge.search.synonyms import expansions
+from tests.factories import Tenant
+
+FEES = b"""# Our fees
+
+## Estate planning
+A simple will: $350 per person. Power of attorney: $150.
+"""
+WILLS = b"""# Wills and estates
+
+## Wills
+A will says who receives what you own. Without a will, the law decides. We draft wills,
+update old wills and help families through probate after a death.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "terms", "added"),
+    [
+        ("how much is a basic will", ["basic", "will"], ["price", "cost", "fee", "charge", "rate"]),
+        ("what do you charge for a will", ["charge", "will"], ["price", "cost", "fee", "rate"]),
+        ("is there a guarantee on repairs", ["guarantee", "repairs"], ["warranty"]),
+        ("when are you open on saturday", ["open", "saturday"], ["hours"]),
+        ("can I speak to a lawyer", ["speak", "lawyer"], ["attorney"]),
+        ("where do I park", ["park"], []),
+    ],
+)
+def test_spoken_words_add_the_written_ones(
+    question: str, terms: list[str], added: list[str]
+) -> None:
+    assert expansions(question, terms) == added
+
+
+def test_added_words_are_never_required() -> None:
+    tiers = query_tiers(["simple", "will", "fee"], [3, 5, 2], required=2)
+    assert tiers[0] == Query(["simple", "will"], every=True)
+    assert tiers[1] == Query(["fee", "simple", "will"], every=False)
+
+
+async def test_how_much_finds_the_fee_schedule(client: httpx.AsyncClient, tenant: Tenant) -> None:
+    for name, data in (("wills.md", WILLS), ("fees.md", FEES)):
+        response = await client.post(
+            "/api/v1/knowledge/documents", files={"file": (name, data)}, headers=tenant.headers()
+        )
+        assert response.status_code == 201, response.text
+    found = await client.get(
+        "/api/v1/knowledge/search",
+        params={"q": "um, how much would it be to get my will done and my husband's will"},
+        headers=tenant.headers("agent"),
+    )
+    assert found.status_code == 200, found.text
+    assert found.json()["results"][0]["title"] == "Our fees"
