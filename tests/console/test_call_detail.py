@@ -166,6 +166,7 @@ async def test_live_actions_end_and_transfer_a_call_in_progress(
         csrf = csrf_of(console, app)
         page = await console.get(f"/app/calls/{live['id']}")
         assert "End call" in page.text
+        assert f'data-live-events="/app/live/calls/{live["id"]}/events"' in page.text
         ended = await console.post(f"/app/calls/{live['id']}/end", data={"csrf_token": csrf})
         assert ended.status_code == 303
         again = await console.post(f"/app/calls/{live['id']}/end", data={"csrf_token": csrf})

@@ -116,9 +116,7 @@ async def test_documents_are_uploaded_found_and_deleted(app: FastAPI, tenant: Te
         with assert_max_queries(12):
             page = await console.get("/app/knowledge?q=saturday+opening")
         assert "&lt;script&gt;x()&lt;/script&gt; Opening hours" in page.text
-        assert (
-            "<strong>Saturdays</strong>" in page.text or "<strong>saturdays</strong>" in page.text
-        )
+        assert re.search(r"<strong>saturdays", page.text, re.IGNORECASE)  # the match in bold
         document = re.search(r"/app/knowledge/documents/([0-9a-f-]{36})/delete", page.text)
         assert document is not None
         deleted = await console.post(document.group(0), data={"csrf_token": csrf})

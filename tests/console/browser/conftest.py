@@ -124,8 +124,14 @@ async def page(context: BrowserContext) -> AsyncIterator[Page]:
     tab = await context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield tab
-    assert errors == [], errors  # no script error (a CSP violation of ours would show here)
+    assert errors == [], errors  # no script error, and nothing of ours refused by the CSP
 
 
 async def sign_in(page: Page, email: str, password: str = PASSWORD) -> None:

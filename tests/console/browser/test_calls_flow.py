@@ -24,7 +24,24 @@ async def test_a_supervisor_finds_a_call_notes_it_and_overrides_its_score(
     page: Page, live_server: LiveServer, api: httpx.AsyncClient
 ) -> None:
     tenant = await live_server.tenant("Browser Plumbing")
-    wanted = await make_call(api, tenant, summary="Boiler repair quote for Mrs Jones")
+    conversation = [
+        ("caller", "Hi, my boiler is making a banging noise. Can someone come out?"),
+        ("agent", "I can book an engineer visit. Is this for 12 Elm Road?"),
+        ("caller", "Yes, and how much is the call-out?"),
+        ("agent", "The call-out is sixty pounds, including the first half hour."),
+    ]
+    wanted = await make_call(
+        api,
+        tenant,
+        summary="Boiler repair quote for Mrs Jones",
+        sentiment="positive",
+        resolved_by_ai=True,
+        transcript=[
+            {"speaker": who, "text": text, "offset_ms": 4000 * i}
+            | ({"sources": ["https://docs.example.com/prices"]} if who == "agent" else {})
+            for i, (who, text) in enumerate(conversation)
+        ],
+    )
     for summary in ("Leaking tap", "Opening hours"):
         await make_call(api, tenant, summary=summary)
 

@@ -66,9 +66,11 @@ async def test_a_supervisor_works_the_queue_and_the_knowledge_base_on_a_phone(
         {"name": "parking.md", "mimeType": "text/markdown",
          "buffer": b"# Parking\n\nPark behind the shop; the gate code is 1234."}
     )  # fmt: skip
-    await page.get_by_label("Title (optional)").fill("Parking")
+    hostile_title = 'Parking <img src="x" onerror="window.pwned = 1">'
+    await page.get_by_label("Title (optional)").fill(hostile_title)
     await page.get_by_role("button", name="Upload").click()
-    await expect(page.locator("#documents")).to_contain_text("parking.md")
+    await expect(page.locator("#documents")).to_contain_text(hostile_title)  # as text
+    assert await page.evaluate("typeof window.pwned") == "undefined"
     await page.get_by_label("Question").fill("where can I park")
     await page.get_by_role("button", name="Search").click()
     await expect(page.locator(".results")).to_contain_text("Parking")

@@ -2,8 +2,9 @@
 ``/messages`` do; the page shows each turn's intent and sources as it goes (server-sent
 events, with a full page as the fallback without JavaScript).
 
-The microphone waits for ``WS /api/v1/calls/{id}/audio`` (issue 18): the button appears only
-when the app has that route."""
+Talking by microphone is not wired yet: ``WS /api/v1/calls/{id}/audio`` (issue 18) takes a
+bearer token or ``?token=``, which the console's HttpOnly cookie deliberately keeps away from
+page scripts; the socket must first accept the console session (with an Origin check)."""
 
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from aicaller.console.options import IN_PROGRESS
 
 router = APIRouter(prefix="/app/test-call")
 Caller = Annotated[Viewer, may(web_calls.Caller)]
-AUDIO_ROUTE = "/api/v1/calls/{call_id}/audio"
 
 
 def _conversation(
@@ -35,10 +35,6 @@ def _conversation(
     return ConversationService(
         session, viewer.principal.business_id, agents=state.agents, cache=cache, events=state.events
     )
-
-
-def _has_audio(request: Request) -> bool:
-    return any(getattr(route, "path", None) == AUDIO_ROUTE for route in request.app.routes)
 
 
 @router.get("", summary="Start a test call")
@@ -69,7 +65,6 @@ async def conversation(
         viewer,
         call=call,
         live=call.status in IN_PROGRESS,
-        audio=_has_audio(request),
         can_end=viewer.can(call_deps.Writer),
     )
 

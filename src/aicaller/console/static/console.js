@@ -63,7 +63,8 @@ function addTurn(list, turn) {
 }
 
 function followLive(list) {
-  var status = list.parentNode.querySelector("[data-live-status]");
+  var status = list.parentNode.querySelector("[data-live-status]") ||
+    document.querySelector("[data-live-status]");
   var source = new EventSource(list.getAttribute("data-live-events"));
   source.onmessage = function (event) {
     var message = JSON.parse(event.data);
