@@ -17,6 +17,7 @@ webhook round trip with 20 simultaneous calls on 2 workers.
    last one is answered), which measures saturation rather than a caller's wait.
 
     .venv/bin/python benchmarks/agent.py [--rounds 3] [--calls 20] [--turns 10] [--think 2]
+        [--skip-gather]
 
 Environment: AICALLER_BENCH_PG (default postgresql://postgres@127.0.0.1:5432; the database
 aicaller_bench_agent is dropped and recreated) and AICALLER_BENCH_REDIS (default
@@ -215,6 +216,7 @@ async def main() -> None:
     parser.add_argument("--calls", type=int, default=20)
     parser.add_argument("--turns", type=int, default=10)
     parser.add_argument("--think", type=float, default=2.0)
+    parser.add_argument("--skip-gather", action="store_true", help="turn latency only")
     args = parser.parse_args()
     configure_logging(level="WARNING")
     docs_port, _ = serve(python_docs(), 0.0)
@@ -241,6 +243,8 @@ async def main() -> None:
             )
         )
         await database.dispose()
+    if args.skip_gather:
+        return
     thinks = (args.think, 0.0)
     timings = await gather_round_trips(url, args.calls, args.turns, args.rounds, thinks)
     for think, sample in timings.items():

@@ -23,15 +23,16 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aicaller.agent.language import MONEY, QUESTION_WORDS, SPOKEN_FILLER, asks_price, normalise
 from aicaller.agent.protocol import AgentReply, Intent, KnowledgeLookup
-from aicaller.agent.speech import said_from, sentences, stems, text_stems
+from aicaller.agent.speech import raw_sentences, said_from, speakable, stems, stems_in
 from aicaller.knowledge.search.backend import SearchHit
 
 POOL = 12  # passages searched for: the best few are candidates, all of them weigh the terms
 CONSIDERED = 6
+RESCORED = 12  # the best sentences of the first pass, weighed again as they would be said
 PRICE_WORDS = frozenset(
     {"cost", "costs", "price", "prices", "pricing", "fee", "fees", "charge", "charges", "rate"}
     | {"rates", "expensive", "cheap", "pay", "much", "run", "runs"}
@@ -81,11 +82,12 @@ def question_kind(question: str) -> str:
 def _weights(terms: list[str], hits: list[SearchHit]) -> dict[str, float]:
     """Each term's weight by stem: how rare it is among the passages the search found (a term
     in every one says little about which answers; one in none is what the knowledge lacks)."""
-    found = [text_stems(f"{hit.title} {hit.heading_path} {hit.text}") for hit in hits]
+    wanted = stems(terms)
+    found = [stems_in(f"{hit.title} {hit.heading_path} {hit.text}", wanted) for hit in hits]
     size = len(found)
     return {
         stem: math.log(1 + (size + 1) / (sum(stem in seen for seen in found) + 0.5))
-        for stem in stems(terms)
+        for stem in wanted
     }
 
 
@@ -99,27 +101,54 @@ class _Candidate:
     negative: bool
     rank: int
     index: int
-    said: list[str]
+    said: list[str]  # the passage's sentences, raw
     hit: SearchHit
+    context: frozenset[str]  # the question's stems in the passage's title and headings
+
+
+def _share(present: set[str], weights: dict[str, float]) -> float:
+    total = sum(weights.values())
+    return sum(weights[stem] for stem in present) / total if total else 0.0
 
 
 def _candidates(
-    hits: list[SearchHit], wanted: set[str], weights: dict[str, float], kind: str
+    hits: list[SearchHit], wanted: set[str], weights: dict[str, float]
 ) -> list[_Candidate]:
-    """Every sentence of the best passages, with the weighted share of the question's terms
-    found in it and the headings it sits under (what the caller would hear it as about)."""
-    total = sum(weights.values())
+    """Every raw sentence of the best passages, with the weighted share of the question's
+    terms found in it and the headings it sits under (what the caller would hear it as about):
+    a cheap first pass, before the best are made speakable and weighed again (``_spoken``)."""
     found = []
     for rank, hit in enumerate(hits):
-        said = sentences(hit.text)
-        context = text_stems(f"{hit.title} {hit.heading_path}")
+        said = raw_sentences(hit.text)
+        context = frozenset(stems_in(f"{hit.title} {hit.heading_path}", wanted))
         for index, sentence in enumerate(said):
-            present = wanted & (text_stems(sentence) | context)
-            share = sum(weights[stem] for stem in present) / total if total else 0.0
-            priced = kind == "price" and bool(MONEY.search(sentence))
-            negative = kind == "yes_no" and bool(_NEGATIVE.search(sentence.lower()))
-            found.append(_Candidate(share, priced, negative, rank, index, said, hit))
+            share = _share(stems_in(sentence, wanted) | context, weights)
+            found.append(_Candidate(share, False, False, rank, index, said, hit, context))
     return found
+
+
+def _spoken(
+    candidate: _Candidate, wanted: set[str], weights: dict[str, float], kind: str
+) -> _Candidate | None:
+    """The candidate weighed again on what would be said of it (links, URLs and the end of
+    a long sentence are not said), or None when it cannot be said (code, a fragment)."""
+    first = speakable(candidate.said[candidate.index])
+    if first is None:
+        return None
+    return replace(
+        candidate,
+        support=_share(stems_in(first, wanted) | candidate.context, weights),
+        priced=kind == "price" and bool(MONEY.search(first)),
+        negative=kind == "yes_no" and bool(_NEGATIVE.search(first.lower())),
+    )
+
+
+def _said(best: _Candidate, wanted: set[str]) -> str:
+    """The chosen sentence, with the next one when it carries on."""
+    first = speakable(best.said[best.index]) or ""
+    following = (speakable(raw) for raw in best.said[best.index + 1 :])
+    after = next((text for text in following if text is not None), None)
+    return said_from([first] if after is None else [first, after], 0, wanted)
 
 
 async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
@@ -135,16 +164,24 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
         terms = [term for term in terms if term not in PRICE_WORDS] or terms
     weights = _weights(terms, found.hits)
     wanted = set(weights)
-    candidates = _candidates(found.hits[:CONSIDERED], wanted, weights, kind)
+    first_pass = sorted(
+        _candidates(found.hits[:CONSIDERED], wanted, weights),
+        # A price question looks at the sentences with an amount first.
+        key=lambda c: (kind != "price" or not MONEY.search(c.said[c.index]), -c.support),
+    )
+    candidates = [
+        spoken
+        for candidate in first_pass[:RESCORED]
+        if (spoken := _spoken(candidate, wanted, weights, kind)) is not None
+    ]
     if kind == "price" and any(c.priced for c in candidates):
         # A price question is answered by a sentence with a price in it, if one is found.
         candidates = [c for c in candidates if c.priced]
-    if not candidates:
-        return Lookup(None, True)
-    best = max(candidates, key=lambda c: (round(c.support, 6), c.negative, -c.rank, -c.index))
-    if best.support < MIN_SUPPORT[kind]:
-        return Lookup(None, True)
-    text = said_from(best.said, best.index, wanted)
-    source = best.hit.url or f"document:{best.hit.document_id}"
-    reply = AgentReply(text, Intent.ANSWER, confidence=best.support, sources=(source,))
-    return Lookup(reply, True)
+    if candidates:
+        best = max(candidates, key=lambda c: (round(c.support, 6), c.negative, -c.rank, -c.index))
+        if best.support >= MIN_SUPPORT[kind]:
+            source = best.hit.url or f"document:{best.hit.document_id}"
+            text = _said(best, wanted)
+            reply = AgentReply(text, Intent.ANSWER, confidence=best.support, sources=(source,))
+            return Lookup(reply, True)
+    return Lookup(None, True)

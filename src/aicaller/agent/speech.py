@@ -3,14 +3,15 @@
 Markdown is for eyes. Code blocks, headings and URLs are dropped; a table's rows become
 sentences ("Cat neuter: $245."), since price lists and schedules are often tables; links keep
 their words; inline code keeps a short identifier ("the open function") and otherwise drops its
-sentence. Sentences are picked by how many of the question's terms they contain (stemmed, so
-"prices" finds "price"), the best one first, then the one after it if it is short enough.
+sentence. Which sentence answers a question is ``grounded.py``'s choice; the one after it is
+said too when it carries on and is short enough (``said_from``).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import snowballstemmer
 
@@ -46,6 +47,22 @@ def stems(words: Iterable[str]) -> set[str]:
 def text_stems(text: str) -> set[str]:
     """The stems of a text's distinct words (a chunk repeats most of its words)."""
     return set(_stemmer.stemWords(set(_WORD.findall(text.lower()))))
+
+
+def stems_in(text: str, wanted: set[str]) -> set[str]:
+    """The stems of ``wanted`` that some word of ``text`` has. Only words that begin like one
+    of them are stemmed (a stem keeps the beginning of its word; the ending is what stemming
+    changes), so a long passage costs a scan, not a stemming of every word."""
+    if not wanted:
+        return set()
+    words = set(_starting_with(frozenset(stem[:3] for stem in wanted)).findall(text.lower()))
+    return wanted & set(_stemmer.stemWords(words))
+
+
+@lru_cache(maxsize=256)
+def _starting_with(starts: frozenset[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(start) for start in sorted(starts))
+    return re.compile(rf"\b(?:{alternatives})[^\W_]*")
 
 
 def _plain_code(match: re.Match[str]) -> str:
@@ -131,42 +148,20 @@ def _continues(sentence: str, wanted: set[str], before: str) -> bool:
     return bool(wanted & text_stems(sentence)) or first in _CONTINUATIONS
 
 
+def raw_sentences(markdown: str) -> list[str]:
+    """A passage's sentences before they are made speakable (``speakable``): cheap, so that
+    many passages can be weighed and only the sentence chosen is cleaned up."""
+    return [raw for paragraph in _paragraphs(markdown) for raw in _SENTENCE_END.split(paragraph)]
+
+
+def speakable(raw: str) -> str | None:
+    """A raw sentence as it can be said aloud, or None (code, too short)."""
+    return _speakable(raw)
+
+
 def sentences(markdown: str) -> list[str]:
     """Every speakable sentence of a passage, in order."""
-    found: list[str] = []
-    for paragraph in _paragraphs(markdown):
-        for raw in _SENTENCE_END.split(paragraph):
-            spoken = _speakable(raw)
-            if spoken is not None:
-                found.append(spoken)
-    return found
-
-
-def spoken_answer(
-    markdown: str,
-    terms: Iterable[str],
-    prefer: re.Pattern[str] | None = None,
-    weights: dict[str, float] | None = None,
-) -> tuple[str, int]:
-    """At most two sentences of ``markdown`` that best answer a question with ``terms``, and
-    how many of those terms they contain; ("", 0) when nothing in it can be said aloud. A
-    term counts its weight (by stem; 1 without ``weights``: rarer words say more about what
-    is asked). With ``prefer`` (e.g. amounts of money for "how much"), a sentence matching it
-    counts as much as an average term more."""
-    wanted = stems(terms)
-    candidates = sentences(markdown)
-    if not candidates:
-        return "", 0
-    weight = weights or {}
-    bonus = sum(weight.get(stem, 1.0) for stem in wanted) / max(len(wanted), 1)
-    scored = [
-        sum(weight.get(stem, 1.0) for stem in wanted & text_stems(sentence))
-        + (bonus if prefer and prefer.search(sentence) else 0.0)
-        for sentence in candidates
-    ]
-    best = max(range(len(candidates)), key=lambda index: (scored[index], -index))
-    text = said_from(candidates, best, wanted)
-    return text, len(wanted & text_stems(text))
+    return [spoken for raw in raw_sentences(markdown) if (spoken := _speakable(raw)) is not None]
 
 
 def said_from(candidates: list[str], best: int, wanted: set[str]) -> str:
@@ -176,15 +171,6 @@ def said_from(candidates: list[str], best: int, wanted: set[str]) -> str:
     if following < len(candidates) and _continues(candidates[following], wanted, chosen[0]):
         chosen.append(candidates[following])
     return " ".join(chosen[:MAX_SENTENCES])
-
-
-def coverage(terms: Iterable[str], *texts: str) -> float:
-    """The share of the question's terms (stemmed) that appear in ``texts``."""
-    wanted = stems(terms)
-    if not wanted:
-        return 0.0
-    found = set().union(*(text_stems(text) for text in texts))
-    return len(wanted & found) / len(wanted)
 
 
 def printable(text: str) -> str:
