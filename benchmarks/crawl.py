@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import json
 import os
 import resource
@@ -46,6 +47,7 @@ from aicaller import bootstrap
 from aicaller.config import Settings
 from aicaller.core.http import SafeHttpClient
 from aicaller.core.logging import configure_logging
+from aicaller.core.process_pool import ProcessPool
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
 from aicaller.knowledge.sources.schemas import SourceCreate, SyncStart
@@ -54,6 +56,18 @@ from aicaller.knowledge.sources.sync import DocumentationSync
 
 SERVER_PIDS: set[int] = set()  # the docs server (and spawn's resource tracker)
 HERE = Path(__file__).resolve().parent
+_POOLS: dict[int, ProcessPool] = {}
+
+
+def extraction_pool(processes: int) -> ProcessPool | None:
+    """One extraction pool per size for the whole benchmark, as an app or worker process keeps
+    one for its life: the first sync that uses it pays its start."""
+    if processes <= 0:
+        return None
+    if processes not in _POOLS:
+        _POOLS[processes] = ProcessPool(processes)
+        atexit.register(_POOLS[processes].shutdown)
+    return _POOLS[processes]
 
 
 async def first_sync(
@@ -96,8 +110,9 @@ async def run_sync(
         started, cpu = time.perf_counter(), time.process_time()
         with descendants_cpu(exclude=SERVER_PIDS) as workers:
             await DocumentationSync(
-                database, http, settings, business_id=business_id, sync_id=sync.id
-            ).run()
+                database, http, settings, business_id=business_id, sync_id=sync.id,
+                processes=extraction_pool(settings.knowledge_extract_processes),
+            ).run()  # fmt: skip
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu - workers["sampler"]
     async with database.transaction() as session:

@@ -147,6 +147,11 @@ def test_serve_on_a_fresh_install_is_ready_and_prints_a_working_admin(
     assert httpx.get(f"{base}/health/ready").status_code == 200
     assert httpx.get(f"{base}/docs").status_code == 200
     printed = output.read_text()
+    console = re.search(r"The console:\s+(\S+)", printed)
+    assert console is not None
+    assert console.group(1) == f"{base}/"
+    sign_in_page = httpx.get(console.group(1))
+    assert "Sign in to aicaller" in sign_in_page.text
     email = re.search(r"email:\s+(\S+)", printed)
     password = re.search(r"password:\s+(\S+)", printed)
     assert email is not None

@@ -111,12 +111,16 @@ def serve(
     if workers > 1 and not reload:
         _prepare_multiprocess(settings)
     bind_host, bind_port = host or settings.host, port or settings.port
+    # A wildcard address is where the server listens, not one a browser can open.
+    shown = "127.0.0.1" if bind_host in {"0.0.0.0", "::", ""} else bind_host  # noqa: S104
+    address = f"http://{'[' + shown + ']' if ':' in shown else shown}:{bind_port}"
     if login is not None:
         typer.secho("\nCreated the first admin for " + login.business_name, bold=True)
         typer.echo(f"  email:    {login.email}")
         if login.password:
             typer.echo(f"  password: {login.password}   (shown once; change it after login)")
-        typer.echo(f"  sign in:  http://{bind_host}:{bind_port}/docs\n")
+    typer.secho(f"\nThe console:  {address}/", bold=True)
+    typer.echo(f"The API:      {address}/docs\n")
     uvicorn.run(
         "aicaller.main:create_app",
         factory=True,

@@ -16,16 +16,19 @@ from aicaller.agent.agents import Agents
 from aicaller.api.errors import install_error_handlers
 from aicaller.api.middleware.request_guard import RequestGuardMiddleware
 from aicaller.api.middleware.request_log import RequestLogMiddleware
+from aicaller.api.middleware.security_headers import SecurityHeadersMiddleware
 from aicaller.api.middleware.unhandled import UnhandledErrorMiddleware
 from aicaller.api.openapi import document_request_refusals
 from aicaller.api.router import include_routers
 from aicaller.config import Settings, get_settings
+from aicaller.console.routes import router as console
 from aicaller.core import metrics
 from aicaller.core.cache import AppCache
 from aicaller.core.encryption import SecretBox
 from aicaller.core.events import create_event_bus
 from aicaller.core.http import SafeHttpClient
 from aicaller.core.logging import configure_logging, get_logger
+from aicaller.core.process_pool import process_pool
 from aicaller.core.query_monitor import QueryMonitor
 from aicaller.core.rate_limit import RateLimiter
 from aicaller.core.security import PasswordHasher, TokenCodec
@@ -33,6 +36,8 @@ from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
 from aicaller.telephony.accounts import TwilioAccounts
 from aicaller.telephony.provider import create_provider
+from aicaller.voice.availability import configure_pipecat_logging, voice_available
+from aicaller.voice.streams import VoiceStreams
 from aicaller.worker import JobResources, create_job_system
 
 logger = get_logger(__name__)
@@ -54,6 +59,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     settings = settings or get_settings()
     if configure_logs:
         configure_logging(level=settings.log_level, json=settings.use_json_logs)
+        configure_pipecat_logging(settings.log_level)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -84,18 +90,27 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         )
         app.state.events = create_event_bus(settings)
         app.state.agents = Agents(settings, app.state.http.client)
+        # Extraction processes, shared by every sync of this process and started by the first.
+        app.state.processes = process_pool(settings.knowledge_extract_processes)
         app.state.jobs = create_job_system(
             settings,
             database,
             on_job_finished=metrics.record_job,
-            resources=JobResources(http=app.state.http, events=app.state.events),
+            resources=JobResources(
+                http=app.state.http, events=app.state.events, processes=app.state.processes
+            ),
         )
         await app.state.jobs.start()
+        app.state.voice_streams = VoiceStreams()
+        app.state.voice_ready = voice_available
         logger.info("startup", database=database.engine.dialect.name, version=__version__)
         try:
             yield
         finally:
+            await app.state.voice_streams.end_all()  # before the database closes
             await app.state.jobs.stop()  # before the engine closes: running jobs finish or go back
+            if app.state.processes is not None:
+                app.state.processes.shutdown(cancel_futures=True)
             await app.state.http.aclose()
             await app.state.events.close()
             await app.state.rate_limiter.close()
@@ -113,6 +128,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     app.state.settings = settings
     install_error_handlers(app)
     include_routers(app)
+    console.install(app)
     document_request_refusals(app)
     # Added innermost first: the correlation id wraps logging, which wraps the 500 fallback,
     # which wraps the checks made before a body is parsed (credentials, size, media type).
@@ -122,6 +138,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
         # An upload may be as large as the largest document plus its multipart framing.
         max_upload_bytes=settings.knowledge_max_upload_bytes + MULTIPART_OVERHEAD,
     )
+    app.add_middleware(SecurityHeadersMiddleware, applies_to=console.is_console_path)
     app.add_middleware(UnhandledErrorMiddleware)
     app.add_middleware(RequestLogMiddleware, query_count_header=not settings.is_production)
     app.add_middleware(

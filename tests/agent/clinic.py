@@ -37,6 +37,7 @@ async def set_up_clinic(client: httpx.AsyncClient, tenant: Tenant, **config: Any
         "escalation_numbers": ["+14155550100"],
         "business_hours": ALWAYS_OPEN,
         "phone_numbers": ["+14155550123"],
+        "voice_transport": "gather",  # phone turns through Twilio's <Gather> (tests/voice streams)
         **config,
     }
     response = await client.patch("/api/v1/config", json=settings, headers=tenant.headers())

@@ -83,7 +83,11 @@ async def test_memory_stays_flat_from_500_to_5000_rows(
     small, rows, chunks = await _export(app, tenant.business_id, settings)
     assert (rows, chunks) == (500, 1 + 500 // BATCH)
     await _insert(app, tenant.business_id, 4500)
-    large, rows, chunks = await _export(app, tenant.business_id, settings)
-    assert (rows, chunks) == (5000, 1 + 5000 // BATCH)
+    # tracemalloc counts every allocation in the process, including other tasks on the event
+    # loop that run while the export waits on the database; the lower of two peaks is the
+    # export's own (rows held in memory would show in both).
+    runs = [await _export(app, tenant.business_id, settings) for _ in range(2)]
+    assert all(run[1:] == (5000, 1 + 5000 // BATCH) for run in runs)
+    large = min(run[0] for run in runs)
     # Ten times the rows, about the same peak (one batch in memory at a time).
     assert large < small * 1.5 + 256 * 1024, (small, large)

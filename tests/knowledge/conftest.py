@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import Executor
 from pathlib import Path
 
 import pytest
@@ -32,8 +33,8 @@ async def settings(
         allow_private_urls=True,
         http_retry_base_delay_seconds=0.01,
         http_timeout_seconds=1.0,
-        # Extraction in a thread: spawning worker processes for every sync would slow the
-        # suite; test_sync.py runs one sync through a process pool.
+        # Extraction in threads: the app does not start its process pool; test_sync.py runs
+        # syncs through a pool of their own.
         knowledge_extract_processes=0,
     )
     if redis_url:
@@ -46,7 +47,9 @@ async def site() -> AsyncIterator[DocSite]:
         yield server
 
 
-async def run_sync(app: FastAPI, business_id: uuid.UUID, sync_id: str) -> str:
+async def run_sync(
+    app: FastAPI, business_id: uuid.UUID, sync_id: str, processes: Executor | None = None
+) -> str:
     runner = DocumentationSync(
         app.state.database,
         app.state.http,
@@ -54,6 +57,7 @@ async def run_sync(app: FastAPI, business_id: uuid.UUID, sync_id: str) -> str:
         business_id=business_id,
         sync_id=uuid.UUID(sync_id),
         events=app.state.events,
+        processes=processes,
     )
     return await runner.run()
 

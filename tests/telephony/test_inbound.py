@@ -40,6 +40,7 @@ async def _clinic(app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, site:
             "escalation_numbers": ["+14155550100"],
             "business_hours": ALWAYS_OPEN,
             "language": "en-US",
+            "voice_transport": "gather",  # Twilio recognises and speaks each turn
         },
         headers=tenant.headers(),
     )
@@ -212,7 +213,7 @@ async def test_a_single_business_install_answers_every_number(
 ) -> None:
     call = TwilioCall(client, called="+14155550177")  # not listed anywhere
     response = await call.connect()
-    assert "<Gather" in response.text
+    assert "<Connect><Stream" in response.text  # the streamed transport is the default
     [record] = (await client.get("/api/v1/calls", headers=tenant.headers())).json()["items"]
     assert record["to_number"] == "+14155550177"
 

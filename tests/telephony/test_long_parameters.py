@@ -20,7 +20,11 @@ LONG = "please " * 1500  # 10,500 characters
 async def _answering(client: httpx.AsyncClient, tenant: Tenant) -> None:
     response = await client.patch(
         "/api/v1/config",
-        json={"phone_numbers": [BUSINESS_NUMBER], "business_hours": ALWAYS_OPEN},
+        json={
+            "phone_numbers": [BUSINESS_NUMBER],
+            "business_hours": ALWAYS_OPEN,
+            "voice_transport": "gather",
+        },
         headers=tenant.headers(),
     )
     assert response.status_code == 200, response.text

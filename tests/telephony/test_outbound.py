@@ -63,7 +63,7 @@ async def test_an_outbound_call_is_placed_answered_and_hung_up(
     twilio = TwilioCall(client, call_sid=OUTBOUND_SID, caller=FROM_NUMBER, called=TARGET)
     params = twilio.params(Direction="outbound-api", CallStatus="in-progress")
     answered = await twilio.post(f"/telephony/twilio/voice?call_id={call['id']}", params)
-    assert "<Gather" in answered.text
+    assert "<Connect><Stream" in answered.text  # outbound calls stream too (the default)
     detail = (await client.get(f"/api/v1/calls/{call['id']}", headers=tenant.headers())).json()
     assert detail["status"] == "in_progress"
     assert [t["intent"] for t in detail["transcript"]] == ["greeting"]
@@ -150,4 +150,4 @@ async def test_a_business_with_its_own_twilio_account_uses_it(
         url_path, params, signature=sign(f"{PUBLIC_URL}{url_path}", params, own_token)
     )
     assert right.status_code == 200, right.text
-    assert "<Gather" in right.text
+    assert "<Connect><Stream" in right.text

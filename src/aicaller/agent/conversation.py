@@ -229,6 +229,18 @@ class ConversationService(BaseService):
             await self.live.finish(call, "caller_silent")
         return self._done(call, reply, [turn])
 
+    async def cut_short(self, call_id: uuid.UUID, turn_id: uuid.UUID, heard: str) -> None:
+        """The caller spoke over the agent (a voice call): its turn keeps only the sentences
+        the caller heard, so the next turns do not assume the rest was said."""
+        turn = await self.live.cut_short(call_id, turn_id, heard)
+        if turn is not None and self.events is not None:
+            events, message = self.events, {**turn_event(turn), "type": "turn_cut"}
+
+            async def publish() -> None:
+                await events.publish(live_channel(call_id), message)
+
+            run_after_commit(self.session, publish)
+
     async def hang_up(self, call_id: uuid.UUID, end_reason: str = "caller_hangup") -> Call:
         call = await self.live.locked(call_id)
         await self.live.finish(call, end_reason)

@@ -18,6 +18,7 @@ from aicaller.knowledge.synonyms import routes as synonym_routes
 from aicaller.qa import routes as qa_routes
 from aicaller.telephony import routes as telephony_routes
 from aicaller.users.routes import api_keys, auth, users
+from aicaller.voice.routes import browser_audio, twilio_media
 
 API_PREFIX = "/api/v1"
 
@@ -30,6 +31,7 @@ def build_api_router() -> APIRouter:
     api.include_router(business_routes.router)
     api.include_router(test_call_routes.router)
     api.include_router(live_call_routes.router)
+    api.include_router(browser_audio.router)
     api.include_router(call_routes.router)
     api.include_router(search_routes.router)
     api.include_router(document_routes.router)
@@ -45,4 +47,5 @@ def include_routers(app: FastAPI) -> None:
     app.include_router(health.router)
     app.include_router(metrics.router)
     app.include_router(telephony_routes.router)
+    app.include_router(twilio_media.router)
     app.include_router(build_api_router())

@@ -98,6 +98,11 @@ def _non_overlapping(
 BusinessHours = Annotated[dict[Weekday, DayHours], AfterValidator(_non_overlapping)]
 
 
+class VoiceTransport(StrEnum):
+    STREAM = "stream"  # Twilio Media Streams on the real-time pipeline
+    GATHER = "gather"  # Twilio's <Gather>/<Say> per turn (also the stream's fallback)
+
+
 class AgentMode(StrEnum):
     OFFLINE = "offline"  # deterministic retrieval agent, no network
     LLM = "llm"  # the configured OpenAI-compatible endpoint, offline agent as fallback
@@ -143,6 +148,9 @@ class BusinessConfig(BaseModel):
     website: str | None
     twilio_account_sid: str | None
     twilio_auth_token_set: bool = Field(description="The auth token itself is never returned")
+    voice_transport: VoiceTransport = VoiceTransport.STREAM
+    voice_silence_seconds: int = 8
+    voice_dtmf_digit: str = "0"
     updated_at: datetime
 
 
@@ -186,3 +194,6 @@ class BusinessConfigUpdate(PatchModel):
     website: WebAddress | None = None
     twilio_account_sid: TwilioAccountSid | None = None
     twilio_auth_token: Annotated[SecretStr, Field(min_length=32, max_length=64)] | None = None
+    voice_transport: VoiceTransport | None = None
+    voice_silence_seconds: Annotated[int, Field(ge=1, le=120)] | None = None
+    voice_dtmf_digit: Annotated[str, Field(pattern=r"^[0-9*#]$")] | None = None

@@ -174,6 +174,16 @@ class LiveCallService(BaseService):
         )
         return turn
 
+    async def cut_short(
+        self, call_id: uuid.UUID, turn_id: uuid.UUID, heard: str
+    ) -> TranscriptTurn | None:
+        """An agent turn the caller interrupted keeps only what they heard (None: no such
+        agent turn of this call in this business)."""
+        turn = await self.turns.get(turn_id)
+        if turn is None or turn.call_id != call_id or turn.speaker != Speaker.AGENT:
+            return None
+        return await self.turns.update(turn, text=heard)
+
     async def finish(self, call: Call, end_reason: str) -> None:
         """End a call in progress (the agent or the caller hung up)."""
         if call.status == CallStatus.IN_PROGRESS:

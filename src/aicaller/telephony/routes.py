@@ -39,6 +39,7 @@ async def _webhooks(
         agents=state.agents,
         cache=cache,
         events=state.events,
+        streaming=state.voice_ready,
     )
 
 

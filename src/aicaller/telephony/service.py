@@ -21,6 +21,7 @@ from twilio.request_validator import RequestValidator
 from aicaller.agent.agents import Agents
 from aicaller.agent.conversation import ConversationService, PreparedTurn, TurnResult
 from aicaller.agent.protocol import AgentAction
+from aicaller.businesses.schemas import VoiceTransport
 from aicaller.businesses.service import BusinessService, business_answering
 from aicaller.calls import live
 from aicaller.calls.live import LiveCallService
@@ -28,12 +29,14 @@ from aicaller.config import Settings
 from aicaller.core.cache import AppCache
 from aicaller.core.errors import NotFound, PermissionDenied
 from aicaller.core.events import EventBus
+from aicaller.core.logging import get_logger
 from aicaller.database.models.call import CallStatus
 from aicaller.idempotency.service import IdempotencyService
-from aicaller.telephony import twiml
+from aicaller.telephony import stream_tokens, twiml
 from aicaller.telephony.accounts import TwilioAccounts
 from aicaller.telephony.twilio import TWILIO_STATUSES
 
+logger = get_logger(__name__)
 PROVIDER = "twilio"
 # What one caller turn keeps of Twilio's transcription (the API's limit for a transcript turn).
 MAX_SPEECH = 10_000
@@ -69,6 +72,7 @@ class TwilioWebhooks:
         agents: Agents,
         cache: AppCache | None,
         events: EventBus | None,
+        streaming: Callable[[], bool] = lambda: False,
     ) -> None:
         self.session = session
         self.settings = settings
@@ -76,6 +80,7 @@ class TwilioWebhooks:
         self.agents = agents
         self.cache = cache
         self.events = events
+        self.streaming = streaming  # whether the real-time pipeline can run in this process
 
     async def voice(self, hook: Webhook, call_id: uuid.UUID | None) -> str:
         """A call connected: an inbound call to one of our numbers, or an outbound call we
@@ -152,6 +157,12 @@ class TwilioWebhooks:
                 to_number=hook.params.get("To", ""),
             )
         result = await self._conversation(business_id).greet(call)
+        config = await BusinessService(self.session, business_id, self.cache).get_config()
+        if config.voice_transport is VoiceTransport.STREAM and not result.ended:
+            if self.streaming():
+                token = stream_tokens.issue(self.settings.signing_key, business_id, call.id)
+                return twiml.stream(stream_tokens.stream_url(self.settings.public_url), token)
+            logger.warning("streamed call answered with gather", call_id=str(call.id))
         return await self._render(business_id, result, turn=1)
 
     async def _prepare(

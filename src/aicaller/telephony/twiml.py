@@ -41,3 +41,11 @@ def goodbye(text: str, *, language: str) -> str:
         response.say(text, language=language)
     response.hangup()
     return str(response)
+
+
+def stream(url: str, token: str) -> str:
+    """Connect the call to our media WebSocket; the token names the call (single use)."""
+    response = VoiceResponse()
+    connect = response.connect()
+    connect.stream(url=url).parameter(name="token", value=token)
+    return str(response)

@@ -11,6 +11,7 @@ from aicaller.config import Settings
 from aicaller.core.events import create_event_bus
 from aicaller.core.http import SafeHttpClient
 from aicaller.core.logging import get_logger
+from aicaller.core.process_pool import process_pool
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
 from aicaller.worker.executor import OnJobFinished
@@ -108,12 +109,13 @@ async def run_worker(
         modules = load_job_modules()
         http = SafeHttpClient.from_settings(settings)
         events = create_event_bus(settings)
+        processes = process_pool(settings.knowledge_extract_processes)  # started on first use
         worker = create_worker(
             settings,
             database,
             registry=registry,
             on_job_finished=on_job_finished,
-            resources=JobResources(http=http, events=events),
+            resources=JobResources(http=http, events=events, processes=processes),
         )
         await worker.start()
         logger.info("worker_running", mode=worker.mode, modules=modules)
@@ -124,6 +126,8 @@ async def run_worker(
             await worker.stop()
             await http.aclose()
             await events.close()
+            if processes is not None:
+                processes.shutdown(cancel_futures=True)
     finally:
         if handle_signals:
             for signum in signals:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Coroutine
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -51,6 +52,7 @@ class JobResources:
 
     http: SafeHttpClient | None = None
     events: EventBus | None = None  # progress fan-out (documentation syncs)
+    processes: Executor | None = None  # CPU-bound work (documentation extraction); None: threads
 
 
 @dataclass

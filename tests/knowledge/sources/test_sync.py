@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import Executor
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from aicaller.core.process_pool import ProcessPool
 from tests.core.http_peer import Reply
 from tests.factories import Tenant
 from tests.knowledge.conftest import run_sync
@@ -27,13 +29,18 @@ async def add_source(
 
 
 async def sync(
-    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, source_id: str, force: bool = False
+    app: FastAPI,
+    client: httpx.AsyncClient,
+    tenant: Tenant,
+    source_id: str,
+    force: bool = False,
+    processes: Executor | None = None,
 ) -> dict[str, Any]:
     started = await client.post(
         f"{SOURCES}/{source_id}/sync", json={"force": force}, headers=tenant.headers()
     )
     assert started.status_code == 202, started.text
-    await run_sync(app, tenant.business_id, started.json()["id"])
+    await run_sync(app, tenant.business_id, started.json()["id"], processes)
     done = await client.get(
         f"/api/v1/documentation/syncs/{started.json()['id']}", headers=tenant.headers()
     )
@@ -197,18 +204,22 @@ async def test_private_addresses_are_refused_at_fetch_time_too(
     assert [f["code"] for f in result["failures"]] == ["blocked_url"]
 
 
-async def test_extraction_in_worker_processes(
-    app: FastAPI,
-    client: httpx.AsyncClient,
-    tenant: Tenant,
-    site: DocSite,
-    monkeypatch: pytest.MonkeyPatch,
+async def test_syncs_share_the_process_pool_of_their_process(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, site: DocSite
 ) -> None:
-    monkeypatch.setattr(app.state.settings, "knowledge_extract_processes", 1)
+    """Extraction in worker processes; the second sync (forced: every page fetched and
+    extracted again) reuses the pool the first one started instead of starting its own."""
     small_site(site)
     source = await add_source(client, tenant, site.url("/"))
-    result = await sync(app, client, tenant, source["id"])
-    assert (result["status"], result["indexed"]) == ("completed", 4)
+    pool = ProcessPool(1)
+    try:
+        first = await sync(app, client, tenant, source["id"], processes=pool)
+        again = await sync(app, client, tenant, source["id"], force=True, processes=pool)
+    finally:
+        pool.shutdown()
+    assert (first["status"], first["indexed"]) == ("completed", 4)
+    assert (again["status"], again["fetched"]) == ("completed", 4)
+    assert pool.started == 1
     detail = await client.get(
         "/api/v1/knowledge/search", params={"q": "crawler concurrency"}, headers=tenant.headers()
     )

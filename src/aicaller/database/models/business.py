@@ -42,6 +42,12 @@ class Business(Base):
     # Twilio credentials of this business (else the install's); the token is encrypted at rest.
     twilio_account_sid: Mapped[str | None] = mapped_column(String(64), default=None)
     twilio_auth_token_encrypted: Mapped[str | None] = mapped_column(Text, default=None)
+    # Phone calls: "stream" (Twilio Media Streams on the real-time pipeline) or "gather"
+    # (Twilio recognises and speaks each turn); the caller silence before a prompt; the key
+    # that asks for a person.
+    voice_transport: Mapped[str] = mapped_column(String(16), default="stream")
+    voice_silence_seconds: Mapped[int] = mapped_column(default=8)
+    voice_dtmf_digit: Mapped[str] = mapped_column(String(1), default="0")
 
 
 class BusinessPhoneNumber(Base):

@@ -9,12 +9,10 @@ completed without hitting its page cap.
 
 from __future__ import annotations
 
-import multiprocessing
 import uuid
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,7 +26,6 @@ from aicaller.database.models import DocumentationSource, SyncJob, SyncPage
 from aicaller.database.models.documentation import PageState, SyncStatus
 from aicaller.database.session import Database, run_to_the_end
 from aicaller.knowledge.documentation_scraper.factory import Scraper, ScraperFactory
-from aicaller.knowledge.documentation_scraper.parse import parse_page
 from aicaller.knowledge.documents.indexing import DocumentIndexer
 from aicaller.knowledge.documents.repository import DocumentRepository
 from aicaller.knowledge.search.maintenance import tidy_index
@@ -75,8 +72,12 @@ class DocumentationSync:
         sync_id: uuid.UUID,
         still_wanted: Callable[[], Awaitable[bool]] | None = None,
         events: EventBus | None = None,
+        processes: Executor | None = None,
     ) -> None:
+        """``processes``: the process's pool for extraction (``core/process_pool.py``), shared
+        by every sync; None extracts in the event loop's threads."""
         self.database, self.settings = database, settings
+        self.processes = processes
         self.business_id, self.sync_id = business_id, sync_id
         self.factory = ScraperFactory(http, settings)
         self.still_wanted = still_wanted
@@ -99,15 +100,14 @@ class DocumentationSync:
                 seeds.setdefault(url, 1)
             if (await run_to_the_end(self._checkpoint([], 0, seeds=seeds))).cancelled:
                 return SyncStatus.CANCELLED.value
-        with _extraction_pool(self.settings.knowledge_extract_processes) as executor:
-            processor = PageProcessor(
-                scraper.fetcher, scraper.robots, scraper.scope,
-                RateGate(source_snapshot.concurrency, scraper.delay),
-                force=force, ttl=timedelta(hours=self.settings.knowledge_page_ttl_hours),
-                now=datetime.now(UTC), executor=executor,
-                content_selector=source_snapshot.content_selector,
-            )  # fmt: skip
-            return await self._crawl(source_snapshot, processor)
+        processor = PageProcessor(
+            scraper.fetcher, scraper.robots, scraper.scope,
+            RateGate(source_snapshot.concurrency, scraper.delay),
+            force=force, ttl=timedelta(hours=self.settings.knowledge_page_ttl_hours),
+            now=datetime.now(UTC), executor=self.processes,
+            content_selector=source_snapshot.content_selector,
+        )  # fmt: skip
+        return await self._crawl(source_snapshot, processor)
 
     async def _begin(self) -> str | tuple[DocumentationSource, bool, bool]:
         """Mark the sync running: its source, whether it is forced and whether it resumes, or
@@ -240,30 +240,6 @@ class DocumentationSync:
         await tx.business.bump_knowledge_version()
         logger.info("sync_completed", sync_id=str(sync.id), capped=capped, removed=removed)
         return SyncStatus.COMPLETED.value
-
-
-@contextmanager
-def _extraction_pool(processes: int) -> Iterator[Executor | None]:
-    """Worker processes for page extraction, for the length of one sync. "forkserver": each
-    worker forks from a small server process that has already imported the extraction code
-    (forking the main process, which runs an event loop and database threads, is unsafe;
-    "spawn" re-imports everything in every worker); "spawn" where there is no forkserver."""
-    if processes <= 0:
-        yield None
-        return
-    pool = ProcessPoolExecutor(processes, mp_context=_pool_context())
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _pool_context() -> multiprocessing.context.BaseContext:
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([parse_page.__module__])  # light: not the database
-    return context
 
 
 def _snapshot(source: DocumentationSource) -> DocumentationSource:

@@ -35,6 +35,7 @@ async def sync_source(ctx: JobContext, payload: dict[str, Any]) -> dict[str, Any
         sync_id=sync_id,
         still_wanted=still_wanted,
         events=ctx.resources.events,
+        processes=ctx.resources.processes,
     )
     try:
         status = await runner.run()

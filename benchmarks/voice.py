@@ -1,0 +1,216 @@
+"""Streamed calls with the offline speech engines, measured as a caller feels them.
+
+An ``aicaller serve`` process (SQLite, one worker, a Twilio install configured) answers
+simulated Twilio callers (tests/voice/caller.py: eSpeak NG speech as real-time 20 ms mu-law
+frames over the media WebSocket, marks answered as Twilio does). For 1, 4 and 8 concurrent
+calls, each call: the signed voice webhook, the stream, the greeting, ``--turns`` spoken
+questions, one barge-in (the caller talks over an answer), the hang-up. Printed, p50/p95:
+
+- voice-to-voice: the caller's last speech frame sent -> the agent's first audio frame back
+  (so it includes the VAD's end-of-turn pause, recognition, the turn and the first sentence);
+- greeting: the ``start`` message sent -> the greeting's first audio frame;
+- barge-in: the caller's first speech frame over the agent -> the ``clear`` message;
+- CPU seconds of the server per minute of call (``/proc``, so other load inflates it little);
+- word error rate of the recogniser on the 50 sentences of ``voice_sentences.py``, each
+  synthesised, mu-law encoded and decoded as on a call (no server; the same decoder settings).
+
+    .venv/bin/python benchmarks/voice.py [--levels 1,4,8] [--turns 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+from httpx_ws import aconnect_ws
+from twilio.request_validator import RequestValidator
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from bench_app import app_settings, create_tenant, server_environment, sign_in
+from calls_api import _free_port, _percentile, _wait_ready
+from process_cpu import tree_cpu
+from tests.agent.clinic import ALWAYS_OPEN, PAGES
+from tests.voice.caller import SimulatedCaller, speech
+from voice_sentences import SENTENCES
+
+TOKEN = "f" * 32
+ACCOUNT = "AC" + "0123456789abcdef" * 2
+NUMBER = "+14155550123"
+
+
+def _word_errors(reference: list[str], heard: list[str]) -> int:
+    """Word-level edit distance (substitutions, insertions, deletions)."""
+    row = list(range(len(heard) + 1))
+    for i, word in enumerate(reference, 1):
+        previous, row[0] = row[0], i
+        for j, other in enumerate(heard, 1):
+            current = min(row[j] + 1, row[j - 1] + 1, previous + (word != other))
+            previous, row[j] = row[j], current
+    return row[-1]
+
+
+async def word_error_rate() -> tuple[float, list[tuple[str, str]]]:
+    from pipecat.audio.utils import create_stream_resampler, ulaw_to_pcm  # noqa: PLC0415
+    from pocketsphinx import Decoder  # noqa: PLC0415
+
+    from aicaller.voice.speech.pocketsphinx_stt import DECODER_SETTINGS  # noqa: PLC0415
+
+    decoder = Decoder(**DECODER_SETTINGS)
+    errors = words = 0
+    samples = []
+    for sentence in SENTENCES:
+        pcm = await ulaw_to_pcm(speech(sentence), 8000, 16000, create_stream_resampler())
+        decoder.start_utt()
+        for offset in range(0, len(pcm), 3200):  # fed in 0.1 s chunks, as on a call
+            decoder.process_raw(pcm[offset : offset + 3200], False, False)
+        decoder.end_utt()
+        heard = decoder.hyp().hypstr if decoder.hyp() else ""
+        reference = re.findall(r"[a-z']+", sentence.lower())
+        errors += _word_errors(reference, heard.split())
+        words += len(reference)
+        samples.append((sentence, heard))
+    return errors / words, samples
+
+
+async def one_call(base: str, index: int, turns: int) -> dict[str, list[float]]:
+    """One streamed call; its latencies in seconds and its length."""
+    call_sid = "CA" + uuid.uuid4().hex
+    params = {"AccountSid": ACCOUNT, "CallSid": call_sid, "From": "+14155550111",
+              "To": NUMBER, "Direction": "inbound", "CallStatus": "ringing"}  # fmt: skip
+    validator = RequestValidator(TOKEN)
+    out: dict[str, list[float]] = {
+        "v2v": [], "greeting": [], "barge_in": [], "seconds": [], "unanswered": []
+    }  # fmt: skip
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        url = f"{base}/telephony/twilio/voice"
+        signed = {"X-Twilio-Signature": validator.compute_signature(url, params)}
+        twiml = (await client.post("/telephony/twilio/voice", data=params, headers=signed)).text
+        found = re.search(r'<Parameter name="token" value="([^"]+)"', twiml)
+        assert found, twiml
+        ws_url = base.replace("http://", "ws://") + "/telephony/twilio/media"
+        headers = {"X-Twilio-Signature": validator.compute_signature(ws_url, {})}
+        async with aconnect_ws(ws_url, client, headers=headers) as ws:
+            caller = SimulatedCaller(ws, call_sid=call_sid)
+            began = time.monotonic()
+            await caller.start(found.group(1))
+            out["greeting"].append(await caller.wait_for("agent_audio", within=30) - began)
+            await caller.wait_quiet(within=60)
+            for turn in range(turns):
+                said = await caller.say(SENTENCES[(index + turn) % 20])
+                try:
+                    answered = await caller.wait_for("agent_audio", after=said, within=10)
+                except AssertionError:  # recognised as nothing: the agent waits
+                    out["unanswered"].append(1)
+                    continue
+                out["v2v"].append(answered - said)
+                await caller.wait_quiet(within=60)
+            # The caller asks for a person (the keypad: recognised or not, the agent answers)
+            # and talks over the answer.
+            pressed = time.monotonic()
+            await caller.dtmf("0")
+            await caller.wait_for("agent_audio", after=pressed, within=30)
+            await asyncio.sleep(0.4)
+            barge = time.monotonic()
+            talking = asyncio.create_task(caller.say("sorry, one more question please"))
+            cleared = await caller.wait_for("clear", after=barge, within=10)
+            out["barge_in"].append(cleared - barge)
+            await talking
+            await caller.wait_quiet(within=60)
+            await caller.hang_up()
+            await asyncio.wait_for(caller.closed.wait(), 10)
+            out["seconds"].append(time.monotonic() - began)
+            await caller.stop()
+    return out
+
+
+async def configure(base: str) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        await sign_in(client)
+        config = {"greeting": "Thanks for calling Bright Smile Dental, how can I help?",
+                  "phone_numbers": [NUMBER], "business_hours": ALWAYS_OPEN,
+                  "escalation_numbers": [], "voice_transport": "stream",
+                  "voice_silence_seconds": 60}  # fmt: skip
+        (await client.patch("/api/v1/config", json=config)).raise_for_status()
+        for name, text in PAGES.items():
+            files = {"file": (name, text.encode(), "text/markdown")}
+            (await client.post("/api/v1/knowledge/documents", files=files)).raise_for_status()
+
+
+def _p(values: list[float], share: float) -> float:
+    return _percentile(sorted(values), share) * 1000
+
+
+def _row(level: int, merged: dict[str, list[float]], cpu: float) -> str:
+    cells = [f"{level:5}"]
+    cells += [
+        f"{_p(merged[key], 0.5):7.0f} /{_p(merged[key], 0.95):6.0f}"
+        for key in ("v2v", "greeting", "barge_in")
+    ]
+    minutes = sum(merged["seconds"]) / 60
+    cells.append(f"{cpu / minutes:8.1f}")
+    cells.append(f"{len(merged['v2v'])} answered, {len(merged['unanswered'])} not")
+    return "   ".join(cells)
+
+
+def _serve(url: str, data_dir: Path, base: str, port: int) -> subprocess.Popen[bytes]:
+    values = app_settings(url, "", data_dir, public_url=base, twilio_account_sid=ACCOUNT,
+                          twilio_auth_token=TOKEN)  # fmt: skip
+    values.pop("redis_url")  # embedded: in-process cache and events, one worker
+    env = {**os.environ, **server_environment(values)}
+    command = [sys.executable, "-m", "aicaller", "serve", "--workers", "1", "--port", str(port)]
+    log = (data_dir / "server.log").open("wb")
+    return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: S603
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--levels", default="1,4,8")
+    parser.add_argument("--turns", type=int, default=3)
+    args = parser.parse_args()
+    rate, samples = await word_error_rate()
+    print(f"word error rate on {len(SENTENCES)} synthesised sentences: {rate:.1%}")
+    for sentence, heard in samples[:5]:
+        print(f"  said {sentence!r:45} heard {heard!r}")
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp)
+        url = f"sqlite+aiosqlite:///{data_dir / 'voice.db'}"
+        await create_tenant(url)
+        port = _free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = _serve(url, data_dir, base, port)
+        try:
+            await _wait_ready(base)
+            await configure(base)
+            await one_call(base, 0, 1)  # warm-up: models loaded, decoders pooled
+            print(
+                "calls   v2v p50/p95 ms   greeting p50/p95   barge-in p50/p95   CPU s/call-min"
+                "   turns"
+            )
+            for level in [int(n) for n in args.levels.split(",")]:
+                before = sum(tree_cpu(os.getpid()).values())
+                results = await asyncio.gather(
+                    *(one_call(base, i, args.turns) for i in range(level))
+                )
+                cpu = sum(tree_cpu(os.getpid()).values()) - before
+                merged = {k: [v for r in results for v in r[k]] for k in results[0]}
+                print(_row(level, merged, cpu))
+        except BaseException:
+            print((data_dir / "server.log").read_text()[-6000:])  # why the server failed
+            raise
+        finally:
+            server.terminate()
+            server.wait(10)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

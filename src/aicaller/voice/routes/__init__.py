@@ -1,0 +1,1 @@
+"""The voice WebSockets: Twilio Media Streams (and browser audio)."""

@@ -1,0 +1,58 @@
+"""The overview: the dashboard's figures for a chosen period, charts, gaps, open escalations."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import httpx
+from fastapi import FastAPI
+
+from tests.console.calls_data import make_call
+from tests.console.conftest import console_client
+from tests.factories import Tenant
+from tests.helpers import assert_max_queries
+
+CHART = re.compile(r'data-chart="([^"]+)"')
+
+
+async def test_figures_charts_and_open_escalations_for_a_period(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    for _ in range(2):
+        await make_call(client, tenant, resolved_by_ai=True)
+    escalated = await make_call(client, tenant, resolved_by_ai=False)
+    await client.post(
+        f"/api/v1/calls/{escalated['id']}/escalations",
+        json={"reason": "Angry <caller>", "priority": "high"},
+        headers=tenant.headers(),
+    )
+    async with console_client(app, tenant, "viewer") as console:
+        assert (await console.get("/app")).headers["location"] == "/app/overview"
+        page = await console.get("/app/overview?period=7d")
+        assert page.status_code == 200
+        assert 'value="7d" selected' in page.text
+        assert "Total calls" in page.text
+        assert "Angry &lt;caller&gt;" in page.text
+        assert "waiting 0 min" in page.text
+        charts = [
+            json.loads(raw.replace("&#34;", '"').replace("&quot;", '"'))
+            for raw in CHART.findall(page.text)
+        ]
+        assert [c["label"] for c in charts] == ["Calls", "Resolved by the AI", "QA score"]
+        assert len(charts[0]["x"]) == 7  # a point a day
+        assert charts[0]["y"][-1] == 3
+        today = await console.get("/app/overview?period=today")
+        assert len(json.loads(CHART.findall(today.text)[0].replace("&#34;", '"'))["x"]) == 24
+        custom = await console.get("/app/overview?period=custom&from=2026-01-01&to=2026-01-31")
+        assert custom.status_code == 200
+        bad = await console.get("/app/overview?period=custom&from=2026-02-01&to=2026-01-01")
+        assert bad.status_code == 422
+        # Cached reports: a second look costs the same few statements, whatever the data.
+        with assert_max_queries(6) as first:
+            await console.get("/app/overview?period=7d")
+        for _ in range(3):
+            await make_call(client, tenant)
+        await console.get("/app/overview?period=7d")
+        with assert_max_queries(first.count):
+            await console.get("/app/overview?period=7d")
