@@ -54,6 +54,67 @@ def _valid_request_id(value: str) -> bool:
 MULTIPART_OVERHEAD = 64 * 1024
 
 
+async def _open(app: FastAPI, settings: Settings) -> Database:
+    """Connect everything the app needs, in dependency order."""
+    database = Database(create_engine(settings))
+    app.state.query_monitor = QueryMonitor(database.engine, slow_ms=settings.slow_query_ms)
+    if settings.should_auto_migrate:
+        await migrate.upgrade(database.engine)
+    app.state.database = database
+    app.state.password_hasher = PasswordHasher(
+        time_cost=settings.password_time_cost, memory_kib=settings.password_memory_kib
+    )
+    app.state.token_codec = TokenCodec(
+        key=settings.signing_key,
+        issuer=settings.jwt_issuer,
+        audience=settings.jwt_audience,
+        ttl=timedelta(minutes=settings.access_token_minutes),
+    )
+    app.state.secret_box = SecretBox(settings.signing_key)
+    app.state.cache = AppCache(settings)
+    await app.state.cache.start()
+    app.state.rate_limiter = RateLimiter(settings)
+    app.state.http = SafeHttpClient.from_settings(settings)
+    app.state.twilio_accounts = TwilioAccounts(
+        settings, database, app.state.secret_box, app.state.cache
+    )
+    app.state.telephony = create_provider(
+        settings, http=app.state.http.client, accounts=app.state.twilio_accounts
+    )
+    app.state.events = create_event_bus(settings)
+    app.state.agents = Agents(settings, app.state.http.client)
+    # Extraction processes, shared by every sync of this process and started by the first.
+    app.state.processes = process_pool(settings.knowledge_extract_processes)
+    app.state.jobs = create_job_system(
+        settings,
+        database,
+        on_job_finished=metrics.record_job,
+        resources=JobResources(
+            http=app.state.http, events=app.state.events, processes=app.state.processes
+        ),
+    )
+    await app.state.jobs.start()
+    app.state.voice_streams = VoiceStreams()
+    app.state.voice_ready = voice_available
+    logger.info("startup", database=database.engine.dialect.name, version=__version__)
+    return database
+
+
+async def _close(app: FastAPI, database: Database) -> None:
+    """Close in the reverse order: nothing still running uses what has closed."""
+    await app.state.voice_streams.end_all()  # before the database closes
+    await app.state.jobs.stop()  # before the engine closes: running jobs finish or go back
+    if app.state.processes is not None:
+        app.state.processes.shutdown(cancel_futures=True)
+    await app.state.http.aclose()
+    await app.state.events.close()
+    await app.state.rate_limiter.close()
+    await app.state.cache.close()
+    await database.dispose()
+    metrics.mark_worker_exited(os.getpid())
+    logger.info("shutdown")
+
+
 def create_app(settings: Settings | None = None, *, configure_logs: bool = True) -> FastAPI:
     """Build the app; nothing connects until the lifespan starts."""
     settings = settings or get_settings()
@@ -63,61 +124,11 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = Database(create_engine(settings))
-        app.state.query_monitor = QueryMonitor(database.engine, slow_ms=settings.slow_query_ms)
-        if settings.should_auto_migrate:
-            await migrate.upgrade(database.engine)
-        app.state.database = database
-        app.state.password_hasher = PasswordHasher(
-            time_cost=settings.password_time_cost, memory_kib=settings.password_memory_kib
-        )
-        app.state.token_codec = TokenCodec(
-            key=settings.signing_key,
-            issuer=settings.jwt_issuer,
-            audience=settings.jwt_audience,
-            ttl=timedelta(minutes=settings.access_token_minutes),
-        )
-        app.state.secret_box = SecretBox(settings.signing_key)
-        app.state.cache = AppCache(settings)
-        await app.state.cache.start()
-        app.state.rate_limiter = RateLimiter(settings)
-        app.state.http = SafeHttpClient.from_settings(settings)
-        app.state.twilio_accounts = TwilioAccounts(
-            settings, database, app.state.secret_box, app.state.cache
-        )
-        app.state.telephony = create_provider(
-            settings, http=app.state.http.client, accounts=app.state.twilio_accounts
-        )
-        app.state.events = create_event_bus(settings)
-        app.state.agents = Agents(settings, app.state.http.client)
-        # Extraction processes, shared by every sync of this process and started by the first.
-        app.state.processes = process_pool(settings.knowledge_extract_processes)
-        app.state.jobs = create_job_system(
-            settings,
-            database,
-            on_job_finished=metrics.record_job,
-            resources=JobResources(
-                http=app.state.http, events=app.state.events, processes=app.state.processes
-            ),
-        )
-        await app.state.jobs.start()
-        app.state.voice_streams = VoiceStreams()
-        app.state.voice_ready = voice_available
-        logger.info("startup", database=database.engine.dialect.name, version=__version__)
+        database = await _open(app, settings)
         try:
             yield
         finally:
-            await app.state.voice_streams.end_all()  # before the database closes
-            await app.state.jobs.stop()  # before the engine closes: running jobs finish or go back
-            if app.state.processes is not None:
-                app.state.processes.shutdown(cancel_futures=True)
-            await app.state.http.aclose()
-            await app.state.events.close()
-            await app.state.rate_limiter.close()
-            await app.state.cache.close()
-            await database.dispose()
-            metrics.mark_worker_exited(os.getpid())
-            logger.info("shutdown")
+            await _close(app, database)
 
     app = FastAPI(
         title="aicaller",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aicaller.agent.hours import spoken_time, spoken_week
-from aicaller.agent.language import asked_contact_kinds, asked_day, classify
+from aicaller.agent.language import asked_contact_kinds, asked_day, asks_price, classify
 from aicaller.agent.protocol import Intent
 from aicaller.agent.speech import coverage, sentences, spoken_answer
 from aicaller.businesses.schemas import OpeningInterval, Weekday
@@ -96,3 +96,14 @@ def test_the_best_sentence_answers_and_long_ones_are_cut_at_a_clause() -> None:
     assert len(text.split()) <= 32
     assert coverage(["prices", "cleaning"], "Price list", "A cleaning costs $120") == 1.0
     assert coverage(["violin"], "Prices") == 0.0
+
+
+def test_spoken_hours_questions_are_hours_questions() -> None:
+    for said in ("You guys open on Saturday? Till when?", "is there a night you stay open later"):
+        assert classify(said) is Intent.CALLER_HOURS
+
+
+def test_how_much_notice_or_time_is_no_price_question() -> None:
+    assert asks_price("how much is a cleaning")
+    assert not asks_price("how much notice do you need for a refill")
+    assert not asks_price("how much time does it take")

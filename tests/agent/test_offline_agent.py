@@ -49,19 +49,39 @@ async def test_never_reads_code_markdown_or_web_addresses_aloud() -> None:
         assert unspoken not in reply.text
 
 
-async def test_unsure_asks_once_to_rephrase_then_hands_over() -> None:
-    first = await agent.reply(context("do you fix broken violins?"))
-    assert first.intent is Intent.REPHRASE
-    assert first.unanswered_question == "do you fix broken violins?"
+async def test_a_question_the_knowledge_does_not_answer_is_declined_with_a_callback() -> None:
+    reply = await agent.reply(context("do you fix broken violins?"))
+    assert reply.intent is Intent.DECLINE
+    assert reply.text.startswith("I'm sorry, I don't have that information.")
+    assert "call you back about it" in reply.text
+    # A callback (never a transfer, even while open) carrying the question, and a gap.
+    assert (reply.action, reply.escalation_priority) == (AgentAction.ESCALATE, "normal")
+    assert "violins" in (reply.escalation_reason or "")
+    assert reply.unanswered_question == "do you fix broken violins?"
+
+
+async def test_a_second_unanswered_question_joins_the_callback_already_filed() -> None:
     history = [
         PastTurn("agent", "Hi", Intent.GREETING),
         PastTurn("caller", "do you fix broken violins?", Intent.CALLER_QUESTION),
+        PastTurn("agent", "I'm sorry, I don't have that information.", Intent.DECLINE),
+    ]
+    second = await agent.reply(context("and do you sell harps", history=history))
+    assert (second.intent, second.action) == (Intent.DECLINE, AgentAction.CONTINUE)
+    assert second.unanswered_question == "and do you sell harps"
+
+
+async def test_nothing_searchable_asks_once_to_rephrase_then_hands_over() -> None:
+    first = await agent.reply(context("and what about it then"))
+    assert first.intent is Intent.REPHRASE
+    history = [
+        PastTurn("agent", "Hi", Intent.GREETING),
+        PastTurn("caller", "and what about it then", Intent.CALLER_QUESTION),
         PastTurn("agent", first.text, Intent.REPHRASE),
     ]
-    second = await agent.reply(context("violin repairs, do you do them", history=history))
+    second = await agent.reply(context("so, is it, you know", history=history))
     assert second.action is AgentAction.TRANSFER  # open, with an escalation number
     assert second.transfer_to == "+14155550100"
-    assert second.unanswered_question == "violin repairs, do you do them"
 
 
 @pytest.mark.parametrize(

@@ -38,15 +38,19 @@ async def test_a_terminal_call_until_the_caller_hangs_up(
     assert ended == "caller_hangup"
     agent = [line for line in said if line.startswith("Agent: ")]
     assert agent[0].startswith("Agent: Thanks for calling Demo Dental Clinic")
+    ANY_DECLINE = agent[-1]  # noqa: N806 - its callback time depends on the clock
     assert agent[1:] == [
         # A price question is answered from the price list, not the services page.
         "Agent: In-office teeth whitening costs $350, and a take-home whitening kit costs $250.",
         "Agent: We're at 245 Park Avenue South, New York, third floor.",  # the configuration
         "Agent: We accept most major dental insurance plans, including Delta Dental, Cigna, "
         "Aetna, MetLife and Guardian.",
-        "Agent: We accept cash, all major credit and debit cards, and Apple Pay.",
+        # The prices page says "payment plans", never "installments": declined, not guessed
+        # with the payment methods (which do not say whether installments are possible).
+        ANY_DECLINE,
     ]
-    assert sum(line.startswith("  [from document:") for line in said) == 3
+    assert agent[-1].startswith("Agent: I'm sorry, I don't have that information.")
+    assert sum(line.startswith("  [from document:") for line in said) == 2
     assert said[-1] == "[you hung up]"
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.agent.conversation import ConversationService
 from aicaller.core.errors import Conflict
-from aicaller.database.models import Call, CallNote, Escalation, KnowledgeGap, TranscriptTurn
+from aicaller.database.models import Call, CallNote, Escalation, TranscriptTurn
 from tests.agent.clinic import say, set_up_clinic, start_call
 from tests.factories import Tenant
 from tests.helpers import count_rows
@@ -60,29 +60,31 @@ async def test_a_test_call_greets_answers_from_knowledge_and_ends_on_goodbye(
     assert [t["intent"] for t in transcript][-2:] == ["caller_goodbye", "goodbye"]
 
 
-async def test_an_unanswerable_question_is_rephrased_then_transferred_with_a_note(
+async def test_an_unanswerable_question_is_declined_with_a_callback_and_a_gap(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
     await set_up_clinic(client, tenant)
     call = (await start_call(client, tenant))["call"]
     first = await say(client, tenant, call["id"], "Do you repair violins?")
-    assert first["reply"]["intent"] == "rephrase"
-    second = await say(client, tenant, call["id"], "Violin repair, yes or no?")
-    assert second["reply"]["action"] == "transfer"
-    assert (second["status"], second["end_reason"]) == ("completed", "transferred")
-    assert [t["speaker"] for t in second["turns"]] == ["caller", "agent", "system"]
-    assert second["turns"][-1]["text"].startswith("Transferred to +14155550100")
+    assert (first["reply"]["intent"], first["reply"]["action"]) == ("decline", "escalate")
+    assert first["status"] == "in_progress"  # the call goes on
+    second = await say(client, tenant, call["id"], "Do you sell harps?")
+    assert (second["reply"]["intent"], second["reply"]["action"]) == ("decline", "continue")
 
     detail = (await client.get(f"/api/v1/calls/{call['id']}", headers=tenant.headers())).json()
-    assert detail["metadata"]["transferred_to"] == "+14155550100"
-    [escalation] = detail["escalations"]
-    assert escalation["reason"] == "The agent could not answer: 'Violin repair, yes or no?'"
-    assert escalation["created_by_id"] is None  # filed by the agent
+    [escalation] = detail["escalations"]  # one callback for the call
+    assert escalation["reason"] == (
+        "The caller asked something the agent could not answer: 'Do you repair violins?'"
+    )
+    assert (escalation["priority"], escalation["created_by_id"]) == ("normal", None)
     [note] = detail["notes"]
-    assert note["author_id"] is None
     assert note["body"].startswith("For the person taking over. The caller asked")
     assert "Do you repair violins" in note["body"]
-    assert await count_rows(app.state.database, KnowledgeGap) == 2
+    gaps = (await client.get("/api/v1/knowledge/gaps", headers=tenant.headers())).json()
+    assert sorted(gap["question"] for gap in gaps["items"]) == [
+        "Do you repair violins?",
+        "Do you sell harps?",
+    ]
 
 
 async def test_after_hours_a_person_is_promised_a_callback_and_the_call_goes_on(

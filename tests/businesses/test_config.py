@@ -87,6 +87,9 @@ BAD_PATCHES: list[dict[str, object]] = [
     {"phone_numbers": None},
     {"emergency_phrases": ["x"]},
     {"emergency_phrases": ["gas leak", "Gas Leak"]},
+    {"trade": "astrology"},
+    {"trade": None},
+    {"safety_instructions": "x" * 2001},
     {"contact_email": "not an email"},
     {"website": "javascript:alert(1)"},
     {"twilio_account_sid": "not-a-sid"},
@@ -138,6 +141,8 @@ async def test_agent_settings_round_trip_and_the_twilio_token_is_write_only(
 ) -> None:
     patch = {
         "emergency_phrases": ["gas leak", "flooding"],
+        "trade": "plumbing_hvac",
+        "safety_instructions": "Leave the building and call the gas company.",
         "phone_numbers": ["+14155550123", "+33142685300"],
         "contact_email": "office@acme.example",
         "address": "1 Pipe Street",

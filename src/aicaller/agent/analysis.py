@@ -17,6 +17,7 @@ from aicaller.agent.protocol import Intent, PastTurn, intent_of
 QUESTION_INTENTS = frozenset({Intent.CALLER_QUESTION, Intent.CALLER_HOURS, Intent.CALLER_CONTACT})
 ANSWER_INTENTS = frozenset({Intent.ANSWER, Intent.HOURS, Intent.CONTACT})
 HANDOVER_INTENTS = frozenset({Intent.ESCALATE, Intent.TRANSFER})
+UNANSWERED = frozenset({Intent.REPHRASE, Intent.DECLINE})  # the agent had no answer
 MAX_TOPICS = 3
 MAX_TOPIC_CHARS = 90
 
@@ -72,9 +73,9 @@ def resolved_by_ai(turns: Sequence[PastTurn], end_reason: str | None) -> bool:
     asked = any(_intent(t) in QUESTION_INTENTS for t in turns if t.speaker == "caller")
     if asked:
         last_answer = next(
-            (i for i in reversed(agent_intents) if i in ANSWER_INTENTS | {Intent.REPHRASE}), None
+            (i for i in reversed(agent_intents) if i in ANSWER_INTENTS | UNANSWERED), None
         )
-        if last_answer is None or last_answer is Intent.REPHRASE:
+        if last_answer is None or last_answer in UNANSWERED:
             return False
     return sentiment(turns) != "negative"
 
@@ -87,9 +88,7 @@ def summarize(turns: Sequence[PastTurn], end_reason: str | None) -> str:
     answered = sum(
         1 for turn in turns if turn.speaker == "agent" and _intent(turn) in ANSWER_INTENTS
     )
-    unsure = sum(
-        1 for turn in turns if turn.speaker == "agent" and _intent(turn) is Intent.REPHRASE
-    )
+    unsure = sum(1 for turn in turns if turn.speaker == "agent" and _intent(turn) in UNANSWERED)
     parts: list[str] = []
     if questions:
         topics = "; ".join(f'"{_topic(turn.text)}"' for turn in questions[:MAX_TOPICS])
@@ -115,7 +114,7 @@ def summarize(turns: Sequence[PastTurn], end_reason: str | None) -> str:
         "caller_silent": "The call ended after the caller stopped responding.",
         "max_duration": "The call reached its maximum duration.",
     }.get(end_reason or "", "")
-    if Intent.ESCALATE in intents:
+    if intents & {Intent.ESCALATE, Intent.DECLINE}:
         outcome = (outcome + " A callback was promised.").strip()
     if outcome:
         parts.append(outcome)

@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable
 
 from aicaller.agent.protocol import Intent
-from aicaller.businesses.schemas import Weekday
+from aicaller.agent.urgency import urgent_situation
+from aicaller.businesses.schemas import Trade, Weekday
 
 SHORT_UTTERANCE_WORDS = 8  # "no thanks, that's all, bye"; longer ones are questions
 _PUNCTUATION = re.compile(r"[^\w\s']+")
@@ -75,8 +76,11 @@ _HOURS = _any(
         rf"\b(?:when|what time) (?:do|does|are|will|is) {_YOUR}\b.{{0,20}}\b(?:open|close|closed|closing|opening)\b",  # noqa: E501
         rf"\b{_YOUR} (?:open|closed) (?:today|tomorrow|now|on|at|this|in)\b",
         r"\bhours (?:today|tomorrow|on)\b|\bwhat are the hours\b",
+        r"\bstay open\b|\bopen (?:late|later|early|earlier|till|until)\b",
     ]
 )
+# "you guys open on Saturday?" is "you open on Saturday?"
+_YOU_ALL = re.compile(r"\b(?:you guys|you all|y'all|yall|you folks)\b")
 _CONTACT = _any(
     [
         rf"\b(?:what(?:'s| is)|give me) {_YOUR}\b.{{0,15}}\b(?:phone number|number|email|e mail|address|website|web site)\b",  # noqa: E501
@@ -96,15 +100,19 @@ _TODAY = re.compile(r"\btoday\b|\btonight\b|\bthis (?:morning|afternoon|evening)
 _TOMORROW = re.compile(r"\btomorrow\b")
 
 
-def classify(utterance: str, emergency_phrases: Iterable[str] = ()) -> Intent:
+def classify(
+    utterance: str, emergency_phrases: Iterable[str] = (), trade: Trade = Trade.GENERAL
+) -> Intent:
     """The caller intent of one utterance; anything unclassified is a question. The rules are
-    tried in order: an emergency or a request for a person wins over everything else."""
+    tried in order: an urgent situation (the trade's or the business's own,
+    ``aicaller.agent.urgency``) or a request for a person wins over everything else."""
     text = normalise(utterance)
     if not text:
         return Intent.CALLER_SILENT
-    if any(normalise(phrase) in text for phrase in emergency_phrases if normalise(phrase)):
+    if urgent_situation(text, trade, emergency_phrases) is not None:
         return Intent.CALLER_EMERGENCY
     short = len(text.split()) <= SHORT_UTTERANCE_WORDS
+    text = _YOU_ALL.sub("you", text)
     rules: tuple[tuple[bool, Intent], ...] = (
         (bool(_HUMAN.search(text)), Intent.CALLER_HUMAN),
         (bool(_FRUSTRATED.search(text)), Intent.CALLER_FRUSTRATED),
@@ -117,7 +125,8 @@ def classify(utterance: str, emergency_phrases: Iterable[str] = ()) -> Intent:
 
 
 _PRICE = re.compile(
-    r"\bhow much\b|\bwhat do you charge\b|\b(?:cost|costs|price|prices|pricing|fee|fees|"
+    r"\bhow much\b(?! (?:notice|time|longer|earlier|warning|experience))|"
+    r"\bwhat do you charge\b|\b(?:cost|costs|price|prices|pricing|fee|fees|"
     r"charge|charges|rate|rates|expensive|cheap)\b"
 )
 # Amounts of money as documents write them: "$120", "120 dollars", "EUR 40".
@@ -130,6 +139,19 @@ MONEY = re.compile(
 # about: a passage need not contain them to answer it.
 QUESTION_WORDS = frozenset(
     {"much", "many", "often", "long", "take", "takes", "offer", "offers", "provide", "provides"}
+)
+
+
+# Words of spoken questions that carry no subject ("um, do you guys do, like, house calls"):
+# a passage need not contain them either.
+SPOKEN_FILLER = frozenset(
+    {"um", "umm", "uh", "uhh", "er", "hmm", "oh", "gosh", "hi", "hello", "hey", "okay", "ok"}
+    | {"yeah", "yes", "well", "like", "guys", "y'all", "yall", "folks", "gonna", "wanna"}
+    | {"gotta", "just", "really", "actually", "basically", "kinda", "sorta", "maybe", "please"}
+    | {"know", "mean", "think", "wondering", "wonder", "tell", "thanks", "somebody", "anybody"}
+    | {"someone", "anyone", "something", "anything", "thing", "stuff", "got", "get", "getting"}
+    | {"go", "going", "want", "trying", "real", "pretty", "little", "bit", "quick", "question"}
+    | {"ask", "asking", "sure", "right", "said", "say", "there", "here", "now", "ever", "still"}
 )
 
 

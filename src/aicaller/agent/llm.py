@@ -15,7 +15,6 @@ for conflicting actions, a person comes first: ``transfer_call`` beats ``escalat
 from __future__ import annotations
 
 import asyncio
-import json
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
@@ -25,7 +24,14 @@ from openai import AsyncOpenAI
 
 from aicaller.agent.handover import hand_over
 from aicaller.agent.language import classify
-from aicaller.agent.llm_stream import Completion, LlmUnusable, ToolCall, read_completion
+from aicaller.agent.llm_guard import without_unverified
+from aicaller.agent.llm_stream import (
+    Completion,
+    LlmUnusable,
+    ToolCall,
+    read_completion,
+    tool_arguments,
+)
 from aicaller.agent.offline import OfflineAgent
 from aicaller.agent.prompts import (
     END_TOOL,
@@ -34,6 +40,7 @@ from aicaller.agent.prompts import (
     TOOLS,
     TRANSFER_TOOL,
     history_messages,
+    passages_message,
     system_prompt,
 )
 from aicaller.agent.protocol import AgentAction, AgentReply, Intent, TurnContext
@@ -45,6 +52,7 @@ from aicaller.core.logging import get_logger
 logger = get_logger(__name__)
 SEARCH_LIMIT = 3
 PASSAGE_CHARS = 1500
+URGENT = Intent.CALLER_EMERGENCY
 FROM_CONFIG = {Intent.CALLER_HOURS: Intent.HOURS, Intent.CALLER_CONTACT: Intent.CONTACT}
 # Which action wins when a round asks for several: a person first.
 PRECEDENCE = {TRANSFER_TOOL: 3, ESCALATE_TOOL: 2, END_TOOL: 1}
@@ -58,6 +66,7 @@ class _Turn:
     sources: list[str] = field(default_factory=list)
     searched: bool = False
     found: bool = False
+    evidence: list[str] = field(default_factory=list)  # the passages the model was given
     decision: AgentReply | None = None
     decided_by: str | None = None  # the tool that made the decision
     notes: list[str] = field(default_factory=list)
@@ -91,6 +100,11 @@ class LlmAgent:
         return replace(self._fallback.greet(config), agent=self.name)
 
     async def reply(self, context: TurnContext) -> AgentReply:
+        config = context.config
+        if classify(context.utterance, config.emergency_phrases, config.trade) is URGENT:
+            # The same rules as the offline agent, at once: safety first, never a model's delay.
+            reply = await self._fallback.reply(context)
+            return replace(reply, agent=self.name, notes=(*reply.notes, "urgent: by the rules"))
         try:
             async with asyncio.timeout(self._timeout):
                 return await self._converse(context)
@@ -171,7 +185,7 @@ class LlmAgent:
             logger.info("llm_tool_calls_capped", asked=len(calls), limit=limit)
         actions: list[tuple[int, str, dict[str, Any]]] = []
         for position, call in enumerate(calls[:limit]):
-            arguments = _arguments(call)
+            arguments = tool_arguments(call)
             if call.name == SEARCH_TOOL:
                 query = printable(str(arguments.get("query") or ""))
                 results[position] = await self._search(context, state, query)
@@ -232,31 +246,40 @@ class LlmAgent:
             source = hit.url or f"document:{hit.document_id}"
             if source not in state.sources:
                 state.sources.append(source)
-            passages.append(f"[{hit.heading_path}]\n{hit.text[:PASSAGE_CHARS]}")
-        return "\n\n".join(passages)
+            passages.append((source, hit.heading_path, hit.text[:PASSAGE_CHARS]))
+            state.evidence.append(hit.text[:PASSAGE_CHARS])
+        return passages_message(passages)
 
     def _finish(self, context: TurnContext, state: _Turn, text: str) -> AgentReply:
-        spoken = plain(text)
+        spoken, dropped = without_unverified(plain(text), context.config, state.evidence)
+        if dropped:
+            state.notes.append(f"not said, in no passage or setting: {', '.join(dropped)}")
+            logger.warning("llm_unverified_contact", dropped=dropped[:5])
         if not spoken:
             raise LlmUnusable("the model gave no text to say")
         if len(spoken) > self._max_chars:
             spoken = clip(spoken, self._max_chars)
             state.notes.append("reply shortened")
-        caller = classify(context.utterance, context.config.emergency_phrases)
+        config, utterance = context.config, context.utterance
+        caller = classify(utterance, config.emergency_phrases, config.trade)
         notes = tuple(state.notes)
+        question = caller is Intent.CALLER_QUESTION
         if state.decision is not None:
-            return replace(
-                state.decision, text=spoken, caller_intent=caller, agent=self.name, notes=notes
-            )
+            decided = state.decision
+            if question and state.decided_by == ESCALATE_TOOL:
+                # A callback for a question the knowledge did not answer: a decline and a gap.
+                decided = replace(decided, intent=Intent.DECLINE, unanswered_question=utterance)
+            return replace(decided, text=spoken, caller_intent=caller, agent=self.name, notes=notes)
         if state.found:
             intent = Intent.ANSWER
         elif caller in FROM_CONFIG:
             intent = FROM_CONFIG[caller]
-        elif caller is Intent.CALLER_QUESTION:
-            intent = Intent.ANSWER if not state.searched else Intent.REPHRASE
+        elif question:
+            # Without a search nothing grounds the reply: never recorded as an answer, a gap.
+            intent = Intent.DECLINE if state.searched else Intent.COURTESY
         else:
             intent = Intent.COURTESY
-        unanswered = context.utterance if state.searched and not state.found else None
+        unanswered = utterance if question and not state.found else None
         return AgentReply(
             spoken,
             intent,
@@ -269,13 +292,3 @@ class LlmAgent:
 
 
 _PRIORITIES = frozenset({"low", "normal", "high", "urgent"})
-
-
-def _arguments(call: ToolCall) -> dict[str, Any]:
-    try:
-        arguments = json.loads(call.arguments or "{}")
-    except json.JSONDecodeError as exc:
-        raise LlmUnusable(f"tool {call.name} got arguments that are not JSON") from exc
-    if not isinstance(arguments, dict):
-        raise LlmUnusable(f"tool {call.name} got arguments that are not an object")
-    return arguments

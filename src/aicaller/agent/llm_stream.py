@@ -10,8 +10,10 @@ against the few fields the agent reads; anything else makes the whole answer unu
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -95,3 +97,14 @@ async def read_completion(stream: AsyncIterable[object]) -> Completion:
     except ValueError as exc:  # a cut-off JSON line (JSONDecodeError), bytes that are no UTF-8
         raise LlmUnusable(f"an unreadable stream ({type(exc).__name__})") from exc
     return Completion("".join(text).strip(), [calls[i] for i in sorted(calls)], finish)
+
+
+def tool_arguments(call: ToolCall) -> dict[str, Any]:
+    """A tool call's arguments; LlmUnusable when they are not a JSON object."""
+    try:
+        arguments = json.loads(call.arguments or "{}")
+    except json.JSONDecodeError as exc:
+        raise LlmUnusable(f"tool {call.name} got arguments that are not JSON") from exc
+    if not isinstance(arguments, dict):
+        raise LlmUnusable(f"tool {call.name} got arguments that are not an object")
+    return arguments

@@ -2,10 +2,13 @@
 
 It greets with the configured greeting; answers opening-hours and contact questions from the
 configuration (in the business's timezone); answers other questions with at most two sentences
-of the best knowledge passage; asks once to rephrase when unsure, then hands over; hands over
-at once on a request for a person, an emergency phrase or repeated frustration (a transfer when
-an escalation number is set and the business is open, otherwise an escalation and a callback
-promise); and ends the call on goodbye.
+of the best knowledge passage when that passage supports the question; otherwise says it does
+not have that information and has someone call back (an escalation carrying the question, which
+also lands in the knowledge-gap report), asking to rephrase only when nothing searchable was
+said. It hands over at once on a request for a person, an urgent situation
+(``aicaller.agent.urgency``: the business's safety instructions first, urgent priority) or
+repeated frustration (a transfer when an escalation number is set and the business is open,
+otherwise an escalation and a callback promise); and ends the call on goodbye.
 """
 
 from __future__ import annotations
@@ -13,26 +16,22 @@ from __future__ import annotations
 from dataclasses import replace
 
 from aicaller.agent import hours as clock
-from aicaller.agent.handover import hand_over
+from aicaller.agent.grounded import grounded_answer
+from aicaller.agent.handover import decline, hand_over
 from aicaller.agent.language import (
-    MONEY,
-    QUESTION_WORDS,
     asked_contact_kinds,
     asked_day,
     asks_about_now,
     asks_about_today,
     asks_about_tomorrow,
-    asks_price,
     classify,
     without_frustration,
 )
 from aicaller.agent.protocol import AgentAction, AgentReply, Intent, TurnContext, intent_of
-from aicaller.agent.speech import coverage, spoken_answer
+from aicaller.agent.urgency import urgent_situation
 from aicaller.businesses.schemas import BusinessConfig
 from aicaller.core.schemas import spoken_phone_number
 
-MIN_COVERAGE = 0.5  # share of the question's words a passage must contain to be an answer
-SEARCH_LIMIT = 3
 REPHRASE = "I'm sorry, I'm not sure I can answer that. Could you say it another way?"
 
 
@@ -43,15 +42,20 @@ class OfflineAgent:
         return AgentReply(config.greeting, Intent.GREETING)
 
     async def reply(self, context: TurnContext) -> AgentReply:
-        caller = classify(context.utterance, context.config.emergency_phrases)
+        config = context.config
+        caller = classify(context.utterance, config.emergency_phrases, config.trade)
         reply = await self._respond(context, caller)
         return replace(reply, caller_intent=caller)
 
     async def _respond(self, context: TurnContext, caller: Intent) -> AgentReply:
         utterance = context.utterance.strip()
         config = context.config
+        situation = urgent_situation(utterance, config.trade, config.emergency_phrases)
         handovers = {
-            Intent.CALLER_EMERGENCY: (f"Emergency: the caller said {utterance!r}", "urgent"),
+            Intent.CALLER_EMERGENCY: (
+                f"Urgent ({situation}): the caller said {utterance!r}",
+                "urgent",
+            ),
             Intent.CALLER_HUMAN: ("The caller asked for a person", "normal"),
         }
         if caller in handovers:
@@ -80,9 +84,9 @@ class OfflineAgent:
         before = any(turn.intent == Intent.CALLER_FRUSTRATED for turn in context.history)
         if before or _last_agent_intent(context) is Intent.REPHRASE:
             return hand_over(context, "The caller is frustrated", "high")
-        answer = await self._knowledge_reply(context, without_frustration(context.utterance))
-        if answer is not None:
-            return replace(answer, text=f"I'm sorry about that. {answer.text}")
+        found = await grounded_answer(context.knowledge, without_frustration(context.utterance))
+        if found.reply is not None:
+            return replace(found.reply, text=f"I'm sorry about that. {found.reply.text}")
         return AgentReply(
             "I'm sorry about that. Could you tell me what you need? "
             "I can also get a member of our team for you.",
@@ -90,10 +94,13 @@ class OfflineAgent:
         )
 
     async def _answer(self, context: TurnContext) -> AgentReply:
-        answer = await self._knowledge_reply(context)
-        if answer is not None:
-            return answer
         question = context.utterance.strip()
+        found = await grounded_answer(context.knowledge, question)
+        if found.reply is not None:
+            return found.reply
+        if found.searchable:
+            return decline(context, question)
+        # Nothing searchable was said ("hmm, well"): ask again, then hand over.
         if _last_agent_intent(context) is Intent.REPHRASE:
             return hand_over(
                 context,
@@ -102,30 +109,6 @@ class OfflineAgent:
                 unanswered_question=question,
             )
         return AgentReply(REPHRASE, Intent.REPHRASE, confidence=0.0, unanswered_question=question)
-
-    async def _knowledge_reply(
-        self, context: TurnContext, question: str | None = None
-    ) -> AgentReply | None:
-        """Two sentences of the first of the best passages that covers the question."""
-        question = question or context.utterance
-        found = await context.knowledge.search(question, SEARCH_LIMIT)
-        terms = [term for term in found.terms if term not in QUESTION_WORDS]
-        if not terms:
-            return None
-        prefer = MONEY if asks_price(question) else None
-        candidates = []
-        for rank, hit in enumerate(found.hits):
-            share = coverage(terms, hit.title, hit.heading_path, hit.text)
-            if share >= MIN_COVERAGE:
-                # A price question is answered by a passage with a price in it, if one is found.
-                priced = prefer is not None and bool(prefer.search(hit.text))
-                candidates.append((not priced, rank, share, hit))
-        for _, _, share, hit in sorted(candidates, key=lambda item: item[:2]):
-            text, covered = spoken_answer(hit.text, terms, prefer)
-            if text and covered:
-                source = hit.url or f"document:{hit.document_id}"
-                return AgentReply(text, Intent.ANSWER, confidence=share, sources=(source,))
-        return None
 
 
 def _last_agent_intent(context: TurnContext) -> Intent | None:

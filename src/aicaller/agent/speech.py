@@ -1,7 +1,8 @@
 """A knowledge passage turned into something a voice can say: at most two short sentences.
 
-Markdown is for eyes. Code blocks, tables, headings and URLs are dropped; links keep their
-words; inline code keeps a short identifier ("the open function") and otherwise drops its
+Markdown is for eyes. Code blocks, headings and URLs are dropped; a table's rows become
+sentences ("Cat neuter: $245."), since price lists and schedules are often tables; links keep
+their words; inline code keeps a short identifier ("the open function") and otherwise drops its
 sentence. Sentences are picked by how many of the question's terms they contain (stemmed, so
 "prices" finds "price"), the best one first, then the one after it if it is short enough.
 """
@@ -32,6 +33,7 @@ _CONTINUATIONS = frozenset(
     | {"also", "then", "so", "but", "however", "please", "you", "your"}
 )
 _CODE_LIKE = re.compile(r"[{}<>\[\]=;|\\]|>>>|\w\.\w+\(|::")
+_RULE_ROW = re.compile(r"^[-:\s]*$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPOKEN_END = re.compile(r"[.!?](?=\s|$)")
 ELLIPSIS = "\u2026"
@@ -53,8 +55,29 @@ def _plain_code(match: re.Match[str]) -> str:
     return "\x00"  # marks the sentence as unspeakable
 
 
+def _cells(line: str) -> list[str]:
+    return [cell.strip() for cell in line.strip().strip("|").split("|")]
+
+
+def _table_rows(lines: list[str]) -> list[str]:
+    """A markdown table's rows as sentences: "Rabies, 1-year: dog $26, cat $36." (the first
+    column names the row; the other headers name its values when there are several)."""
+    rows = [_cells(line) for line in lines if line.lstrip().startswith("|")]
+    header, body = rows[0], [row for row in rows[1:] if not _RULE_ROW.match("".join(row))]
+    spoken = []
+    for row in body:
+        values = [
+            f"{head.lower()} {value}" if len(header) > 2 and head else value  # noqa: PLR2004
+            for head, value in zip(header[1:], row[1:], strict=False)
+            if value.strip("-\u2013\u2014 ")
+        ]
+        if row and row[0] and values:
+            spoken.append(f"{row[0]}: {', '.join(values)}.")
+    return spoken
+
+
 def _paragraphs(markdown: str) -> list[str]:
-    """Prose paragraphs: no code blocks, tables, headings, rules or indented code."""
+    """Prose paragraphs and table rows: no code blocks, headings, rules or indented code."""
     text = _FENCE.sub("\n", markdown)
     paragraphs: list[str] = []
     for block in re.split(r"\n\s*\n", text):
@@ -62,7 +85,10 @@ def _paragraphs(markdown: str) -> list[str]:
         if not lines:
             continue
         first = lines[0].lstrip()
-        if first.startswith(("#", "|", ">>>", "---", "***")) or lines[0].startswith(("    ", "\t")):
+        if first.startswith("|"):
+            paragraphs.extend(_table_rows(lines))
+            continue
+        if first.startswith(("#", ">>>", "---", "***")) or lines[0].startswith(("    ", "\t")):
             continue
         cleaned = [re.sub(r"^\s*(?:[-*+]|\d+[.)])\s+", "", line).strip() for line in lines]
         paragraphs.append(" ".join(cleaned))
@@ -117,26 +143,39 @@ def sentences(markdown: str) -> list[str]:
 
 
 def spoken_answer(
-    markdown: str, terms: Iterable[str], prefer: re.Pattern[str] | None = None
+    markdown: str,
+    terms: Iterable[str],
+    prefer: re.Pattern[str] | None = None,
+    weights: dict[str, float] | None = None,
 ) -> tuple[str, int]:
     """At most two sentences of ``markdown`` that best answer a question with ``terms``, and
-    how many of those terms they contain; ("", 0) when nothing in it can be said aloud. With
-    ``prefer`` (e.g. amounts of money for "how much"), a sentence matching it counts one more."""
+    how many of those terms they contain; ("", 0) when nothing in it can be said aloud. A
+    term counts its weight (by stem; 1 without ``weights``: rarer words say more about what
+    is asked). With ``prefer`` (e.g. amounts of money for "how much"), a sentence matching it
+    counts as much as an average term more."""
     wanted = stems(terms)
     candidates = sentences(markdown)
     if not candidates:
         return "", 0
+    weight = weights or {}
+    bonus = sum(weight.get(stem, 1.0) for stem in wanted) / max(len(wanted), 1)
     scored = [
-        len(wanted & text_stems(sentence)) + bool(prefer and prefer.search(sentence))
+        sum(weight.get(stem, 1.0) for stem in wanted & text_stems(sentence))
+        + (bonus if prefer and prefer.search(sentence) else 0.0)
         for sentence in candidates
     ]
     best = max(range(len(candidates)), key=lambda index: (scored[index], -index))
+    text = said_from(candidates, best, wanted)
+    return text, len(wanted & text_stems(text))
+
+
+def said_from(candidates: list[str], best: int, wanted: set[str]) -> str:
+    """Sentence ``best`` of ``candidates``, and the one after it when it carries on."""
     chosen = [candidates[best]]
     following = best + 1
     if following < len(candidates) and _continues(candidates[following], wanted, chosen[0]):
         chosen.append(candidates[following])
-    covered = len(wanted & text_stems(" ".join(chosen)))
-    return " ".join(chosen[:MAX_SENTENCES]), covered
+    return " ".join(chosen[:MAX_SENTENCES])
 
 
 def coverage(terms: Iterable[str], *texts: str) -> float:

@@ -30,6 +30,7 @@ MAX_ESCALATION_NUMBERS = 10
 MAX_INTERVALS_PER_DAY = 6
 MAX_PHONE_NUMBERS = 20
 MAX_EMERGENCY_PHRASES = 30
+MAX_SAFETY_INSTRUCTIONS = 2000
 
 
 class Weekday(StrEnum):
@@ -108,6 +109,22 @@ class AgentMode(StrEnum):
     LLM = "llm"  # the configured OpenAI-compatible endpoint, offline agent as fallback
 
 
+class Trade(StrEnum):
+    """What the business does: each trade has urgent situations the agent knows by default
+    (``aicaller.agent.urgency``); ``general`` has those of any business."""
+
+    GENERAL = "general"
+    AUTO_REPAIR = "auto_repair"
+    DENTAL = "dental"
+    ELECTRICAL = "electrical"
+    LEGAL = "legal"
+    LOCKSMITH = "locksmith"
+    MEDICAL = "medical"
+    PLUMBING_HVAC = "plumbing_hvac"
+    PROPERTY = "property"
+    VETERINARY = "veterinary"
+
+
 def _distinct(values: list[str]) -> list[str]:
     if len({value.casefold() for value in values}) != len(values):
         raise ValueError("entries must not repeat")
@@ -141,7 +158,15 @@ class BusinessConfig(BaseModel):
     max_call_duration_seconds: int
     agent_mode: AgentMode
     llm_model: str | None
-    emergency_phrases: list[str]
+    emergency_phrases: list[str] = Field(
+        description="Urgent situations besides the trade's own, e.g. 'smell gas'"
+    )
+    trade: Trade = Field(
+        default=Trade.GENERAL, description="Picks the urgent situations recognised by default"
+    )
+    safety_instructions: str = Field(
+        default="", description="Said to a caller in an urgent situation, before the hand-over"
+    )
     phone_numbers: list[str] = Field(description="Numbers this business answers on (inbound)")
     contact_email: str | None
     address: str | None
@@ -185,6 +210,8 @@ class BusinessConfigUpdate(PatchModel):
         ]
         | None
     ) = None
+    trade: Trade | None = None
+    safety_instructions: Annotated[str, Field(max_length=MAX_SAFETY_INSTRUCTIONS)] | None = None
     phone_numbers: (
         Annotated[list[PhoneNumber], Field(max_length=MAX_PHONE_NUMBERS), AfterValidator(_distinct)]
         | None

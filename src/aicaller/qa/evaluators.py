@@ -94,7 +94,7 @@ def _escalation(facts: CallFacts) -> Judgement:
     handovers = [t for t in facts.agent_turns() if t.intent in HANDOVERS]
     if not handovers:
         return Judgement(Result.NA, "Nothing called for a hand-over and none happened.")
-    tried = any(t.intent == I.REPHRASE for t in facts.agent_turns())
+    tried = any(t.intent in {I.REPHRASE, I.DECLINE} for t in facts.agent_turns())
     if tried:
         return Judgement(Result.PASS, "Handed over after the agent could not answer twice.")
     return Judgement(Result.FAIL, "The call was handed over without a reason.")

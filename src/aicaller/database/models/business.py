@@ -35,6 +35,11 @@ class Business(Base):
     llm_model: Mapped[str | None] = mapped_column(String(200), default=None)
     # Phrases that make the agent hand the call to a person at once ("gas leak", ...).
     emergency_phrases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What the business does ("plumbing_hvac", "veterinary", ...): picks the urgent situations
+    # the agent recognises without any configuration (aicaller.agent.urgency).
+    trade: Mapped[str] = mapped_column(String(32), default="general")
+    # Said to a caller in an urgent situation before the hand-over ("turn off the gas at ...").
+    safety_instructions: Mapped[str] = mapped_column(Text, default="")
     # What the agent tells callers who ask how to reach the business.
     contact_email: Mapped[str | None] = mapped_column(String(254), default=None)
     address: Mapped[str | None] = mapped_column(Text, default=None)

@@ -39,6 +39,9 @@ class TurnIntent(StrEnum):
     HOURS = "hours"  # from the configured opening hours
     CONTACT = "contact"  # from the configured contact details
     REPHRASE = "rephrase"  # the agent could not answer and asked the caller to rephrase
+    # The knowledge has no answer: the agent said so and filed an escalation carrying the
+    # question (a callback), and the question went to the knowledge-gap report.
+    DECLINE = "decline"
     ESCALATE = "escalate"  # an escalation was filed and a callback promised
     TRANSFER = "transfer"
     GOODBYE = "goodbye"

@@ -1,0 +1,60 @@
+"""Answers only when what is said supports the question: negative statements, price tables,
+rare words that the knowledge lacks, and spoken filler."""
+
+from __future__ import annotations
+
+from aicaller.agent.grounded import grounded_answer, question_kind
+from aicaller.agent.offline import OfflineAgent
+from aicaller.agent.protocol import AgentAction, Intent
+from aicaller.agent.speech import sentences
+from tests.agent.fakes import Passages, context
+
+SHOP = Passages(
+    {
+        "Repairs": (
+            "We repair road, mountain and kids' bikes. A basic tune-up takes a day.\n\n"
+            "We do not repair electric bikes or e-scooters: their batteries need a dealer."
+        ),
+        "Prices": (
+            "| Service | Price |\n|---|---|\n| Basic tune-up | $65 |\n| Full overhaul | $180 |\n"
+            "| Wheel truing | — |"
+        ),
+        "Rentals": "We rent mountain bikes by the day. Helmets are included with every bike.",
+    }
+)
+agent = OfflineAgent()
+
+
+def test_a_tables_rows_are_spoken_as_sentences() -> None:
+    assert sentences(SHOP.passages["Prices"]) == ["Basic tune-up: $65.", "Full overhaul: $180."]
+    three = "| Vaccine | Dog | Cat |\n|---|---|---|\n| Rabies | $26 | $36 |\n| Lepto | $30 | — |"
+    assert sentences(three) == ["Rabies: dog $26, cat $36.", "Lepto: dog $30."]
+
+
+async def test_a_price_is_read_from_the_price_list() -> None:
+    found = await grounded_answer(SHOP, "um, how much is a full overhaul?")
+    assert found.reply is not None
+    assert found.reply.text == "Full overhaul: $180."
+
+
+async def test_a_negative_statement_answers_a_yes_no_question() -> None:
+    reply = await agent.reply(context("do you guys repair electric bikes?", knowledge=SHOP))
+    assert reply.intent is Intent.ANSWER
+    assert reply.text.startswith("We do not repair electric bikes")
+
+
+async def test_a_subject_the_knowledge_lacks_is_declined_though_its_other_words_match() -> None:
+    # "rent" and "bikes" are all over the knowledge; "tandem" is nowhere.
+    reply = await agent.reply(context("can I rent a tandem bike?", knowledge=SHOP))
+    assert (reply.intent, reply.action) == (Intent.DECLINE, AgentAction.ESCALATE)
+    assert reply.unanswered_question == "can I rent a tandem bike?"
+
+
+def test_questions_are_sorted_into_the_kinds_that_are_calibrated() -> None:
+    assert question_kind("Hi, um, how much is a tune-up") == "price"
+    assert question_kind("so do you rent bikes") == "yes_no"
+    assert question_kind("when can I pick it up") == "when"
+    assert question_kind("where do I park") == "where"
+    assert question_kind("how do I book") == "how"
+    assert question_kind("which brands do you sell") == "what"
+    assert question_kind("my chain keeps slipping") == "other"

@@ -1,0 +1,97 @@
+"""Urgent situations: recognised in the caller's own words by trade and by the business's
+phrases, the safety instructions said first, and handed over at once at urgent priority."""
+
+from __future__ import annotations
+
+import pytest
+
+from aicaller.agent.handover import EMERGENCY_ADVICE
+from aicaller.agent.offline import OfflineAgent
+from aicaller.agent.protocol import AgentAction, Intent, PastTurn
+from aicaller.agent.urgency import described, urgent_situation
+from aicaller.businesses.schemas import Trade
+from tests.agent.fakes import CLOSED_NOW, context
+
+agent = OfflineAgent()
+
+
+@pytest.mark.parametrize(
+    ("trade", "utterance"),
+    [
+        (Trade.PLUMBING_HVAC, "I can smell gas in the kitchen"),
+        (Trade.PLUMBING_HVAC, "there's a really strong gas smell upstairs"),
+        (Trade.PLUMBING_HVAC, "a pipe burst and the basement is flooding"),
+        (Trade.DENTAL, "my face is swollen and my tooth hurts"),
+        (Trade.VETERINARY, "my dog just ate a whole bar of chocolate"),
+        (Trade.VETERINARY, "our cat was hit by a car"),
+        (Trade.LOCKSMITH, "I'm locked out of my house with the baby inside"),
+        (Trade.AUTO_REPAIR, "my car broke down on the highway"),
+        (Trade.LEGAL, "my son was just arrested, what do we do"),
+        (Trade.GENERAL, "my husband has chest pains"),
+        (Trade.GENERAL, "he passed out in the waiting room"),
+        (Trade.GENERAL, "she's bleeding a lot"),
+    ],
+)
+def test_a_trades_urgent_situations_are_heard_in_the_callers_words(
+    trade: Trade, utterance: str
+) -> None:
+    assert urgent_situation(utterance, trade) is not None
+
+
+@pytest.mark.parametrize(
+    ("trade", "utterance"),
+    [
+        (Trade.PLUMBING_HVAC, "do you install gas lines for a new stove"),
+        (Trade.DENTAL, "do you treat bleeding gums"),
+        (Trade.AUTO_REPAIR, "do you do collision repair"),
+        (Trade.LEGAL, "do you handle child custody cases"),
+        (Trade.VETERINARY, "what should my dog eat after surgery"),
+        (Trade.GENERAL, "how much is an emergency visit"),
+        # Another trade's situation is not this one's.
+        (Trade.DENTAL, "I can smell gas in the kitchen"),
+    ],
+)
+def test_questions_about_the_same_things_are_not_urgent(trade: Trade, utterance: str) -> None:
+    assert urgent_situation(utterance, trade) is None
+
+
+def test_a_business_adds_its_own_situations_in_any_word_order() -> None:
+    assert urgent_situation("the gas is leaking", Trade.GENERAL) is None
+    assert urgent_situation("the gas is leaking", Trade.GENERAL, ["gas leak"]) == "gas leak"
+    assert urgent_situation("the elevator trapped someone", Trade.GENERAL, ["trapped"])
+
+
+def test_the_llm_is_told_the_situations_in_words() -> None:
+    told = described(Trade.PLUMBING_HVAC, ["roof collapse"])
+    assert "chest pain or pains" in told
+    assert "burst or broken or bursting or spraying or gushing pipe or pipes or main" in told
+    assert told[-1] == "roof collapse"
+
+
+async def test_an_urgent_situation_gets_the_safety_instructions_and_a_transfer_while_open() -> None:
+    safety = "If you smell gas, leave the house now and call the gas company from outside"
+    reply = await agent.reply(
+        context("I can smell gas in the kitchen", trade="plumbing_hvac", safety_instructions=safety)
+    )
+    assert reply.caller_intent is Intent.CALLER_EMERGENCY
+    assert (reply.action, reply.transfer_to) == (AgentAction.TRANSFER, "+14155550100")
+    assert reply.escalation_priority == "urgent"
+    assert reply.text.startswith(safety + ". I'm connecting you")
+    assert "smell gas" in (reply.escalation_reason or "")
+
+
+async def test_when_closed_an_urgent_situation_is_escalated_urgently_even_after_a_callback() -> (
+    None
+):
+    history = [
+        PastTurn("agent", "Hi", Intent.GREETING),
+        PastTurn("caller", "do you fix violins", Intent.CALLER_QUESTION),
+        PastTurn("agent", "I'm sorry, I don't have that information.", Intent.DECLINE),
+    ]
+    reply = await agent.reply(
+        context("my face is swollen", history=history, now=CLOSED_NOW, trade="dental")
+    )
+    assert (reply.action, reply.escalation_priority) == (AgentAction.ESCALATE, "urgent")
+    # No safety instructions configured: the general advice.
+    assert reply.text.startswith(EMERGENCY_ADVICE)
+    assert "call you back urgently" in reply.text
