@@ -169,13 +169,13 @@ async def evaluate(page_set: PageSet, database_url: str | None, reuse: Path | No
 def table(results: list[SetResult], engine: str) -> list[str]:
     lines = [
         f"Page retrieval ({engine}): top-1 / top-3 page hit",
-        f"{'set':<34} {'pages':>6} {'qs':>4}  {'product':>13}  {'bm25s':>13}  {'top-3 gain':>10}",
+        f"{'set':<44} {'pages':>6} {'qs':>4}  {'product':>13}  {'bm25s':>13}  {'top-3 gain':>10}",
     ]
     for r in results:
         n = max(r.questions, 1)
         mark = " (held out)" if r.held_out else ""
         lines.append(
-            f"{r.name + mark:<34} {r.pages:>6} {r.questions:>4}  "
+            f"{r.name + mark:<44} {r.pages:>6} {r.questions:>4}  "
             f"{r.product.top1 / n:>6.0%}/{r.product.top3 / n:<6.0%}  "
             f"{r.bm25.top1 / n:>6.0%}/{r.bm25.top3 / n:<6.0%}  "
             f"{(r.product.top3 - r.bm25.top3) / n * 100:>+9.0f}p"

@@ -5,8 +5,9 @@ the tenant filter is a rowid range inside the full-text query: FTS5 seeks to it,
 not read a tenant token's posting list to weigh it. The best rows are chosen inside the index
 alone (bm25, then LIMIT); only those few are joined to their chunks and documents. The CROSS
 JOIN fixes that order: left to itself, SQLite's planner ran the MATCH a second time over every
-matching row and joined each to its chunk and document before picking the few. Snippets are
-made for the results the service returns only (``snippets.py``), not for the whole pool.
+matching row and joined each to its chunk and document before picking the few. The outer
+MATCH stays although no snippet is made here (``snippets.py``): without it, FTS5 reads the
+joined rows by a scan of the index, not by rowid (searches were many times slower).
 
 bm25 walks the whole posting list of each query term for its IDF and scores every match, so a
 question of several very common words costs in proportion to how common they are; its
@@ -45,7 +46,7 @@ _SELECT = """
     CROSS JOIN chunks_fts ON chunks_fts.rowid = best.fts_rowid
     JOIN chunks AS c ON c.id = substr(chunks_fts.ref, 2, 32)
     JOIN documents AS d ON d.id = c.document_id
-    WHERE c.business_id = :business_id
+    WHERE chunks_fts MATCH :match AND c.business_id = :business_id
     ORDER BY best.score DESC
 """
 _QUERY = text(_SELECT.format(index="chunks_fts", weights="0.0, 8.0, 4.0, 1.0", bits=PARTITION_BITS))
