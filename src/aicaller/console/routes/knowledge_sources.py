@@ -16,7 +16,6 @@ from aicaller.knowledge.sources.schemas import (
     SourceCreate,
     SourceOut,
     SourceUpdate,
-    SyncOut,
     SyncStart,
 )
 from aicaller.knowledge.sources.service import DocumentationService
@@ -121,41 +120,34 @@ async def sync_now(
     return redirect(request, f"/app/knowledge/syncs/{sync.id}")
 
 
-async def _sync(
-    request: Request, session: SessionDep, viewer: Viewer, sync_id: uuid.UUID
-) -> SyncOut:
+async def _render_sync(
+    request: Request, session: SessionDep, viewer: Viewer, sync_id: uuid.UUID, template: str
+) -> Response:
+    """The sync page and its self-refreshing part show the same progress."""
     service = _service(request, session, viewer)
-    return await service.describe(await service.get_sync(sync_id))
+    sync = await service.describe(await service.get_sync(sync_id))
+    return render(
+        request,
+        template,
+        viewer,
+        sync=sync,
+        ended=sync.status.value in ENDED,
+        can_write=viewer.can(source_routes.Writer),
+    )
 
 
 @router.get("/syncs/{sync_id}", summary="A sync's progress, live")
 async def sync_page(
     request: Request, sync_id: uuid.UUID, viewer: SourceReader, session: SessionDep
 ) -> Response:
-    sync = await _sync(request, session, viewer, sync_id)
-    return render(
-        request,
-        "sync.html",
-        viewer,
-        sync=sync,
-        ended=sync.status.value in ENDED,
-        can_write=viewer.can(source_routes.Writer),
-    )
+    return await _render_sync(request, session, viewer, sync_id, "sync.html")
 
 
 @router.get("/syncs/{sync_id}/progress", summary="A sync's progress (the page's live part)")
 async def sync_progress(
     request: Request, sync_id: uuid.UUID, viewer: SourceReader, session: SessionDep
 ) -> Response:
-    sync = await _sync(request, session, viewer, sync_id)
-    return render(
-        request,
-        "_sync_progress.html",
-        viewer,
-        sync=sync,
-        ended=sync.status.value in ENDED,
-        can_write=viewer.can(source_routes.Writer),
-    )
+    return await _render_sync(request, session, viewer, sync_id, "_sync_progress.html")
 
 
 @router.post("/syncs/{sync_id}/cancel", summary="Cancel a sync")
