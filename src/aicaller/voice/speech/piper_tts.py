@@ -22,15 +22,6 @@ if TYPE_CHECKING:
     from piper import PiperVoice
 
 
-def piper_available() -> bool:
-    """Whether the ``piper`` extra is installed."""
-    try:
-        import piper  # noqa: F401, PLC0415 (optional extra)
-    except ImportError:
-        return False
-    return True
-
-
 class PiperVoices:
     """The Piper voices this process has loaded, by model file."""
 
@@ -46,6 +37,15 @@ class PiperVoices:
             if voice is None:
                 voice = cls._loaded[model] = PiperVoice.load(model)
             return voice
+
+
+def synthesize(voice: PiperVoice, text: str, speed: float = 1.0) -> list[bytes]:
+    """16-bit mono PCM at the voice's sample rate, a chunk per sentence."""
+    from piper import SynthesisConfig  # noqa: PLC0415 (optional extra)
+
+    # Piper's length scale stretches every phoneme: a faster voice is a shorter one.
+    config = SynthesisConfig(length_scale=voice.config.length_scale / speed)
+    return [chunk.audio_int16_bytes for chunk in voice.synthesize(text, syn_config=config)]
 
 
 class PiperTTSService(TTSService):
@@ -65,17 +65,10 @@ class PiperTTSService(TTSService):
             self._voice = await asyncio.to_thread(PiperVoices.load, self._model)
         return self._voice
 
-    def _synthesize(self, voice: PiperVoice, text: str) -> list[bytes]:
-        from piper import SynthesisConfig  # noqa: PLC0415 (optional extra)
-
-        # Piper's length scale stretches every phoneme: a faster voice is a shorter one.
-        config = SynthesisConfig(length_scale=voice.config.length_scale / self._speed)
-        return [chunk.audio_int16_bytes for chunk in voice.synthesize(text, syn_config=config)]
-
     async def run_tts(self, text: str, context_id: str) -> AsyncGenerator[Frame | None, None]:
         try:
             voice = await self._loaded()
-            pcm = await asyncio.to_thread(self._synthesize, voice, text)
+            pcm = await asyncio.to_thread(synthesize, voice, text, self._speed)
         except (OSError, ValueError, RuntimeError) as exc:
             yield ErrorFrame(error=f"Piper could not speak: {exc}")
             return

@@ -9,6 +9,7 @@ never downloads anything, so an install without internet access copies the two f
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import json
 import os
 from collections.abc import Iterable
@@ -27,6 +28,11 @@ _CHUNK = 1 << 16
 
 class VoiceFetchError(RuntimeError):
     """The voice could not be fetched or did not match its published checksum."""
+
+
+def piper_available() -> bool:
+    """Whether the ``piper`` extra (``piper-tts``) is installed."""
+    return importlib.util.find_spec("piper") is not None
 
 
 def voices_dir(data_dir: Path) -> Path:

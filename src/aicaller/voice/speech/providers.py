@@ -23,9 +23,9 @@ from pipecat.transcriptions.language import Language
 from aicaller.businesses.schemas import BusinessConfig, SttProvider, TtsProvider
 from aicaller.businesses.speech import SpeechKeys
 from aicaller.core.logging import get_logger
-from aicaller.voice.speech.espeak import DEFAULT_RATE, EspeakTTSService
-from aicaller.voice.speech.piper_tts import PiperTTSService, piper_available
-from aicaller.voice.speech.piper_voices import DEFAULT_VOICE, installed_voice
+from aicaller.voice.speech.espeak import DEFAULT_RATE, EspeakEngine, EspeakTTSService
+from aicaller.voice.speech.piper_tts import PiperTTSService
+from aicaller.voice.speech.piper_voices import DEFAULT_VOICE, installed_voice, piper_available
 from aicaller.voice.speech.pocketsphinx_stt import PocketsphinxSTTService
 
 logger = get_logger(__name__)
@@ -97,13 +97,15 @@ def voice(speech: Speech) -> TTSService:
                 speed=config.tts_speed,
             ),
         )
-    if config.tts_provider is TtsProvider.PIPER:
-        piper = _piper(speech)
-        if piper is not None:
-            return piper
-        return EspeakTTSService(voice="en-us", rate=round(DEFAULT_RATE * config.tts_speed))
+    piper = _piper(speech) if config.tts_provider is TtsProvider.PIPER else None
+    if piper is not None:
+        return piper
+    # eSpeak NG: the business's voice name, else the voice of its language; a Piper voice
+    # name means the Piper voice could not load, so eSpeak NG speaks the language instead.
+    named = config.tts_voice if config.tts_provider is TtsProvider.OFFLINE else None
     return EspeakTTSService(
-        voice=config.tts_voice or "en-us", rate=round(DEFAULT_RATE * config.tts_speed)
+        voice=named or EspeakEngine.shared().voice_for(config.language),
+        rate=round(DEFAULT_RATE * config.tts_speed),
     )
 
 
