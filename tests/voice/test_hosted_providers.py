@@ -79,3 +79,33 @@ async def test_deepgram_hears_and_cartesia_speaks(
     heard = np.frombuffer(bytes(caller.agent_audio), dtype=np.uint8)
     square = np.frombuffer(_mulaw(np.array([SQUARE, -SQUARE])), dtype=np.uint8)
     assert np.isin(heard, square).mean() > 0.9
+
+
+async def test_an_unreachable_voice_leaves_the_call_running(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Cartesia down (nothing listens at its address): the caller hears nothing from the
+    agent, but is still heard, answered in the record and can hang up normally."""
+    async with FakeCartesia() as gone:
+        closed = gone.url
+    async with FakeDeepgram(early="How much is", rest="a cleaning?") as deepgram:
+        call_id, token = await answer(
+            client, tenant, stt_provider="deepgram", stt_base_url=deepgram.url,
+            stt_api_key=DEEPGRAM_KEY, tts_provider="cartesia", tts_base_url=closed,
+            tts_api_key=CARTESIA_KEY, tts_voice=VOICE_ID,
+        )  # fmt: skip
+        async with connected(app, token) as caller:
+            await asyncio.sleep(1.0)
+            await caller.say("how much is a cleaning")
+            for _ in range(100):
+                turns = (await transcript(client, tenant, call_id))["transcript"]
+                if len(turns) >= 3:
+                    break
+                await asyncio.sleep(0.1)
+            await caller.hang_up()
+            await asyncio.wait_for(caller.closed.wait(), 15)
+    detail = await transcript(client, tenant, call_id)
+    assert [turn["speaker"] for turn in detail["transcript"][:3]] == ["agent", "caller", "agent"]
+    assert "$120" in detail["transcript"][2]["text"]
+    assert detail["status"] == "completed"
+    assert not caller.agent_audio
