@@ -109,3 +109,25 @@ async def test_an_unreachable_voice_leaves_the_call_running(
     assert "$120" in detail["transcript"][2]["text"]
     assert detail["status"] == "completed"
     assert not caller.agent_audio
+
+
+async def test_an_utterance_deepgram_finalised_on_its_own_is_still_one_turn(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Deepgram had finalised the whole utterance before the caller stopped, so its answer to
+    Finalize is empty (Pipecat passes nothing on): what was held still becomes the turn."""
+    async with FakeDeepgram(early="How much is a cleaning?", rest="") as deepgram:
+        call_id, token = await answer(
+            client, tenant, stt_provider="deepgram", stt_base_url=deepgram.url,
+            stt_api_key=DEEPGRAM_KEY,
+        )  # fmt: skip
+        async with connected(app, token) as caller:
+            await caller.wait_for("agent_audio", within=15)
+            await caller.wait_quiet()
+            said = await caller.say("how much is a cleaning")
+            await caller.wait_for("agent_audio", after=said, within=20)
+            await caller.hang_up()
+            await asyncio.wait_for(caller.closed.wait(), 15)
+    turns = (await transcript(client, tenant, call_id))["transcript"]
+    assert [turn["text"] for turn in turns[1:2]] == ["How much is a cleaning?"]
+    assert "$120" in turns[2]["text"]

@@ -15,7 +15,7 @@ from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from pipecat.frames.frames import ErrorFrame, Frame
+from pipecat.frames.frames import ErrorFrame, Frame, StartFrame
 from pipecat.services.tts_service import TTSService
 
 if TYPE_CHECKING:
@@ -59,6 +59,10 @@ class PiperTTSService(TTSService):
 
     def can_generate_metrics(self) -> bool:
         return True
+
+    async def start(self, frame: StartFrame) -> None:
+        await super().start(frame)
+        self.create_task(self._loaded())  # the first call's voice loads before its greeting
 
     async def _loaded(self) -> PiperVoice:
         if self._voice is None:
