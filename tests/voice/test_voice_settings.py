@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
+from aicaller.businesses import speech
+from aicaller.businesses.schemas import BusinessConfig
+from aicaller.businesses.speech import SpeechKeys
+from aicaller.voice.speech import providers
+from aicaller.voice.speech.pocketsphinx_stt import PocketsphinxSTTService
 from tests.factories import Tenant
 
 BAD: list[dict[str, object]] = [
@@ -101,3 +107,21 @@ async def test_speech_settings_refuse_what_could_not_make_a_call(
     # A self-hosted OpenAI-compatible server may need no key.
     own = {"tts_provider": "openai", "tts_base_url": "http://kokoro.internal:8880/v1"}
     assert (await client.patch("/api/v1/config", json=own, headers=tenant.headers())).is_success
+
+
+async def test_a_provider_not_installed_here_cannot_be_chosen(
+    client: httpx.AsyncClient, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As on a server installed without the deepgram extra (its package is one that does
+    not exist); a call on settings stored before recognises offline instead."""
+    config = (await client.get("/api/v1/config", headers=tenant.headers())).json()
+    monkeypatch.setitem(speech.EXTRAS, "deepgram", ("aicaller_no_such_package", "deepgram"))
+    body = {"stt_provider": "deepgram", "stt_api_key": "dg-secret"}
+    response = await client.patch("/api/v1/config", json=body, headers=tenant.headers())
+    assert response.status_code == 422
+    assert response.json()["code"] == "speech_provider_not_installed"
+    assert "pip install 'aicaller[deepgram]'" in response.json()["detail"]
+    assert (await client.get("/api/v1/config", headers=tenant.headers())).json() == config
+    stored = BusinessConfig.model_validate({**config, "stt_provider": "deepgram"})
+    recogniser = providers.recogniser(providers.Speech(stored, SpeechKeys(stt="dg-secret")))
+    assert isinstance(recogniser, PocketsphinxSTTService)

@@ -6,6 +6,7 @@ recognise with Deepgram and speak with Cartesia; each side has its own endpoint 
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -23,6 +24,17 @@ PIPER_VOICE = re.compile(r"^[a-z]{2,3}_[A-Z]{2}-[A-Za-z0-9_]{1,60}-(x_low|low|me
 # an OpenAI-compatible server of one's own (a base URL set) may need none.
 _KEYED_STT = {SttProvider.DEEPGRAM}
 _KEYED_TTS = {TtsProvider.CARTESIA}
+
+# Provider -> (the package its extra brings, the extra): its Pipecat service imports the
+# package, so without it the provider cannot run here. Cartesia's service needs nothing more
+# than Pipecat; without Piper's, eSpeak NG speaks instead.
+EXTRAS: dict[str, tuple[str, str]] = {"deepgram": ("deepgram", "deepgram")}
+
+
+def installed(provider: str) -> bool:
+    """Whether this server has what ``provider`` needs (its extra, if it has one)."""
+    needed = EXTRAS.get(provider)
+    return needed is None or importlib.util.find_spec(needed[0]) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +66,13 @@ def check(business: Business, changes: Mapping[str, object]) -> None:
 
     for side, keyed in (("stt", _KEYED_STT), ("tts", _KEYED_TTS)):
         provider = str(after(f"{side}_provider"))
+        if f"{side}_provider" in changes and not installed(provider):
+            extra = EXTRAS[provider][1]
+            raise ValidationError(
+                f"{side}_provider {provider!r} is not installed on this server: "
+                f"pip install 'aicaller[{extra}]'",
+                code="speech_provider_not_installed",
+            )
         openai_itself = provider == "openai" and after(f"{side}_base_url") is None
         needs_key = provider in keyed or openai_itself
         if needs_key and after(f"{side}_api_key_encrypted") is None:

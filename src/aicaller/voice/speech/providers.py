@@ -21,7 +21,7 @@ from pipecat.services.tts_service import TTSService
 from pipecat.transcriptions.language import Language
 
 from aicaller.businesses.schemas import BusinessConfig, SttProvider, TtsProvider
-from aicaller.businesses.speech import SpeechKeys
+from aicaller.businesses.speech import SpeechKeys, installed
 from aicaller.core.logging import get_logger
 from aicaller.voice.speech.espeak import DEFAULT_RATE, EspeakEngine, EspeakTTSService
 from aicaller.voice.speech.piper_tts import PiperTTSService
@@ -65,7 +65,9 @@ def _websocket_url(base: str, path: str) -> str:
 def recogniser(speech: Speech) -> STTService:
     config, key = speech.config, speech.keys.stt
     language = _language(config.language)
-    if config.stt_provider is SttProvider.DEEPGRAM:
+    if config.stt_provider is SttProvider.DEEPGRAM and not installed("deepgram"):
+        logger.warning("deepgram extra not installed, recognising with pocketsphinx")
+    elif config.stt_provider is SttProvider.DEEPGRAM:
         from aicaller.voice.speech.deepgram import deepgram_recogniser  # noqa: PLC0415 (extra)
 
         return deepgram_recogniser(
