@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipecat.frames.frames import ErrorFrame
 from pipecat.pipeline.service_switcher import ServiceSwitcher, ServiceSwitcherStrategyFailover
 from pipecat.processors.frame_processor import FrameProcessor
 from pipecat.services.openai.stt import OpenAISTTService
@@ -21,6 +22,7 @@ from pipecat.services.openai.tts import OpenAITTSService
 from pipecat.services.stt_service import STTService
 from pipecat.services.tts_service import TTSService
 from pipecat.transcriptions.language import Language
+from pipecat.utils.errors import ErrorCategory
 
 from aicaller.businesses.schemas import BusinessConfig, SttProvider, TtsProvider
 from aicaller.businesses.speech import SpeechKeys, installed
@@ -88,14 +90,26 @@ def recogniser(speech: Speech) -> STTService:
 
 
 def voice(speech: Speech) -> FrameProcessor:
-    """The business's voice; a hosted one with eSpeak NG behind it, taking over when the
-    hosted voice can no longer work (a key it refuses, say), so the caller still hears the
-    agent. A provider that is only unreachable for now is retried, not replaced."""
+    """The business's voice; a hosted one with eSpeak NG behind it, taking over for the rest
+    of the call when the hosted voice cannot work (a key it refuses, an address where nothing
+    answers), so the caller still hears the agent."""
     hosted = _hosted_voice(speech)
     if hosted is None:
         return _local_voice(speech)
     fallback = _espeak(speech.config, named=None)
-    return ServiceSwitcher([hosted, fallback], strategy_type=ServiceSwitcherStrategyFailover)
+    return ServiceSwitcher([hosted, fallback], strategy_type=VoiceFailover)
+
+
+class VoiceFailover(ServiceSwitcherStrategyFailover):
+    """Pipecat's failover, and also when the active voice cannot be reached: Pipecat counts a
+    connection error as passing and would try again at every sentence while the caller hears
+    nothing. A call cannot wait for a provider to come back, so it keeps eSpeak NG."""
+
+    async def handle_error(self, error: ErrorFrame) -> FrameProcessor | None:
+        failed = error.processor or self.active_service
+        if error.category is ErrorCategory.CONNECTIVITY and failed is self.active_service:
+            await failed.set_usable(False)
+        return await super().handle_error(error)
 
 
 def _hosted_voice(speech: Speech) -> TTSService | None:
