@@ -39,6 +39,7 @@ from aicaller.voice import pipeline
 from aicaller.voice.agent_processor import CallAgentProcessor, CallControl
 from aicaller.voice.bridge import CallBridge
 from aicaller.voice.browser_serializer import SAMPLE_RATE, BrowserPcmSerializer
+from aicaller.voice.speech.piper_voices import voices_dir
 from aicaller.voice.speech.providers import Speech
 from aicaller.voice.streams import VoiceStreams
 
@@ -105,7 +106,9 @@ async def run_call(
         out_sample_rate=sample_rate,
         mark=mark,
         recording=recording,
-        speech=Speech(config, await bridge.speech_api_key(state.secret_box)),
+        speech=Speech(
+            config, await bridge.speech_keys(state.secret_box), voices_dir(state.settings.data_dir)
+        ),
     )
     worker = call.worker
 
