@@ -26,11 +26,10 @@ async def embedder() -> AsyncIterator[Embedder]:
         yield peer
 
 
-async def run_embedding(
-    app: FastAPI, business_id: uuid.UUID, *, attempt: int = 1, max_attempts: int = 3
-) -> dict[str, Any]:
-    """Run the embedding job of the business as a worker would."""
-    context = JobContext(
+def job_context(
+    app: FastAPI, business_id: uuid.UUID | None, *, attempt: int = 1, max_attempts: int = 3
+) -> JobContext:
+    return JobContext(
         database=app.state.database,
         settings=app.state.settings,
         job_id=uuid.uuid4(),
@@ -41,6 +40,13 @@ async def run_embedding(
         worker_id="test",
         resources=JobResources(http=app.state.http),
     )
+
+
+async def run_embedding(
+    app: FastAPI, business_id: uuid.UUID, *, attempt: int = 1, max_attempts: int = 3
+) -> dict[str, Any]:
+    """Run the embedding job of the business as a worker would."""
+    context = job_context(app, business_id, attempt=attempt, max_attempts=max_attempts)
     result = await tasks.embed_chunks(context, {})
     assert result is not None
     return result
