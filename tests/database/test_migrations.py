@@ -32,6 +32,8 @@ TABLES = {
     "qa_scorecards",
     "qa_evaluations",
     "search_synonyms",
+    "embedding_configs",
+    "chunk_embeddings",
 }
 
 
