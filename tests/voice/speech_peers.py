@@ -15,11 +15,13 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass, field
+from http import HTTPStatus
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 import numpy as np
 from websockets.asyncio.server import Server, ServerConnection, serve
+from websockets.http11 import Request, Response
 
 SQUARE = 8000  # amplitude of the fake voice's square wave
 SQUARE_PERIOD = 20  # samples: 400 Hz at 8 kHz
@@ -45,8 +47,18 @@ class _Peer:
         return f"http://{host}:{port}"
 
     async def __aenter__(self) -> Self:
-        self._server = await serve(self._handle, "127.0.0.1", 0)
+        self._server = await serve(self._handle, "127.0.0.1", 0, process_request=self._check)
         return self
+
+    refuse: HTTPStatus | None = None  # answer every handshake so (a key it does not know)
+
+    def _check(self, connection: ServerConnection, request: Request) -> Response | None:
+        if self.refuse is None:
+            return None
+        split = urlsplit(request.path)
+        headers = {name.lower(): value for name, value in request.headers.raw_items()}
+        self.handshakes.append(Handshake(split.path, parse_qs(split.query), headers))
+        return connection.respond(self.refuse, "refused\n")
 
     async def __aexit__(self, *exc_info: object) -> None:
         assert self._server is not None
@@ -110,6 +122,7 @@ def results(transcript: str, *, from_finalize: bool) -> str:
 @dataclass
 class FakeCartesia(_Peer):
     requests: list[dict[str, Any]] = field(default_factory=list)
+    refuse: HTTPStatus | None = None
 
     def __post_init__(self) -> None:
         super().__init__()

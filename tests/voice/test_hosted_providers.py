@@ -7,6 +7,7 @@ and each provider got its own key, the business's language and speaking rate."""
 from __future__ import annotations
 
 import asyncio
+from http import HTTPStatus
 
 import httpx
 import numpy as np
@@ -81,11 +82,11 @@ async def test_deepgram_hears_and_cartesia_speaks(
     assert np.isin(heard, square).mean() > 0.9
 
 
-async def test_an_unreachable_voice_leaves_the_call_running(
+async def test_an_unreachable_voice_gives_way_to_espeak(
     app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
-    """Cartesia down (nothing listens at its address): the caller hears nothing from the
-    agent, but is still heard, answered in the record and can hang up normally."""
+    """Cartesia down (nothing listens at its address): eSpeak NG speaks instead, for the rest
+    of the call, and the caller is heard and answered as on any call."""
     async with FakeCartesia() as gone:
         closed = gone.url
     async with FakeDeepgram(early="How much is", rest="a cleaning?") as deepgram:
@@ -95,20 +96,21 @@ async def test_an_unreachable_voice_leaves_the_call_running(
             tts_api_key=CARTESIA_KEY, tts_voice=VOICE_ID,
         )  # fmt: skip
         async with connected(app, token) as caller:
-            await asyncio.sleep(1.0)
-            await caller.say("how much is a cleaning")
-            for _ in range(100):
-                turns = (await transcript(client, tenant, call_id))["transcript"]
-                if len(turns) >= 3:
-                    break
-                await asyncio.sleep(0.1)
+            await caller.wait_for("agent_audio", within=15)
+            await caller.wait_quiet()
+            said = await caller.say("how much is a cleaning")
+            await caller.wait_for("agent_audio", after=said, within=20)
+            await caller.wait_quiet()
             await caller.hang_up()
             await asyncio.wait_for(caller.closed.wait(), 15)
     detail = await transcript(client, tenant, call_id)
     assert [turn["speaker"] for turn in detail["transcript"][:3]] == ["agent", "caller", "agent"]
     assert "$120" in detail["transcript"][2]["text"]
     assert detail["status"] == "completed"
-    assert not caller.agent_audio
+    heard = np.frombuffer(bytes(caller.agent_audio), dtype=np.uint8)
+    square = np.frombuffer(_mulaw(np.array([SQUARE, -SQUARE])), dtype=np.uint8)
+    assert len(heard) > 8000
+    assert np.isin(heard, square).mean() < 0.5  # eSpeak NG's voice
 
 
 async def test_an_utterance_deepgram_finalised_on_its_own_is_still_one_turn(
@@ -131,3 +133,28 @@ async def test_an_utterance_deepgram_finalised_on_its_own_is_still_one_turn(
     turns = (await transcript(client, tenant, call_id))["transcript"]
     assert [turn["text"] for turn in turns[1:2]] == ["How much is a cleaning?"]
     assert "$120" in turns[2]["text"]
+
+
+async def test_a_voice_that_refuses_the_key_gives_way_to_espeak(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """Cartesia refuses the key (401 on the handshake): Pipecat marks its service unusable
+    and eSpeak NG, behind it, speaks the greeting and the answers instead."""
+    async with FakeCartesia(refuse=HTTPStatus.UNAUTHORIZED) as cartesia:
+        call_id, token = await answer(
+            client, tenant, tts_provider="cartesia", tts_base_url=cartesia.url,
+            tts_api_key="sk_car_revoked", tts_voice=VOICE_ID,
+        )  # fmt: skip
+        async with connected(app, token) as caller:
+            await caller.wait_for("agent_audio", within=15)
+            await caller.wait_quiet()
+            await caller.hang_up()
+            await asyncio.wait_for(caller.closed.wait(), 15)
+    assert cartesia.handshakes[0].headers["x-api-key"] == "sk_car_revoked"
+    assert not cartesia.requests  # nothing was ever synthesised there
+    heard = np.frombuffer(bytes(caller.agent_audio), dtype=np.uint8)
+    square = np.frombuffer(_mulaw(np.array([SQUARE, -SQUARE])), dtype=np.uint8)
+    assert len(heard) > 4000  # half a second and more of the greeting
+    assert np.isin(heard, square).mean() < 0.5  # eSpeak NG's voice, not the square wave
+    turns = (await transcript(client, tenant, call_id))["transcript"]
+    assert turns[0]["speaker"] == "agent"

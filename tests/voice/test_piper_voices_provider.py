@@ -95,3 +95,19 @@ async def test_unknown_and_malformed_voice_names_are_refused(voices: Path) -> No
     assert "is not a Piper voice name" in malformed.output
     assert asked == 1  # the malformed name never reached the network
     assert installed(voices) == {}
+
+
+async def test_a_voice_listed_without_checksums_is_not_installed(voices: Path) -> None:
+    files = {f"{PUBLISHED}/{NAME}.onnx": {"size_bytes": len(MODEL)},
+             f"{PUBLISHED}/{NAME}.onnx.json": {"size_bytes": len(CONFIG)}}  # fmt: skip
+    async with LocalPeer() as peer:
+        peer.route(
+            "/piper/voices.json", Reply(200, body=json.dumps({NAME: {"files": files}}).encode())
+        )
+        peer.route(f"/piper/{PUBLISHED}/{NAME}.onnx", Reply(200, body=MODEL))
+        fetched = await invoke("fetch", NAME, "--source", peer.url("/piper"))
+        asked = [seen.target for seen in peer.requests]
+    assert fetched.exit_code == 1
+    assert "no size and checksum published" in fetched.output
+    assert asked == ["/piper/voices.json"]  # nothing downloaded without a checksum
+    assert installed(voices) == {}

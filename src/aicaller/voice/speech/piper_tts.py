@@ -39,13 +39,20 @@ class PiperVoices:
             return voice
 
 
+# Piper phonemizes through its own eSpeak NG, one global engine whose voice is set before each
+# text: two calls at once could phonemize in each other's language. The model itself already
+# uses every core, so serialising synthesis costs the calls little.
+_SYNTHESIS = threading.Lock()
+
+
 def synthesize(voice: PiperVoice, text: str, speed: float = 1.0) -> list[bytes]:
     """16-bit mono PCM at the voice's sample rate, a chunk per sentence."""
     from piper import SynthesisConfig  # noqa: PLC0415 (optional extra)
 
     # Piper's length scale stretches every phoneme: a faster voice is a shorter one.
     config = SynthesisConfig(length_scale=voice.config.length_scale / speed)
-    return [chunk.audio_int16_bytes for chunk in voice.synthesize(text, syn_config=config)]
+    with _SYNTHESIS:
+        return [chunk.audio_int16_bytes for chunk in voice.synthesize(text, syn_config=config)]
 
 
 class PiperTTSService(TTSService):

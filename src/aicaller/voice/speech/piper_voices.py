@@ -113,9 +113,10 @@ def fetch_voice(
 
 
 def _download(client: httpx.Client, url: str, part: Path, published: object) -> None:
-    if not isinstance(published, dict):
-        raise VoiceFetchError(f"no size and checksum published for {url}")
-    size, md5 = int(published["size_bytes"]), str(published["md5_digest"])
+    try:
+        size, md5 = int(published["size_bytes"]), str(published["md5_digest"])  # type: ignore[index]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise VoiceFetchError(f"no size and checksum published for {url}") from exc
     digest = hashlib.md5(usedforsecurity=False)
     received = 0
     with client.stream("GET", url) as response:

@@ -14,11 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pipecat.frames.frames import ErrorFrame
+from pipecat.pipeline.service_switcher import ServiceSwitcher, ServiceSwitcherStrategyFailover
+from pipecat.processors.frame_processor import FrameProcessor
 from pipecat.services.openai.stt import OpenAISTTService
 from pipecat.services.openai.tts import OpenAITTSService
 from pipecat.services.stt_service import STTService
 from pipecat.services.tts_service import TTSService
 from pipecat.transcriptions.language import Language
+from pipecat.utils.errors import ErrorCategory
 
 from aicaller.businesses.schemas import BusinessConfig, SttProvider, TtsProvider
 from aicaller.businesses.speech import SpeechKeys, installed
@@ -85,7 +89,30 @@ def recogniser(speech: Speech) -> STTService:
     return PocketsphinxSTTService()
 
 
-def voice(speech: Speech) -> TTSService:
+def voice(speech: Speech) -> FrameProcessor:
+    """The business's voice; a hosted one with eSpeak NG behind it, taking over for the rest
+    of the call when the hosted voice cannot work (a key it refuses, an address where nothing
+    answers), so the caller still hears the agent."""
+    hosted = _hosted_voice(speech)
+    if hosted is None:
+        return _local_voice(speech)
+    fallback = _espeak(speech.config, named=None)
+    return ServiceSwitcher([hosted, fallback], strategy_type=VoiceFailover)
+
+
+class VoiceFailover(ServiceSwitcherStrategyFailover):
+    """Pipecat's failover, and also when the active voice cannot be reached: Pipecat counts a
+    connection error as passing and would try again at every sentence while the caller hears
+    nothing. A call cannot wait for a provider to come back, so it keeps eSpeak NG."""
+
+    async def handle_error(self, error: ErrorFrame) -> FrameProcessor | None:
+        failed = error.processor or self.active_service
+        if error.category is ErrorCategory.CONNECTIVITY and failed is self.active_service:
+            await failed.set_usable(False)
+        return await super().handle_error(error)
+
+
+def _hosted_voice(speech: Speech) -> TTSService | None:
     config, key = speech.config, speech.keys.tts
     if config.tts_provider is TtsProvider.CARTESIA:
         return _cartesia(config, key or "")
@@ -99,12 +126,22 @@ def voice(speech: Speech) -> TTSService:
                 speed=config.tts_speed,
             ),
         )
+    return None
+
+
+def _local_voice(speech: Speech) -> TTSService:
+    config = speech.config
     piper = _piper(speech) if config.tts_provider is TtsProvider.PIPER else None
     if piper is not None:
         return piper
-    # eSpeak NG: the business's voice name, else the voice of its language; a Piper voice
-    # name means the Piper voice could not load, so eSpeak NG speaks the language instead.
-    named = config.tts_voice if config.tts_provider is TtsProvider.OFFLINE else None
+    # A Piper voice name means the Piper voice could not load: eSpeak NG speaks the language.
+    return _espeak(
+        config, named=config.tts_voice if config.tts_provider is TtsProvider.OFFLINE else None
+    )
+
+
+def _espeak(config: BusinessConfig, *, named: str | None) -> EspeakTTSService:
+    """eSpeak NG: the voice ``named``, else the voice of the business's language."""
     return EspeakTTSService(
         voice=named or EspeakEngine.shared().voice_for(config.language),
         rate=round(DEFAULT_RATE * config.tts_speed),
