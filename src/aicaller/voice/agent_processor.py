@@ -82,6 +82,7 @@ class CallAgentProcessor(FrameProcessor):
         self._goodbye_heard = asyncio.Event()
         self.transfer_to: str | None = None  # set when the agent handed the call to a person
         self.end_reason: str | None = None
+        self.failure: str | None = None  # why the pipeline broke down (routes/sockets.py)
 
     # -- frames ---------------------------------------------------------------------------------
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pipecat.audio.vad.silero import SileroVADAnalyzer
 from pipecat.audio.vad.vad_analyzer import VADParams
 from pipecat.pipeline.pipeline import Pipeline
-from pipecat.pipeline.worker import PipelineParams, PipelineWorker
+from pipecat.pipeline.worker import PipelineParams, PipelineWorker, ProcessorUnusablePolicy
 from pipecat.processors.audio.audio_buffer_processor import AudioBufferProcessor
 from pipecat.processors.audio.vad_processor import VADProcessor
 from pipecat.transports.base_transport import BaseTransport
@@ -125,5 +125,8 @@ async def build(
         ),
         idle_timeout_secs=None,
         enable_rtvi=False,
+        # A recogniser or voice that can no longer work (a permanent error) ends the stream,
+        # so the call can go on another way (Twilio: <Gather>) rather than in silence.
+        processor_unusable_policy=ProcessorUnusablePolicy.CANCEL,
     )
     return CallPipeline(worker, agent)
