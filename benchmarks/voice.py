@@ -251,7 +251,13 @@ async def main() -> None:
                 merged = {k: [v for r in results for v in r[k]] for k in results[0]}
                 print(_row(level, merged, cpu))
         except BaseException:
-            print((data_dir / "server.log").read_text()[-6000:])  # why the server failed
+            log = (data_dir / "server.log").read_text()
+            print(log[-6000:])  # why the server failed
+            print(
+                "\n".join(line for line in log.splitlines() if "locked" in line or "slow" in line)[
+                    -4000:
+                ]
+            )
             raise
         finally:
             server.terminate()
