@@ -66,9 +66,13 @@ class ChunkRepository(BaseRepository[Chunk]):
         ]
 
     async def insert_rows(self, rows: list[dict[str, Any]]) -> None:
-        """Insert chunks in one statement (the database indexes them for search)."""
+        """Insert chunks (the database indexes them for search). RETURNING makes SQLAlchemy
+        send many rows a statement ("insertmanyvalues") where a plain bulk insert is an
+        executemany, a statement a row: SQLite opens a savepoint for each statement that fires
+        the FTS5 triggers, and FTS5 writes its pending index rows out at every savepoint, so
+        a statement a row cost SQLite about three times the CPU (docs/benchmarks.md)."""
         if rows:
-            await self.session.execute(insert(Chunk), rows)
+            await self.session.execute(insert(Chunk).returning(Chunk.id), rows)
 
     async def add_many(self, document_id: uuid.UUID, title: str, chunks: list[ChunkText]) -> None:
         await self.insert_rows(self.rows(document_id, title, chunks))
