@@ -12,13 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Full-text search objects the migrations create per dialect and the models do not declare
 # (FTS5 tables and triggers on SQLite, generated tsvector columns and their indexes on
-# PostgreSQL).
+# PostgreSQL, and PostgreSQL's lexeme counts, migration 0022).
 SEARCH_OBJECT_PREFIXES = (
     "chunks_fts",
     "search_vector",
     "ix_chunks_search_vector",
     "lead_vector",
     "ix_chunks_lead_vector",
+    "search_lexemes",
 )
 
 

@@ -44,6 +44,10 @@ class DocumentRepository(BaseRepository[Document]):
             await self.session.execute(insert(Document), owned)
 
 
+ROWS_PER_STATEMENT = 500
+"""Chunks per INSERT: ten parameters a row, far below either database's limit."""
+
+
 class ChunkRepository(BaseRepository[Chunk]):
     model = Chunk
 
@@ -66,9 +70,15 @@ class ChunkRepository(BaseRepository[Chunk]):
         ]
 
     async def insert_rows(self, rows: list[dict[str, Any]]) -> None:
-        """Insert chunks in one statement (the database indexes them for search)."""
-        if rows:
-            await self.session.execute(insert(Chunk), rows)
+        """Insert chunks (the database indexes them for search), ``ROWS_PER_STATEMENT`` to a
+        statement: a list of parameter sets would run the INSERT once per row, and
+        PostgreSQL's lexeme counts (migration 0022) are updated once per statement, so a
+        common word's count row would get a new version per chunk, each update walking the
+        versions before it."""
+        for start in range(0, len(rows), ROWS_PER_STATEMENT):
+            await self.session.execute(
+                insert(Chunk).values(rows[start : start + ROWS_PER_STATEMENT])
+            )
 
     async def add_many(self, document_id: uuid.UUID, title: str, chunks: list[ChunkText]) -> None:
         await self.insert_rows(self.rows(document_id, title, chunks))
