@@ -24,10 +24,12 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
+from pipecat.frames.frames import ErrorFrame
 from pipecat.transports.websocket.fastapi import (
     FastAPIWebsocketParams,
     FastAPIWebsocketTransport,
 )
+from pipecat.utils.errors import classify_http_exception
 from pipecat.workers.runner import WorkerRunner
 from starlette.websockets import WebSocketState
 
@@ -64,6 +66,16 @@ async def refuse(
         await bridge.hang_up("stream_error")
     if websocket.application_state == WebSocketState.CONNECTED:
         await websocket.close(code=code, reason=reason[:120])
+
+
+def broken(error: ErrorFrame) -> bool:
+    """Whether the pipeline can no longer hold the call: Pipecat's verdict (a fatal error, a
+    processor it deems unusable), or an exception out of a processor that carries a
+    permanent HTTP refusal (a revoked key for the hosted voice). Pipecat files the latter as
+    unknown, not being able to attribute it, but every later reply would fail alike."""
+    if error.fatal or (error.processor is not None and not error.processor.is_usable):
+        return True
+    return error.exception is not None and classify_http_exception(error.exception).is_permanent
 
 
 async def control(state: Any, config: BusinessConfig) -> CallControl:
@@ -113,6 +125,13 @@ async def run_call(
         ),
     )
     worker = call.worker
+
+    @worker.event_handler("on_pipeline_error")  # type: ignore[untyped-decorator]
+    async def failed(_worker: object, error: ErrorFrame) -> None:
+        if call.agent.failure is None and broken(error):
+            logger.warning(f"{what} failed", call_id=str(bridge.call_id), error=str(error.error))
+            call.agent.failure = str(error.error)
+            await worker.cancel(reason="pipeline failed")
 
     @transport.event_handler("on_client_disconnected")  # type: ignore[untyped-decorator]
     async def disconnected(_transport: object, _websocket: object) -> None:
@@ -176,4 +195,5 @@ async def browser_audio(websocket: WebSocket, call_id: uuid.UUID) -> None:
     agent = await run_call(
         websocket, bridge, serializer, what=WHAT, sample_rate=SAMPLE_RATE, mark=serializer.mark
     )
-    await finish(websocket, bridge, agent.end_reason or "caller_hangup")
+    lost = "stream_error" if agent.failure else "caller_hangup"
+    await finish(websocket, bridge, agent.end_reason or lost)

@@ -44,7 +44,8 @@ def upgrade() -> None:
     schema = op.get_bind().execute(sa.text(EXTENSION_SCHEMA)).scalar_one()
     for name, table, column in INDEXES:
         op.execute(
-            f'CREATE INDEX {name} ON {table} USING gin (lower({column}) "{schema}".gin_trgm_ops)'
+            f"CREATE INDEX IF NOT EXISTS {name} ON {table}"
+            f' USING gin (lower({column}) "{schema}".gin_trgm_ops)'
         )
 
 
