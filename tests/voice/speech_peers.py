@@ -160,3 +160,37 @@ def square(rate: int, seconds: float) -> bytes:
     samples = np.arange(int(rate * seconds))
     wave = np.where((samples // (SQUARE_PERIOD // 2)) % 2 == 0, SQUARE, -SQUARE)
     return wave.astype(np.int16).tobytes()
+
+
+@dataclass
+class FakeElevenLabs(_Peer):
+    """``/v1/text-to-speech/{voice}/multi-stream-input``: JSON messages per ``context_id``
+    (a context opens with ``text: " "`` and the voice settings, then ``text`` to speak,
+    ``flush``, ``close_context``; ``text: ""`` alone keeps the socket alive), answered with
+    ``audio`` (base64 PCM at the rate ``output_format`` names) and ``isFinal`` once a context
+    is closed."""
+
+    messages: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+    async def serve(self, connection: ServerConnection) -> None:
+        query = self.handshakes[-1].query
+        rate = int(query["output_format"][0].removeprefix("pcm_"))
+        async for message in connection:
+            request = json.loads(message)
+            self.messages.append(request)
+            context = request.get("context_id")
+            words = str(request.get("text", "")).split()
+            if words:
+                await connection.send(json.dumps({
+                    "audio": base64.b64encode(square(rate, 0.08 * len(words))).decode(),
+                    "contextId": context, "isFinal": None, "alignment": None,
+                }))  # fmt: skip
+            if request.get("close_context"):
+                await connection.send(json.dumps({"isFinal": True, "contextId": context}))
+
+    @property
+    def spoken(self) -> list[str]:
+        return [str(m["text"]) for m in self.messages if str(m.get("text", "")).strip()]

@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from tests.factories import Tenant
 from tests.voice.caller import _mulaw
 from tests.voice.conftest import SHORT_GREETING, answer, connected, transcript
-from tests.voice.speech_peers import SQUARE, FakeCartesia, FakeDeepgram
+from tests.voice.speech_peers import SQUARE, FakeCartesia, FakeDeepgram, FakeElevenLabs
 
 pytestmark = pytest.mark.parametrize("backend", ["sqlite"])
 DEEPGRAM_KEY = "dg-test-key-0123456789"
@@ -158,3 +158,39 @@ async def test_a_voice_that_refuses_the_key_gives_way_to_espeak(
     assert np.isin(heard, square).mean() < 0.5  # eSpeak NG's voice, not the square wave
     turns = (await transcript(client, tenant, call_id))["transcript"]
     assert turns[0]["speaker"] == "agent"
+
+
+async def test_elevenlabs_speaks_in_the_business_voice_and_rate(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    async with (
+        FakeDeepgram(early="How much is", rest="a cleaning?") as deepgram,
+        FakeElevenLabs() as elevenlabs,
+    ):
+        call_id, token = await answer(
+            client, tenant, stt_provider="deepgram", stt_base_url=deepgram.url,
+            stt_api_key=DEEPGRAM_KEY, tts_provider="elevenlabs", tts_base_url=elevenlabs.url,
+            tts_api_key="xi-test-key", tts_voice="21m00Tcm4TlvDq8ikWAM", tts_speed=1.5,
+        )  # fmt: skip
+        async with connected(app, token) as caller:
+            await caller.wait_for("agent_audio", within=15)
+            await caller.wait_quiet()
+            said = await caller.say("how much is a cleaning")
+            await caller.wait_for("agent_audio", after=said, within=20)
+            await caller.wait_quiet()
+            await caller.hang_up()
+            await asyncio.wait_for(caller.closed.wait(), 15)
+    turns = (await transcript(client, tenant, call_id))["transcript"]
+    assert "$120" in turns[2]["text"]
+    [handshake] = elevenlabs.handshakes
+    assert handshake.path == "/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM/multi-stream-input"
+    assert handshake.headers["xi-api-key"] == "xi-test-key"
+    assert handshake.query["output_format"] == ["pcm_8000"]
+    assert handshake.query["language_code"] == ["en"]  # the business's language
+    assert SHORT_GREETING in " ".join(elevenlabs.spoken)
+    assert "$120" in " ".join(elevenlabs.spoken)
+    opened = next(m for m in elevenlabs.messages if "voice_settings" in m)
+    assert opened["voice_settings"]["speed"] == 1.2  # held to ElevenLabs' 0.7-1.2
+    heard = np.frombuffer(bytes(caller.agent_audio), dtype=np.uint8)
+    square = np.frombuffer(_mulaw(np.array([SQUARE, -SQUARE])), dtype=np.uint8)
+    assert np.isin(heard, square).mean() > 0.9

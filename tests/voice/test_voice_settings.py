@@ -73,6 +73,8 @@ BAD_SPEECH: list[tuple[dict[str, object], str]] = [
     ({"tts_provider": "cartesia", "tts_voice": "a0e99841"}, "speech_key_required"),
     ({"stt_provider": "openai"}, "speech_key_required"),  # OpenAI itself needs a key
     ({"tts_provider": "cartesia", "tts_api_key": "sk_car_1"}, "speech_voice_required"),
+    ({"tts_provider": "elevenlabs", "tts_voice": "21m00Tcm4TlvDq8ikWAM"}, "speech_key_required"),
+    ({"tts_provider": "elevenlabs", "tts_api_key": "xi-1"}, "speech_voice_required"),
     ({"tts_provider": "piper", "tts_voice": "../../etc/passwd"}, "invalid_piper_voice"),
 ]
 

@@ -119,6 +119,7 @@ class TtsProvider(StrEnum):
     PIPER = "piper"  # a Piper voice in the data directory (extra: piper), else eSpeak NG
     OPENAI = "openai"  # an OpenAI-compatible /audio/speech
     CARTESIA = "cartesia"  # Cartesia's streaming /tts/websocket (extra: cartesia)
+    ELEVENLABS = "elevenlabs"  # ElevenLabs' multi-stream-input WebSocket (extra: elevenlabs)
 
 
 class AgentMode(StrEnum):

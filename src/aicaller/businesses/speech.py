@@ -23,7 +23,8 @@ PIPER_VOICE = re.compile(r"^[a-z]{2,3}_[A-Z]{2}-[A-Za-z0-9_]{1,60}-(x_low|low|me
 # Hosted providers that refuse every request without a key. OpenAI's own endpoint too, but
 # an OpenAI-compatible server of one's own (a base URL set) may need none.
 _KEYED_STT = {SttProvider.DEEPGRAM}
-_KEYED_TTS = {TtsProvider.CARTESIA}
+_KEYED_TTS = {TtsProvider.CARTESIA, TtsProvider.ELEVENLABS}
+_VOICE_ID_NEEDED = {TtsProvider.CARTESIA, TtsProvider.ELEVENLABS}  # no default voice
 
 # Provider -> (the package its extra brings, the extra): its Pipecat service imports the
 # package, so without it the provider cannot run here. Cartesia's service needs nothing more
@@ -82,9 +83,10 @@ def check(business: Business, changes: Mapping[str, object]) -> None:
                 code="speech_key_required",
             )
     voice = after("tts_voice")
-    if after("tts_provider") == TtsProvider.CARTESIA and voice is None:
+    provider = str(after("tts_provider"))
+    if provider in _VOICE_ID_NEEDED and voice is None:
         raise ValidationError(
-            "tts_provider 'cartesia' needs tts_voice: a voice id from Cartesia's library",
+            f"tts_provider {provider!r} needs tts_voice: a voice id from its voice library",
             code="speech_voice_required",
         )
     piper = after("tts_provider") == TtsProvider.PIPER

@@ -24,8 +24,9 @@ from pipecat.processors.frame_processor import FrameDirection
 from pipecat.services.deepgram.stt import DeepgramSTTService
 from pipecat.transcriptions.language import Language
 
-# How long to wait for the answer to Finalize before passing on what is held (Deepgram
-# answers in well under this; an empty answer is not passed on by Pipecat).
+# How long to wait for the answer to Finalize before passing on what is held: Pipecat passes
+# no empty answer on, so nothing else tells that Deepgram had nothing more. Long enough for
+# Deepgram's answer, short enough that the caller does not wonder whether they were heard.
 FINALIZE_WAIT = 1.0
 
 

@@ -5,8 +5,9 @@ Recognisers (``stt_provider``): ``offline`` PocketSphinx (in the install, no net
 when unset, a self-hosted faster-whisper too); ``deepgram``, Deepgram's streaming recogniser
 (the ``deepgram`` extra). Voices (``tts_provider``): ``offline`` eSpeak NG; ``piper``, a Piper
 voice fetched into the data directory (the ``piper`` extra), else eSpeak NG; ``openai``, any
-``/audio/speech``; ``cartesia``, Cartesia's streaming voice. Each hosted provider comes through
-its Pipecat service, imported only when a business uses it, with the business's own key.
+``/audio/speech``; ``cartesia`` and ``elevenlabs``, their streaming voices. Each hosted provider
+comes through its Pipecat service, imported only when a business uses it, with the business's
+own key.
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ DEFAULT_TTS_MODEL = "tts-1"
 DEFAULT_OPENAI_VOICE = "alloy"
 CARTESIA_URL = "https://api.cartesia.ai"
 CARTESIA_SPEEDS = (0.6, 1.5)  # the range Cartesia's generation_config takes
+ELEVENLABS_URL = "https://api.elevenlabs.io"
+ELEVENLABS_SPEEDS = (0.7, 1.2)  # the range ElevenLabs' voice_settings.speed takes
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +119,8 @@ def _hosted_voice(speech: Speech) -> TTSService | None:
     config, key = speech.config, speech.keys.tts
     if config.tts_provider is TtsProvider.CARTESIA:
         return _cartesia(config, key or "")
+    if config.tts_provider is TtsProvider.ELEVENLABS:
+        return _elevenlabs(config, key or "")
     if config.tts_provider is TtsProvider.OPENAI:
         return OpenAITTSService(
             api_key=key or "none",
@@ -180,5 +185,23 @@ def _cartesia(config: BusinessConfig, key: str) -> TTSService:
     return CartesiaTTSService(
         api_key=key,
         url=_websocket_url(config.tts_base_url or CARTESIA_URL, "/tts/websocket"),
+        settings=settings,
+    )
+
+
+def _elevenlabs(config: BusinessConfig, key: str) -> TTSService:
+    from pipecat.services.elevenlabs.tts import ElevenLabsTTSService  # noqa: PLC0415 (extra)
+
+    low, high = ELEVENLABS_SPEEDS
+    settings = ElevenLabsTTSService.Settings(
+        voice=config.tts_voice,
+        language=_language(config.language),
+        speed=min(max(config.tts_speed, low), high),
+    )
+    if config.tts_model is not None:
+        settings.model = config.tts_model
+    return ElevenLabsTTSService(
+        api_key=key,
+        url=_websocket_url(config.tts_base_url or ELEVENLABS_URL, ""),
         settings=settings,
     )
