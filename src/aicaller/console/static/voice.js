@@ -24,6 +24,11 @@ VoiceCall.prototype.show = function (text, name) {
 
 VoiceCall.prototype.start = async function () {
   var self = this;
+  if (!navigator.mediaDevices || !window.AudioWorkletNode) {
+    // Browsers offer the microphone to secure pages only (HTTPS, or localhost).
+    self.show("This browser offers no microphone here: open the console over HTTPS.", "failed");
+    return;
+  }
   self.button.disabled = true;
   self.show("Asking for the microphone…", "starting");
   try {
@@ -64,6 +69,10 @@ VoiceCall.prototype.start = async function () {
   };
   self.socket.onclose = function (event) {
     self.stop(false);
+    // Let the agent's last words play out, then release the audio device.
+    var context = self.context;
+    setTimeout(function () { context.close(); },
+      Math.max(0, self.nextTime - context.currentTime) * 1000 + 500);
     self.show(event.code === 1000 ? "The call ended" : "Disconnected: " + (event.reason || event.code), "closed");
   };
 };
