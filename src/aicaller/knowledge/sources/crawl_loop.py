@@ -68,6 +68,7 @@ class CrawlLoop:
     ) -> None:
         self._process, self._checkpoint, self._discover = process, checkpoint, discover
         self._slots, self._batch = max(1, slots), max(1, batch)
+        self._backlog = 2 * self._batch  # finished pages that may wait for a checkpoint
         self._room = room  # pages this run may still start (max_pages counts them from start)
         self._running: dict[asyncio.Task[PageResult], PageSnapshot] = {}
         self._finished: list[Finished] = []
@@ -125,7 +126,7 @@ class CrawlLoop:
             self._ready
             and self._room > 0
             and len(self._running) < self._slots
-            and len(self._finished) < 2 * self._batch
+            and len(self._finished) < self._backlog
         ):
             page = self._ready.popleft()
             self._running[asyncio.create_task(self._process(page))] = page
