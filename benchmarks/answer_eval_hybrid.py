@@ -59,7 +59,8 @@ async def prepare(
 ) -> Hybrid:
     """The business's chunks embedded by the product's job, ready to search."""
     settings = settings_for(data_dir)
-    hybrid = Hybrid(SafeHttpClient.from_settings(settings), SecretBox("bench-key"), settings)
+    http = SafeHttpClient.from_settings(settings)
+    hybrid = Hybrid(http, SecretBox("bench-key"), settings)
     async with database.transaction() as session:
         await EmbeddingService(session, business_id).configure(
             EmbeddingsConfigIn(base_url=base_url, model="all-MiniLM-L6-v2"),

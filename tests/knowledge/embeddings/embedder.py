@@ -18,7 +18,7 @@ PATH = "/v1/embeddings"
 DIMENSIONS = 64
 CONCEPTS = (
     frozenset({"drop", "walk", "same", "day", "visit", "visits", "unannounced"}),
-    frozenset({"cost", "costs", "price", "fee", "fees", "dollars", "charge"}),
+    frozenset({"cost", "costs", "price", "fee", "fees", "dollars", "charge", "tariff"}),
     frozenset({"car", "park", "parking", "vehicle"}),
 )
 _WORD = re.compile(r"[a-z]+")

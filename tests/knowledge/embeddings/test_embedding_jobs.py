@@ -144,7 +144,7 @@ async def test_search_answers_lexically_while_the_endpoint_is_down_and_logs_once
     await upload(client, tenant, "fees.md", b"# Fees\n\nA check-up costs 40 dollars.\n")
     assert (await configure(client, tenant, embedder)).status_code == 200
     await run_embedding(app, tenant.business_id)
-    assert await titles(client, tenant, "what do you charge") == ["Fees"]  # semantic
+    assert await titles(client, tenant, "what is your tariff") == ["Fees"]  # semantic
 
     embedder.route(PATH, Reply(503))
     asked = len(embedder.requests)

@@ -4,6 +4,9 @@ encrypted and never returned; bad settings are refused with nothing stored."""
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -11,6 +14,8 @@ from sqlalchemy import select
 
 from aicaller.database.models import ChunkEmbedding, EmbeddingConfig
 from aicaller.database.session import Database
+from aicaller.knowledge.embeddings import runtime, semantic
+from aicaller.knowledge.embeddings.vectors import VectorIndex
 from tests.core.http_peer import Reply
 from tests.factories import Tenant
 from tests.helpers import count_rows
@@ -58,7 +63,7 @@ async def test_search_finds_the_page_by_meaning_once_the_chunks_are_embedded(
     assert (status["status"], status["embedded"], status["last_error"]) == ("idle", 3, None)
 
     assert await titles(client, tenant, QUESTION) == ["Same-day visits"]
-    assert await titles(client, tenant, "what is the charge") == ["Fees"]
+    assert await titles(client, tenant, "what is your tariff") == ["Fees"]
     # Lexical evidence still counts: a page named by the question's own words.
     assert (await titles(client, tenant, "parking"))[0] == "Parking"
     # The other business configured nothing: its search is lexical, its status empty.
@@ -147,3 +152,31 @@ async def test_only_an_admin_sets_the_endpoint_and_staff_below_supervisor_cannot
     assert (await client.get(EMBEDDINGS, headers=tenant.headers("agent"))).status_code == 403
     assert (await client.get(EMBEDDINGS)).status_code == 401
     assert embedder.requests == []
+
+
+async def test_after_a_change_the_previous_matrix_serves_until_the_new_one_is_loaded(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, embedder: Embedder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    await upload(client, tenant, "visits.md", VISITS)
+    assert (await configure(client, tenant, embedder)).status_code == 200
+    await run_embedding(app, tenant.business_id)
+    assert await titles(client, tenant, QUESTION) == ["Same-day visits"]  # loaded in the search
+
+    await upload(client, tenant, "fees.md", FEES)
+    await run_embedding(app, tenant.business_id)
+    loading, original = asyncio.Event(), semantic.load_index
+
+    async def slow_load(*args: Any) -> VectorIndex:
+        await loading.wait()
+        return await original(*args)
+
+    monkeypatch.setattr(semantic, "load_index", slow_load)
+    # The search does not wait for the new matrix: the one before answers, without the fees.
+    assert await titles(client, tenant, "what is your tariff") == []
+    assert await titles(client, tenant, QUESTION) == ["Same-day visits"]
+    loading.set()
+    installed = runtime.current()  # the process's (the last app started installed it)
+    assert installed is not None
+    await installed.settle()
+    assert await titles(client, tenant, "what is your tariff") == ["Fees"]

@@ -56,16 +56,16 @@ def test_vectors_are_stored_at_unit_length_in_half_precision() -> None:
 def test_the_nearest_rows_come_most_similar_first() -> None:
     ids = [uuid.uuid4() for _ in range(4)]
     matrix = np.stack([unit(v) for v in ([1.0, 0.0], [0.0, 1.0], [1.0, 1.0], [-1.0, 0.0])])
-    index = VectorIndex(1, ids, ids, matrix)
+    index = VectorIndex(1, ids, matrix)
     assert [row for row, _ in index.nearest(unit([1.0, 0.1]), 3)] == [0, 2, 1]
     assert index.nearest(unit([1.0, 0.0, 0.0]), 3) == []  # a question of another size
-    assert VectorIndex(1, [], [], unpack([], 2)).nearest(unit([1.0, 0.0]), 3) == []
+    assert VectorIndex(1, [], unpack([], 2)).nearest(unit([1.0, 0.0]), 3) == []
 
 
 def test_the_cache_keeps_the_latest_version_and_drops_the_least_recent_business() -> None:
     def index(version: int) -> VectorIndex:
         ids = [uuid.uuid4() for _ in range(10)]
-        return VectorIndex(version, ids, ids, np.zeros((10, 100), dtype=np.float32))
+        return VectorIndex(version, ids, np.zeros((10, 100), dtype=np.float32))
 
     first, second, third = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     cache = MatrixCache(max_bytes=2 * index(1).nbytes)

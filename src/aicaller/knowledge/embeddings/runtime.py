@@ -8,15 +8,18 @@ process without one (a bare worker, a script) searches lexically.
 
 from __future__ import annotations
 
+import asyncio
 import time
+import uuid
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from aicaller.config import Settings
 from aicaller.core.encryption import SecretBox
 from aicaller.core.http import SafeHttpClient
 from aicaller.core.logging import get_logger
-from aicaller.knowledge.embeddings.vectors import Matrix, MatrixCache
+from aicaller.knowledge.embeddings.vectors import Matrix, MatrixCache, VectorIndex
 
 QUESTIONS_KEPT = 4096
 """Question vectors kept per process: a phone agent hears the same questions again."""
@@ -31,6 +34,7 @@ class EmbeddingRuntime:
     matrices: MatrixCache = field(init=False)
     _questions: OrderedDict[tuple[str, str, str], Matrix] = field(default_factory=OrderedDict)
     _down_until: dict[str, float] = field(default_factory=dict)
+    _loading: dict[uuid.UUID, asyncio.Task[None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.matrices = MatrixCache(self.settings.embeddings_cache_mb * 1024 * 1024)
@@ -59,6 +63,36 @@ class EmbeddingRuntime:
         if self._down_until.pop(url, None) is not None:
             logger.info("embeddings_available_again", url=url)
 
+    def reload_later(
+        self, business_id: uuid.UUID, load: Callable[[], Awaitable[VectorIndex]]
+    ) -> None:
+        """Load the business's matrix in the background (once at a time per business)."""
+        if business_id in self._loading:
+            return
+        task = asyncio.get_running_loop().create_task(self._reload(business_id, load))
+        self._loading[business_id] = task
+
+    async def _reload(
+        self, business_id: uuid.UUID, load: Callable[[], Awaitable[VectorIndex]]
+    ) -> None:
+        try:
+            self.matrices.put(business_id, await load())
+        except Exception as exc:  # the stale matrix serves on; the next search tries again
+            logger.warning(
+                "embeddings_matrix_load_failed", business_id=str(business_id), error=repr(exc)
+            )
+        finally:
+            self._loading.pop(business_id, None)
+
+    async def settle(self) -> None:
+        """Wait for the background loads under way (tests; shutdown cancels them instead)."""
+        while self._loading:
+            await asyncio.gather(*self._loading.values(), return_exceptions=True)
+
+    def close(self) -> None:
+        for task in self._loading.values():
+            task.cancel()
+
 
 _current: EmbeddingRuntime | None = None
 
@@ -71,6 +105,7 @@ def install(http: SafeHttpClient, secret_box: SecretBox, settings: Settings) -> 
 
 def uninstall(runtime: EmbeddingRuntime) -> None:
     global _current  # noqa: PLW0603
+    runtime.close()
     if _current is runtime:
         _current = None
 

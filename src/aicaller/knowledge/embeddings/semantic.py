@@ -12,8 +12,9 @@ import asyncio
 import hashlib
 import uuid
 from dataclasses import dataclass, replace
+from functools import partial
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from aicaller.core.cache import CONFIG, AppCache
 from aicaller.knowledge.embeddings.client import EmbeddingsFailed, Endpoint, embed
@@ -99,20 +100,47 @@ async def _ask(
     return found
 
 
-async def nearest(
-    session: AsyncSession, business_id: uuid.UUID, version: int, query: QuestionVector, count: int
-) -> list[SearchHit]:
-    """The business's ``count`` chunks nearest the question, nearest first (score: cosine)."""
+async def vector_index(
+    session: AsyncSession, business_id: uuid.UUID, version: int
+) -> VectorIndex | None:
+    """The business's matrix for this knowledge version. After a change, the one loaded
+    before serves while the new one loads in the background: it lacks only what changed (a
+    deleted chunk is skipped by ``nearest``), where loading 100,000 vectors would hold the
+    caller on the line. Loaded here, in the search, only when the process has none (or an
+    empty one)."""
     runtime = current()
     if runtime is None:
-        return []
-    vectors = ChunkVectorRepository(session, business_id)
-    index = runtime.matrices.get(business_id, version)
-    if index is None:
-        index = await load_index(vectors, version)
-        runtime.matrices.put(business_id, index)
+        return None
+    index = runtime.matrices.latest(business_id)
+    if index is not None and index.version == version:
+        return index
+    if index is not None and index.chunk_ids and isinstance(session.bind, AsyncEngine):
+        runtime.reload_later(business_id, partial(_load_from, session.bind, business_id, version))
+        return index
+    index = await load_index(ChunkVectorRepository(session, business_id), version)
+    runtime.matrices.put(business_id, index)
+    return index
+
+
+async def _load_from(engine: AsyncEngine, business_id: uuid.UUID, version: int) -> VectorIndex:
+    # A session of its own (read only): the search's own ends with its request.
+    async with AsyncSession(engine) as session:
+        return await load_index(ChunkVectorRepository(session, business_id), version)
+
+
+async def nearest(
+    session: AsyncSession,
+    business_id: uuid.UUID,
+    index: VectorIndex,
+    query: QuestionVector,
+    count: int,
+) -> list[SearchHit]:
+    """The business's ``count`` chunks nearest the question and at least ``min_similarity``
+    to it, nearest first (score: cosine)."""
     rows = [row for row in index.nearest(query.vector, count) if row[1] >= query.min_similarity]
-    hits = await vectors.hits([index.chunk_ids[row] for row, _ in rows])
+    hits = await ChunkVectorRepository(session, business_id).hits(
+        [index.chunk_ids[row] for row, _ in rows]
+    )
     return [
         replace(hits[index.chunk_ids[row]], score=round(similarity, 4))
         for row, similarity in rows
@@ -121,11 +149,10 @@ async def nearest(
 
 
 async def load_index(vectors: ChunkVectorRepository, version: int) -> VectorIndex:
-    rows = await vectors.all_vectors()
-    if not rows:
-        return VectorIndex(version, [], [], unpack([], 0))
+    chunk_ids, blobs = await vectors.all_vectors()
+    if not blobs:
+        return VectorIndex(version, [], unpack([], 0))
     # The most common width: rows of another (a model being replaced) become zeros.
-    widths = [len(blob) for _, _, blob in rows]
+    widths = [len(blob) for blob in blobs]
     dimensions = max(set(widths), key=widths.count) // STORED.itemsize
-    matrix = unpack([blob for _, _, blob in rows], dimensions)
-    return VectorIndex(version, [row[0] for row in rows], [row[1] for row in rows], matrix)
+    return VectorIndex(version, chunk_ids, unpack(blobs, dimensions))

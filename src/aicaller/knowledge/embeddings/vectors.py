@@ -4,9 +4,11 @@ scores a question against.
 A business's matrix is loaded once from the database and kept while its knowledge version is
 unchanged: every change that adds or removes vectors (a sync, an upload, a deletion, an
 indexing job) bumps that version in the database, so every worker process sees it at its next
-search and reloads; nothing has to be broadcast. Matrices are float32 in memory, because numpy
-multiplies float32 with BLAS and float16 without it; their total size is bounded
-(``embeddings_cache_mb``), the least recently searched business going first.
+search and reloads; nothing has to be broadcast. The reload runs in the background while
+searches go on with the previous matrix (``semantic.vector_index``): it lacks only what
+changed. Matrices are float32 in memory, because numpy multiplies float32 with BLAS and float16
+without it; their total size is bounded (``embeddings_cache_mb``), the least recently searched
+business going first.
 """
 
 from __future__ import annotations
@@ -38,8 +40,11 @@ def pack(vector: list[float]) -> bytes:
 def unpack(blobs: list[bytes], dimensions: int) -> Matrix:
     """Stored vectors as one float32 matrix, a row each; a row of the wrong size (a model
     changed under a running process) is a row of zeros, which matches nothing."""
-    matrix = np.zeros((len(blobs), dimensions), dtype=np.float32)
     width = dimensions * STORED.itemsize
+    if all(len(blob) == width for blob in blobs):  # the usual case: one conversion
+        joined = np.frombuffer(b"".join(blobs), dtype=STORED)
+        return joined.reshape(len(blobs), dimensions).astype(np.float32)
+    matrix = np.zeros((len(blobs), dimensions), dtype=np.float32)
     for row, blob in enumerate(blobs):
         if len(blob) == width:
             matrix[row] = np.frombuffer(blob, dtype=STORED)
@@ -52,7 +57,6 @@ class VectorIndex:
 
     version: int
     chunk_ids: list[uuid.UUID]
-    document_ids: list[uuid.UUID]
     matrix: Matrix
 
     @property
@@ -78,6 +82,11 @@ class MatrixCache:
         self.max_bytes = max_bytes
         self._indexes: OrderedDict[uuid.UUID, VectorIndex] = OrderedDict()
         self._lock = threading.Lock()
+
+    def latest(self, business_id: uuid.UUID) -> VectorIndex | None:
+        """The business's index, whatever its version."""
+        with self._lock:
+            return self._indexes.get(business_id)
 
     def get(self, business_id: uuid.UUID, version: int) -> VectorIndex | None:
         with self._lock:

@@ -14,7 +14,7 @@ from aicaller.businesses.service import BusinessService
 from aicaller.core.cache import SEARCH, AppCache
 from aicaller.database.service import BaseService
 from aicaller.knowledge.embeddings.fusion import fuse
-from aicaller.knowledge.embeddings.semantic import nearest, question_vector
+from aicaller.knowledge.embeddings.semantic import nearest, question_vector, vector_index
 from aicaller.knowledge.search.backend import SearchBackend, SearchHit
 from aicaller.knowledge.search.pages import pool_size, rank_by_page
 from aicaller.knowledge.search.postgres import PostgresSearch
@@ -53,6 +53,11 @@ class SearchService(BaseService):
             if self.cache is not None or semantic is not None
             else 0
         )
+        index = (
+            None
+            if semantic is None
+            else await vector_index(self.session, self.business_id, version)
+        )
 
         async def compute() -> list[SearchHit]:
             # The business's own groups change with its knowledge version, as cached results do.
@@ -63,10 +68,10 @@ class SearchService(BaseService):
             pool = await backend_for(self.session).search(
                 self.session, self.business_id, terms, pool_size(limit), added
             )
-            ranked = rank_by_page(pool, terms, limit if semantic is None else len(pool))
-            if semantic is not None:
+            ranked = rank_by_page(pool, terms, limit if index is None else len(pool))
+            if semantic is not None and index is not None:
                 near = await nearest(
-                    self.session, self.business_id, version, semantic, pool_size(limit)
+                    self.session, self.business_id, index, semantic, pool_size(limit)
                 )
                 ranked = fuse(ranked, near, limit) if near else ranked[:limit]
             return [replace(hit, snippet=snippet(hit.text, terms + added)) for hit in ranked]
@@ -74,8 +79,8 @@ class SearchService(BaseService):
         if self.cache is None:
             return terms, await compute()
         key = f"v{version}:{limit}:{' '.join(terms)}:{' '.join(extra)}"
-        if semantic is not None:
-            key += f":h{semantic.tag}"
+        if semantic is not None and index is not None:
+            key += f":h{semantic.tag}:m{index.version}"  # the matrix may be the one before
         hits = await self.cache.get_or_set(
             SEARCH, tenant=self.business_id, key=key, compute=compute
         )
