@@ -4,17 +4,19 @@ An ``aicaller serve`` process (SQLite, one worker, a Twilio install configured) 
 simulated Twilio callers (tests/voice/caller.py: eSpeak NG speech as real-time 20 ms mu-law
 frames over the media WebSocket, marks answered as Twilio does). For 1, 4 and 8 concurrent
 calls, each call: the signed voice webhook, the stream, the greeting, ``--turns`` spoken
-questions, one barge-in (the caller talks over an answer), the hang-up. Printed, p50/p95:
+questions, ``--barge-ins`` interruptions (the caller talks over each answer), the hang-up.
+Printed, p50/p95:
 
 - voice-to-voice: the caller's last speech frame sent -> the agent's first audio frame back
   (so it includes the VAD's end-of-turn pause, recognition, the turn and the first sentence);
 - greeting: the ``start`` message sent -> the greeting's first audio frame;
-- barge-in: the caller's first speech frame over the agent -> the ``clear`` message;
+- barge-in: the caller's first speech frame over the agent sent -> the ``clear`` message;
 - CPU seconds of the server per minute of call (``/proc``, so other load inflates it little);
 - word error rate of the recogniser on the 50 sentences of ``voice_sentences.py``, each
   synthesised, mu-law encoded and decoded as on a call (no server; the same decoder settings).
 
-    .venv/bin/python benchmarks/voice.py [--levels 1,4,8] [--turns 3] [--postgres]
+    .venv/bin/python benchmarks/voice.py [--levels 1,4,8] [--turns 3] [--barge-ins 5]
+        [--postgres]
 """
 
 from __future__ import annotations
@@ -47,6 +49,11 @@ from voice_sentences import SENTENCES
 TOKEN = "f" * 32
 ACCOUNT = "AC" + "0123456789abcdef" * 2
 NUMBER = "+14155550123"
+INTERRUPTIONS = (
+    "sorry, one more question please",
+    "wait, what are your opening hours",
+    "hold on, do you take new patients",
+)
 
 
 def _word_errors(reference: list[str], heard: list[str]) -> int:
@@ -70,7 +77,8 @@ async def word_error_rate() -> tuple[float, list[tuple[str, str]]]:
     errors = words = 0
     samples = []
     for sentence in SENTENCES:
-        pcm = await ulaw_to_pcm(speech(sentence), 8000, 16000, create_stream_resampler())
+        resampler = create_stream_resampler(quality="QQ")  # as voice/serializer.py
+        pcm = await ulaw_to_pcm(speech(sentence), 8000, 16000, resampler)
         decoder.start_utt()
         for offset in range(0, len(pcm), 3200):  # fed in 0.1 s chunks, as on a call
             decoder.process_raw(pcm[offset : offset + 3200], False, False)
@@ -83,14 +91,41 @@ async def word_error_rate() -> tuple[float, list[tuple[str, str]]]:
     return errors / words, samples
 
 
-async def one_call(base: str, index: int, turns: int) -> dict[str, list[float]]:
+async def barge_ins(caller: SimulatedCaller, count: int, out: dict[str, list[float]]) -> None:
+    """The caller asks for a person (the keypad: recognised or not, the agent answers) and
+    talks over the answer; then over each answer to that, ``count`` times in all. Measured
+    from the caller's first speech frame sent to the ``clear``; a reply over before the
+    caller spoke is counted as missed."""
+    await caller.wait_quiet(within=60)
+    pressed = time.monotonic()
+    await caller.dtmf("0")
+    heard = await caller.wait_for("agent_audio", after=pressed, within=30)
+    for turn in range(count):
+        await asyncio.sleep(max(0.0, heard + 0.4 - time.monotonic()))
+        before = time.monotonic()
+        words = INTERRUPTIONS[turn % len(INTERRUPTIONS)]
+        talking = asyncio.create_task(caller.say(words))
+        try:
+            cleared = await caller.wait_for("clear", after=before, within=5)
+            out["barge_in"].append(cleared - await caller.wait_for("caller_started", after=before))
+        except AssertionError:
+            out["missed"].append(1)
+        said = await talking
+        try:  # the answer to the interruption (or the rest of the reply, resumed)
+            heard = await caller.wait_for("agent_audio", after=said, within=10)
+        except AssertionError:
+            break
+    await caller.wait_quiet(within=60)
+
+
+async def one_call(base: str, index: int, turns: int, barges: int) -> dict[str, list[float]]:
     """One streamed call; its latencies in seconds and its length."""
     call_sid = "CA" + uuid.uuid4().hex
     params = {"AccountSid": ACCOUNT, "CallSid": call_sid, "From": "+14155550111",
               "To": NUMBER, "Direction": "inbound", "CallStatus": "ringing"}  # fmt: skip
     validator = RequestValidator(TOKEN)
     out: dict[str, list[float]] = {
-        "v2v": [], "greeting": [], "barge_in": [], "seconds": [], "unanswered": []
+        "v2v": [], "greeting": [], "barge_in": [], "seconds": [], "unanswered": [], "missed": []
     }  # fmt: skip
     async with httpx.AsyncClient(base_url=base, timeout=30) as client:
         url = f"{base}/telephony/twilio/voice"
@@ -115,18 +150,7 @@ async def one_call(base: str, index: int, turns: int) -> dict[str, list[float]]:
                     continue
                 out["v2v"].append(answered - said)
                 await caller.wait_quiet(within=60)
-            # The caller asks for a person (the keypad: recognised or not, the agent answers)
-            # and talks over the answer.
-            pressed = time.monotonic()
-            await caller.dtmf("0")
-            await caller.wait_for("agent_audio", after=pressed, within=30)
-            await asyncio.sleep(0.4)
-            barge = time.monotonic()
-            talking = asyncio.create_task(caller.say("sorry, one more question please"))
-            cleared = await caller.wait_for("clear", after=barge, within=10)
-            out["barge_in"].append(cleared - barge)
-            await talking
-            await caller.wait_quiet(within=60)
+            await barge_ins(caller, barges, out)
             await caller.hang_up()
             try:
                 await asyncio.wait_for(caller.closed.wait(), 30)
@@ -163,6 +187,7 @@ def _row(level: int, merged: dict[str, list[float]], cpu: float) -> str:
     minutes = sum(merged["seconds"]) / 60
     cells.append(f"{cpu / minutes:8.1f}")
     cells.append(f"{len(merged['v2v'])} answered, {len(merged['unanswered'])} not")
+    cells.append(f"{len(merged['barge_in'])} barge-ins, {len(merged['missed'])} missed")
     return "   ".join(cells)
 
 
@@ -182,6 +207,7 @@ async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--levels", default="1,4,8")
     parser.add_argument("--turns", type=int, default=3)
+    parser.add_argument("--barge-ins", type=int, default=5, help="barge-ins per call")
     parser.add_argument(
         "--postgres", action="store_true", help="PostgreSQL (AICALLER_BENCH_PG) instead of SQLite"
     )
@@ -211,7 +237,7 @@ async def main() -> None:
                 except SystemExit:
                     continue
             await configure(base)
-            await one_call(base, 0, 1)  # warm-up: models loaded, decoders pooled
+            await one_call(base, 0, 1, 1)  # warm-up: models loaded, decoders pooled
             print(
                 "calls   v2v p50/p95 ms   greeting p50/p95   barge-in p50/p95   CPU s/call-min"
                 "   turns"
@@ -219,13 +245,19 @@ async def main() -> None:
             for level in levels:
                 before = sum(tree_cpu(os.getpid()).values())
                 results = await asyncio.gather(
-                    *(one_call(base, i, args.turns) for i in range(level))
+                    *(one_call(base, i, args.turns, args.barge_ins) for i in range(level))
                 )
                 cpu = sum(tree_cpu(os.getpid()).values()) - before
                 merged = {k: [v for r in results for v in r[k]] for k in results[0]}
                 print(_row(level, merged, cpu))
         except BaseException:
-            print((data_dir / "server.log").read_text()[-6000:])  # why the server failed
+            log = (data_dir / "server.log").read_text()
+            print(log[-6000:])  # why the server failed
+            print(
+                "\n".join(line for line in log.splitlines() if "locked" in line or "slow" in line)[
+                    -4000:
+                ]
+            )
             raise
         finally:
             server.terminate()

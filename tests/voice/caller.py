@@ -66,6 +66,8 @@ class SimulatedCaller:
     _marks: list[tuple[float, str]] = field(default_factory=list)
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _sequence: int = 0
+    _starts: list[int] = field(default_factory=list)  # frames of each queued utterance
+    _left: int = 0  # frames of the utterance being sent still to send
 
     # -- protocol -------------------------------------------------------------------------------
     async def send(self, message: dict[str, Any]) -> None:
@@ -87,11 +89,6 @@ class SimulatedCaller:
         if not self.closed.is_set():
             self._tasks.append(asyncio.create_task(self._stream_audio()))
 
-    def frames(self, text: str) -> list[bytes]:
-        """``text`` spoken, in 20 ms frames of the stream's format (8 kHz mu-law)."""
-        audio = speech(text)
-        return [audio[i : i + FRAME].ljust(FRAME, b"\xff") for i in range(0, len(audio), FRAME)]
-
     def media(self, frame: bytes | None) -> str | bytes:
         """One 20 ms message: ``frame``, or silence."""
         payload = base64.b64encode(frame or SILENCE).decode()
@@ -102,13 +99,29 @@ class SimulatedCaller:
     def mark_reply(self, name: str) -> dict[str, Any]:
         return {"event": "mark", "streamSid": self.stream_sid, "mark": {"name": name}}
 
+    def frames(self, text: str) -> list[bytes]:
+        """``text`` spoken, in 20 ms frames of the stream's format (8 kHz mu-law)."""
+        audio = speech(text)
+        return [audio[i : i + FRAME].ljust(FRAME, b"\xff") for i in range(0, len(audio), FRAME)]
+
     async def say(self, text: str) -> float:
         """Queue ``text`` as speech; returns when its last frame has been sent (the clock)."""
-        for frame in self.frames(text):
+        return await self.send_frames(self.frames(text), text)
+
+    async def play_audio(self, audio: bytes, what: str = "audio") -> float:
+        """Queue 8 kHz mu-law ``audio`` (noise, say) as ``say`` queues speech."""
+        frames = [audio[i : i + FRAME].ljust(FRAME, b"\xff") for i in range(0, len(audio), FRAME)]
+        return await self.send_frames(frames, what)
+
+    async def send_frames(self, frames: list[bytes], what: str) -> float:
+        """Queue ``frames``; returns when the last has been sent. The first one's sending is
+        recorded as ``caller_started``."""
+        self._starts.append(len(frames))
+        for frame in frames:
             await self._outgoing.put(frame)
         await self._outgoing.join()
         ended = time.monotonic()
-        self.events.append((ended, "caller_stopped", text))
+        self.events.append((ended, "caller_stopped", what))
         return ended
 
     async def dtmf(self, digit: str) -> None:
@@ -165,6 +178,8 @@ class SimulatedCaller:
                 frame = self._outgoing.get_nowait()
             except asyncio.QueueEmpty:
                 frame = None
+            else:
+                self._sent_speech()
             message = self.media(frame)
             try:
                 if isinstance(message, bytes):
@@ -178,6 +193,13 @@ class SimulatedCaller:
             self._return_marks(time.monotonic())
             next_at += FRAME / RATE
             await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+
+    def _sent_speech(self) -> None:
+        """Count a speech frame about to be sent; the first of an utterance is its start."""
+        if self._left == 0 and self._starts:
+            self._left = self._starts.pop(0)
+            self.events.append((time.monotonic(), "caller_started", None))
+        self._left -= 1
 
     def _return_marks(self, now: float) -> None:
         due = [name for at, name in self._marks if at <= now]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -63,13 +64,19 @@ async def answer(client: httpx.AsyncClient, tenant: Tenant, **config: Any) -> tu
 
 @asynccontextmanager
 async def connected(
-    app: FastAPI, token: str, *, headers: dict[str, str] | None = None
+    app: FastAPI, token: str, *, headers: dict[str, str] | None = None, hang_up: bool = True
 ) -> AsyncIterator[SimulatedCaller]:
+    """A caller on the media stream. Unless ``hang_up`` is False, one still connected at the
+    end hangs up as Twilio does (``stop``): a socket that just drops is a failed stream,
+    which the server answers by moving the call to ``<Gather>`` (test_stream_fallback.py)."""
     async with ws_session(app, MEDIA_PATH, headers=headers or signed_headers()) as ws:
         caller = SimulatedCaller(ws)
         await caller.start(token)
         try:
             yield caller
+            if hang_up and not caller.closed.is_set():
+                await caller.hang_up()
+                await asyncio.wait_for(caller.closed.wait(), 15)
         finally:
             await caller.stop()
 

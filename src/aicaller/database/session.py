@@ -37,11 +37,14 @@ _UNAVAILABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03", "53300")
 
 def enable_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets readers run during a write; foreign keys are off by default in SQLite; the busy
-    # timeout makes concurrent writers wait instead of failing with "database is locked".
+    # timeout makes concurrent writers wait instead of failing with "database is locked". It is
+    # as long as Twilio waits for a webhook's answer: with eight streamed calls on a loaded
+    # machine, a call's webhook queued behind the others' turns for over 5 s and failed with a
+    # 500 (docs/benchmarks.md, Voice), where waiting, as PostgreSQL's row locks do, answers.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA busy_timeout=15000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
 

@@ -1,4 +1,5 @@
-"""Twilio through its official SDK: placing, ending and transferring calls over the REST API.
+"""Twilio through its official SDK: placing, ending, transferring and redirecting calls over
+the REST API.
 
 The SDK's own async client brings aiohttp and a second connection pool; the small adapter
 below sends its requests through the process's shared httpx client instead (one pool, one set
@@ -136,6 +137,14 @@ class TwilioProvider:
             answer = warm_transfer(to_number, whisper_url=whisper, caller_id=None)
         client = await self._client(business_id)
         await self._send(client.calls(provider_call_id).update_async(twiml=answer))
+
+    async def redirect_call(
+        self, provider_call_id: str, twiml: str, *, business_id: uuid.UUID
+    ) -> None:
+        """Give a call in progress new TwiML (Twilio leaves whatever it was doing, such as a
+        media stream, and runs it): a TelephonyError when Twilio refuses (the call is over)."""
+        client = await self._client(business_id)
+        await self._send(client.calls(provider_call_id).update_async(twiml=twiml))
 
     @staticmethod
     async def _send(request: Any) -> Any:

@@ -8,6 +8,8 @@ GATHER_PATH = "/telephony/twilio/gather/{call_id}?turn={turn}"
 WHISPER_PATH = "/telephony/twilio/whisper/{call_id}"
 HOLD = "Please hold while I connect you."
 NOT_IN_SERVICE = "Sorry, this number is not in service. Goodbye."
+# Said when a streamed call's media stream failed and the call goes on with <Gather>.
+STREAM_LOST = "Sorry, I lost you for a moment. Could you say that again?"
 
 
 def listen(text: str, *, action: str, language: str) -> str:

@@ -11,10 +11,8 @@ Twilio serializer turns into ``clear``) and the stored agent turn keeps only wha
 from __future__ import annotations
 
 import asyncio
-import re
-import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from pipecat.frames.frames import (
     BotStartedSpeakingFrame,
@@ -37,31 +35,16 @@ from pipecat.processors.frame_processor import FrameDirection, FrameProcessor
 
 from aicaller.core.logging import get_logger
 from aicaller.voice.bridge import CallBridge, Spoken
+from aicaller.voice.speaking import Reply, is_backchannel, sentences
 
 logger = get_logger(__name__)
 
-# Words a listener says to show they are listening; alone, they are not a turn.
-BACKCHANNELS = frozenset(
-    {"yeah", "yes", "yep", "uh", "huh", "uh-huh", "mm", "mhm", "mm-hm", "hmm", "ok", "okay"}
-    | {"right", "sure", "ah", "oh", "um", "er", "i", "a", "the"}
-)
-MAX_BACKCHANNEL_WORDS = 2
 GOODBYE_TIMEOUT_SECONDS = 20.0
+# After a barge-in, how long the caller's silence waits for their words before the agent
+# takes it that they said nothing (noise, a cough) and goes on with what it was saying.
+RESUME_AFTER_SECONDS = 1.5
 # The caller turn a key press for a person is recorded as (the agent reads it as such).
 DTMF_REQUEST = "(pressed {digit}) I would like to speak to a person."
-_SENTENCE = re.compile(r"(?<=[.!?])\s+")
-_WORDS = re.compile(r"[a-z'-]+")
-
-
-def is_backchannel(text: str) -> bool:
-    words = _WORDS.findall(text.lower())
-    return not words or (
-        len(words) <= MAX_BACKCHANNEL_WORDS and all(word in BACKCHANNELS for word in words)
-    )
-
-
-def sentences(text: str) -> list[str]:
-    return [part.strip() for part in _SENTENCE.split(text) if part.strip()]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,16 +53,6 @@ class CallControl:
     silence_prompts: int = 2  # prompts before the agent hangs up
     dtmf_person: str = "0"  # the key that asks for a person
     consent: str | None = None  # said before the greeting when the call is recorded
-
-
-@dataclass
-class _Speech:
-    """The agent's reply being played: its sentences and which of them the caller heard."""
-
-    sentences: list[str]
-    turn_id: uuid.UUID | None
-    heard: int = 0
-    marks: dict[str, int] = field(default_factory=dict)  # mark name -> sentence index
 
 
 class CallAgentProcessor(FrameProcessor):
@@ -96,7 +69,9 @@ class CallAgentProcessor(FrameProcessor):
         self.control = control
         self._mark_message = send_mark
         self._on_end = on_end
-        self._speech: _Speech | None = None
+        self._speech: Reply | None = None
+        self._interrupted: Reply | None = None  # set aside by a barge-in (speaking.py)
+        self._resume_task: asyncio.Task[None] | None = None
         self._agent_audible = False
         self._caller_speaking = False
         self._ending = False
@@ -107,6 +82,7 @@ class CallAgentProcessor(FrameProcessor):
         self._goodbye_heard = asyncio.Event()
         self.transfer_to: str | None = None  # set when the agent handed the call to a person
         self.end_reason: str | None = None
+        self.failure: str | None = None  # why the pipeline broke down (routes/sockets.py)
 
     # -- frames ---------------------------------------------------------------------------------
     async def process_frame(self, frame: Frame, direction: FrameDirection) -> None:
@@ -119,6 +95,7 @@ class CallAgentProcessor(FrameProcessor):
             return
         if isinstance(frame, (EndFrame, CancelFrame)):
             self._cancel_silence()
+            self._cancel_resume()
         if isinstance(frame, TranscriptionFrame):
             await self._caller_said(frame.text)
             return
@@ -131,13 +108,13 @@ class CallAgentProcessor(FrameProcessor):
         if isinstance(frame, VADUserStartedSpeakingFrame):
             self._caller_speaking = True
             self._cancel_silence()
-            if self._agent_audible and not self._ending:
-                self._log("barge_in")
-                await self.broadcast_interruption()  # type: ignore[no-untyped-call]
-                await self._keep_heard()
+            self._cancel_resume()
         elif isinstance(frame, VADUserStoppedSpeakingFrame):
             self._caller_speaking = False
-            self._arm_silence()  # recognised as nothing at all, it is silence too
+            if self._interrupted is not None:
+                self._resume_task = self.create_task(self._resume_after())
+            else:
+                self._arm_silence()  # recognised as nothing at all, it is silence too
         elif isinstance(frame, BotStartedSpeakingFrame):
             self._agent_audible = True
             self._cancel_silence()
@@ -152,10 +129,15 @@ class CallAgentProcessor(FrameProcessor):
     # -- turns ----------------------------------------------------------------------------------
     async def _caller_said(self, text: str) -> None:
         self._cancel_silence()
+        self._cancel_resume()
         if self._ending or is_backchannel(text):
-            self._arm_silence()
+            if self._interrupted is not None and not self._caller_speaking:
+                await self._resume()
+            else:
+                self._arm_silence()
             return
         self._log("caller_turn")
+        await self._keep_heard()
         async with self._turn:
             spoken = await self.bridge.respond(text)
         if spoken is None:
@@ -163,17 +145,22 @@ class CallAgentProcessor(FrameProcessor):
             return
         await self._speak(spoken)
 
-    async def _speak(self, spoken: Spoken) -> None:
-        parts = sentences(spoken.text)
-        self._speech = _Speech(parts, spoken.turn_id)
+    async def _say(self, reply: Reply) -> str | None:
+        """The sentences of ``reply`` not heard yet, each followed by a mark; the last mark."""
+        self._speech = reply
         last_mark = None
-        for index, part in enumerate(parts):
+        for index, part in enumerate(reply.sentences[reply.heard :], reply.heard):
             await self.push_frame(TTSSpeakFrame(part))
             if self._mark_message is not None:
                 self._marks += 1
                 last_mark = f"s{self._marks}"
-                self._speech.marks[last_mark] = index
+                reply.marks[last_mark] = index
                 await self.push_frame(OutputTransportMessageFrame(self._mark_message(last_mark)))
+        return last_mark
+
+    async def _speak(self, spoken: Spoken) -> None:
+        parts = sentences(spoken.text)
+        last_mark = await self._say(Reply(parts, spoken.turn_id))
         if spoken.ended:
             self._ending = True
             self._cancel_silence()
@@ -194,16 +181,48 @@ class CallAgentProcessor(FrameProcessor):
                 logger.warning("goodbye not acknowledged", call_id=str(self.bridge.call_id))
         await self.push_frame(EndWorkerFrame(), FrameDirection.UPSTREAM)
 
+    # -- barge-in -------------------------------------------------------------------------------
+    def barge_in(self) -> bool:
+        """The caller started speaking (``speaking.BargeIn``, before the recogniser): if the
+        agent is talking, it is interrupted and its reply set aside as heard so far. Heard is
+        what was counted until now: Twilio returns a mark once the audio before it has
+        played, and after the ``clear`` returns the pending ones at once, unheard."""
+        if not self._agent_audible or self._ending:
+            return False
+        self._log("barge_in")
+        if self._speech is not None:
+            self._interrupted, self._speech = self._speech, None
+        return True
+
     async def _keep_heard(self) -> None:
-        """After a barge-in: the interrupted turn keeps only the sentences whose marks came
-        back before the clear (Twilio returns a mark once the audio before it has played, and
-        after a ``clear`` returns the pending ones at once: those were not heard)."""
-        speech, self._speech = self._speech, None
-        if speech is None or speech.turn_id is None or speech.heard >= len(speech.sentences):
+        """A real turn followed the barge-in: the interrupted reply keeps only what was heard."""
+        self._cancel_resume()
+        reply, self._interrupted = self._interrupted, None
+        if reply is None or reply.turn_id is None or not reply.unheard:
             return
-        heard = " ".join(speech.sentences[: speech.heard])
-        self._log(f"cut_short:{speech.heard}")
-        await self.bridge.cut_short(speech.turn_id, heard)
+        self._log(f"cut_short:{reply.heard}")
+        await self.bridge.cut_short(reply.turn_id, " ".join(reply.sentences[: reply.heard]))
+
+    async def _resume(self) -> None:
+        """The barge-in was a backchannel or noise: go on from the first unheard sentence."""
+        reply, self._interrupted = self._interrupted, None
+        if reply is None or self._ending:
+            return
+        self._log(f"resume:{reply.heard}")
+        if reply.unheard:
+            await self._say(reply)
+        else:
+            self._arm_silence()
+
+    async def _resume_after(self) -> None:
+        await asyncio.sleep(RESUME_AFTER_SECONDS)
+        self._resume_task = None
+        await self._resume()
+
+    def _cancel_resume(self) -> None:
+        if self._resume_task is not None:
+            self._resume_task.cancel()
+            self._resume_task = None
 
     async def _transport_message(self, message: object) -> None:
         if not isinstance(message, dict):
@@ -211,17 +230,16 @@ class CallAgentProcessor(FrameProcessor):
         if message.get("event") == "mark" and message.get("name") == self._goodbye_mark:
             self._goodbye_heard.set()
         if message.get("event") == "mark" and self._speech is not None:
-            index = self._speech.marks.get(str(message.get("name")))
-            if index is not None:
-                self._speech.heard = max(self._speech.heard, index + 1)
+            self._speech.mark_played(str(message.get("name")))
         elif message.get("event") == "stop":
             await self._end("caller_hangup")
 
     async def _dtmf(self, digit: str) -> None:
         self._log(f"dtmf:{digit}")
         if digit == self.control.dtmf_person and not self._ending:
-            if self._agent_audible:
+            if self.barge_in():
                 await self.broadcast_interruption()  # type: ignore[no-untyped-call]
+            await self._keep_heard()
             async with self._turn:  # a keypress is a system frame: it may overtake a turn
                 spoken = await self.bridge.respond(DTMF_REQUEST.format(digit=digit))
             if spoken is not None:
@@ -234,6 +252,7 @@ class CallAgentProcessor(FrameProcessor):
             self._ending = True
             self.end_reason = reason
             self._cancel_silence()
+            await self._keep_heard()
             await self.bridge.hang_up(reason)
             if self._on_end is not None:
                 await self._on_end(reason)

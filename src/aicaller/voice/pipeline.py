@@ -1,4 +1,5 @@
-"""One call's Pipecat pipeline: transport -> VAD -> recogniser -> agent -> voice -> transport.
+"""One call's Pipecat pipeline: transport -> VAD -> barge-in -> recogniser -> agent -> voice
+-> transport.
 
 Silero VAD (its model ships inside Pipecat's wheel) marks where the caller speaks; the
 offline recogniser and voice need no network. Input runs at 16 kHz (the recogniser's model),
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from pipecat.audio.vad.silero import SileroVADAnalyzer
 from pipecat.audio.vad.vad_analyzer import VADParams
 from pipecat.pipeline.pipeline import Pipeline
-from pipecat.pipeline.worker import PipelineParams, PipelineWorker
+from pipecat.pipeline.worker import PipelineParams, PipelineWorker, ProcessorUnusablePolicy
 from pipecat.processors.audio.audio_buffer_processor import AudioBufferProcessor
 from pipecat.processors.audio.vad_processor import VADProcessor
 from pipecat.transports.base_transport import BaseTransport
@@ -22,14 +23,18 @@ from pipecat.transports.base_transport import BaseTransport
 from aicaller.core.recordings import RecordingWriter
 from aicaller.voice.agent_processor import CallAgentProcessor, CallControl
 from aicaller.voice.bridge import CallBridge
+from aicaller.voice.speaking import BargeIn
 from aicaller.voice.speech import providers
 from aicaller.voice.speech.pocketsphinx_stt import SAMPLE_RATE
 from aicaller.voice.speech.providers import Speech
 
-# How long the caller must speak before it counts as speech (backchannel-length noise does
-# not interrupt), and how long a pause ends their turn.
+# How long the caller must speak before it counts as speech, and how long a pause ends their
+# turn. No volume floor: Pipecat's is a loudness over a 400 ms window, smoothed again, so a
+# caller's first words only clear it some 100 ms after Silero is sure they are speech (which
+# already refuses noise, hum, tones and clicks: tests/voice/test_barge_in.py).
 VAD_START_SECONDS = 0.2
 VAD_STOP_SECONDS = 0.5
+VAD_MIN_VOLUME = 0.0
 
 
 class _SpareVads:
@@ -44,7 +49,9 @@ class _SpareVads:
 
     @staticmethod
     def _make() -> SileroVADAnalyzer:
-        params = VADParams(start_secs=VAD_START_SECONDS, stop_secs=VAD_STOP_SECONDS)
+        params = VADParams(
+            start_secs=VAD_START_SECONDS, stop_secs=VAD_STOP_SECONDS, min_volume=VAD_MIN_VOLUME
+        )
         return SileroVADAnalyzer(params=params)
 
     async def take(self) -> SileroVADAnalyzer:
@@ -103,6 +110,7 @@ async def build(
         [
             transport.input(),
             vad,
+            BargeIn(agent),
             providers.recogniser(speech),
             agent,
             providers.voice(speech),
@@ -117,5 +125,8 @@ async def build(
         ),
         idle_timeout_secs=None,
         enable_rtvi=False,
+        # A recogniser or voice that can no longer work (a permanent error) ends the stream,
+        # so the call can go on another way (Twilio: <Gather>) rather than in silence.
+        processor_unusable_policy=ProcessorUnusablePolicy.CANCEL,
     )
     return CallPipeline(worker, agent)

@@ -8,7 +8,8 @@ line, ending the call when the stream belonged to one.
 ``WS /api/v1/calls/{call_id}/audio``: a web test call spoken, not typed.
 
 Authenticated like the live socket (a bearer token or ``?token=``; staff, or an API key with
-``calls:write``), for a web test call of the principal's business that is in progress; the
+``calls:write``), or by the console's session cookie from a page of the same origin (its test
+call page's microphone), for a web test call of the principal's business that is in progress; the
 call's greeting is spoken first, then it runs on the same pipeline as a phone call at 16 kHz
 (see ``browser_serializer.py`` for the messages). Refused connections close with 1008 (not
 signed in or not allowed), 4404 (no such call in the business) or 4409 (not a test call in
@@ -23,15 +24,18 @@ from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
+from pipecat.frames.frames import ErrorFrame
 from pipecat.transports.websocket.fastapi import (
     FastAPIWebsocketParams,
     FastAPIWebsocketTransport,
 )
+from pipecat.utils.errors import classify_http_exception
 from pipecat.workers.runner import WorkerRunner
 from starlette.websockets import WebSocketState
 
 from aicaller.api.websocket_auth import websocket_principal
 from aicaller.businesses.schemas import BusinessConfig
+from aicaller.console.session import SESSION_COOKIE as COOKIE
 from aicaller.core.errors import AppError, NotFound
 from aicaller.core.logging import get_logger
 from aicaller.users.roles import STAFF_ROLES, Scope
@@ -39,6 +43,7 @@ from aicaller.voice import pipeline
 from aicaller.voice.agent_processor import CallAgentProcessor, CallControl
 from aicaller.voice.bridge import CallBridge
 from aicaller.voice.browser_serializer import SAMPLE_RATE, BrowserPcmSerializer
+from aicaller.voice.speech.piper_voices import voices_dir
 from aicaller.voice.speech.providers import Speech
 from aicaller.voice.streams import VoiceStreams
 
@@ -61,6 +66,16 @@ async def refuse(
         await bridge.hang_up("stream_error")
     if websocket.application_state == WebSocketState.CONNECTED:
         await websocket.close(code=code, reason=reason[:120])
+
+
+def broken(error: ErrorFrame) -> bool:
+    """Whether the pipeline can no longer hold the call: Pipecat's verdict (a fatal error, a
+    processor it deems unusable), or an exception out of a processor that carries a
+    permanent HTTP refusal (a revoked key for the hosted voice). Pipecat files the latter as
+    unknown, not being able to attribute it, but every later reply would fail alike."""
+    if error.fatal or (error.processor is not None and not error.processor.is_usable):
+        return True
+    return error.exception is not None and classify_http_exception(error.exception).is_permanent
 
 
 async def control(state: Any, config: BusinessConfig) -> CallControl:
@@ -105,9 +120,18 @@ async def run_call(
         out_sample_rate=sample_rate,
         mark=mark,
         recording=recording,
-        speech=Speech(config, await bridge.speech_api_key(state.secret_box)),
+        speech=Speech(
+            config, await bridge.speech_keys(state.secret_box), voices_dir(state.settings.data_dir)
+        ),
     )
     worker = call.worker
+
+    @worker.event_handler("on_pipeline_error")  # type: ignore[untyped-decorator]
+    async def failed(_worker: object, error: ErrorFrame) -> None:
+        if call.agent.failure is None and broken(error):
+            logger.warning(f"{what} failed", call_id=str(bridge.call_id), error=str(error.error))
+            call.agent.failure = str(error.error)
+            await worker.cancel(reason="pipeline failed")
 
     @transport.event_handler("on_client_disconnected")  # type: ignore[untyped-decorator]
     async def disconnected(_transport: object, _websocket: object) -> None:
@@ -153,7 +177,7 @@ NOT_FOUND, NOT_A_LIVE_TEST_CALL = 4404, 4409
 async def browser_audio(websocket: WebSocket, call_id: uuid.UUID) -> None:
     await websocket.accept()
     principal = await websocket_principal(
-        websocket, roles=frozenset(STAFF_ROLES), scope=Scope.CALLS_WRITE
+        websocket, roles=frozenset(STAFF_ROLES), scope=Scope.CALLS_WRITE, session_cookie=COOKIE
     )
     if principal is None:
         await refuse(websocket, "not signed in or not allowed", None, what=WHAT)
@@ -171,4 +195,5 @@ async def browser_audio(websocket: WebSocket, call_id: uuid.UUID) -> None:
     agent = await run_call(
         websocket, bridge, serializer, what=WHAT, sample_rate=SAMPLE_RATE, mark=serializer.mark
     )
-    await finish(websocket, bridge, agent.end_reason or "caller_hangup")
+    lost = "stream_error" if agent.failure else "caller_hangup"
+    await finish(websocket, bridge, agent.end_reason or lost)

@@ -16,15 +16,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, WebSocket
-from starlette.websockets import WebSocketDisconnect
+from starlette.websockets import WebSocketDisconnect, WebSocketState
 from twilio.request_validator import RequestValidator
 
 from aicaller.config import Settings
 from aicaller.core.errors import AppError
 from aicaller.core.logging import get_logger
 from aicaller.telephony import stream_tokens as tokens
+from aicaller.telephony import twiml
 from aicaller.telephony.accounts import TwilioAccounts
 from aicaller.telephony.stream_tokens import PATH, stream_url
+from aicaller.telephony.twilio import TwilioProvider
 from aicaller.voice.bridge import CallBridge
 from aicaller.voice.routes.sockets import finish, refuse, run_call
 from aicaller.voice.serializer import MAX_MESSAGE_CHARS, CheckedTwilioSerializer
@@ -153,7 +155,35 @@ class TwilioMediaStream:
         )
         if agent.transfer_to:
             await self._transfer(start, bridge, agent.transfer_to)
-        await finish(self.websocket, bridge, agent.end_reason or "caller_hangup")
+        lost = agent.end_reason is None and serializer.violation is None
+        if lost and await self._fall_back(start, bridge, agent.failure):
+            return
+        end_reason = "stream_error" if agent.failure else "caller_hangup"
+        await finish(self.websocket, bridge, agent.end_reason or end_reason)
+
+    async def _fall_back(self, start: StreamStart, bridge: CallBridge, failure: str | None) -> bool:
+        """The stream ended without Twilio's ``stop`` (the socket dropped) or the pipeline
+        broke down, and the call did not end: it goes on with ``<Gather>`` (Twilio's REST API
+        gives it new TwiML), so the caller is not left in silence. False when Twilio refuses
+        (most likely the caller hung up): then the call is ended here."""
+        telephony = self.state.telephony
+        if not isinstance(telephony, TwilioProvider):
+            return False
+        config = await bridge.settings()
+        action = f"{self.settings.public_url or ''}".rstrip("/") + twiml.GATHER_PATH.format(
+            call_id=bridge.call_id, turn=1
+        )
+        answer = twiml.listen(twiml.STREAM_LOST, action=action, language=config.language)
+        try:
+            await telephony.redirect_call(start.call_sid, answer, business_id=bridge.business_id)
+        except AppError as exc:
+            logger.warning("stream fallback refused", call_id=str(bridge.call_id), code=exc.code)
+            return False
+        logger.warning("stream lost, call goes on with gather", call_id=str(bridge.call_id),
+                       failure=failure or "socket closed without stop")  # fmt: skip
+        if self.websocket.application_state == WebSocketState.CONNECTED:
+            await self.websocket.close(code=1011, reason="stream failed, call continues")
+        return True
 
     async def _transfer(self, start: StreamStart, bridge: CallBridge, to_number: str) -> None:
         """The caller heard the handover line: a warm transfer (the hold message for the
