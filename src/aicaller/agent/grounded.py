@@ -108,17 +108,20 @@ class _Terms:
         return {self.alias[stem] for stem in stems_in(text, self.searched)}
 
 
-def _names_what_is_not_there(terms: _Terms, hits: list[SearchHit]) -> bool:
+def _found(terms: _Terms, hits: list[SearchHit]) -> list[set[str]]:
+    """The stems of the terms each passage has (itself, its title or headings)."""
+    return [terms.present(f"{hit.title} {hit.heading_path} {hit.text}") for hit in hits]
+
+
+def _names_what_is_not_there(terms: _Terms, found: list[set[str]]) -> bool:
     """A yes/no question about something none of the passages found names at all ("can I
     rent a tandem bike?" where "tandem" is nowhere): whatever is said would be a guess."""
-    seen = set().union(*(terms.present(f"{hit.heading_path} {hit.text}") for hit in hits))
-    return bool(terms.stems - seen)
+    return bool(terms.stems - set().union(*found))
 
 
-def _weights(terms: _Terms, hits: list[SearchHit]) -> dict[str, float]:
+def _weights(terms: _Terms, found: list[set[str]]) -> dict[str, float]:
     """Each term's weight by stem: how rare it is among the passages the search found (a term
     in every one says little about which answers; one in none is what the knowledge lacks)."""
-    found = [terms.present(f"{hit.title} {hit.heading_path} {hit.text}") for hit in hits]
     size = len(found)
     return {
         stem: math.log(1 + (size + 1) / (sum(stem in seen for seen in found) + 0.5))
@@ -188,8 +191,9 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
         # The amount is the evidence: "what do you charge for X" is answered by "X: $350".
         terms = [term for term in terms if term not in PRICE_WORDS] or terms
     wanted = _Terms(terms, found.equivalents)
-    weights = _weights(wanted, found.hits)
-    if kind == "yes_no" and _names_what_is_not_there(wanted, found.hits):
+    passages = _found(wanted, found.hits)
+    weights = _weights(wanted, passages)
+    if kind == "yes_no" and _names_what_is_not_there(wanted, passages):
         return Lookup(None, True)
     first_pass = sorted(
         _candidates(found.hits[:CONSIDERED], wanted, weights),
