@@ -193,6 +193,7 @@ async def evaluate_business(business: EvalBusiness) -> BusinessResult:
                         f"  {question['id']:>6} {question['kind']:<12} {outcome:<22} "
                         f"{question_kind(question['question']):<7}"
                         f"{reply.intent}/{reply.action} c={reply.confidence:.2f} "
+                        f"{' '.join(reply.notes)} "
                         f"Q: {question['question']}\n{'':>8}A: {reply.text[:300]}"
                     )
         finally:

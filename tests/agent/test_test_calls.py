@@ -227,3 +227,20 @@ async def test_a_turn_locks_the_call_on_engines_with_or_without_update_returning
     ).json()["items"]
     assert [t["sequence"] for t in transcript] == [0, 1, 2]
     assert transcript[1]["text"] == "how much is whitening"
+
+
+async def test_a_word_the_search_widened_with_a_synonym_is_evidence_for_the_answer(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await set_up_clinic(client, tenant)
+    uploaded = await client.post(
+        "/api/v1/knowledge/documents",
+        files={"file": ("warranty.md", b"# Warranty\n\nEvery filling has a two-year warranty.")},
+        headers=tenant.headers(),
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    call = (await start_call(client, tenant))["call"]
+    # The caller says "guarantee", the page "warranty" (a built-in synonym group).
+    answer = await say(client, tenant, call["id"], "what guarantee do fillings have?")
+    assert answer["reply"]["intent"] == "answer"
+    assert answer["reply"]["text"] == "Every filling has a two-year warranty."

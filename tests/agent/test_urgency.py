@@ -10,7 +10,7 @@ from aicaller.agent.offline import OfflineAgent
 from aicaller.agent.protocol import AgentAction, Intent, PastTurn
 from aicaller.agent.urgency import described, urgent_situation
 from aicaller.businesses.schemas import Trade
-from tests.agent.fakes import CLOSED_NOW, context
+from tests.agent.fakes import CLOSED_NOW, Passages, context
 
 agent = OfflineAgent()
 
@@ -21,6 +21,11 @@ agent = OfflineAgent()
         (Trade.PLUMBING_HVAC, "I can smell gas in the kitchen"),
         (Trade.PLUMBING_HVAC, "there's a really strong gas smell upstairs"),
         (Trade.PLUMBING_HVAC, "a pipe burst and the basement is flooding"),
+        (Trade.PLUMBING_HVAC, "my toilet is overflowing and it won't stop"),
+        (Trade.PLUMBING_HVAC, "I can't shut off the water, the valve is stuck"),
+        (Trade.PLUMBING_HVAC, "water is leaking into the electrical panel"),
+        (Trade.PLUMBING_HVAC, "our heat went out last night and it's twelve degrees"),
+        (Trade.PLUMBING_HVAC, "the sump pump died and the basement has water"),
         (Trade.DENTAL, "my face is swollen and my tooth hurts"),
         (Trade.VETERINARY, "my dog just ate a whole bar of chocolate"),
         (Trade.VETERINARY, "our cat was hit by a car"),
@@ -42,6 +47,10 @@ def test_a_trades_urgent_situations_are_heard_in_the_callers_words(
     ("trade", "utterance"),
     [
         (Trade.PLUMBING_HVAC, "do you install gas lines for a new stove"),
+        (Trade.PLUMBING_HVAC, "do you install sump pumps"),
+        (Trade.PLUMBING_HVAC, "is there a fee to shut off water for a remodel"),
+        (Trade.PLUMBING_HVAC, "can you install a light over the water heater"),
+        (Trade.PLUMBING_HVAC, "do you winterize pipes so they don't freeze"),
         (Trade.DENTAL, "do you treat bleeding gums"),
         (Trade.AUTO_REPAIR, "do you do collision repair"),
         (Trade.LEGAL, "do you handle child custody cases"),
@@ -95,3 +104,22 @@ async def test_when_closed_an_urgent_situation_is_escalated_urgently_even_after_
     # No safety instructions configured: the general advice.
     assert reply.text.startswith(EMERGENCY_ADVICE)
     assert "call you back urgently" in reply.text
+
+
+async def test_an_urgent_situation_never_waits_for_the_knowledge() -> None:
+    # The knowledge has a sentence about the very situation; the hand-over does not use it,
+    # nor search at all: what is said and done comes from the rules and the configuration.
+    knowledge = Passages(
+        {"Emergencies": "If your toilet is overflowing, we can usually come next week."}
+    )
+    reply = await agent.reply(
+        context(
+            "my toilet is overflowing and it won't stop",
+            knowledge=knowledge,
+            trade="plumbing_hvac",
+        )
+    )
+    assert reply.caller_intent is Intent.CALLER_EMERGENCY
+    assert (reply.action, reply.escalation_priority) == (AgentAction.TRANSFER, "urgent")
+    assert "next week" not in reply.text
+    assert knowledge.questions == []

@@ -41,6 +41,7 @@ from aicaller.database.models.transcript_turn import Speaker
 from aicaller.database.service import BaseService
 from aicaller.knowledge.gaps.service import KnowledgeGapService
 from aicaller.knowledge.search.service import SearchService
+from aicaller.knowledge.search.synonyms import expansions
 
 STILL_THERE = "Sorry, I didn't catch that. Are you still there?"
 TIME_UP = (
@@ -91,7 +92,12 @@ class _Knowledge:
 
     async def search(self, question: str, limit: int) -> KnowledgeAnswer:
         terms, hits = await self._knowledge.search(question, limit=limit)
-        return KnowledgeAnswer(terms, hits)
+        # The built-in synonym groups the search added words from, per term (the business's
+        # own groups would cost a query per turn; they widen the search all the same).
+        equivalents = {term: tuple(expansions(term, [term])) for term in terms}
+        return KnowledgeAnswer(
+            terms, hits, {term: words for term, words in equivalents.items() if words}
+        )
 
 
 def _require_active(call: Call) -> None:

@@ -43,10 +43,13 @@ class PastTurn:
 
 @dataclass(frozen=True, slots=True)
 class KnowledgeAnswer:
-    """The words searched for and the best chunks, best first."""
+    """The words searched for and the best chunks, best first; ``equivalents`` are the words
+    the search added for a term (its synonyms: "warranty" for "guarantee"), which stand for
+    that term when the agent weighs what a passage says."""
 
     terms: list[str]
     hits: list[SearchHit]
+    equivalents: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class KnowledgeLookup(Protocol):

@@ -26,7 +26,9 @@ _URL = re.compile(r"\b(?:https?://|www\.)\S+", re.IGNORECASE)
 _INLINE_CODE = re.compile(r"`([^`]*)`")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][\w.]{0,30}(\(\))?$")
 _EMPHASIS = re.compile(r"(\*\*|__|\*|_)(?=\S)(.+?)(?<=\S)\1")
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
+# A sentence ends before the next one, or before the next item of a list run into one line
+# ("... diesel engines. - We do not service ...").
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?:[-*+\u2022]\s+)?(?=[A-Z0-9\"'(])")
 _WORD = re.compile(r"[^\W_]+")
 # First words of a sentence that carries on from the one before it.
 _CONTINUATIONS = frozenset(
@@ -139,13 +141,18 @@ def _shorten(words: list[str]) -> str:
     return " ".join(head)
 
 
-def _continues(sentence: str, wanted: set[str], before: str) -> bool:
+def starts_carrying_on(sentence: str) -> bool:
+    """The sentence begins like one that carries on from the one before ("It takes ...")."""
+    words = sentence.split(maxsplit=1)
+    return bool(words) and words[0].lower().strip(",") in _CONTINUATIONS
+
+
+def continues(sentence: str, wanted: set[str], before: str) -> bool:
     """The next sentence is said too when it is short enough and still on the question: it
     has one of its words, or it carries on from the one before ("It takes an hour.")."""
     if len(before.split()) + len(sentence.split()) > MAX_WORDS + MAX_WORDS // 2:
         return False
-    first = sentence.split(maxsplit=1)[0].lower().strip(",")
-    return bool(wanted & text_stems(sentence)) or first in _CONTINUATIONS
+    return bool(wanted & text_stems(sentence)) or starts_carrying_on(sentence)
 
 
 def raw_sentences(markdown: str) -> list[str]:
@@ -168,7 +175,7 @@ def said_from(candidates: list[str], best: int, wanted: set[str]) -> str:
     """Sentence ``best`` of ``candidates``, and the one after it when it carries on."""
     chosen = [candidates[best]]
     following = best + 1
-    if following < len(candidates) and _continues(candidates[following], wanted, chosen[0]):
+    if following < len(candidates) and continues(candidates[following], wanted, chosen[0]):
         chosen.append(candidates[following])
     return " ".join(chosen[:MAX_SENTENCES])
 

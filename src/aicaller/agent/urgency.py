@@ -85,6 +85,18 @@ _TRADE: dict[Trade, tuple[str, ...]] = {
         "furnace|boiler|heater stopped|died|quit|out|broken|working",
         "furnace|boiler|heater|unit sparks|smoke|burning|flames",
         "no|out ac|air_conditioning|cooling elderly|baby|heat|hundred",
+        # What callers of a plumber or a heating company say when it cannot wait (general
+        # knowledge of the trade: water that will not stop, no way to shut it off, no heat
+        # in a freeze, water near electricity).
+        "toilet|tub|sink|drain|washer overflowing|overflow|won't_stop|flooding|spilling",
+        "can't|cannot|won't|unable shut_off|turn_off|shutoff|stop water|valve|leak",
+        "shutoff|shut_off valve broken|stuck|won't|snapped",
+        "froze pipe|pipes|line|lines",
+        "no|without water house|whole|anywhere|taps|faucets",
+        "sump pump failed|stopped|died|broken|quit|working",
+        "leaking|dripping|pouring|spraying electrical|panel|outlet|outlets|breaker|wires",
+        "heat|heater|furnace|boiler went|gone|quit out|off|dead",
+        "boiler|heater|tank hissing|rumbling|bulging|leaking",
     ),
     Trade.ELECTRICAL: (*_ELECTRIC, *_GAS),
     Trade.PROPERTY: (*_GAS, *_WATER, *_LOCKED_OUT, *_ELECTRIC[:3]),
