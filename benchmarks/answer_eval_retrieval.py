@@ -31,6 +31,7 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from answer_eval_data import DATA, PageSet, business_sets, doc_sets, relative_key
+from answer_eval_hybrid import Hybrid, prepare
 from bench_postgres import fresh_database
 from crawl import first_sync
 from docs_site import serve
@@ -66,6 +67,7 @@ class SetResult:
     product: Score
     bm25: Score
     held_out: bool
+    hybrid: Score | None = None  # with --embeddings
 
 
 async def product_ranking(
@@ -141,7 +143,9 @@ def stored_base(data_dir: Path, base: str) -> str:
     return done.read_text().split()[1] if done.exists() else base
 
 
-async def evaluate(page_set: PageSet, database_url: str | None, reuse: Path | None) -> SetResult:
+async def evaluate(
+    page_set: PageSet, database_url: str | None, reuse: Path | None, embeddings: str | None = None
+) -> SetResult:
     port, _ = serve(page_set.root, 0.0)
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) if reuse is None else reuse / page_set.name.replace(":", "_")
@@ -150,26 +154,39 @@ async def evaluate(page_set: PageSet, database_url: str | None, reuse: Path | No
             page_set, f"http://127.0.0.1:{port}/", data_dir, database_url
         )
         base = stored_base(data_dir, f"http://127.0.0.1:{port}/")
+        hybrid: Hybrid | None = None
         try:
             pages = await stored_pages(database, business_id, base)
             baseline = Bm25Baseline(pages)
-            product, bm25 = Score(), Score()
+            if embeddings:
+                hybrid = await prepare(database, business_id, embeddings, str(data_dir))
+            product, bm25, fused = Score(), Score(), Score()
             for question in page_set.questions:
                 label = f"{question.id} {question.question!r}"
                 ranked = await product_ranking(database, business_id, question.question, base)
                 product.add(ranked, question.pages, label)
                 bm25.add(baseline.ranking(question.question), question.pages, label)
+                if hybrid is not None:
+                    with hybrid.active():
+                        ranked = await product_ranking(
+                            database, business_id, question.question, base
+                        )
+                    fused.add(ranked, question.pages, label)
         finally:
+            if hybrid is not None:
+                await hybrid.close()
             await database.dispose()
     return SetResult(
-        page_set.name, len(pages), len(page_set.questions), product, bm25, page_set.held_out
-    )
+        page_set.name, len(pages), len(page_set.questions), product, bm25, page_set.held_out,
+        fused if hybrid is not None else None,
+    )  # fmt: skip
 
 
 def table(results: list[SetResult], engine: str) -> list[str]:
     lines = [
         f"Page retrieval ({engine}): top-1 / top-3 page hit",
-        f"{'set':<44} {'pages':>6} {'qs':>4}  {'product':>13}  {'bm25s':>13}  {'top-3 gain':>10}",
+        f"{'set':<44} {'pages':>6} {'qs':>4}  {'product':>13}  {'bm25s':>13}  {'top-3 gain':>10}"
+        + (f"  {'hybrid':>13}" if any(r.hybrid for r in results) else ""),
     ]
     for r in results:
         n = max(r.questions, 1)
@@ -179,6 +196,7 @@ def table(results: list[SetResult], engine: str) -> list[str]:
             f"{r.product.top1 / n:>6.0%}/{r.product.top3 / n:<6.0%}  "
             f"{r.bm25.top1 / n:>6.0%}/{r.bm25.top3 / n:<6.0%}  "
             f"{(r.product.top3 - r.bm25.top3) / n * 100:>+9.0f}p"
+            + (f"  {r.hybrid.top1 / n:>6.0%}/{r.hybrid.top3 / n:<6.0%}" if r.hybrid else "")
         )
     return lines
 
@@ -194,7 +212,7 @@ async def run(args: argparse.Namespace) -> list[SetResult]:
         if not page_set.questions:
             continue
         url = await fresh_database(args.pg_database) if args.engine == "postgresql" else None
-        results.append(await evaluate(page_set, url, args.reuse))
+        results.append(await evaluate(page_set, url, args.reuse, args.embeddings))
         print(table(results[-1:], args.engine)[-1], flush=True)
     print("\n".join(table(results, args.engine)))
     if args.misses:
@@ -202,6 +220,9 @@ async def run(args: argparse.Namespace) -> list[SetResult]:
             if not result.held_out:
                 print(f"\n{result.name}: product misses in top-3")
                 print("\n".join(f"  {miss}" for miss in result.product.misses))
+                if result.hybrid is not None:
+                    print(f"\n{result.name}: hybrid misses in top-3")
+                    print("\n".join(f"  {miss}" for miss in result.hybrid.misses))
     return results
 
 
@@ -218,6 +239,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pg-database", default="aicaller_bench_answers")
     parser.add_argument("--no-business", action="store_true", help="documentation sets only")
     parser.add_argument("--misses", action="store_true", help="print misses (not held out)")
+    parser.add_argument(
+        "--embeddings",
+        metavar="BASE_URL",
+        help="an OpenAI-compatible base URL (benchmarks/embeddings_server.py): adds hybrid",
+    )
     parser.add_argument(
         "--reuse", type=Path, help="keep SQLite databases synced here and reuse them (development)"
     )

@@ -65,7 +65,9 @@ def _pages(call_ids: list[str]) -> dict[str, Callable[[], str]]:
             f"/app/calls?status=completed&direction=inbound&from={today - timedelta(days=30)}"
             "&has_notes=true&sort=duration&order=desc"
         ),
-        "calls text search": lambda: "/app/calls?q=insurance",
+        "calls text search": lambda: "/app/calls?q=insurance",  # a fifth of the summaries
+        "calls search transcript": lambda: "/app/calls?q=appointment",  # most transcripts
+        "calls search no match": lambda: "/app/calls?q=water+heater",  # reads only indexes
         "call detail": lambda: f"/app/calls/{random.choice(call_ids)}",  # noqa: S311
         "escalations": lambda: "/app/escalations?status=open&status=acknowledged",
         "live": lambda: "/app/live",

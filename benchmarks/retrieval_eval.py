@@ -28,11 +28,12 @@ import uuid
 from collections import Counter
 from pathlib import Path
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from aicaller.core.logging import configure_logging
 from aicaller.database.models import Chunk, Document
 from aicaller.database.session import Database
+from aicaller.knowledge.documents.repository import ChunkRepository
 from aicaller.knowledge.search.maintenance import tidy_index
 from aicaller.knowledge.search.query import search_terms
 from aicaller.knowledge.search.service import SearchService, backend_for
@@ -151,8 +152,8 @@ async def add_synthetic(database: Database, business_id: uuid.UUID, count: int) 
                     "token_count": 0,
                 }
             )
-        async with database.transaction() as session:
-            await session.execute(insert(Chunk), batch)
+        async with database.transaction() as session:  # as the product does (one statement)
+            await ChunkRepository(session, business_id).insert_rows(batch)
 
 
 def _words(text: str) -> list[str]:

@@ -29,6 +29,8 @@ from aicaller.config import Settings
 from aicaller.core.logging import build_formatter, configure_logging
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
+from aicaller.knowledge.embeddings.service import EMBED_JOB
+from aicaller.knowledge.embeddings.tasks import SWEEP_JOB as EMBED_SWEEP_JOB
 from aicaller.knowledge.sources.service import SYNC_JOB
 from aicaller.knowledge.sources.tasks import RESYNC_JOB
 from aicaller.worker import registry
@@ -194,6 +196,7 @@ async def flush_redis(url: str) -> None:
 # Importing the tasks modules registers their jobs now, before the fixture below takes them out.
 SYNC_JOBS = (SYNC_JOB, RESYNC_JOB)
 POST_CALL_JOBS = (POST_CALL_JOB,)
+EMBEDDING_JOBS = (EMBED_JOB, EMBED_SWEEP_JOB)  # always driven by the tests themselves
 
 
 @pytest.fixture(autouse=True)
@@ -202,7 +205,7 @@ def no_background_jobs(request: pytest.FixtureRequest, monkeypatch: pytest.Monke
     be looking at: no test app's job runner (nor the re-sync schedule) runs one by itself; the
     runner only claims jobs whose handler is registered. Tests drive them directly, or keep
     them with ``@pytest.mark.background_syncs`` / ``@pytest.mark.post_call_jobs``."""
-    removed: set[str] = set()
+    removed: set[str] = set(EMBEDDING_JOBS)
     if not request.node.get_closest_marker("background_syncs"):
         removed.update(SYNC_JOBS)
     if not request.node.get_closest_marker("post_call_jobs"):

@@ -1,4 +1,4 @@
-"""The ``aicaller`` command: serve, worker, db, users, demo, call."""
+"""The ``aicaller`` command: serve, worker, db, users, voices, demo, call."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pydantic import ValidationError as PydanticValidationError
 from aicaller import bootstrap
 from aicaller.agent import terminal
 from aicaller.api.http_protocol import ProblemHttpToolsProtocol
+from aicaller.cli_voices import voices_app
 from aicaller.config import ConfigurationError, Settings, get_settings
 from aicaller.core import metrics
 from aicaller.core.errors import AppError
@@ -30,6 +31,7 @@ db_app = typer.Typer(help="Database schema migrations.", no_args_is_help=True)
 users_app = typer.Typer(help="Manage users.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+app.add_typer(voices_app, name="voices")
 
 T = TypeVar("T")
 

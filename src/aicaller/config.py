@@ -191,6 +191,16 @@ class Settings(BaseSettings):
     # Processes extracting crawled pages (trafilatura is CPU-bound and holds the GIL); 0 runs
     # extraction in a thread of the syncing process.
     knowledge_extract_processes: Annotated[int, Field(ge=0, le=64)] = 2
+    # Semantic retrieval (a business's own /embeddings endpoint, knowledge/embeddings/): chunks
+    # sent per request; how long a search waits for the question's vector before answering
+    # from the lexical index alone (and how long it then stops asking a failing endpoint);
+    # how long a failed indexing waits before it is tried again; the memory the per-business
+    # vector matrices may use in each process (least recently searched dropped first).
+    embeddings_batch_size: Annotated[int, Field(ge=1, le=2048)] = 64
+    embeddings_query_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 2.0
+    embeddings_down_seconds: Annotated[float, Field(ge=0, le=3600)] = 30.0
+    embeddings_retry_minutes: Annotated[float, Field(ge=0, le=24 * 60)] = 15.0
+    embeddings_cache_mb: Annotated[int, Field(ge=1, le=1024 * 1024)] = 1024
 
     @model_validator(mode="after")
     def _check_production_secret(self) -> Settings:

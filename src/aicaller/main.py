@@ -35,6 +35,7 @@ from aicaller.core.recordings import recording_store
 from aicaller.core.security import PasswordHasher, TokenCodec
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
+from aicaller.knowledge.embeddings import runtime as embeddings_runtime
 from aicaller.telephony.accounts import TwilioAccounts
 from aicaller.telephony.provider import create_provider
 from aicaller.voice.availability import start_voice
@@ -83,6 +84,9 @@ async def _open(app: FastAPI, settings: Settings) -> Database:
     )
     app.state.events = create_event_bus(settings)
     app.state.agents = Agents(settings, app.state.http.client)
+    app.state.embeddings = embeddings_runtime.install(
+        app.state.http, app.state.secret_box, settings
+    )
     # Extraction processes, shared by every sync of this process and started by the first.
     app.state.processes = process_pool(settings.knowledge_extract_processes)
     app.state.jobs = create_job_system(
@@ -106,6 +110,7 @@ async def _close(app: FastAPI, database: Database) -> None:
     await app.state.jobs.stop()  # before the engine closes: running jobs finish or go back
     if app.state.processes is not None:
         app.state.processes.shutdown(cancel_futures=True)
+    embeddings_runtime.uninstall(app.state.embeddings)
     await app.state.http.aclose()
     await app.state.events.close()
     await app.state.rate_limiter.close()

@@ -32,6 +32,8 @@ TABLES = {
     "qa_scorecards",
     "qa_evaluations",
     "search_synonyms",
+    "embedding_configs",
+    "chunk_embeddings",
 }
 
 
@@ -40,8 +42,11 @@ def _tables(connection: Connection) -> set[str]:
 
 
 def _model_tables(connection: Connection) -> set[str]:
-    """Tables of the models, without SQLite's FTS5 tables (chunks_fts and its shadows)."""
-    return {name for name in _tables(connection) if not name.startswith("chunks_fts")}
+    """Tables of the models, without SQLite's FTS5 tables (chunks_fts and its shadows) and
+    PostgreSQL's lexeme counts (search_lexemes)."""
+    return {
+        name for name in _tables(connection) if not name.startswith(migrate.SEARCH_OBJECT_PREFIXES)
+    }
 
 
 def _model_drift(connection: Connection) -> list[object]:

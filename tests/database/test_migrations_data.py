@@ -15,6 +15,7 @@ from sqlalchemy.sql.expression import ColumnClause
 from aicaller.database import migrate
 from aicaller.database.types import UTCDateTime
 from aicaller.knowledge.search.postgres import PostgresSearch
+from aicaller.knowledge.search.postgres_stats import lexeme_counts
 from aicaller.knowledge.search.sqlite import SqliteSearch
 
 BUSINESS_COLUMNS = (
@@ -188,13 +189,42 @@ async def test_search_vectors_move_into_the_row_and_back(empty_engine: AsyncEngi
                 text("SELECT count(*) FROM chunks_fts_lead WHERE chunks_fts_lead MATCH 'parking'")
             )
             assert lead.scalar_one() == 1
-    backend = PostgresSearch() if postgres else SqliteSearch()
-    async with AsyncSession(empty_engine) as session:
-        hits = await backend.search(session, ids["business"], ["parking", "lighthouse399"], 5)
-        assert [hit.chunk_id for hit in hits] == [ids["chunk"]]
+    assert await _found(empty_engine, ids["business"], "parking lighthouse399") == [ids["chunk"]]
     await migrate.downgrade(empty_engine, "0008")
     if postgres:
         assert await _vector_storage(empty_engine) == "x"
+    assert await _found(empty_engine, ids["business"], "parking") == [ids["chunk"]]
+
+
+async def _found(engine: AsyncEngine, business_id: uuid.UUID, words: str) -> list[uuid.UUID]:
+    """The chunks holding every word: SQLite's search backend, or PostgreSQL's vectors (its
+    backend needs the lexeme counts of a later migration, 0022)."""
+    async with AsyncSession(engine) as session:
+        if engine.dialect.name == "sqlite":
+            hits = await SqliteSearch().search(session, business_id, words.split(), 5)
+            return [hit.chunk_id for hit in hits]
+        rows = await session.execute(
+            text("SELECT id FROM chunks WHERE search_vector @@ plainto_tsquery('english', :q)"),
+            {"q": words},
+        )
+        return list(rows.scalars())
+
+
+async def test_chunks_written_before_the_lexeme_counts_are_counted(
+    empty_engine: AsyncEngine,
+) -> None:
+    """0022 counts the chunks already there (PostgreSQL), and its backend then finds them."""
+    if empty_engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's lexeme counts")
+    await migrate.upgrade(empty_engine, "0018")
+    ids = await _one_chunk(empty_engine, "Free parking behind the building.")
+    await migrate.upgrade(empty_engine, "0022")
     async with AsyncSession(empty_engine) as session:
-        hits = await backend.search(session, ids["business"], ["parking"], 5)
+        counts = await lexeme_counts(session, ids["business"], ["parking", "zebra"])
+        assert (counts.total, counts.chunks) == (1, [1, 0])
+        hits = await PostgresSearch().search(session, ids["business"], ["parking"], 5)
         assert [hit.chunk_id for hit in hits] == [ids["chunk"]]
+    await migrate.downgrade(empty_engine, "0018")
+    async with empty_engine.connect() as connection:
+        gone = await connection.execute(text("SELECT to_regclass('search_lexemes')"))
+        assert gone.scalar_one() is None

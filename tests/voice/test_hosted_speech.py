@@ -31,11 +31,13 @@ async def test_an_openai_compatible_endpoint_hears_and_speaks(
         )
         peer.route("/v1/audio/speech", Reply(200, {"content-type": "audio/pcm"}, tone))
         call_id, token = await answer(
-            client, tenant, speech_provider="openai", speech_base_url=peer.url("/v1"),
-            speech_api_key=KEY, tts_voice="nova", stt_model="large-v3",
+            client, tenant, stt_provider="openai", stt_base_url=peer.url("/v1"),
+            stt_api_key=KEY, tts_provider="openai", tts_base_url=peer.url("/v1"),
+            tts_api_key=KEY, tts_voice="nova", stt_model="large-v3", tts_speed=1.25,
+            language="fr-CA",
         )  # fmt: skip
         config = await client.get("/api/v1/config", headers=tenant.headers())
-        assert config.json()["speech_api_key_set"] is True
+        assert config.json()["stt_api_key_set"] is config.json()["tts_api_key_set"] is True
         assert KEY not in config.text
         async with connected(app, token) as caller:
             await caller.wait_for("agent_audio", within=15)
@@ -55,4 +57,6 @@ async def test_an_openai_compatible_endpoint_hears_and_speaks(
     assert len(heard) == 1  # one utterance
     assert speech[0].headers["authorization"] == f"Bearer {KEY}"
     assert json.loads(speech[0].body)["voice"] == "nova"
+    assert json.loads(speech[0].body)["speed"] == 1.25
     assert b"large-v3" in heard[0].body
+    assert b'name="language"\r\n\r\nfr\r\n' in heard[0].body  # Whisper takes the language

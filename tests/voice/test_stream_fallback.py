@@ -88,8 +88,9 @@ async def test_a_stream_whose_voice_breaks_down_goes_on_with_gather(
             Reply(401, json_type, refused),  # the key was revoked meanwhile
         )
         call_id, token = await answer(
-            client, tenant, speech_provider="openai", speech_base_url=peer.url("/v1"),
-            speech_api_key="sk-revoked", tts_voice="nova", stt_model="large-v3",
+            client, tenant, stt_provider="openai", stt_base_url=peer.url("/v1"),
+            stt_api_key="sk-revoked", stt_model="large-v3", tts_provider="openai",
+            tts_base_url=peer.url("/v1"), tts_api_key="sk-revoked", tts_voice="nova",
         )  # fmt: skip
         async with connected(app, token, hang_up=False) as caller:
             await caller.wait_for("agent_audio", within=15)

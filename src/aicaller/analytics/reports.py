@@ -27,8 +27,6 @@ from aicaller.analytics.schemas import (
     QaStats,
     ReportPeriod,
     ScoreBin,
-    Trend,
-    TrendPoint,
     VolumeBucket,
 )
 from aicaller.analytics.sql import ratio
@@ -47,16 +45,19 @@ def _pass(source: Pass, cuts: Sequence[datetime]) -> Job:
 
 
 async def per_bucket_sets(
-    runner: Runner, cut_sets: Sequence[Sequence[datetime]], wanted: Collection[str], *also: Job
+    runner: Runner, requests: Sequence[tuple[Sequence[datetime], Collection[str]]], *also: Job
 ) -> tuple[list[Buckets], list[Any]]:
-    """The ``wanted`` figures for each of the ``len(cuts) - 1`` buckets of each list of cuts,
-    and the results of the ``also`` jobs, all statements in one ``Runner.gather``."""
-    sources = passes_for(wanted)
-    jobs = [_pass(source, cuts) for cuts in cut_sets for source in sources]
+    """For each ``(cuts, wanted)`` request the ``wanted`` figures of each of its
+    ``len(cuts) - 1`` buckets, and the results of the ``also`` jobs, all statements in one
+    ``Runner.gather``."""
+    plans = [(cuts, wanted, passes_for(wanted)) for cuts, wanted in requests]
+    jobs = [_pass(source, cuts) for cuts, _wanted, sources in plans for source in sources]
     results = await runner.gather(*jobs, *also)
     sets: list[Buckets] = []
-    for n, cuts in enumerate(cut_sets):
-        rows = dict(zip(sources, results[n * len(sources) : (n + 1) * len(sources)], strict=True))
+    start = 0
+    for cuts, wanted, sources in plans:
+        rows = dict(zip(sources, results[start : start + len(sources)], strict=True))
+        start += len(sources)
         # The calls pass counts the QA figures too when it runs (see ``passes_for``).
         read = {name: rows.get(FIGURES[name].source, rows.get(Pass.CALLS)) for name in wanted}
         sets.append(
@@ -72,7 +73,7 @@ async def per_bucket(
     runner: Runner, cuts: Sequence[datetime], wanted: Collection[str], *also: Job
 ) -> tuple[Buckets, list[Any]]:
     """``per_bucket_sets`` for one list of cuts."""
-    (buckets,), results = await per_bucket_sets(runner, [cuts], wanted, *also)
+    (buckets,), results = await per_bucket_sets(runner, [(cuts, wanted)], *also)
     return buckets, results
 
 
@@ -92,20 +93,31 @@ def figure(value: Value, previous: Value) -> Figure:
     return Figure(value=value, previous=previous, change=delta, change_pct=pct)
 
 
-async def dashboard(runner: Runner, span: DateRange, now: datetime) -> Dashboard:
+# The dashboard's figures: every trend figure but the open escalations, a snapshot (below).
+DASHBOARD_FIGURES = tuple(name for name in TREND_FIGURES if name != "open_escalations")
+
+
+def summary_cuts(span: DateRange) -> list[datetime]:
+    """The two buckets a dashboard and a trend's summary compare: the period and the one
+    before it."""
+    return [span.previous().start, span.start, span.end]
+
+
+def dashboard_jobs(span: DateRange, now: datetime) -> tuple[Job, Job]:
+    """The dashboard's statements besides its figures' passes. Open escalations are a snapshot:
+    at the end of the period (or now, if sooner), and at its start for the one before."""
     previous = span.previous()
-    cuts = [previous.start, span.start, span.end]
-    wanted = [name for name in TREND_FIGURES if name != "open_escalations"]
-    # Open escalations are a snapshot: at the end of the period (or now, if sooner), and at
-    # the start of the period for the one before.
-    (before, current), ((now_open, then_open), gaps) = await per_bucket(
-        runner,
-        cuts,
-        wanted,
+    return (
         lambda r: r.escalations.open_escalations_at([min(now, span.end), min(now, span.start)]),
         lambda r: r.gaps.top(previous.start, span.start, span.end, TOP_GAPS),
     )
-    figures = {name: figure(current[name], before[name]) for name in wanted}
+
+
+def dashboard_from(span: DateRange, summary: Buckets, results: Sequence[Any]) -> Dashboard:
+    """The dashboard from its figures over ``summary_cuts`` and its ``dashboard_jobs``."""
+    before, current = summary
+    (now_open, then_open), gaps = results
+    figures = {name: figure(current[name], before[name]) for name in DASHBOARD_FIGURES}
     figures["open_escalations"] = figure(now_open["count"], then_open["count"])
     for name in ("oldest", "mean"):
         figures[f"{name}_open_escalation_age_seconds"] = figure(
@@ -125,6 +137,13 @@ async def dashboard(runner: Runner, span: DateRange, now: datetime) -> Dashboard
             for row in gaps
         ],
     )
+
+
+async def dashboard(runner: Runner, span: DateRange, now: datetime) -> Dashboard:
+    summary, results = await per_bucket(
+        runner, summary_cuts(span), DASHBOARD_FIGURES, *dashboard_jobs(span, now)
+    )
+    return dashboard_from(span, summary, results)
 
 
 async def call_volume(
@@ -209,50 +228,4 @@ async def qa_stats(runner: Runner, span: DateRange, lowest: int) -> QaStats:
             for row in by_evaluator
         ],
         lowest_scoring_calls=[LowScoringCall.model_validate(row) for row in lowest_calls],
-    )
-
-
-def _moving_average(values: list[Value], window: int) -> list[float | None]:
-    averages: list[float | None] = []
-    for i in range(len(values)):
-        known = [v for v in values[max(0, i - window + 1) : i + 1] if v is not None]
-        averages.append(round(sum(known) / len(known), 4) if known else None)
-    return averages
-
-
-async def trend(
-    runner: Runner,
-    span: DateRange,
-    metric: str,
-    interval: Interval,
-    window: int,
-) -> Trend:
-    cuts = boundaries(span, interval)
-    labels = local_labels(cuts, span.timezone)
-    # The summary's two periods first: twice the span, the costlier statements.
-    ((before, current), series), _ = await per_bucket_sets(
-        runner, [[span.previous().start, span.start, span.end], cuts], [metric]
-    )
-    values = [bucket[metric] for bucket in series]
-    averages = _moving_average(values, window)
-    points = []
-    for i, value in enumerate(values):
-        delta, pct = change(value, values[i - 1]) if i else (None, None)
-        points.append(
-            TrendPoint(
-                start=labels[i],
-                end=labels[i + 1],
-                value=value,
-                moving_average=averages[i],
-                change=delta,
-                change_pct=pct,
-            )
-        )
-    return Trend(
-        metric=metric,
-        interval=interval.value,
-        window=window,
-        period=report_period(span),
-        summary=figure(current[metric], before[metric]),
-        points=points,
     )

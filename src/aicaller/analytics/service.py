@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import uuid
 import zoneinfo
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.analytics import reports
+from aicaller.analytics import reports, trend_reports
 from aicaller.analytics.buckets import (
     DateRange,
     Interval,
@@ -151,8 +151,7 @@ class AnalyticsService(BaseService):
     ) -> Report:
         span = await self.span(period, first, last)
         return await self._cached(
-            f"dashboard:{span.first}:{span.last}",
-            lambda: reports.dashboard(self.runner, span, self.clock()),
+            _dashboard_key(span), lambda: reports.dashboard(self.runner, span, self.clock())
         )
 
     async def call_volume(
@@ -186,6 +185,53 @@ class AnalyticsService(BaseService):
         span = await self.span(period, first, last)
         self.check_buckets(span, interval)
         return await self._cached(
-            f"trends:{metric}:{interval.value}:{span.first}:{span.last}:{window}",
-            lambda: reports.trend(self.runner, span, metric, interval, window),
+            _trend_key(metric, interval, span, window),
+            lambda: trend_reports.trend(self.runner, span, metric, interval, window),
         )
+
+    async def overview(
+        self,
+        period: Period | None,
+        first: date | None,
+        last: date | None,
+        metrics: Sequence[str],
+        interval: Interval,
+        window: int,
+    ) -> tuple[Report, list[Report]]:
+        """The dashboard and the trends of ``metrics`` for one period, each cached under the
+        key of its own report (what ``dashboard`` and ``trends`` return for the same arguments).
+
+        What the cache lacks is computed together, each pass once (``trend_reports``): the
+        dashboard first, and when it is missing everything is computed with it; when only
+        trends are missing, they are computed without the dashboard's statements.
+        """
+        span = await self.span(period, first, last)
+        self.check_buckets(span, interval)
+        built: dict[str, BaseModel] = {}
+
+        async def compute(key: str, with_dashboard: bool) -> BaseModel:
+            if key not in built:
+                at = self.clock() if with_dashboard else None
+                trends, dashboard = await trend_reports.trends(
+                    self.runner, span, metrics, interval, window, dashboard_at=at
+                )
+                for metric, trend in zip(metrics, trends, strict=True):
+                    built[_trend_key(metric, interval, span, window)] = trend
+                if dashboard is not None:
+                    built[_dashboard_key(span)] = dashboard
+            return built[key]
+
+        def cached(key: str, with_dashboard: bool) -> Awaitable[Report]:
+            return self._cached(key, lambda: compute(key, with_dashboard))
+
+        dashboard = await cached(_dashboard_key(span), True)
+        trends = [await cached(_trend_key(m, interval, span, window), False) for m in metrics]
+        return dashboard, trends
+
+
+def _dashboard_key(span: DateRange) -> str:
+    return f"dashboard:{span.first}:{span.last}"
+
+
+def _trend_key(metric: str, interval: Interval, span: DateRange, window: int) -> str:
+    return f"trends:{metric}:{interval.value}:{span.first}:{span.last}:{window}"

@@ -11,6 +11,7 @@ from aicaller.api import health, metrics
 from aicaller.businesses import routes as business_routes
 from aicaller.calls import routes as call_routes
 from aicaller.knowledge.documents import routes as document_routes
+from aicaller.knowledge.embeddings import routes as embedding_routes
 from aicaller.knowledge.gaps import routes as gap_routes
 from aicaller.knowledge.search import routes as search_routes
 from aicaller.knowledge.sources import routes as documentation_routes
@@ -37,6 +38,7 @@ def build_api_router() -> APIRouter:
     api.include_router(document_routes.router)
     api.include_router(gap_routes.router)
     api.include_router(synonym_routes.router)
+    api.include_router(embedding_routes.router)
     api.include_router(documentation_routes.router)
     api.include_router(qa_routes.router)
     api.include_router(analytics_routes.router)

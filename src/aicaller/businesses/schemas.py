@@ -104,9 +104,21 @@ class VoiceTransport(StrEnum):
     GATHER = "gather"  # Twilio's <Gather>/<Say> per turn (also the stream's fallback)
 
 
-class SpeechProvider(StrEnum):
-    OFFLINE = "offline"  # PocketSphinx and eSpeak NG, in the install, no network
-    OPENAI = "openai"  # an OpenAI-compatible /audio/transcriptions and /audio/speech
+class SttProvider(StrEnum):
+    """Who recognises the caller's speech (each hosted one through its Pipecat service)."""
+
+    OFFLINE = "offline"  # PocketSphinx, in the install, no network
+    OPENAI = "openai"  # an OpenAI-compatible /audio/transcriptions
+    DEEPGRAM = "deepgram"  # Deepgram's streaming /v1/listen (extra: deepgram)
+
+
+class TtsProvider(StrEnum):
+    """Who speaks the agent's answers."""
+
+    OFFLINE = "offline"  # eSpeak NG, in the install, no network
+    PIPER = "piper"  # a Piper voice in the data directory (extra: piper), else eSpeak NG
+    OPENAI = "openai"  # an OpenAI-compatible /audio/speech
+    CARTESIA = "cartesia"  # Cartesia's streaming /tts/websocket (extra: cartesia)
 
 
 class AgentMode(StrEnum):
@@ -145,6 +157,7 @@ def _web_address(value: str) -> str:
 EmergencyPhrase = Annotated[str, Field(min_length=2, max_length=100)]
 TwilioAccountSid = Annotated[str, Field(pattern=r"^AC[0-9a-fA-F]{32}$")]
 WebAddress = Annotated[str, Field(max_length=500), AfterValidator(_web_address)]
+ProviderKey = Annotated[SecretStr, Field(min_length=1, max_length=500)]
 
 
 class BusinessConfig(BaseModel):
@@ -184,11 +197,12 @@ class BusinessConfig(BaseModel):
     recording_enabled: bool = False
     recording_consent: str | None = None
     recording_retention_days: int | None = None
-    speech_provider: SpeechProvider = SpeechProvider.OFFLINE
-    speech_base_url: str | None = None
-    speech_api_key_set: bool = Field(
-        default=False, description="The speech provider's key itself is never returned"
-    )
+    stt_provider: SttProvider = SttProvider.OFFLINE
+    stt_base_url: str | None = None
+    stt_api_key_set: bool = Field(default=False, description="The key itself is never returned")
+    tts_provider: TtsProvider = TtsProvider.OFFLINE
+    tts_base_url: str | None = None
+    tts_api_key_set: bool = Field(default=False, description="The key itself is never returned")
     stt_model: str | None = None
     tts_model: str | None = None
     tts_voice: str | None = None
@@ -199,8 +213,9 @@ class BusinessConfig(BaseModel):
 # Optional settings: null clears them.
 NULLABLE_SETTINGS = frozenset(
     {"llm_model", "contact_email", "address", "website", "twilio_account_sid", "twilio_auth_token"}
-    | {"recording_consent", "recording_retention_days", "speech_base_url", "speech_api_key"}
-    | {"stt_model", "tts_model", "tts_voice"}
+    | {"recording_consent", "recording_retention_days"}
+    | {"stt_base_url", "stt_api_key", "stt_model", "tts_base_url", "tts_api_key", "tts_model"}
+    | {"tts_voice"}
 )
 
 
@@ -246,9 +261,12 @@ class BusinessConfigUpdate(PatchModel):
     recording_enabled: Annotated[bool, Field(strict=True)] | None = None
     recording_consent: Annotated[str, Field(min_length=1, max_length=500)] | None = None
     recording_retention_days: Annotated[int, Field(ge=1, le=3650, strict=True)] | None = None
-    speech_provider: SpeechProvider | None = None
-    speech_base_url: WebAddress | None = None
-    speech_api_key: Annotated[SecretStr, Field(min_length=1, max_length=500)] | None = None
+    stt_provider: SttProvider | None = None
+    stt_base_url: WebAddress | None = None
+    stt_api_key: ProviderKey | None = None
+    tts_provider: TtsProvider | None = None
+    tts_base_url: WebAddress | None = None
+    tts_api_key: ProviderKey | None = None
     stt_model: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     tts_model: Annotated[str, Field(min_length=1, max_length=100)] | None = None
     tts_voice: Annotated[str, Field(min_length=1, max_length=100)] | None = None

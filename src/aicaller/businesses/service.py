@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.businesses import repository
+from aicaller.businesses import repository, speech
 from aicaller.businesses.repository import BusinessRepository, PhoneNumberRepository
 from aicaller.businesses.schemas import AgentMode, BusinessConfig, BusinessConfigUpdate
+from aicaller.businesses.speech import SpeechKeys
 from aicaller.core.cache import CONFIG, AppCache
 from aicaller.core.cache_decorators import cache_key, cached
 from aicaller.core.encryption import SecretBox
@@ -53,7 +54,7 @@ class BusinessService(BaseService):
         changes = data.model_dump(
             mode="json",
             exclude_unset=True,
-            exclude={"phone_numbers", "twilio_auth_token", "speech_api_key"},
+            exclude={"phone_numbers", "twilio_auth_token", "stt_api_key", "tts_api_key"},
         )
         if data.agent_mode is AgentMode.LLM and not llm_available:
             raise ValidationError(
@@ -69,8 +70,11 @@ class BusinessService(BaseService):
                 if token is None or secret_box is None
                 else secret_box.seal(token.get_secret_value())
             )
-        if "speech_api_key" in data.model_fields_set:
-            changes["speech_api_key_encrypted"] = _sealed(data.speech_api_key, secret_box)
+        for side in ("stt", "tts"):
+            if f"{side}_api_key" in data.model_fields_set:
+                key = getattr(data, f"{side}_api_key")
+                changes[f"{side}_api_key_encrypted"] = _sealed(key, secret_box)
+        speech.check(business, changes)
         sid = changes.get("twilio_account_sid", business.twilio_account_sid)
         sealed = changes.get("twilio_auth_token_encrypted", business.twilio_auth_token_encrypted)
         if (sid is None) != (sealed is None):
@@ -105,12 +109,10 @@ class BusinessService(BaseService):
         token = secret_box.open(business.twilio_auth_token_encrypted)
         return TwilioCredentials(business.twilio_account_sid, token)
 
-    async def speech_api_key(self, secret_box: SecretBox) -> str | None:
-        """The business's speech provider key, if it set one."""
+    async def speech_keys(self, secret_box: SecretBox) -> SpeechKeys:
+        """The keys of the business's recogniser and voice (opened; None where unset)."""
         business = await self.businesses.current()
-        if business.speech_api_key_encrypted is None:
-            return None
-        return secret_box.open(business.speech_api_key_encrypted)
+        return speech.keys(business, secret_box)
 
     async def knowledge_version(self) -> int:
         """The version search results are cached under (see ``aicaller.knowledge.search``)."""
@@ -124,7 +126,7 @@ class BusinessService(BaseService):
 _STORED_FIELDS = tuple(
     name
     for name in BusinessConfig.model_fields
-    if name not in {"phone_numbers", "twilio_auth_token_set", "speech_api_key_set"}
+    if name not in {"phone_numbers", "twilio_auth_token_set", "stt_api_key_set", "tts_api_key_set"}
 )
 
 
@@ -143,7 +145,8 @@ def _config(business: Business, numbers: list[str]) -> BusinessConfig:
             **{name: getattr(business, name) for name in _STORED_FIELDS},
             "phone_numbers": numbers,
             "twilio_auth_token_set": business.twilio_auth_token_encrypted is not None,
-            "speech_api_key_set": business.speech_api_key_encrypted is not None,
+            "stt_api_key_set": business.stt_api_key_encrypted is not None,
+            "tts_api_key_set": business.tts_api_key_encrypted is not None,
         }
     )
 

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from aicaller.calls.text_search import searched_ids
 from aicaller.core.errors import NotFound, ValidationError
 from aicaller.database.models import Call, CallNote, Escalation, TranscriptTurn
 from aicaller.database.models.escalation import EscalationStatus
@@ -49,11 +50,6 @@ class CallFilters:
 # list page never changes its calls, and building an ORM object per row and tracking it in the
 # identity map was a large part of a page's cost (docs/benchmarks.md, "The calls API").
 CallRow = Mapping[str, Any]
-
-
-def _like_pattern(text: str) -> str:
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def _flag(condition: ColumnElement[bool], wanted: bool | None) -> list[ColumnElement[bool]]:
@@ -99,16 +95,6 @@ class CallRepository(BaseRepository[Call]):
         )
         return exists(query.correlate(Call))
 
-    def _text_match(self, text: str) -> ColumnElement[bool]:
-        pattern = _like_pattern(text)
-        in_transcript = select(TranscriptTurn.id).where(
-            TranscriptTurn.call_id == Call.id,
-            TranscriptTurn.business_id == self.business_id,
-            func.lower(TranscriptTurn.text).like(pattern, escape="\\"),
-        )
-        in_summary = func.lower(Call.summary).like(pattern, escape="\\")
-        return or_(in_summary, exists(in_transcript.correlate(Call)))
-
     def _filter_conditions(self, filters: CallFilters) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []
         if filters.statuses:
@@ -127,8 +113,6 @@ class CallRepository(BaseRepository[Call]):
             conditions.append(Call.duration_seconds >= filters.min_duration)
         if filters.max_duration is not None:
             conditions.append(Call.duration_seconds <= filters.max_duration)
-        if filters.q:
-            conditions.append(self._text_match(filters.q))
         # Subqueries are built only for the flags asked for: building them costs time too.
         if filters.escalated is not None:
             conditions += _flag(self._has_escalation(), filters.escalated)
@@ -151,21 +135,29 @@ class CallRepository(BaseRepository[Call]):
         """One page of calls with their aggregates, in one statement."""
         by_duration = sort == "duration"
         sort_expr: Any = func.coalesce(Call.duration_seconds, 0) if by_duration else Call.started_at
-        notes_count = func.coalesce(self._notes_count(), 0).label("notes_count")
-        stmt = select(
-            *Call.__table__.c, notes_count, self._escalation_state().label("escalation_state")
-        ).where(self._tenant_condition(), *self._filter_conditions(filters))
+        conditions = self._filter_conditions(filters)
         if cursor:
             value, last_id = decode_cursor(cursor, int if by_duration else datetime)
             if value is None or (by_duration and not -MAX_SQL_INT <= value <= MAX_SQL_INT):
                 raise ValidationError("The cursor is not valid", code="invalid_cursor")
-            stmt = stmt.where(
+            conditions.append(
                 after_cursor(sort_expr, Call.id, value, last_id, descending=descending)
             )
         if descending:
-            stmt = stmt.order_by(sort_expr.desc(), Call.id.desc())
+            order = [sort_expr.desc(), Call.id.desc()]
         else:
-            stmt = stmt.order_by(sort_expr.asc(), Call.id.asc())
+            order = [sort_expr.asc(), Call.id.asc()]
+        if filters.q:
+            found = searched_ids(self.business_id, conditions, order, limit + 1, filters.q)
+            conditions = [Call.id.in_(found)]
+        notes_count = func.coalesce(self._notes_count(), 0).label("notes_count")
+        stmt = (
+            select(
+                *Call.__table__.c, notes_count, self._escalation_state().label("escalation_state")
+            )
+            .where(self._tenant_condition(), *conditions)
+            .order_by(*order)
+        )
         result = await self.session.execute(stmt.limit(limit + 1))
         rows = cast("list[CallRow]", result.mappings().all())
         next_cursor = None

@@ -11,14 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Full-text search objects the migrations create per dialect and the models do not declare
-# (FTS5 tables and triggers on SQLite, generated tsvector columns and their indexes on
-# PostgreSQL).
+# (FTS5 tables and triggers on SQLite; on PostgreSQL generated tsvector columns and their
+# indexes, the calls list's trigram indexes and the lexeme counts of migration 0022).
 SEARCH_OBJECT_PREFIXES = (
     "chunks_fts",
     "search_vector",
     "ix_chunks_search_vector",
     "lead_vector",
     "ix_chunks_lead_vector",
+    "ix_calls_summary_trgm",
+    "ix_transcript_turns_text_trgm",
+    "search_lexemes",
 )
 
 

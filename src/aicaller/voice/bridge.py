@@ -13,6 +13,7 @@ from aicaller.agent.conversation import ConversationService, TurnResult
 from aicaller.agent.protocol import AgentAction
 from aicaller.businesses.schemas import BusinessConfig
 from aicaller.businesses.service import BusinessService
+from aicaller.businesses.speech import SpeechKeys
 from aicaller.core.encryption import SecretBox
 from aicaller.core.errors import AppError, Conflict
 from aicaller.core.logging import get_logger
@@ -88,10 +89,10 @@ class CallBridge:
         async with self.database.transaction() as session:
             return await BusinessService(session, self.business_id, self.state.cache).get_config()
 
-    async def speech_api_key(self, secret_box: SecretBox) -> str | None:
+    async def speech_keys(self, secret_box: SecretBox) -> SpeechKeys:
         async with self.database.transaction() as session:
             business = BusinessService(session, self.business_id, self.state.cache)
-            return await business.speech_api_key(secret_box)
+            return await business.speech_keys(secret_box)
 
     async def require_live_test_call(self) -> None:
         """404 for a call not of this business; 409 for a phone call or an ended call."""

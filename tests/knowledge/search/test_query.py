@@ -14,6 +14,10 @@ from aicaller.knowledge.search.query import search_terms
         ("um, I was wondering, do you guys take walk-ins?", ["take", "walk", "ins"]),
         ("what's the fee if I don't show up", ["fee", "show"]),
         ("okay so basically my car won't start", ["car", "start"]),
+        # "kind of" and "sort of" are filler; "sort" and "kind" alone are words.
+        ("it's kind of leaking, sort of", ["leaking"]),
+        ("how do I sort a list", ["sort", "list"]),
+        ("what kind of dog food", ["dog", "food"]),
         # Numbers of ten or more said in words are searched as documentation writes them.
         ("are you open twenty four hours", ["open", "24", "hours"]),
         ("is it fifteen dollars", ["15", "dollars"]),

@@ -7,7 +7,6 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from aicaller.database.session import Database
-from aicaller.knowledge.search import postgres as postgres_search
 from aicaller.knowledge.search.maintenance import tidy_index
 from tests.factories import Tenant
 from tests.knowledge.site import DocSite
@@ -72,4 +71,3 @@ async def test_a_completed_sync_leaves_the_index_tidy(
         assert await tidy_index(database) == 1
     else:
         assert await _analyses(database) == analysed + 1
-        assert postgres_search._memo == {}  # the next search reads the fresh statistics

@@ -4,7 +4,6 @@ and each backend knows how many chunks hold a term."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -12,10 +11,10 @@ from sqlalchemy import text
 
 from aicaller.database.session import Database
 from aicaller.knowledge.search import plan
-from aicaller.knowledge.search import postgres as postgres_search
 from aicaller.knowledge.search import sqlite as sqlite_search
 from aicaller.knowledge.search.backend import SearchHit
 from aicaller.knowledge.search.plan import Query, broad_terms, normalise, query_tiers
+from aicaller.knowledge.search.postgres_stats import LexemeCounts, lexeme_counts
 from aicaller.knowledge.search.service import backend_for
 from tests.factories import Tenant
 
@@ -66,27 +65,10 @@ def test_each_tier_scores_below_the_one_before() -> None:
     assert normalise([]) == []
 
 
-def test_no_postgres_statistics_prune_nothing() -> None:
-    """Before a table's first ANALYZE there are no estimates, and no term is left out."""
-    never_analysed = postgres_search.LexemeCounts(loaded_at=0.0, chunks=None)
-    assert never_analysed.estimate("appointment") is None
-    listed = postgres_search.LexemeCounts(loaded_at=0.0, chunks={"appoint": 40}, rarest=2)
-    assert [listed.estimate(word) for word in ("appointments", "zebra")] == [40, 2]
-
-
 def test_rare_words_weigh_more_in_postgres_ranking() -> None:
-    statistics = postgres_search.LexemeCounts(loaded_at=0.0, chunks={}, total=10_000)
+    statistics = LexemeCounts(total=10_000, chunks=[], lexemes=[], average_length=50.0)
     rare, common = statistics.weight(5), statistics.weight(4_000)
     assert rare > 4 * common > 0
-    assert statistics.weight(None) == 1.0  # unknown: every word counts the same
-
-
-@pytest.fixture
-def fresh_statistics() -> Iterator[None]:
-    """PostgreSQL's statistics are kept per process for minutes; each test reads its own."""
-    postgres_search._memo.clear()
-    yield
-    postgres_search._memo.clear()
 
 
 async def _upload(client: httpx.AsyncClient, tenant: Tenant, name: str, body: str) -> None:
@@ -98,13 +80,6 @@ async def _upload(client: httpx.AsyncClient, tenant: Tenant, name: str, body: st
     assert response.status_code == 201, response.text
 
 
-async def _analyze(database: Database, backend: str) -> None:
-    if backend == "postgresql":
-        async with database.transaction() as session:
-            await session.execute(text("ANALYZE chunks"))
-
-
-@pytest.mark.usefixtures("fresh_statistics")
 async def test_common_words_are_left_out_of_the_any_term_query(
     client: httpx.AsyncClient,
     tenant: Tenant,
@@ -117,7 +92,6 @@ async def test_common_words_are_left_out_of_the_any_term_query(
             client, tenant, f"visit{index}.md", f"# Visit {index}\n\nBook an appointment."
         )
     await _upload(client, tenant, "whitening.md", "# Whitening\n\nWhitening lasts two years.")
-    await _analyze(database, backend)
     question = {"q": "appointment whitening"}  # no chunk holds both words
 
     found = await client.get(SEARCH, params=question, headers=tenant.headers())
@@ -130,7 +104,6 @@ async def test_common_words_are_left_out_of_the_any_term_query(
     assert [r["title"] for r in pruned.json()["results"]] == ["Whitening"]
 
 
-@pytest.mark.usefixtures("fresh_statistics")
 async def test_chunk_counts(
     client: httpx.AsyncClient, tenant: Tenant, database: Database, backend: str
 ) -> None:
@@ -138,19 +111,14 @@ async def test_chunk_counts(
     for index in range(3):
         await _upload(client, tenant, f"visit{index}.md", f"# Visit {index}\n\nAppointments.")
     await _upload(client, tenant, "whitening.md", "# Whitening\n\nWhitening lasts two years.")
-    await _analyze(database, backend)
-    postgres_search._memo.clear()
     async with database.transaction() as session:
+        # Exact on both, and counted with the stemmer: "Appointments" holds "appointment".
+        counts: list[int | None]
         if backend == "postgresql":
-            statistics = await postgres_search.lexeme_counts(session)
-            estimates = [statistics.estimate(term) for term in terms]
-            # Estimates (never 0): the common word above the rare ones.
-            assert estimates[0] == 3
-            assert estimates[1] is not None
-            assert estimates[1] < 3
+            counts = list((await lexeme_counts(session, tenant.business_id, terms)).chunks)
         else:
-            # Exact, and counted with the stemmer: "Appointments" holds "appointment".
-            assert await sqlite_search.chunk_counts(session, terms) == [3, 1, 0]
+            counts = await sqlite_search.chunk_counts(session, terms)
+    assert counts == [3, 1, 0]
 
 
 async def test_sqlite_joins_only_the_best_rows(database: Database, backend: str) -> None:
@@ -168,7 +136,6 @@ async def test_sqlite_joins_only_the_best_rows(database: Database, backend: str)
     assert outer_loop == "SCAN best", steps
 
 
-@pytest.mark.usefixtures("fresh_statistics")
 async def test_questions_of_common_words_read_the_lead_index(
     client: httpx.AsyncClient,
     tenant: Tenant,
@@ -185,7 +152,6 @@ async def test_questions_of_common_words_read_the_lead_index(
     filler = " ".join(f"word{index}" for index in range(100))  # past the first 500 characters
     # The full index ranks this one first: the words, late in its text, again and again.
     await _upload(client, tenant, "late.md", f"# Late\n\n{filler} {'harbour ferry pier ' * 30}")
-    await _analyze(database, backend)  # PostgreSQL's estimates come from the statistics
     question = "harbour ferry pier"
 
     async def titles(limit: int) -> set[str]:

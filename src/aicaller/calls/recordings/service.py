@@ -31,6 +31,11 @@ class RecordingService(BaseService):
             raise NotFound("This call has no recording", code="recording_not_found")
         return path
 
+    def has_file(self, call_id: uuid.UUID) -> bool:
+        """Whether a call already read in this business has a finished recording (no SQL:
+        the page that asks has loaded the call)."""
+        return self.store.path(self.business_id, call_id) is not None
+
 
 async def expire_recordings(session: AsyncSession, store: RecordingStore, now: datetime) -> int:
     """Remove every recording older than its business's retention; returns how many."""

@@ -7,11 +7,12 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from aicaller.api.deps import CacheDep, PaginationDep, SessionDep
 from aicaller.calls import deps as call_deps
 from aicaller.calls.deps import CallListQueryDep, Calls
+from aicaller.calls.recordings.service import RecordingService
 from aicaller.calls.schemas import CallDetail, listed_calls
 from aicaller.console.deps import Viewer, ViewerDep, kept_query, may, render
 from aicaller.console.options import CALL_DIRECTIONS, CALL_STATUSES, IN_PROGRESS, SORTS
@@ -100,6 +101,9 @@ async def call_detail(
 ) -> Response:
     call = CallDetail.model_validate(await calls.of(viewer.principal).get(call_id))
     qa = await _qa_panel(viewer, session, cache, call_id)
+    recordings = RecordingService(
+        session, viewer.principal.business_id, request.app.state.recordings
+    )
     return render(
         request,
         "calls/detail.html",
@@ -110,5 +114,18 @@ async def call_detail(
         can_note=viewer.can(call_deps.StaffWriter),
         can_qa=viewer.can(qa_routes.Writer),
         editing_note=request.query_params.get("edit_note"),
+        has_recording=recordings.has_file(call_id),
         **qa,
     )
+
+
+@router.get("/calls/{call_id}/recording", summary="The call's recording for the page's player")
+async def call_recording(
+    request: Request, call_id: uuid.UUID, viewer: CallReader, session: SessionDep
+) -> FileResponse:
+    """The API's recording (``GET /api/v1/calls/{id}/recording``: WAV, Range requests for
+    seeking) for the session cookie, which the page's ``<audio>`` sends as any same-origin
+    request does; another business's call, or none, is a 404."""
+    store = request.app.state.recordings
+    path = await RecordingService(session, viewer.principal.business_id, store).file(call_id)
+    return FileResponse(path, media_type="audio/wav", filename=f"call-{call_id}.wav")

@@ -69,13 +69,17 @@ async def overview(
     analytics = AnalyticsService(
         session, viewer.principal.business_id, cache, settings, database=request.app.state.database
     )
-    # The reports' cached JSON, read as the API's clients read it.
-    dashboard = json.loads((await analytics.dashboard(period, date_from, date_to)).body)
+    # The reports' cached JSON, read as the API's clients read it (the same cache entries).
     interval = Interval.HOUR if period is Period.TODAY else Interval.DAY
-    charts = []
-    for metric, label in CHARTS:
-        report = await analytics.trends(metric, interval, period, date_from, date_to, 7)
-        charts.append(_chart(json.loads(report.body), label))
+    metrics = [metric for metric, _label in CHARTS]
+    summary, trends = await analytics.overview(
+        period, date_from, date_to, metrics, interval, window=7
+    )
+    dashboard = json.loads(summary.body)
+    charts = [
+        _chart(json.loads(report.body), label)
+        for report, (_metric, label) in zip(trends, CHARTS, strict=True)
+    ]
     escalations: list[EscalationQueueItem] = []
     if viewer.can(call_deps.Reader):
         rows, _next = await calls.escalations(viewer.principal).queue(OPEN, limit=10, cursor=None)

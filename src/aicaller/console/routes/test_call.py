@@ -2,9 +2,11 @@
 ``/messages`` do; the page shows each turn's intent and sources as it goes (server-sent
 events, with a full page as the fallback without JavaScript).
 
-Talking by microphone is not wired yet: ``WS /api/v1/calls/{id}/audio`` (issue 18) takes a
-bearer token or ``?token=``, which the console's HttpOnly cookie deliberately keeps away from
-page scripts; the socket must first accept the console session (with an Origin check)."""
+While the call is live the page can also talk by microphone (``static/voice.js``): the
+browser's 16 kHz PCM goes over ``WS /api/v1/calls/{id}/audio``, which takes the console's
+session cookie from a page of the same origin (the HttpOnly cookie stays out of page scripts;
+no token is handed to them), and the agent's spoken answers come back and are played. The
+transcript arrives through the same event stream as a typed call's."""
 
 from __future__ import annotations
 

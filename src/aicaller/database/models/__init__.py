@@ -6,6 +6,7 @@ from aicaller.database.models.call import Call
 from aicaller.database.models.call_note import CallNote
 from aicaller.database.models.document import Chunk, Document
 from aicaller.database.models.documentation import DocumentationSource, SyncJob, SyncPage
+from aicaller.database.models.embedding import ChunkEmbedding, EmbeddingConfig
 from aicaller.database.models.escalation import Escalation
 from aicaller.database.models.idempotency_record import IdempotencyRecord
 from aicaller.database.models.job import Job
@@ -22,8 +23,10 @@ __all__ = [
     "Call",
     "CallNote",
     "Chunk",
+    "ChunkEmbedding",
     "Document",
     "DocumentationSource",
+    "EmbeddingConfig",
     "Escalation",
     "Evaluation",
     "IdempotencyRecord",

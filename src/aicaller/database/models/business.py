@@ -58,12 +58,15 @@ class Business(Base):
     recording_enabled: Mapped[bool] = mapped_column(default=False)
     recording_consent: Mapped[str | None] = mapped_column(Text, default=None)
     recording_retention_days: Mapped[int | None] = mapped_column(default=None)
-    # Speech: "offline" (PocketSphinx and eSpeak NG) or "openai" (any OpenAI-compatible
-    # /audio/transcriptions and /audio/speech, e.g. a self-hosted faster-whisper or Kokoro);
-    # the key is encrypted at rest like the Twilio token.
-    speech_provider: Mapped[str] = mapped_column(String(16), default="offline")
-    speech_base_url: Mapped[str | None] = mapped_column(String(500), default=None)
-    speech_api_key_encrypted: Mapped[str | None] = mapped_column(Text, default=None)
+    # Speech: the recogniser ("offline" PocketSphinx, "openai", "deepgram") and the voice
+    # ("offline" eSpeak NG, "piper", "openai", "cartesia") are chosen apart, each with its
+    # own endpoint and key (encrypted at rest like the Twilio token).
+    stt_provider: Mapped[str] = mapped_column(String(16), default="offline")
+    stt_base_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    stt_api_key_encrypted: Mapped[str | None] = mapped_column(Text, default=None)
+    tts_provider: Mapped[str] = mapped_column(String(16), default="offline")
+    tts_base_url: Mapped[str | None] = mapped_column(String(500), default=None)
+    tts_api_key_encrypted: Mapped[str | None] = mapped_column(Text, default=None)
     stt_model: Mapped[str | None] = mapped_column(String(100), default=None)
     tts_model: Mapped[str | None] = mapped_column(String(100), default=None)
     tts_voice: Mapped[str | None] = mapped_column(String(100), default=None)

@@ -66,9 +66,14 @@ class ChunkRepository(BaseRepository[Chunk]):
         ]
 
     async def insert_rows(self, rows: list[dict[str, Any]]) -> None:
-        """Insert chunks in one statement (the database indexes them for search)."""
+        """Insert chunks (the database indexes them for search). RETURNING makes SQLAlchemy
+        send many rows a statement ("insertmanyvalues") where a plain bulk insert is an
+        executemany, a statement a row: SQLite opens a savepoint for each statement that fires
+        the FTS5 triggers, and FTS5 writes its pending index rows out at every savepoint; and
+        PostgreSQL's lexeme counts (migration 0022) are updated once per statement, so a
+        statement a row would give a common word's count row a new version per chunk."""
         if rows:
-            await self.session.execute(insert(Chunk), rows)
+            await self.session.execute(insert(Chunk).returning(Chunk.id), rows)
 
     async def add_many(self, document_id: uuid.UUID, title: str, chunks: list[ChunkText]) -> None:
         await self.insert_rows(self.rows(document_id, title, chunks))

@@ -18,6 +18,7 @@ from aicaller.knowledge.documentation_scraper.parse import without_nul
 from aicaller.knowledge.documents.document_processor import process_upload
 from aicaller.knowledge.documents.indexing import DocumentIndexer
 from aicaller.knowledge.documents.repository import DocumentRepository
+from aicaller.knowledge.embeddings.service import request_indexing
 
 
 class DocumentTooLarge(AppError):
@@ -51,6 +52,7 @@ class DocumentService(BaseService):
             size_bytes=len(data),
         )
         await self.business.bump_knowledge_version()
+        await request_indexing(self.session, self.business_id)  # when it has an endpoint
         return document
 
     async def page(self, *, limit: int, cursor: str | None) -> Page[Document]:

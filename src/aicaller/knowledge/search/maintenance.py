@@ -16,7 +16,6 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from aicaller.database.session import Database, run_to_the_end
-from aicaller.knowledge.search import postgres
 
 MERGE_PAGES = 500
 """Pages of merged index one step writes (FTS5 'merge', negative: merge across levels)."""
@@ -32,7 +31,6 @@ async def tidy_index(database: Database) -> int:
             for index in ("ix_chunks_search_vector", "ix_chunks_lead_vector"):
                 flush = text("SELECT gin_clean_pending_list(CAST(:index AS regclass))")
                 await session.execute(flush, {"index": index})
-        postgres.forget_statistics()  # this process plans with the new ones at once
         return 1
     steps = 0
     while steps < MAX_STEPS:

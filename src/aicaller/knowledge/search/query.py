@@ -4,8 +4,8 @@ Only letters and digits survive, so the terms are safe inside an FTS5 MATCH stri
 PostgreSQL tsquery alike; common English words are dropped (both engines would match them
 everywhere); the backends search for all of the rest, then for any of them.
 
-Questions arrive spoken (a speech recogniser's text): filler ("um", "I was wondering"), the
-pieces of contractions ("don't" is "don" and "t") and numbers said as words. The first two
+Questions arrive spoken (a speech recogniser's text): filler ("um", "I was wondering", "kind
+of"), the pieces of contractions ("don't" is "don" and "t") and numbers said as words. The first two
 would make the every-term query find nothing, so they are dropped; a number of ten or more said
 in words ("twenty four", "fifteen") becomes its digits, as documentation writes such numbers
 (below ten, prose writes words: "two years" stays as said).
@@ -27,7 +27,7 @@ STOPWORDS = frozenset(
     what when where which while who whom why will with would you your yours yourself yourselves
     hi hello hey thanks thank tell know want need like get got let im id ive
     um uh uhm umm er erm hmm ah oh okay ok yeah yes well basically actually really maybe
-    wondering wonder wanted trying possible possibly kind sort guys somebody someone anyone
+    wondering wonder wanted trying possible possibly guys somebody someone anyone
     gonna wanna gotta s t d ll re ve m don doesn didn isn aren wasn weren won wouldn shouldn
     couldn haven hasn hadn cant dont doesnt didnt isnt arent wont""".split()  # noqa: SIM905 - a word list reads better as prose
 )
@@ -87,11 +87,17 @@ def _spoken_number(words: list[str], start: int) -> tuple[int, int]:
     return total + current, index
 
 
+HEDGES = frozenset({"kind", "sort"})
+"""Filler before "of" ("it's kind of slow"), and words otherwise ("sort a list")."""
+
+
 def search_terms(question: str) -> list[str]:
     """Distinct lowercase terms in order of appearance, stopwords dropped, at most 16."""
     terms: list[str] = []
-    for word in _numbers_as_digits(_WORD.findall(question.lower())):
-        if word not in STOPWORDS and word not in terms:
+    words = _numbers_as_digits(_WORD.findall(question.lower()))
+    for index, word in enumerate(words):
+        hedge = word in HEDGES and words[index + 1 : index + 2] == ["of"]
+        if not hedge and word not in STOPWORDS and word not in terms:
             terms.append(word)
         if len(terms) == MAX_TERMS:
             break

@@ -1,5 +1,7 @@
 """Searching one business's knowledge: the question's terms, the backend of the session's
-database, and results cached per knowledge version (an upload, a deletion or a sync bumps it)."""
+database, and results cached per knowledge version (an upload, a deletion or a sync bumps it).
+With an embeddings endpoint configured, the lexical ranking is fused with the chunks nearest
+the question in meaning (``knowledge/embeddings/``)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aicaller.businesses.service import BusinessService
 from aicaller.core.cache import SEARCH, AppCache
 from aicaller.database.service import BaseService
+from aicaller.knowledge.embeddings.fusion import fuse
+from aicaller.knowledge.embeddings.semantic import nearest, question_vector
 from aicaller.knowledge.search.backend import SearchBackend, SearchHit
 from aicaller.knowledge.search.pages import pool_size, rank_by_page
 from aicaller.knowledge.search.postgres import PostgresSearch
@@ -43,6 +47,12 @@ class SearchService(BaseService):
         if not terms:
             return terms, []
         extra = expansions(question, terms)
+        semantic = await question_vector(self.session, self.business_id, question, self.cache)
+        version = (
+            await self.business.knowledge_version()
+            if self.cache is not None or semantic is not None
+            else 0
+        )
 
         async def compute() -> list[SearchHit]:
             # The business's own groups change with its knowledge version, as cached results do.
@@ -53,15 +63,19 @@ class SearchService(BaseService):
             pool = await backend_for(self.session).search(
                 self.session, self.business_id, terms, pool_size(limit), added
             )
-            return [
-                replace(hit, snippet=snippet(hit.text, terms + added))
-                for hit in rank_by_page(pool, terms, limit)
-            ]
+            ranked = rank_by_page(pool, terms, limit if semantic is None else len(pool))
+            if semantic is not None:
+                near = await nearest(
+                    self.session, self.business_id, version, semantic, pool_size(limit)
+                )
+                ranked = fuse(ranked, near, limit) if near else ranked[:limit]
+            return [replace(hit, snippet=snippet(hit.text, terms + added)) for hit in ranked]
 
         if self.cache is None:
             return terms, await compute()
-        version = await self.business.knowledge_version()
         key = f"v{version}:{limit}:{' '.join(terms)}:{' '.join(extra)}"
+        if semantic is not None:
+            key += f":h{semantic.tag}"
         hits = await self.cache.get_or_set(
             SEARCH, tenant=self.business_id, key=key, compute=compute
         )

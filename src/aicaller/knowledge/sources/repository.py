@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, func, or_, select, text
+from sqlalchemy import Row, delete, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,6 +25,11 @@ from aicaller.database.models.documentation import (
 from aicaller.database.repository import BaseRepository
 
 SCRAPE_FAILURES = (PageState.FAILED.value, PageState.SKIPPED.value)
+# url, depth, etag, last_modified, content_hash, fetched_at, document_id, sync_id, state
+FrontierRow = Row[
+    str, int, str | None, str | None, str | None, datetime | None, uuid.UUID | None,
+    uuid.UUID | None, str,
+]  # fmt: skip
 
 
 class SourceRepository(BaseRepository[DocumentationSource]):
@@ -134,6 +139,16 @@ class SyncPageRepository(BaseRepository[SyncPage]):
             .limit(limit)
         )
         return list((await self.session.execute(stmt)).scalars())
+
+    async def frontier(self, source_id: uuid.UUID) -> list[FrontierRow]:
+        """Every page row of the source, without its stored links: what the crawl needs to
+        follow links before its checkpoints write them (``sources/frontier.py``)."""
+        stmt = select(
+            SyncPage.url, SyncPage.depth, SyncPage.etag, SyncPage.last_modified,
+            SyncPage.content_hash, SyncPage.fetched_at, SyncPage.document_id, SyncPage.sync_id,
+            SyncPage.state,
+        ).where(self._tenant_condition(), SyncPage.source_id == source_id)  # fmt: skip
+        return list((await self.session.execute(stmt)).all())
 
     async def in_sync(self, sync_id: uuid.UUID, urls: list[str]) -> list[SyncPage]:
         stmt = self._select().where(SyncPage.sync_id == sync_id, SyncPage.url.in_(urls))

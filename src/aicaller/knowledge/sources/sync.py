@@ -32,7 +32,9 @@ from aicaller.knowledge.search.maintenance import tidy_index
 from aicaller.knowledge.sources.checkpoint import counter_bumps, page_changes
 from aicaller.knowledge.sources.crawl import PageProcessor, PageSnapshot, RateGate
 from aicaller.knowledge.sources.crawl_loop import CrawlLoop, Finished, Written
+from aicaller.knowledge.sources.frontier import Frontier, KnownPage
 from aicaller.knowledge.sources.repository import (
+    FrontierRow,
     SourceRepository,
     SyncJobRepository,
     SyncPageRepository,
@@ -128,11 +130,15 @@ class DocumentationSync:
 
     async def _crawl(self, source: DocumentationSource, processor: PageProcessor) -> str:
         async with self.database.transaction() as session:
-            counts = await _Tx(session, self.business_id).pages.counts(self.sync_id)
+            pages = _Tx(session, self.business_id).pages
+            counts = await pages.counts(self.sync_id)
+            known = [_known(row) for row in await pages.frontier(source.id)]
         processed = sum(n for state, n in counts.items() if state != PageState.QUEUED.value)
+        frontier = Frontier(self.sync_id, processor.scope, source.max_depth, known)
         loop = CrawlLoop(
-            processor.process, self._checkpoint, slots=source.concurrency * 2,
-            batch=source.concurrency * 2, room=source.max_pages - processed,
+            processor.process, self._checkpoint, frontier.discover,
+            slots=source.concurrency * 2, batch=source.concurrency * 2,
+            room=source.max_pages - processed,
         )  # fmt: skip
         if not await loop.run():
             return SyncStatus.CANCELLED.value
@@ -245,6 +251,14 @@ class DocumentationSync:
 def _snapshot(source: DocumentationSource) -> DocumentationSource:
     """A detached copy of the source's settings for use outside the transaction."""
     return DocumentationSource(**{c.key: getattr(source, c.key) for c in source.__table__.c})
+
+
+def _known(row: FrontierRow) -> KnownPage:
+    snapshot = PageSnapshot(
+        row.url, row.depth, row.etag, row.last_modified, row.content_hash, row.fetched_at,
+        row.document_id is not None,
+    )  # fmt: skip
+    return KnownPage(snapshot, row.sync_id, row.state == PageState.QUEUED.value)
 
 
 def _page_snapshot(row: SyncPage) -> PageSnapshot:

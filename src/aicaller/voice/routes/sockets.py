@@ -8,7 +8,8 @@ line, ending the call when the stream belonged to one.
 ``WS /api/v1/calls/{call_id}/audio``: a web test call spoken, not typed.
 
 Authenticated like the live socket (a bearer token or ``?token=``; staff, or an API key with
-``calls:write``), for a web test call of the principal's business that is in progress; the
+``calls:write``), or by the console's session cookie from a page of the same origin (its test
+call page's microphone), for a web test call of the principal's business that is in progress; the
 call's greeting is spoken first, then it runs on the same pipeline as a phone call at 16 kHz
 (see ``browser_serializer.py`` for the messages). Refused connections close with 1008 (not
 signed in or not allowed), 4404 (no such call in the business) or 4409 (not a test call in
@@ -34,6 +35,7 @@ from starlette.websockets import WebSocketState
 
 from aicaller.api.websocket_auth import websocket_principal
 from aicaller.businesses.schemas import BusinessConfig
+from aicaller.console.session import SESSION_COOKIE as COOKIE
 from aicaller.core.errors import AppError, NotFound
 from aicaller.core.logging import get_logger
 from aicaller.users.roles import STAFF_ROLES, Scope
@@ -41,6 +43,7 @@ from aicaller.voice import pipeline
 from aicaller.voice.agent_processor import CallAgentProcessor, CallControl
 from aicaller.voice.bridge import CallBridge
 from aicaller.voice.browser_serializer import SAMPLE_RATE, BrowserPcmSerializer
+from aicaller.voice.speech.piper_voices import voices_dir
 from aicaller.voice.speech.providers import Speech
 from aicaller.voice.streams import VoiceStreams
 
@@ -117,7 +120,9 @@ async def run_call(
         out_sample_rate=sample_rate,
         mark=mark,
         recording=recording,
-        speech=Speech(config, await bridge.speech_api_key(state.secret_box)),
+        speech=Speech(
+            config, await bridge.speech_keys(state.secret_box), voices_dir(state.settings.data_dir)
+        ),
     )
     worker = call.worker
 
@@ -172,7 +177,7 @@ NOT_FOUND, NOT_A_LIVE_TEST_CALL = 4404, 4409
 async def browser_audio(websocket: WebSocket, call_id: uuid.UUID) -> None:
     await websocket.accept()
     principal = await websocket_principal(
-        websocket, roles=frozenset(STAFF_ROLES), scope=Scope.CALLS_WRITE
+        websocket, roles=frozenset(STAFF_ROLES), scope=Scope.CALLS_WRITE, session_cookie=COOKIE
     )
     if principal is None:
         await refuse(websocket, "not signed in or not allowed", None, what=WHAT)

@@ -62,6 +62,15 @@ class EspeakEngine:
             self._chunks.append(ctypes.string_at(wav, samples * 2))
         return 0
 
+    def voice_for(self, language: str) -> str:
+        """The voice of a BCP 47 tag: "pt-BR" -> "pt-br", "fr-FR" -> "fr" (eSpeak NG has no
+        "fr-fr"), a language it lacks -> "en-us"."""
+        with self._lock:
+            for name in (language.lower(), language.split("-", maxsplit=1)[0].lower()):
+                if self._lib.espeak_SetVoiceByName(name.encode()) == 0:
+                    return name
+        return "en-us"
+
     def synthesize(self, text: str, *, voice: str = "en-us", rate: int = DEFAULT_RATE) -> bytes:
         """16-bit mono PCM at ``sample_rate`` for ``text``."""
         encoded = text.encode()

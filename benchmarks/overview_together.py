@@ -1,0 +1,109 @@
+"""The console overview's reports computed together against the same reports asked one by one,
+uncached, on the console benchmark's PostgreSQL database (100,000 calls over 60 days).
+
+"one by one" is what the overview did before (and what API clients do): the dashboard, then
+the trends of calls, AI containment and QA score, each its own report. "together" is
+``AnalyticsService.overview``: the same four reports, each pass run once per list of cuts. Both
+run with no cache, alternating, for 30-day periods ending on different days; the report
+statements use the parallel connections as in the app. Prints the median and p95 wall time of
+each and their ratio, and the statements each ran.
+
+    .venv/bin/python benchmarks/overview_together.py [--rounds 15]
+
+Run benchmarks/console.py first (it seeds the database), or pass --seed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import asyncpg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_app import app_settings
+from bench_postgres import PG, fresh_database
+from calls_seed import seed_calls
+
+from aicaller.analytics.buckets import Interval, Period
+from aicaller.analytics.service import AnalyticsService
+from aicaller.config import Settings
+from aicaller.core.query_monitor import QueryMonitor, count_queries
+from aicaller.database.session import Database, create_engine
+from console import DB_NAME
+
+METRICS = ["total_calls", "ai_containment_rate", "avg_qa_score"]
+
+
+async def _business(url: str) -> object:
+    connection = await asyncpg.connect(f"{PG}/{DB_NAME}")
+    try:
+        return await connection.fetchval("SELECT id FROM businesses ORDER BY created_at LIMIT 1")
+    finally:
+        await connection.close()
+
+
+async def main(rounds: int, seed: bool) -> None:
+    url = f"{PG.replace('postgresql://', 'postgresql+asyncpg://')}/{DB_NAME}"
+    if seed:
+        await seed_calls(await fresh_database(DB_NAME), 100_000)
+    business_id = await _business(url)
+    with tempfile.TemporaryDirectory() as tmp:
+        values = app_settings(url, "redis://127.0.0.1:6379/7", Path(tmp))
+        settings = Settings.model_validate({**values, "redis_url": None})
+        database = Database(create_engine(settings))
+        QueryMonitor(database.engine, slow_ms=60_000)  # counts statements, logs none
+        timings: dict[str, list[float]] = {"one by one": [], "together": []}
+        statements: dict[str, int] = {}
+        try:
+            for n in range(rounds + 1):  # the first round warms pools and plans
+                last = date.today() - timedelta(days=1 + n)
+                first = last - timedelta(days=29)
+                for name in ("one by one", "together") if n % 2 else ("together", "one by one"):
+                    async with database.transaction() as session:
+                        service = AnalyticsService(
+                            session,
+                            business_id,
+                            None,
+                            settings,
+                            database=database,  # type: ignore[arg-type]
+                        )
+                        started = time.perf_counter()
+                        with count_queries() as counter:
+                            if name == "together":
+                                await service.overview(
+                                    Period.CUSTOM, first, last, METRICS, Interval.DAY, 7
+                                )
+                            else:
+                                await service.dashboard(Period.CUSTOM, first, last)
+                                for metric in METRICS:
+                                    await service.trends(
+                                        metric, Interval.DAY, Period.CUSTOM, first, last, 7
+                                    )
+                        if n:
+                            timings[name].append((time.perf_counter() - started) * 1000)
+                            statements[name] = counter.count
+        finally:
+            await database.dispose()
+    print(f"{rounds} rounds, 30-day periods, no cache")
+    print(f"{'':<12}{'p50 ms':>9}{'p95 ms':>9}{'SQL':>6}")
+    for name, values_ in timings.items():
+        ordered = sorted(values_)
+        p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+        print(f"{name:<12}{statistics.median(ordered):>9.1f}{p95:>9.1f}{statements[name]:>6}")
+    ratio = statistics.median(timings["together"]) / statistics.median(timings["one by one"])
+    print(f"together / one by one (p50): {ratio:.2f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--seed", action="store_true")
+    args = parser.parse_args()
+    asyncio.run(main(args.rounds, args.seed))

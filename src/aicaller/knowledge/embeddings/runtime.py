@@ -1,0 +1,79 @@
+"""What semantic search needs in each process: the HTTP client, the secret box, the vector
+matrices and the questions' vectors, and which endpoints are failing.
+
+One per process, installed by the app's lifespan (``main.py``) and read by the search service,
+which is built in many places (routes, the agent, the console) that need not know about it; a
+process without one (a bare worker, a script) searches lexically.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from aicaller.config import Settings
+from aicaller.core.encryption import SecretBox
+from aicaller.core.http import SafeHttpClient
+from aicaller.core.logging import get_logger
+from aicaller.knowledge.embeddings.vectors import Matrix, MatrixCache
+
+QUESTIONS_KEPT = 4096
+"""Question vectors kept per process: a phone agent hears the same questions again."""
+logger = get_logger("aicaller.knowledge.embeddings")
+
+
+@dataclass
+class EmbeddingRuntime:
+    http: SafeHttpClient
+    secret_box: SecretBox
+    settings: Settings
+    matrices: MatrixCache = field(init=False)
+    _questions: OrderedDict[tuple[str, str, str], Matrix] = field(default_factory=OrderedDict)
+    _down_until: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.matrices = MatrixCache(self.settings.embeddings_cache_mb * 1024 * 1024)
+
+    def question(self, url: str, model: str, text: str) -> Matrix | None:
+        vector = self._questions.get((url, model, text))
+        if vector is not None:
+            self._questions.move_to_end((url, model, text))
+        return vector
+
+    def remember(self, url: str, model: str, text: str, vector: Matrix) -> None:
+        self._questions[(url, model, text)] = vector
+        while len(self._questions) > QUESTIONS_KEPT:
+            self._questions.popitem(last=False)
+
+    def is_down(self, url: str) -> bool:
+        return time.monotonic() < self._down_until.get(url, 0.0)
+
+    def mark_down(self, url: str, reason: str) -> None:
+        """Stop asking ``url`` for a while; logged once per outage, not per search."""
+        if url not in self._down_until:
+            logger.warning("embeddings_unavailable_searching_lexically", url=url, error=reason)
+        self._down_until[url] = time.monotonic() + self.settings.embeddings_down_seconds
+
+    def mark_up(self, url: str) -> None:
+        if self._down_until.pop(url, None) is not None:
+            logger.info("embeddings_available_again", url=url)
+
+
+_current: EmbeddingRuntime | None = None
+
+
+def install(http: SafeHttpClient, secret_box: SecretBox, settings: Settings) -> EmbeddingRuntime:
+    global _current  # noqa: PLW0603 - the process's one runtime, set by its lifespan
+    _current = EmbeddingRuntime(http, secret_box, settings)
+    return _current
+
+
+def uninstall(runtime: EmbeddingRuntime) -> None:
+    global _current  # noqa: PLW0603
+    if _current is runtime:
+        _current = None
+
+
+def current() -> EmbeddingRuntime | None:
+    return _current
