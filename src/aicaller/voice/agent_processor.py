@@ -5,7 +5,8 @@ a backchannel such as "yeah" or "mm-hm", not noise the recogniser made nothing o
 turn of the conversation service; the reply is spoken sentence by sentence, each followed by
 a Twilio ``mark`` so the pipeline learns what the caller actually heard. When the caller
 starts speaking over the agent, the agent is interrupted (Pipecat's interruption, which the
-Twilio serializer turns into ``clear``) and the stored agent turn keeps only what was heard.
+Twilio serializer turns into ``clear``); if they said something, the stored agent turn keeps
+only what was heard, and if it was a backchannel or noise the agent goes on (speaking.py).
 """
 
 from __future__ import annotations
