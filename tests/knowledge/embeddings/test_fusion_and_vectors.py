@@ -6,7 +6,9 @@ from __future__ import annotations
 import uuid
 
 import numpy as np
+from fastapi import FastAPI
 
+from aicaller.knowledge.embeddings import runtime
 from aicaller.knowledge.embeddings.fusion import fuse
 from aicaller.knowledge.embeddings.vectors import MatrixCache, VectorIndex, pack, unit, unpack
 from aicaller.knowledge.search.backend import SearchHit
@@ -77,3 +79,18 @@ def test_the_cache_keeps_the_latest_version_and_drops_the_least_recent_business(
     assert (cache.get(second, 1), len(cache)) == (None, 2)
     cache.drop(first)
     assert cache.get(first, 1) is None
+
+
+def test_a_second_app_stopped_in_the_process_hands_semantic_search_back_to_the_first(
+    app: FastAPI,
+) -> None:
+    """The CLI or a test may start and stop another app beside the running one: the running
+    app must keep its semantic search (the last runtime installed is uninstalled first)."""
+    running = runtime.current()
+    assert running is app.state.embeddings
+    second = runtime.install(running.http, running.secret_box, running.settings)
+    assert runtime.current() is second
+    runtime.uninstall(second)
+    assert runtime.current() is running
+    runtime.uninstall(second)  # twice is harmless
+    assert runtime.current() is running

@@ -94,21 +94,23 @@ class EmbeddingRuntime:
             task.cancel()
 
 
-_current: EmbeddingRuntime | None = None
+# Runtimes installed and not yet uninstalled, newest last. A process has one; a second app
+# started and stopped in the same process (the CLI's, a test's) must hand the search back to
+# the one still running rather than leave the process without any.
+_installed: list[EmbeddingRuntime] = []
 
 
 def install(http: SafeHttpClient, secret_box: SecretBox, settings: Settings) -> EmbeddingRuntime:
-    global _current  # noqa: PLW0603 - the process's one runtime, set by its lifespan
-    _current = EmbeddingRuntime(http, secret_box, settings)
-    return _current
+    runtime = EmbeddingRuntime(http, secret_box, settings)
+    _installed.append(runtime)
+    return runtime
 
 
 def uninstall(runtime: EmbeddingRuntime) -> None:
-    global _current  # noqa: PLW0603
     runtime.close()
-    if _current is runtime:
-        _current = None
+    if runtime in _installed:
+        _installed.remove(runtime)
 
 
 def current() -> EmbeddingRuntime | None:
-    return _current
+    return _installed[-1] if _installed else None
