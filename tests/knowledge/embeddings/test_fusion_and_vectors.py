@@ -87,7 +87,8 @@ def test_a_second_app_stopped_in_the_process_hands_semantic_search_back_to_the_f
     """The CLI or a test may start and stop another app beside the running one: the running
     app must keep its semantic search (the last runtime installed is uninstalled first)."""
     running = runtime.current()
-    assert running is app.state.embeddings
+    assert running is not None  # the session's apps (one per database) installed theirs
+    assert app.state.embeddings in runtime._installed
     second = runtime.install(running.http, running.secret_box, running.settings)
     assert runtime.current() is second
     runtime.uninstall(second)
