@@ -112,5 +112,13 @@ def uninstall(runtime: EmbeddingRuntime) -> None:
         _installed.remove(runtime)
 
 
+def prefer(runtime: EmbeddingRuntime) -> None:
+    """Make an installed ``runtime`` the one searches use, in a process that runs several apps
+    at once (the test suite runs one per database); a production process has one."""
+    if runtime in _installed:
+        _installed.remove(runtime)
+        _installed.append(runtime)
+
+
 def current() -> EmbeddingRuntime | None:
     return _installed[-1] if _installed else None
