@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from aicaller import __version__
 from aicaller.agent.agents import Agents
 from aicaller.api.errors import install_error_handlers
+from aicaller.api.middleware.embeddings_runtime import EmbeddingsRuntimeMiddleware
 from aicaller.api.middleware.request_guard import RequestGuardMiddleware
 from aicaller.api.middleware.request_log import RequestLogMiddleware
 from aicaller.api.middleware.security_headers import SecurityHeadersMiddleware
@@ -87,6 +88,8 @@ async def _open(app: FastAPI, settings: Settings) -> Database:
     app.state.embeddings = embeddings_runtime.install(
         app.state.http, app.state.secret_box, settings
     )
+    # The job runner's tasks, started below, inherit it; requests get it from the middleware.
+    embeddings_runtime.use(app.state.embeddings)
     # Extraction processes, shared by every sync of this process and started by the first.
     app.state.processes = process_pool(settings.knowledge_extract_processes)
     app.state.jobs = create_job_system(
@@ -155,6 +158,7 @@ def create_app(settings: Settings | None = None, *, configure_logs: bool = True)
     )
     app.add_middleware(SecurityHeadersMiddleware, applies_to=console.is_console_path)
     app.add_middleware(UnhandledErrorMiddleware)
+    app.add_middleware(EmbeddingsRuntimeMiddleware)
     app.add_middleware(RequestLogMiddleware, query_count_header=not settings.is_production)
     app.add_middleware(
         CorrelationIdMiddleware, header_name="X-Request-ID", validator=_valid_request_id

@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from aicaller.knowledge.embeddings import runtime, tasks
+from aicaller.knowledge.embeddings import tasks
 from aicaller.knowledge.embeddings.service import EMBED_JOB
 from aicaller.worker import JobContext, JobResources
 from tests.factories import Tenant
@@ -18,13 +18,6 @@ from tests.knowledge.embeddings.embedder import Embedder
 
 EMBEDDINGS = "/api/v1/knowledge/embeddings"
 SEARCH = "/api/v1/knowledge/search"
-
-
-@pytest.fixture(autouse=True)
-def searches_use_this_apps_runtime(app: FastAPI) -> None:
-    """The suite runs an app per database in one process, each with its runtime; a test's
-    searches must use the runtime of the app it talks to."""
-    runtime.prefer(app.state.embeddings)
 
 
 @pytest.fixture

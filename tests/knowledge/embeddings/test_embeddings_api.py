@@ -180,3 +180,22 @@ async def test_after_a_change_the_previous_matrix_serves_until_the_new_one_is_lo
     assert installed is not None
     await installed.settle()
     assert await titles(client, tenant, "what is your tariff") == ["Fees"]
+
+
+async def test_a_request_searches_with_its_own_apps_runtime_when_another_app_started_later(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant, embedder: Embedder
+) -> None:
+    """A process may run several apps (the CLI beside a server, the suite's one per database):
+    each request uses the runtime of the app serving it, not the one installed last."""
+    await upload(client, tenant, "visits.md", VISITS)
+    assert (await configure(client, tenant, embedder)).status_code == 200
+    await run_embedding(app, tenant.business_id)
+    own = app.state.embeddings
+    later = runtime.install(own.http, own.secret_box, own.settings)
+    try:
+        assert runtime.current() is later  # outside any request: the last one installed
+        assert await titles(client, tenant, QUESTION) == ["Same-day visits"]
+        assert own.question(embedder.base_url(), "test-embedder", QUESTION) is not None
+        assert later.question(embedder.base_url(), "test-embedder", QUESTION) is None
+    finally:
+        runtime.uninstall(later)

@@ -1,9 +1,12 @@
 """What semantic search needs in each process: the HTTP client, the secret box, the vector
 matrices and the questions' vectors, and which endpoints are failing.
 
-One per process, installed by the app's lifespan (``main.py``) and read by the search service,
+One per app, installed by the app's lifespan (``main.py``) and read by the search service,
 which is built in many places (routes, the agent, the console) that need not know about it; a
-process without one (a bare worker, a script) searches lexically.
+process without one (a bare worker, a script) searches lexically. The app binds its runtime to
+every request, socket and job it runs (``bind``), so a process running several apps (the test
+suite runs one per database) searches each with its own; what runs outside any app (a script,
+a benchmark) gets the last one installed.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import asyncio
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from aicaller.config import Settings
@@ -112,13 +117,27 @@ def uninstall(runtime: EmbeddingRuntime) -> None:
         _installed.remove(runtime)
 
 
-def prefer(runtime: EmbeddingRuntime) -> None:
-    """Make an installed ``runtime`` the one searches use, in a process that runs several apps
-    at once (the test suite runs one per database); a production process has one."""
-    if runtime in _installed:
-        _installed.remove(runtime)
-        _installed.append(runtime)
+_bound: ContextVar[EmbeddingRuntime | None] = ContextVar("embeddings_runtime", default=None)
+
+
+@contextmanager
+def bind(runtime: EmbeddingRuntime | None) -> Iterator[None]:
+    """Searches in this context (and the tasks it starts) use ``runtime``."""
+    token = _bound.set(runtime)
+    try:
+        yield
+    finally:
+        _bound.reset(token)
+
+
+def use(runtime: EmbeddingRuntime) -> None:
+    """Searches in the calling task's context, and the tasks it starts from now on, use
+    ``runtime`` (the app's lifespan, for its job runner)."""
+    _bound.set(runtime)
 
 
 def current() -> EmbeddingRuntime | None:
+    bound = _bound.get()
+    if bound is not None:
+        return bound
     return _installed[-1] if _installed else None
