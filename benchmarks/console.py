@@ -12,7 +12,8 @@ uncompressed bytes of the scripts and stylesheets the page links.
     .venv/bin/python benchmarks/console.py [--calls 100000] [--requests 30] [--rounds 3]
 
 Environment: AICALLER_BENCH_PG (server URL, default postgresql://postgres@127.0.0.1:5432) and
-AICALLER_BENCH_REDIS (default redis://127.0.0.1:6379/7).
+AICALLER_BENCH_REDIS (default redis://127.0.0.1:6379/7); AICALLER_BENCH_CONSOLE_DB names the
+database it drops and recreates (default aicaller_bench_console).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from aicaller.console.routes.router import STATIC_DIR, STATIC_PATH
 from aicaller.main import create_app
 
 REDIS = os.environ.get("AICALLER_BENCH_REDIS", "redis://127.0.0.1:6379/7")
-DB_NAME = "aicaller_bench_console"
+DB_NAME = os.environ.get("AICALLER_BENCH_CONSOLE_DB", "aicaller_bench_console")
 BASELINE = "baseline: API /users/me"  # the trivial signed-in request, same client and run
 ASSET = re.compile(r'<(?:script src|link rel="stylesheet" href)="([^"]+)"')
 
