@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -124,12 +125,14 @@ async def _measure(count: int, requests: int) -> dict[str | None, tuple[float, f
 
 
 async def main(sizes: list[int], requests: int) -> None:
+    print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"{'calls':>8}  {'q':<12}{'p50 ms':>9}{'p95 ms':>9}{'x no q':>8}")
     for count in sizes:
         results = await _measure(count, requests)
         base = results[None][0]
         for word, (p50, p95) in results.items():
             print(f"{count:>8,}  {word or '(none)':<12}{p50:>9.1f}{p95:>9.1f}{p50 / base:>8.1f}")
+    print(f"load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":

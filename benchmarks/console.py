@@ -121,6 +121,7 @@ async def _round(
 
 
 async def main(calls: int, requests: int, rounds: int) -> None:
+    print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     url = await fresh_database(DB_NAME)
     began = time.perf_counter()
     call_ids = await seed_calls(url, calls)
@@ -148,6 +149,7 @@ async def main(calls: int, requests: int, rounds: int) -> None:
         sql = max(r[name][2] for r in measured)
         kilobytes = assets[name] / 1024
         print(f"{name:<24}{p50:>9.1f}{p95:>9.1f}{p50 / base:>8.1f}{sql:>6}{kilobytes:>11.1f}")
+    print(f"load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Full-text search objects the migrations create per dialect and the models do not declare
 # (FTS5 tables and triggers on SQLite; on PostgreSQL generated tsvector columns and their
 # indexes, the calls list's trigram indexes (FTS5 tables on SQLite, 0024) and the lexeme counts
-# of migration 0022).
+# of migration 0022), and PostgreSQL's expression index for repeat callers (0024).
 SEARCH_OBJECT_PREFIXES = (
     "chunks_fts",
     "search_vector",
@@ -23,6 +23,7 @@ SEARCH_OBJECT_PREFIXES = (
     "ix_calls_summary_trgm",
     "ix_transcript_turns_text_trgm",
     "calls_text_",
+    "ix_calls_repeat",
     "search_lexemes",
 )
 

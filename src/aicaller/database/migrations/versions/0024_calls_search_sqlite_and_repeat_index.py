@@ -1,4 +1,5 @@
-"""calls: FTS5 trigram indexes for the calls list's text search on SQLite (issue 19)
+"""calls: FTS5 trigram tables for the list's text search on SQLite; an index for repeat
+callers on PostgreSQL (issue 19)
 
 Revision ID: 0024
 Revises: 0022
@@ -15,7 +16,14 @@ Each FTS row's rowid is the key ``calls_text_keys`` gives the call's or turn's i
 PRIMARY KEY, which VACUUM keeps): the triggers find the row to delete or replace by it. The
 tables' own rowids would not do, since VACUUM renumbers them. A batch migration of ``calls`` or
 ``transcript_turns`` (a table rebuild) drops these triggers: it must recreate them
-(``TRIGGERS``); a test checks they exist at head. PostgreSQL: nothing (0020's indexes).
+(``TRIGGERS``); a test checks they exist at head. PostgreSQL's text search has 0020's indexes.
+
+PostgreSQL: ``ix_calls_repeat`` on (business, direction, number bytewise, start). The repeat
+callers statement (``analytics.queries.calls.repeat_callers``) partitions each number's inbound
+calls by ``from_number COLLATE "C"`` ordered by start; this index hands them over in that
+order, so the statement reads the index alone instead of sorting the period's inbound calls.
+The planner still sorts when a business's history is much longer than the period. SQLite gets
+no such index: it has no "C" collation, and reads reports on one connection anyway.
 """
 
 from __future__ import annotations
@@ -85,7 +93,16 @@ def create_triggers() -> None:
         op.execute(f"CREATE TRIGGER {name} {body}")
 
 
+REPEAT_INDEX = (
+    "CREATE INDEX IF NOT EXISTS ix_calls_repeat ON calls (business_id, direction,"
+    ' (from_number COLLATE "C"), started_at)'
+)
+
+
 def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(REPEAT_INDEX)
+        return
     if op.get_bind().dialect.name != "sqlite":
         return
     for statement in TABLES:
@@ -96,6 +113,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP INDEX IF EXISTS ix_calls_repeat")
+        return
     if op.get_bind().dialect.name != "sqlite":
         return
     for name in TRIGGERS:
