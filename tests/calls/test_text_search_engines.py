@@ -148,7 +148,7 @@ async def test_sqlite_migration_indexes_the_calls_already_there(way: str) -> Non
         )
         database = Database(create_engine(settings))
         try:
-            await migrate.upgrade(database.engine, "0022")
+            await migrate.upgrade(database.engine, "0023")
             async with database.transaction() as session:
                 business = await bootstrap.create_business(session, name="Before")
             calls = [call_row(business.id, summary=f"visit {i} about the boiler") for i in range(3)]
