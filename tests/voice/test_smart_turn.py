@@ -12,11 +12,16 @@ appointment because" unfinished.
 from __future__ import annotations
 
 import asyncio
+import threading
+from typing import Any
 
 import httpx
+import numpy as np
 import pytest
 from fastapi import FastAPI
 from pipecat.audio.resamplers.soxr_stream_resampler import SOXRStreamAudioResampler
+from pipecat.audio.turn.smart_turn.base_smart_turn import SmartTurnParams
+from pipecat.audio.turn.smart_turn.local_smart_turn_v3 import LocalSmartTurnAnalyzerV3
 from pipecat.audio.utils import ulaw_to_pcm
 from pipecat.frames.frames import (
     Frame,
@@ -92,6 +97,25 @@ async def test_a_pause_in_an_unfinished_sentence_is_held_and_the_caller_goes_on(
 async def test_a_held_pause_ends_the_turn_once_the_silence_lasts() -> None:
     frames = [*await _utterance(UNFINISHED), *await _pcm_frames(None, HOLD_SECONDS + 0.1)]
     assert await _through_gate(frames) == [VADUserStartedSpeakingFrame, VADUserStoppedSpeakingFrame]
+
+
+class _Watched(LocalSmartTurnAnalyzerV3):
+    """The model as published, noting which thread each inference runs on."""
+
+    threads: list[threading.Thread]
+
+    def _predict_endpoint(self, audio_array: np.ndarray) -> dict[str, Any]:
+        self.threads.append(threading.current_thread())
+        return super()._predict_endpoint(audio_array)
+
+
+async def test_the_model_runs_off_the_event_loop() -> None:
+    """Other calls' audio is carried by the event loop while one call's pause is judged."""
+    model = await asyncio.to_thread(_Watched, params=SmartTurnParams(stop_secs=HOLD_SECONDS))
+    model.threads = []
+    await run_test(SmartTurnGate(model), frames_to_send=await _utterance(FINISHED))
+    assert model.threads
+    assert threading.current_thread() not in model.threads
 
 
 # -- on a streamed call ----------------------------------------------------------------------
