@@ -100,7 +100,7 @@ async def test_postgresql_serves_the_search_from_trigram_indexes(
     database: Database, backend: str
 ) -> None:
     if backend != "postgresql":
-        pytest.skip("SQLite has no trigram index: it scans")
+        pytest.skip("SQLite reads FTS5 tables instead (test_text_search_engines.py)")
     plans = []
     async with database.transaction() as session:
         # Tiny test tables make a scan cheapest; forbidding it shows the index can serve the
