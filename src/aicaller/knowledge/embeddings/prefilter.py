@@ -27,7 +27,7 @@ import numpy.typing as npt
 EXACT_ROWS = 20_000
 """Matrices up to this many rows are scored exactly: a small business pays nothing for the
 first pass, and its exact scan is already cheap."""
-CANDIDATE_SHARE, CANDIDATE_FACTOR = 0.05, 2
+CANDIDATE_SHARE, CANDIDATE_FACTOR = 0.1, 2
 """Rows the first pass keeps for exact scoring: a share of the matrix, and at least
 ``CANDIDATE_FACTOR`` times those asked for. A share, because how many rows the signs must keep
 to hold the true nearest grows with the matrix (measured in docs/benchmarks.md)."""
