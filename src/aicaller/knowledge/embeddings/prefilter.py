@@ -64,7 +64,8 @@ def build(matrix: npt.NDArray[np.float32]) -> SignBits | None:
 
 
 def candidates(bits: SignBits, query: npt.NDArray[np.float32], count: int) -> npt.NDArray[np.intp]:
-    """The rows worth scoring exactly for the ``count`` nearest to ``query``, in no order."""
+    """The rows worth scoring exactly for the ``count`` nearest to ``query``, in row order
+    (gathering rows in the order they lie in memory is the cheaper copy)."""
     rows = bits.words.shape[1]
     keep = min(rows, max(count * CANDIDATE_FACTOR, int(rows * CANDIDATE_SHARE)))
     if keep >= rows:
@@ -73,4 +74,4 @@ def candidates(bits: SignBits, query: npt.NDArray[np.float32], count: int) -> np
     distance = np.zeros(rows, dtype=np.uint16)
     for word, bit in zip(bits.words, wanted, strict=True):
         distance += np.bitwise_count(word ^ bit)
-    return np.argpartition(distance, keep - 1)[:keep]
+    return np.sort(np.argpartition(distance, keep - 1)[:keep])
