@@ -9,7 +9,7 @@ set: top-1 and top-3 page hit of each. Held-out sets print their totals only.
 
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python benchmarks/answer_eval_retrieval.py [--sets django git] [--engine sqlite]
-        [--misses] [--data DIR]
+        [--misses] [--data DIR] [--embeddings URL [--first-pass]]
 
 Environment: AICALLER_BENCH_PG (PostgreSQL runs drop and recreate ``--pg-database``).
 """
