@@ -9,7 +9,7 @@ set: top-1 and top-3 page hit of each. Held-out sets print their totals only.
 
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python benchmarks/answer_eval_retrieval.py [--sets django git] [--engine sqlite]
-        [--misses] [--data DIR]
+        [--misses] [--data DIR] [--embeddings URL [--first-pass]]
 
 Environment: AICALLER_BENCH_PG (PostgreSQL runs drop and recreate ``--pg-database``).
 """
@@ -40,6 +40,7 @@ from aicaller.config import Settings
 from aicaller.core.logging import configure_logging
 from aicaller.database.models import Document
 from aicaller.database.session import Database, create_engine
+from aicaller.knowledge.embeddings import prefilter
 from aicaller.knowledge.search.service import SearchService
 
 SEARCH_LIMIT = 20  # chunks asked of the product per question (the API's maximum)
@@ -203,6 +204,8 @@ def table(results: list[SetResult], engine: str) -> list[str]:
 
 async def run(args: argparse.Namespace) -> list[SetResult]:
     configure_logging(level="WARNING")
+    if args.first_pass:
+        prefilter.EXACT_ROWS = 0
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     sets = doc_sets(args.data, args.sets) + (
         [] if args.no_business else business_sets(args.data, args.sets)
@@ -246,6 +249,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--reuse", type=Path, help="keep SQLite databases synced here and reuse them (development)"
+    )
+    parser.add_argument(
+        "--first-pass",
+        action="store_true",
+        help="hybrid through the sign-bit first pass at any size (large matrices get it), to "
+        "compare with exact scoring",
     )
 
 

@@ -9,40 +9,63 @@ import numpy as np
 from fastapi import FastAPI
 
 from aicaller.knowledge.embeddings import runtime
-from aicaller.knowledge.embeddings.fusion import fuse
+from aicaller.knowledge.embeddings.fusion import Fused, fuse
 from aicaller.knowledge.embeddings.vectors import MatrixCache, VectorIndex, pack, unit, unpack
 from aicaller.knowledge.search.backend import SearchHit
 
-PAGES = {name: uuid.uuid4() for name in "ABCDE"}
+PAGES = {name: uuid.uuid4() for name in "ABCDEFG"}
+NAMES = {page: name for name, page in PAGES.items()}
 
 
-def hit(page: str, number: int) -> SearchHit:
+def hit(page: str, number: int, score: float = 1.0) -> SearchHit:
     chunk = uuid.uuid5(PAGES[page], str(number))
-    return SearchHit(chunk, PAGES[page], page, None, page, "text", "", 1.0)
+    return SearchHit(chunk, PAGES[page], page, None, page, "text", "", score)
 
 
-def pages(hits: list[SearchHit]) -> list[str]:
-    return list(dict.fromkeys(found.title for found in hits))
+def pages(fused: list[Fused]) -> list[str]:
+    return list(dict.fromkeys(NAMES[found.document_id] for found in fused))
 
 
 def test_a_page_both_rankings_hold_beats_one_only_a_single_ranking_puts_first() -> None:
-    lexical = [hit("A", 1), hit("B", 1), hit("C", 1)]
-    semantic = [hit("D", 1), hit("B", 2), hit("C", 2)]
+    lexical = [hit("A", 1, 1.0), hit("B", 1, 0.9), hit("C", 1, 0.5)]
+    semantic = [hit("D", 1, 0.62), hit("B", 2, 0.6), hit("C", 2, 0.45)]
     fused = fuse(lexical, semantic, 10)
-    assert pages(fused) == ["B", "C", "A", "D"]
+    assert pages(fused) == ["B", "D", "C", "A"]
     assert fused[0].score == 1.0
     assert [found.score for found in fused] == sorted((f.score for f in fused), reverse=True)
 
 
+def test_a_page_the_model_puts_clearly_first_wins_over_lexical_rank() -> None:
+    """The caller's words are not the page's: lexically far down, semantically far ahead."""
+    scores = (1.0, 0.9, 0.8, 0.7, 0.3)
+    lexical = [hit(page, 1, score) for page, score in zip("ABCDE", scores, strict=True)]
+    semantic = [hit("E", 2, 0.55), hit("B", 2, 0.40), hit("A", 2, 0.35), hit("C", 2, 0.30)]
+    assert pages(fuse(lexical, semantic, 10))[0] == "E"
+    # Without the model's margin (all about as near) the lexical order stands.
+    even = [hit("E", 2, 0.41), hit("B", 2, 0.40), hit("A", 2, 0.40), hit("C", 2, 0.40)]
+    assert pages(fuse(lexical, even, 10)) == ["A", "B", "C", "E", "D"]
+
+
+def test_a_page_near_throughout_beats_a_lucky_chunk_but_length_alone_does_not_count() -> None:
+    throughout = [hit("F", n, 0.60 - n / 100) for n in range(3)]
+    lucky = [hit("G", 1, 0.61), hit("G", 2, 0.30)]
+    assert pages(fuse([], sorted(lucky + throughout, key=lambda h: -h.score), 10)) == ["F", "G"]
+    long = [hit("F", n, 0.40) for n in range(6)]
+    assert pages(fuse([], [hit("G", 1, 0.6), *long], 10)) == ["G", "F"]
+
+
 def test_a_long_page_does_not_crowd_out_the_next_ones() -> None:
-    lexical = [hit("A", n) for n in range(6)] + [hit("B", 1)]
-    fused = fuse(lexical, [hit("B", 2), hit("A", 9)], 3)
-    assert [found.title for found in fused] == ["A", "B", "A"]
+    lexical = [hit("A", n, 1.0 - n / 10) for n in range(6)] + [hit("B", 1, 0.5)]
+    fused = fuse(lexical, [hit("B", 2, 0.5), hit("A", 9, 0.45)], 3)
+    assert pages(fused) == ["A", "B"]
+    assert [NAMES[found.document_id] for found in fused] == ["A", "B", "A"]
 
 
 def test_one_ranking_alone_keeps_its_page_order() -> None:
-    semantic = [hit("C", 1), hit("A", 1), hit("C", 2), hit("B", 1)]
+    semantic = [hit("C", 1, 0.9), hit("A", 1, 0.8), hit("C", 2, 0.7), hit("B", 1, 0.6)]
     assert pages(fuse([], semantic, 10)) == ["C", "A", "B"]
+    lexical = [hit("B", 1, 1.0), hit("A", 1, 0.5), hit("B", 2, 0.4)]
+    assert pages(fuse(lexical, [], 10)) == ["B", "A"]
     assert fuse([], [], 5) == []
 
 

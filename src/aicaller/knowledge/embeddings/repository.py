@@ -75,11 +75,13 @@ class ChunkVectorRepository(BaseRepository[ChunkEmbedding]):
             int((await self.session.execute(vectors)).scalar_one()),
         )
 
-    async def all_vectors(self) -> tuple[list[uuid.UUID], list[bytes]]:
-        """(chunk ids, their stored vectors) of the business."""
-        stmt = select(ChunkEmbedding.id, ChunkEmbedding.vector).where(self._tenant_condition())
+    async def all_vectors(self) -> tuple[list[uuid.UUID], list[uuid.UUID], list[bytes]]:
+        """(chunk ids, their pages' ids, their stored vectors) of the business."""
+        stmt = select(ChunkEmbedding.id, ChunkEmbedding.document_id, ChunkEmbedding.vector).where(
+            self._tenant_condition()
+        )
         rows = (await self.session.execute(stmt)).all()
-        return [row[0] for row in rows], [row[1] for row in rows]
+        return [row[0] for row in rows], [row[1] for row in rows], [row[2] for row in rows]
 
     async def delete_all(self) -> None:
         await self.session.execute(delete(ChunkEmbedding).where(self._tenant_condition()))

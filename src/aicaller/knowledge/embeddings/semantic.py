@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from aicaller.core.cache import CONFIG, AppCache
 from aicaller.knowledge.embeddings.client import EmbeddingsFailed, Endpoint, embed
+from aicaller.knowledge.embeddings.fusion import Fused
 from aicaller.knowledge.embeddings.repository import (
     ChunkVectorRepository,
     EmbeddingConfigRepository,
@@ -128,31 +129,46 @@ async def _load_from(engine: AsyncEngine, business_id: uuid.UUID, version: int) 
         return await load_index(ChunkVectorRepository(session, business_id), version)
 
 
-async def nearest(
-    session: AsyncSession,
-    business_id: uuid.UUID,
-    index: VectorIndex,
-    query: QuestionVector,
-    count: int,
-) -> list[SearchHit]:
-    """The business's ``count`` chunks nearest the question and at least ``min_similarity``
-    to it, nearest first (score: cosine)."""
-    rows = [row for row in index.nearest(query.vector, count) if row[1] >= query.min_similarity]
-    hits = await ChunkVectorRepository(session, business_id).hits(
-        [index.chunk_ids[row] for row, _ in rows]
-    )
+@dataclass(frozen=True, slots=True)
+class Near:
+    chunk_id: uuid.UUID
+    document_id: uuid.UUID
+    score: float  # cosine similarity to the question
+
+
+def nearest(index: VectorIndex, query: QuestionVector, count: int) -> list[Near]:
+    """The ``count`` chunks of the matrix nearest the question, nearest first (the fusion
+    applies ``min_similarity`` per page). From the matrix alone: only the chunks a search
+    returns are read from the database (``resolve``)."""
     return [
-        replace(hits[index.chunk_ids[row]], score=round(similarity, 4))
-        for row, similarity in rows
-        if index.chunk_ids[row] in hits  # a chunk deleted since the matrix was loaded
+        Near(index.chunk_ids[row], index.document_ids[row], round(similarity, 4))
+        for row, similarity in index.nearest(query.vector, count)
     ]
 
 
+async def resolve(
+    session: AsyncSession,
+    business_id: uuid.UUID,
+    fused: list[Fused],
+    known: dict[uuid.UUID, SearchHit],
+) -> list[SearchHit]:
+    """The fused chunks as search hits with their fused scores: those of the lexical pool as
+    they are, the others read by id. A chunk deleted since the matrix was loaded is left out."""
+    missing = [found.chunk_id for found in fused if found.chunk_id not in known]
+    read = await ChunkVectorRepository(session, business_id).hits(missing) if missing else {}
+    hits = []
+    for found in fused:
+        hit = known.get(found.chunk_id) or read.get(found.chunk_id)
+        if hit is not None:
+            hits.append(replace(hit, score=found.score))
+    return hits
+
+
 async def load_index(vectors: ChunkVectorRepository, version: int) -> VectorIndex:
-    chunk_ids, blobs = await vectors.all_vectors()
+    chunk_ids, document_ids, blobs = await vectors.all_vectors()
     if not blobs:
         return VectorIndex(version, [], unpack([], 0))
     # The most common width: rows of another (a model being replaced) become zeros.
     widths = [len(blob) for blob in blobs]
     dimensions = max(set(widths), key=widths.count) // STORED.itemsize
-    return VectorIndex(version, chunk_ids, unpack(blobs, dimensions))
+    return VectorIndex.of(version, chunk_ids, unpack(blobs, dimensions), document_ids)

@@ -16,10 +16,12 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
+
+from aicaller.knowledge.embeddings.prefilter import SignBits, build, candidates
 
 STORED = np.dtype("<f2")
 Matrix = npt.NDArray[np.float32]
@@ -58,21 +60,41 @@ class VectorIndex:
     version: int
     chunk_ids: list[uuid.UUID]
     matrix: Matrix
+    document_ids: list[uuid.UUID] = field(default_factory=list)  # each row's page
+    prefilter: SignBits | None = None  # large matrices only (``prefilter.build``)
+
+    @classmethod
+    def of(
+        cls,
+        version: int,
+        chunk_ids: list[uuid.UUID],
+        matrix: Matrix,
+        document_ids: list[uuid.UUID],
+    ) -> VectorIndex:
+        """An index with the first pass a matrix of its size needs (built once, at load)."""
+        return cls(version, chunk_ids, matrix, document_ids, build(matrix))
 
     @property
     def nbytes(self) -> int:
-        return int(self.matrix.nbytes) + 64 * len(self.chunk_ids)
+        first_pass = self.prefilter.nbytes if self.prefilter is not None else 0
+        return int(self.matrix.nbytes) + first_pass + 128 * len(self.chunk_ids)
 
     def nearest(self, query: Matrix, count: int) -> list[tuple[int, float]]:
         """The ``count`` rows most similar to ``query`` (cosine: all rows are unit length),
-        as (row, similarity), most similar first."""
+        as (row, similarity), most similar first; a large matrix's rows are those its first
+        pass keeps (``prefilter.py``)."""
         if not self.chunk_ids or query.shape[0] != self.matrix.shape[1]:
             return []
-        scores = self.matrix @ query
+        if self.prefilter is None:
+            rows = np.arange(len(self.chunk_ids))
+            scores = self.matrix @ query
+        else:
+            rows = candidates(self.prefilter, query, count)
+            scores = self.matrix[rows] @ query
         count = min(count, len(scores))
         top = np.argpartition(-scores, count - 1)[:count]
         ordered = top[np.argsort(-scores[top], kind="stable")]
-        return [(int(row), float(scores[row])) for row in ordered]
+        return [(int(rows[place]), float(scores[place])) for place in ordered]
 
 
 class MatrixCache:

@@ -13,8 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from aicaller.businesses.service import BusinessService
 from aicaller.core.cache import SEARCH, AppCache
 from aicaller.database.service import BaseService
-from aicaller.knowledge.embeddings.fusion import fuse
-from aicaller.knowledge.embeddings.semantic import nearest, question_vector, vector_index
+from aicaller.knowledge.embeddings.fusion import SEMANTIC_CHUNKS, fuse
+from aicaller.knowledge.embeddings.semantic import (
+    nearest,
+    question_vector,
+    resolve,
+    vector_index,
+)
 from aicaller.knowledge.search.backend import SearchBackend, SearchHit
 from aicaller.knowledge.search.pages import pool_size, rank_by_page
 from aicaller.knowledge.search.postgres import PostgresSearch
@@ -70,10 +75,13 @@ class SearchService(BaseService):
             )
             ranked = rank_by_page(pool, terms, limit if index is None else len(pool))
             if semantic is not None and index is not None:
-                near = await nearest(
-                    self.session, self.business_id, index, semantic, pool_size(limit)
-                )
-                ranked = fuse(ranked, near, limit) if near else ranked[:limit]
+                near = nearest(index, semantic, SEMANTIC_CHUNKS)
+                if near:
+                    known = {hit.chunk_id: hit for hit in ranked}
+                    fused = fuse(ranked, near, limit, semantic.min_similarity)
+                    ranked = await resolve(self.session, self.business_id, fused, known)
+                else:
+                    ranked = ranked[:limit]
             return [replace(hit, snippet=snippet(hit.text, terms + added)) for hit in ranked]
 
         if self.cache is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from aicaller.knowledge.search.pages import stem
 
@@ -43,11 +44,17 @@ def snippet(text: str, terms: list[str], words: int = SNIPPET_WORDS) -> str:
 
 def _matches(token: str, wanted: set[str]) -> str | None:
     """The stem of ``token`` that is wanted, if any."""
-    for word in _CORE.findall(token.lower()):
-        stemmed = stem(word)
+    for stemmed in _stems(token):
         if stemmed in wanted:
             return stemmed
     return None
+
+
+@lru_cache(maxsize=65536)
+def _stems(token: str) -> tuple[str, ...]:
+    """The stems of a token's words: every search makes snippets from a few chunks of
+    hundreds of tokens, most of them words the documentation repeats."""
+    return tuple(stem(word) for word in _CORE.findall(token.lower()))
 
 
 def _best_window(matched: list[str | None], words: int) -> int:
