@@ -1,12 +1,13 @@
-"""The calls list's text search on SQLite, which has no trigram index and scans: is the scan
-fast enough at the embedded scale? Times the calls API's own list statement
-(``CallRepository.list_page``) with ``q`` against the same list without it, in one run.
+"""The calls list's text search on SQLite (FTS5 trigram tables, migration 0024, ADR 0018) at the
+embedded scale. Times the calls API's own list (``CallRepository.list_page``: the probe of how
+common the word is, then the page) with ``q`` against the same list without it, in one run.
 
 Seeds a fresh SQLite file per size with the distribution of benchmarks/calls_seed.py (five
 summaries in turn, six transcript turns on each answered call), then per word runs the first
 page (50 calls) ``--requests`` times and prints p50 and p95 milliseconds. "insurance" is in a
-fifth of the summaries and no transcript, "appointment" in most transcripts, "zzqx" nowhere
-(the whole table is read).
+fifth of the summaries and no transcript (one branch walks, the other reads the index),
+"appointment" in most transcripts and a fifth of the summaries (both walk), "zzqx" nowhere (both
+read the index; before 0024, the whole table was read).
 
     .venv/bin/python benchmarks/calls_search_sqlite.py [--calls 10000 100000] [--requests 20]
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -123,12 +125,14 @@ async def _measure(count: int, requests: int) -> dict[str | None, tuple[float, f
 
 
 async def main(sizes: list[int], requests: int) -> None:
+    print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     print(f"{'calls':>8}  {'q':<12}{'p50 ms':>9}{'p95 ms':>9}{'x no q':>8}")
     for count in sizes:
         results = await _measure(count, requests)
         base = results[None][0]
         for word, (p50, p95) in results.items():
             print(f"{count:>8,}  {word or '(none)':<12}{p50:>9.1f}{p95:>9.1f}{p50 / base:>8.1f}")
+    print(f"load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import tempfile
@@ -50,6 +51,7 @@ async def _business(url: str) -> object:
 
 
 async def main(rounds: int, seed: bool) -> None:
+    print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     url = f"{PG.replace('postgresql://', 'postgresql+asyncpg://')}/{DB_NAME}"
     if seed:
         await seed_calls(await fresh_database(DB_NAME), 100_000)
@@ -99,6 +101,7 @@ async def main(rounds: int, seed: bool) -> None:
         print(f"{name:<12}{statistics.median(ordered):>9.1f}{p95:>9.1f}{statements[name]:>6}")
     ratio = statistics.median(timings["together"]) / statistics.median(timings["one by one"])
     print(f"together / one by one (p50): {ratio:.2f}")
+    print(f"load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -12,11 +12,13 @@ Printed, p50/p95:
 - greeting: the ``start`` message sent -> the greeting's first audio frame;
 - barge-in: the caller's first speech frame over the agent sent -> the ``clear`` message;
 - CPU seconds of the server per minute of call (``/proc``, so other load inflates it little);
+- with ``--turn-detection vad,smart_turn``, each level once per turn detection (the business's
+  setting switched between them, in one server), so the two are compared in one run;
 - word error rate of the recogniser on the 50 sentences of ``voice_sentences.py``, each
   synthesised, mu-law encoded and decoded as on a call (no server; the same decoder settings).
 
     .venv/bin/python benchmarks/voice.py [--levels 1,4,8] [--turns 3] [--barge-ins 5]
-        [--postgres]
+        [--turn-detection vad[,smart_turn]] [--postgres]
 """
 
 from __future__ import annotations
@@ -174,12 +176,19 @@ async def configure(base: str) -> None:
             (await client.post("/api/v1/knowledge/documents", files=files)).raise_for_status()
 
 
+async def set_turn_detection(base: str, detection: str) -> None:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        await sign_in(client)
+        body = {"turn_detection": detection}
+        (await client.patch("/api/v1/config", json=body)).raise_for_status()
+
+
 def _p(values: list[float], share: float) -> float:
     return _percentile(sorted(values), share) * 1000
 
 
-def _row(level: int, merged: dict[str, list[float]], cpu: float) -> str:
-    cells = [f"{level:5}"]
+def _row(level: int, detection: str, merged: dict[str, list[float]], cpu: float) -> str:
+    cells = [f"{level:5}", f"{detection:10}"]
     cells += [
         f"{_p(merged[key], 0.5):7.0f} /{_p(merged[key], 0.95):6.0f}"
         for key in ("v2v", "greeting", "barge_in")
@@ -208,6 +217,7 @@ async def main() -> None:
     parser.add_argument("--levels", default="1,4,8")
     parser.add_argument("--turns", type=int, default=3)
     parser.add_argument("--barge-ins", type=int, default=5, help="barge-ins per call")
+    parser.add_argument("--turn-detection", default="vad", help="vad, smart_turn or both")
     parser.add_argument(
         "--postgres", action="store_true", help="PostgreSQL (AICALLER_BENCH_PG) instead of SQLite"
     )
@@ -239,17 +249,19 @@ async def main() -> None:
             await configure(base)
             await one_call(base, 0, 1, 1)  # warm-up: models loaded, decoders pooled
             print(
-                "calls   v2v p50/p95 ms   greeting p50/p95   barge-in p50/p95   CPU s/call-min"
-                "   turns"
+                "calls   turns by     v2v p50/p95 ms   greeting p50/p95   barge-in p50/p95"
+                "   CPU s/call-min   turns"
             )
             for level in levels:
-                before = sum(tree_cpu(os.getpid()).values())
-                results = await asyncio.gather(
-                    *(one_call(base, i, args.turns, args.barge_ins) for i in range(level))
-                )
-                cpu = sum(tree_cpu(os.getpid()).values()) - before
-                merged = {k: [v for r in results for v in r[k]] for k in results[0]}
-                print(_row(level, merged, cpu))
+                for detection in args.turn_detection.split(","):
+                    await set_turn_detection(base, detection)
+                    before = sum(tree_cpu(os.getpid()).values())
+                    results = await asyncio.gather(
+                        *(one_call(base, i, args.turns, args.barge_ins) for i in range(level))
+                    )
+                    cpu = sum(tree_cpu(os.getpid()).values()) - before
+                    merged = {k: [v for r in results for v in r[k]] for k in results[0]}
+                    print(_row(level, detection, merged, cpu), flush=True)
         except BaseException:
             log = (data_dir / "server.log").read_text()
             print(log[-6000:])  # why the server failed
@@ -260,8 +272,12 @@ async def main() -> None:
             )
             raise
         finally:
-            server.terminate()
-            server.wait(10)
+            server.terminate()  # its streams end first (server_shutdown)
+            try:
+                server.wait(30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait(10)
 
 
 if __name__ == "__main__":

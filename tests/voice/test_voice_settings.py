@@ -18,6 +18,8 @@ BAD: list[dict[str, object]] = [
     {"voice_silence_seconds": True},
     {"voice_dtmf_digit": "12"},
     {"voice_dtmf_digit": "a"},
+    {"turn_detection": "psychic"},
+    {"turn_detection": None},
     {"recording_enabled": "yes"},
     {"recording_consent": ""},
     {"recording_retention_days": 0},
@@ -31,6 +33,7 @@ async def test_voice_settings_default_update_and_refuse_bad_values(
     config = (await client.get("/api/v1/config", headers=tenant.headers())).json()
     assert {key: config[key] for key in BAD_KEYS} == {
         "voice_transport": "stream", "voice_silence_seconds": 8, "voice_dtmf_digit": "0",
+        "turn_detection": "vad",
         "recording_enabled": False, "recording_consent": None, "recording_retention_days": None,
     }  # fmt: skip
     for body in BAD:
@@ -41,6 +44,7 @@ async def test_voice_settings_default_update_and_refuse_bad_values(
     changes: dict[str, object] = {
         "voice_transport": "gather",
         "voice_dtmf_digit": "#",
+        "turn_detection": "smart_turn",
         "recording_enabled": True,
         "recording_consent": "This call may be recorded.",
         "recording_retention_days": 90,

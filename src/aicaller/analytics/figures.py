@@ -16,14 +16,14 @@ durations seconds, scores 0-100.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import and_, case, func, not_
 
-from aicaller.analytics.sql import bytewise, count_if, ratio
+from aicaller.analytics.sql import count_if, ratio
 from aicaller.database.models.call import CallDirection, CallStatus, Sentiment
 
 ANSWERED = (CallStatus.COMPLETED.value, CallStatus.IN_PROGRESS.value)
@@ -39,8 +39,9 @@ Aggregate = Callable[[Any], Any]
 class Pass(StrEnum):
     """The statements figures come from, costliest first (the order ``Runner.gather`` wants).
 
-    Per bucket, over the rows of: ``repeat`` inbound calls with the next call from the same
-    number (``queries.calls``); ``calls`` the calls, which counts the ``qa`` figures too (the
+    Per bucket, over the rows of: ``repeat`` each number's inbound calls in the bucket (``calls``)
+    and how many of them the next call from the number followed within 7 days (``followed``,
+    ``queries.calls``); ``calls`` the calls, which counts the ``qa`` figures too (the
     effective evaluation is kept on the call); ``qa`` the evaluated calls alone, for a trend of
     a QA figure; ``durations`` answered calls' durations; ``escalations`` escalations opened and
     resolved (``queries.escalations``); ``gaps`` recorded knowledge gaps (``queries.gaps``).
@@ -180,7 +181,7 @@ FIGURES: dict[str, Figure] = {
         Figure("p90_duration_seconds", Kind.PERCENTILE, Unit.SECONDS, Pass.DURATIONS),
         Figure(
             "repeat_callers", Kind.COUNT, Unit.CALLERS, Pass.REPEAT,
-            lambda c: func.count(func.distinct(case((c.followed == 1, bytewise(c.from_number))))),
+            lambda c: count_if(c.followed > 0),
         ),
         Figure(
             "repeat_calls", Kind.COUNT, Unit.CALLS, Pass.REPEAT,
@@ -188,8 +189,8 @@ FIGURES: dict[str, Figure] = {
         ),
         Figure(
             "first_contact_resolution_rate", Kind.RATIO, Unit.FRACTION, Pass.REPEAT,
-            part=Part("not_followed_up_calls", lambda c: count_if(c.followed == 0)),
-            whole=Part("repeat_window_calls", lambda c: func.count()),
+            part=Part("not_followed_up_calls", lambda c: func.sum(c.calls - c.followed)),
+            whole=Part("repeat_window_calls", lambda c: func.coalesce(func.sum(c.calls), 0)),
         ),
         EVALUATED_CALLS,
         Figure(
@@ -210,19 +211,20 @@ FIGURES: dict[str, Figure] = {
 TREND_FIGURES: tuple[str, ...] = tuple(FIGURES)
 
 
-def aggregates(*sources: Pass) -> list[tuple[str, Aggregate]]:
-    """The named aggregates of every figure of ``sources``, each once, in definition order."""
+def aggregates(*sources: Pass, names: Collection[str] | None = None) -> list[tuple[str, Aggregate]]:
+    """The named aggregates of every figure of ``sources`` (only those in ``names``, when
+    given), each once, in definition order."""
     chosen: dict[str, Aggregate] = {}
     for figure in FIGURES.values():
-        if figure.source in sources:
+        if figure.source in sources and (names is None or figure.name in names):
             for name, sql in figure.aggregates():
                 chosen.setdefault(name, sql)
     return list(chosen.items())
 
 
-def select_list(columns: Any, *sources: Pass) -> list[Any]:
-    """``aggregates(*sources)`` applied to a subquery's ``columns`` and labelled."""
-    return [sql(columns).label(name) for name, sql in aggregates(*sources)]
+def select_list(columns: Any, *sources: Pass, names: Collection[str] | None = None) -> list[Any]:
+    """``aggregates(*sources, names=names)`` applied to a subquery's ``columns`` and labelled."""
+    return [sql(columns).label(name) for name, sql in aggregates(*sources, names=names)]
 
 
 def passes_for(names: Iterable[str]) -> list[Pass]:

@@ -37,9 +37,9 @@ GROUP_VALUES = {"direction": DIRECTION_VALUES, "status": CALL_STATUS_VALUES}
 Buckets = list[dict[str, Value]]
 
 
-def _pass(source: Pass, cuts: Sequence[datetime]) -> Job:
+def _pass(source: Pass, cuts: Sequence[datetime], wanted: Collection[str]) -> Job:
     async def run(reader: Reader) -> Any:
-        return await reader.figures(source, cuts)
+        return await reader.figures(source, cuts, wanted)
 
     return run
 
@@ -51,7 +51,7 @@ async def per_bucket_sets(
     ``len(cuts) - 1`` buckets, and the results of the ``also`` jobs, all statements in one
     ``Runner.gather``."""
     plans = [(cuts, wanted, passes_for(wanted)) for cuts, wanted in requests]
-    jobs = [_pass(source, cuts) for cuts, _wanted, sources in plans for source in sources]
+    jobs = [_pass(source, cuts, wanted) for cuts, wanted, sources in plans for source in sources]
     results = await runner.gather(*jobs, *also)
     sets: list[Buckets] = []
     start = 0

@@ -22,7 +22,7 @@ import asyncio
 import uuid
 import weakref
 from collections import deque
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -58,11 +58,15 @@ class Reader:
             session.get_bind().dialect.name,
         )
 
-    async def figures(self, source: Pass, cuts: Sequence[datetime]) -> dict[int, Row]:
-        """The row per bucket of one pass (``analytics.figures``): its figures' aggregates."""
+    async def figures(
+        self, source: Pass, cuts: Sequence[datetime], names: Collection[str] | None = None
+    ) -> dict[int, Row]:
+        """The row per bucket of one pass (``analytics.figures``): its figures' aggregates (the
+        calls pass selects only those of ``names``, when given)."""
+        if source is Pass.CALLS:
+            return await self.calls.call_figures(cuts, names)
         statements = {
             Pass.REPEAT: self.calls.repeat_callers,
-            Pass.CALLS: self.calls.call_figures,
             Pass.QA: self.qa.score_figures,
             Pass.DURATIONS: self.calls.p90_durations,
             Pass.ESCALATIONS: self.escalations.open_per_bucket,

@@ -104,6 +104,13 @@ class VoiceTransport(StrEnum):
     GATHER = "gather"  # Twilio's <Gather>/<Say> per turn (also the stream's fallback)
 
 
+class TurnDetection(StrEnum):
+    """What ends the caller's turn on a streamed call (ADR 0014)."""
+
+    VAD = "vad"  # half a second of silence after speech
+    SMART_TURN = "smart_turn"  # Pipecat's smart-turn model judges each pause, the VAD's after 0.2 s
+
+
 class SttProvider(StrEnum):
     """Who recognises the caller's speech (each hosted one through its Pipecat service)."""
 
@@ -195,6 +202,7 @@ class BusinessConfig(BaseModel):
     voice_transport: VoiceTransport = VoiceTransport.STREAM
     voice_silence_seconds: int = 8
     voice_dtmf_digit: str = "0"
+    turn_detection: TurnDetection = TurnDetection.VAD
     recording_enabled: bool = False
     recording_consent: str | None = None
     recording_retention_days: int | None = None
@@ -259,6 +267,7 @@ class BusinessConfigUpdate(PatchModel):
     voice_transport: VoiceTransport | None = None
     voice_silence_seconds: Annotated[int, Field(ge=1, le=120, strict=True)] | None = None
     voice_dtmf_digit: Annotated[str, Field(pattern=r"^[0-9*#]$")] | None = None
+    turn_detection: TurnDetection | None = None
     recording_enabled: Annotated[bool, Field(strict=True)] | None = None
     recording_consent: Annotated[str, Field(min_length=1, max_length=500)] | None = None
     recording_retention_days: Annotated[int, Field(ge=1, le=3650, strict=True)] | None = None

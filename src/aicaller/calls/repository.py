@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from aicaller.calls.text_search import searched_ids
+from aicaller.calls.text_search import not_indexed, searched_ids, text_branches
 from aicaller.core.errors import NotFound, ValidationError
 from aicaller.database.models import Call, CallNote, Escalation, TranscriptTurn
 from aicaller.database.models.escalation import EscalationStatus
@@ -147,15 +147,20 @@ class CallRepository(BaseRepository[Call]):
             order = [sort_expr.desc(), Call.id.desc()]
         else:
             order = [sort_expr.asc(), Call.id.asc()]
+        tenant = self._tenant_condition()
         if filters.q:
-            found = searched_ids(self.business_id, conditions, order, limit + 1, filters.q)
+            branches = await text_branches(self.session, self.business_id, filters.q)
+            found = searched_ids(branches, conditions, order, limit + 1)
             conditions = [Call.id.in_(found)]
+            if self.session.get_bind().dialect.name == "sqlite":
+                # From the few ids found, not by walking the business's calls again.
+                tenant = not_indexed(Call.business_id) == self.business_id
         notes_count = func.coalesce(self._notes_count(), 0).label("notes_count")
         stmt = (
             select(
                 *Call.__table__.c, notes_count, self._escalation_state().label("escalation_state")
             )
-            .where(self._tenant_condition(), *conditions)
+            .where(tenant, *conditions)
             .order_by(*order)
         )
         result = await self.session.execute(stmt.limit(limit + 1))

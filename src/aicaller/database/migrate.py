@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Full-text search objects the migrations create per dialect and the models do not declare
 # (FTS5 tables and triggers on SQLite; on PostgreSQL generated tsvector columns and their
-# indexes, the calls list's trigram indexes and the lexeme counts of migration 0022).
+# indexes, the calls list's trigram indexes (FTS5 tables on SQLite, 0024) and the lexeme counts
+# of migration 0022), and PostgreSQL's expression index for repeat callers (0024).
 SEARCH_OBJECT_PREFIXES = (
     "chunks_fts",
     "search_vector",
@@ -21,6 +22,8 @@ SEARCH_OBJECT_PREFIXES = (
     "ix_chunks_lead_vector",
     "ix_calls_summary_trgm",
     "ix_transcript_turns_text_trgm",
+    "calls_text_",
+    "ix_calls_repeat",
     "search_lexemes",
 )
 

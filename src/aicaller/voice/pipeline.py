@@ -1,9 +1,11 @@
-"""One call's Pipecat pipeline: transport -> VAD -> barge-in -> recogniser -> agent -> voice
--> transport.
+"""One call's Pipecat pipeline: transport -> VAD -> barge-in -> [smart turn] -> recogniser ->
+agent -> voice -> transport.
 
 Silero VAD (its model ships inside Pipecat's wheel) marks where the caller speaks; the
-offline recogniser and voice need no network. Input runs at 16 kHz (the recogniser's model),
-output at the transport's rate, so the voice is resampled once.
+offline recogniser and voice need no network. With ``turn_detection`` ``smart_turn`` the
+VAD reports pauses sooner and Pipecat's smart-turn model decides which end the turn
+(turns.py). Input runs at 16 kHz (the recogniser's model), output at the transport's rate,
+so the voice is resampled once.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from pipecat.processors.audio.audio_buffer_processor import AudioBufferProcessor
 from pipecat.processors.audio.vad_processor import VADProcessor
 from pipecat.transports.base_transport import BaseTransport
 
+from aicaller.businesses.schemas import TurnDetection
 from aicaller.core.recordings import RecordingWriter
+from aicaller.voice import turns
 from aicaller.voice.agent_processor import CallAgentProcessor, CallControl
 from aicaller.voice.bridge import CallBridge
 from aicaller.voice.speaking import BargeIn
@@ -42,15 +46,15 @@ class _SpareVads:
     load (and the event loop, where other calls are talking, never does). Each is used by
     one call only; taking one starts making the next."""
 
-    def __init__(self, keep: int = 2) -> None:
+    def __init__(self, stop_secs: float, keep: int = 2) -> None:
+        self._stop_secs = stop_secs
         self._keep = keep
         self._ready: list[SileroVADAnalyzer] = []
         self._making = 0
 
-    @staticmethod
-    def _make() -> SileroVADAnalyzer:
+    def _make(self) -> SileroVADAnalyzer:
         params = VADParams(
-            start_secs=VAD_START_SECONDS, stop_secs=VAD_STOP_SECONDS, min_volume=VAD_MIN_VOLUME
+            start_secs=VAD_START_SECONDS, stop_secs=self._stop_secs, min_volume=VAD_MIN_VOLUME
         )
         return SileroVADAnalyzer(params=params)
 
@@ -70,7 +74,10 @@ class _SpareVads:
 
 
 _background: set[asyncio.Task[None]] = set()
-_SPARE_VADS = _SpareVads()
+_SPARE_VADS = {
+    TurnDetection.VAD: _SpareVads(VAD_STOP_SECONDS),
+    TurnDetection.SMART_TURN: _SpareVads(turns.VAD_STOP_SECONDS, keep=1),
+}
 
 
 def _recorder(recording: RecordingWriter, sample_rate: int) -> AudioBufferProcessor:
@@ -91,6 +98,7 @@ def _recorder(recording: RecordingWriter, sample_rate: int) -> AudioBufferProces
 class CallPipeline:
     worker: PipelineWorker
     agent: CallAgentProcessor
+    turn_gate: turns.SmartTurnGate | None = None
 
 
 async def build(
@@ -104,13 +112,20 @@ async def build(
     recording: RecordingWriter | None = None,
     speech: Speech,
 ) -> CallPipeline:
-    vad = VADProcessor(vad_analyzer=await _SPARE_VADS.take())
+    detection = speech.config.turn_detection
+    vad = VADProcessor(vad_analyzer=await _SPARE_VADS[detection].take())
     agent = CallAgentProcessor(bridge, control=control, send_mark=mark, on_end=on_end)
+    gate = (
+        turns.SmartTurnGate(await turns.make_analyzer())
+        if detection is TurnDetection.SMART_TURN
+        else None
+    )
     pipeline = Pipeline(
         [
             transport.input(),
             vad,
             BargeIn(agent),
+            *([gate] if gate is not None else []),
             providers.recogniser(speech),
             agent,
             providers.voice(speech),
@@ -129,4 +144,4 @@ async def build(
         # so the call can go on another way (Twilio: <Gather>) rather than in silence.
         processor_unusable_policy=ProcessorUnusablePolicy.CANCEL,
     )
-    return CallPipeline(worker, agent)
+    return CallPipeline(worker, agent, gate)

@@ -53,6 +53,8 @@ class Business(Base):
     voice_transport: Mapped[str] = mapped_column(String(16), default="stream")
     voice_silence_seconds: Mapped[int] = mapped_column(default=8)
     voice_dtmf_digit: Mapped[str] = mapped_column(String(1), default="0")
+    # What ends a caller's turn: "vad" (a pause) or "smart_turn" (a model judges each pause).
+    turn_detection: Mapped[str] = mapped_column(String(16), default="vad")
     # Streamed calls recorded (mixed audio, in the recording store), with a line said before
     # the greeting, and removed after so many days (None: kept until the call is deleted).
     recording_enabled: Mapped[bool] = mapped_column(default=False)
