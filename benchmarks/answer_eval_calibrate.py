@@ -1,5 +1,6 @@
 """Calibrating the offline agent's evidence thresholds (``aicaller.agent.grounded.MIN_SUPPORT``)
-per kind of question, on the dialogue evaluation's businesses that are not held out.
+per kind of question, on the dialogue evaluation's businesses that are not held out; with
+``--embeddings URL``, ``MIN_SUPPORT_WITH_MEANING``, the agent weighing sentences by meaning too.
 
 Every question is asked with no threshold at all (every passage the search finds may answer);
 then, for each kind of question and each threshold, the table counts the answerable questions
@@ -10,7 +11,7 @@ one, which still gets a callback. Held-out businesses are refused: nothing is ch
 looking at them.
 
     .venv/bin/python benchmarks/answer_eval_calibrate.py [--data benchmarks/answer_data]
-        [--business SLUG ...]
+        [--business SLUG ...] [--embeddings http://127.0.0.1:8765/v1]
 """
 
 from __future__ import annotations
@@ -30,30 +31,29 @@ STEPS = [step / 20 for step in range(21)]
 COST = 2  # a wrong answer (or an answered unanswerable question) against a right one
 
 
-async def answers(data: Path, slugs: list[str] | None) -> list[tuple[str, str, float, str]]:
+Answered = list[tuple[str, str, float, str]]
+
+
+async def answers(
+    data: Path, slugs: list[str] | None, embeddings: str | None
+) -> tuple[Answered, Answered]:
+    """What was answered with no threshold: by the agent, and with ``embeddings`` too."""
     chosen = businesses(data, slugs)
     held_out = [business.slug for business in chosen if business.held_out]
     if held_out:
         raise SystemExit(f"held out, never calibrated on: {', '.join(held_out)}")
-    found: list[tuple[str, str, float, str]] = []
+    lexical: Answered = []
+    hybrid: Answered = []
     for business in chosen:
-        found += (await evaluate_business(business)).answers
-    return found
+        result = await evaluate_business(business, embeddings)
+        lexical += result.answers
+        hybrid += result.hybrid_answers
+    return lexical, hybrid
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data", type=Path, default=HERE / "answer_data")
-    parser.add_argument("--business", nargs="*", help="slugs (default: every one not held out)")
-    args = parser.parse_args()
-    configure_logging(level="WARNING")
-    slugs = args.business or [
-        business.slug for business in businesses(args.data, None) if not business.held_out
-    ]
-    for kind in grounded.MIN_SUPPORT:
-        grounded.MIN_SUPPORT[kind] = 0.0
-    found = asyncio.run(answers(args.data, slugs))
-    print("| question kind | threshold | correct | wrong | unanswerable answered |")
+def calibrate(title: str, found: Answered) -> None:
+    """Per kind of question and threshold, what would be answered; then the choice."""
+    print(f"\n{title}\n\n| question kind | threshold | correct | wrong | unanswerable answered |")
     print("|---|---|---|---|---|")
     chosen: dict[str, tuple[float, int]] = {}
     for kind in grounded.MIN_SUPPORT:
@@ -70,6 +70,26 @@ def main() -> None:
     print("\n| question kind | chosen threshold | value |\n|---|---|---|")
     for kind, (step, value) in chosen.items():
         print(f"| {kind} | {step:.2f} | {value} |")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=HERE / "answer_data")
+    parser.add_argument("--business", nargs="*", help="slugs (default: every one not held out)")
+    parser.add_argument(
+        "--embeddings", metavar="URL", help="also calibrate MIN_SUPPORT_WITH_MEANING on it"
+    )
+    args = parser.parse_args()
+    configure_logging(level="WARNING")
+    slugs = args.business or [
+        business.slug for business in businesses(args.data, None) if not business.held_out
+    ]
+    for kind in grounded.MIN_SUPPORT:
+        grounded.MIN_SUPPORT[kind] = grounded.MIN_SUPPORT_WITH_MEANING[kind] = -1.0
+    lexical, hybrid = asyncio.run(answers(args.data, slugs, args.embeddings))
+    calibrate("MIN_SUPPORT (words alone)", lexical)
+    if args.embeddings:
+        calibrate("MIN_SUPPORT_WITH_MEANING (with the embeddings endpoint)", hybrid)
 
 
 if __name__ == "__main__":

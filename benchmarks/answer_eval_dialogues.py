@@ -17,9 +17,15 @@ over all questions. The baseline speaks the best passage of plain BM25 (``bm25s`
 stemmer and stop words, no tuning) over the chunks the product stored: it never declines and
 never hands over. Held-out businesses print their totals only, marked "held out".
 
+With ``--embeddings URL`` (an OpenAI-compatible endpoint, e.g. ``embeddings_server.py``'s),
+the questions are asked a second time after the business's endpoint is configured through the
+product and its embedding job has run (``answer_eval_hybrid.py``): the row "aicaller +
+embeddings", from the same synced knowledge in the same run.
+
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python benchmarks/answer_eval_dialogues.py [--data benchmarks/answer_data]
-        [--business SLUG ...] [--show]    # --show: each question of non-held-out businesses
+        [--business SLUG ...] [--show] [--embeddings http://127.0.0.1:8765/v1]
+    # --show: each question of non-held-out businesses (with embeddings when given)
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from answer_eval_business import EvalBusiness, load_business, set_up
+from answer_eval_hybrid import prepare
 from docs_site import serve
 
 from aicaller.agent.agents import Agents
@@ -87,9 +94,11 @@ class BusinessResult:
     held_out: bool
     agent: Score = field(default_factory=Score)
     baseline: Score = field(default_factory=Score)
+    hybrid: Score | None = None  # the agent with the business's embeddings endpoint
     lines: list[str] = field(default_factory=list)  # per question, never for held-out sets
     # (kind, question kind, support, outcome) per answered question, never for held-out sets
     answers: list[tuple[str, str, float, str]] = field(default_factory=list)
+    hybrid_answers: list[tuple[str, str, float, str]] = field(default_factory=list)
 
 
 def _share(count: int, total: int) -> str:
@@ -167,35 +176,64 @@ async def _passages(database: Database, business_id: uuid.UUID) -> list[str]:
         return [f"{heading}\n{text}" for heading, text in rows]
 
 
-async def evaluate_business(business: EvalBusiness) -> BusinessResult:
+async def _ask(
+    database: Database,
+    business: EvalBusiness,
+    business_id: uuid.UUID,
+    score: Score,
+    answers: list[tuple[str, str, float, str]],
+    lines: list[str] | None,
+) -> None:
+    """Every question of the business as the first turn of a new call, judged into ``score``."""
+    agents = Agents(Settings.model_validate({"environment": "test"}), http=None)
+    for question in business.questions:
+        async with database.transaction() as session:
+            service = ConversationService(session, business_id, agents=agents)
+            call = (await service.start_web_call({})).call
+            reply = (await service.respond(call.id, question["question"])).reply
+        outcome = judge(question, reply)
+        score.add(question["kind"], outcome)
+        if business.held_out:
+            continue
+        kind = question_kind(question["question"])
+        if reply.intent is Intent.ANSWER:
+            answers.append((question["kind"], kind, reply.confidence, outcome))
+        if lines is not None:
+            lines.append(
+                f"  {question['id']:>6} {question['kind']:<12} {outcome:<22} {kind:<7}"
+                f"{reply.intent}/{reply.action} c={reply.confidence:.2f} "
+                f"{' '.join(reply.notes)} "
+                f"Q: {question['question']}\n{'':>8}A: {reply.text[:300]}"
+            )
+
+
+async def evaluate_business(
+    business: EvalBusiness, embeddings: str | None = None
+) -> BusinessResult:
+    """The business's questions to the agent, the agent with ``embeddings`` (an endpoint's
+    base URL) when given, and the baseline, all on the same synced knowledge."""
     result = BusinessResult(business.slug, business.held_out)
     port, _ = serve(business.folder / "site", 0)
     with tempfile.TemporaryDirectory() as tmp:
         database, business_id = await set_up(business, Path(tmp), f"http://127.0.0.1:{port}/")
         try:
             baseline = Bm25Answerer(await _passages(database, business_id))
-            settings = Settings.model_validate({"environment": "test"})
-            agents = Agents(settings, http=None)
             for question in business.questions:
-                async with database.transaction() as session:
-                    service = ConversationService(session, business_id, agents=agents)
-                    call = (await service.start_web_call({})).call
-                    reply = (await service.respond(call.id, question["question"])).reply
-                outcome = judge(question, reply)
-                result.agent.add(question["kind"], outcome)
                 passage = baseline.best(question["question"])
                 result.baseline.add(question["kind"], judge_baseline(question, passage))
-                if not business.held_out:
-                    if reply.intent is Intent.ANSWER:
-                        kind = question_kind(question["question"])
-                        result.answers.append((question["kind"], kind, reply.confidence, outcome))
-                    result.lines.append(
-                        f"  {question['id']:>6} {question['kind']:<12} {outcome:<22} "
-                        f"{question_kind(question['question']):<7}"
-                        f"{reply.intent}/{reply.action} c={reply.confidence:.2f} "
-                        f"{' '.join(reply.notes)} "
-                        f"Q: {question['question']}\n{'':>8}A: {reply.text[:300]}"
-                    )
+            lines = None if embeddings else result.lines
+            await _ask(database, business, business_id, result.agent, result.answers, lines)
+            if embeddings:
+                hybrid = await prepare(database, business_id, embeddings, tmp)
+                result.hybrid = Score()
+                try:
+                    with hybrid.active():
+                        await _ask(
+                            database, business, business_id, result.hybrid,
+                            result.hybrid_answers, result.lines,
+                        )  # fmt: skip
+                finally:
+                    await hybrid.close()
         finally:
             await database.dispose()
     return result
@@ -208,9 +246,11 @@ def businesses(data: Path, slugs: list[str] | None) -> list[EvalBusiness]:
     return sorted(chosen, key=lambda business: business.held_out)
 
 
-async def evaluate(data: Path, slugs: list[str] | None = None) -> list[BusinessResult]:
+async def evaluate(
+    data: Path, slugs: list[str] | None = None, embeddings: str | None = None
+) -> list[BusinessResult]:
     """Every business of ``data`` (or those named), held-out ones last."""
-    return [await evaluate_business(business) for business in businesses(data, slugs)]
+    return [await evaluate_business(b, embeddings) for b in businesses(data, slugs)]
 
 
 HEADER = ["answerable correct", "declined", "wrong", "unanswerable declined", "urgent handled",
@@ -226,6 +266,9 @@ def table(results: list[BusinessResult]) -> str:
     for result in results:
         name = result.slug + (" (held out)" if result.held_out else "")
         lines.append(f"| {name} | aicaller | " + " | ".join(result.agent.row()) + " |")
+        if result.hybrid is not None:
+            row = " | ".join(result.hybrid.row())
+            lines.append(f"| {name} | aicaller + embeddings | {row} |")
         lines.append(f"| {name} | BM25 passage | " + " | ".join(result.baseline.row()) + " |")
     return "\n".join(lines)
 
@@ -235,9 +278,12 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=HERE / "answer_data")
     parser.add_argument("--business", nargs="*", help="slugs (default: every business)")
     parser.add_argument("--show", action="store_true", help="each question (not held-out ones)")
+    parser.add_argument(
+        "--embeddings", metavar="URL", help="also with this OpenAI-compatible endpoint (/v1)"
+    )
     args = parser.parse_args()
     configure_logging(level="WARNING")
-    results = asyncio.run(evaluate(args.data, args.business))
+    results = asyncio.run(evaluate(args.data, args.business, args.embeddings))
     if args.show:
         for result in results:
             print(f"{result.slug}:\n" + "\n".join(result.lines))

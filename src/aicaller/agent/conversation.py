@@ -21,11 +21,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.agent.agents import Agents
 from aicaller.agent.analysis import summarize
+from aicaller.agent.knowledge import BusinessKnowledge
 from aicaller.agent.protocol import (
     AgentAction,
     AgentReply,
     Intent,
-    KnowledgeAnswer,
     PastTurn,
     TurnContext,
 )
@@ -40,8 +40,6 @@ from aicaller.database.models.call import CallDirection, CallStatus
 from aicaller.database.models.transcript_turn import Speaker
 from aicaller.database.service import BaseService
 from aicaller.knowledge.gaps.service import KnowledgeGapService
-from aicaller.knowledge.search.service import SearchService
-from aicaller.knowledge.search.synonyms import expansions
 
 STILL_THERE = "Sorry, I didn't catch that. Are you still there?"
 TIME_UP = (
@@ -86,20 +84,6 @@ class TurnResult:
         return self.call.status != CallStatus.IN_PROGRESS
 
 
-class _Knowledge:
-    def __init__(self, knowledge: SearchService) -> None:
-        self._knowledge = knowledge
-
-    async def search(self, question: str, limit: int) -> KnowledgeAnswer:
-        terms, hits = await self._knowledge.search(question, limit=limit)
-        # The built-in synonym groups the search added words from, per term (the business's
-        # own groups would cost a query per turn; they widen the search all the same).
-        equivalents = {term: tuple(expansions(term, [term])) for term in terms}
-        return KnowledgeAnswer(
-            terms, hits, {term: words for term, words in equivalents.items() if words}
-        )
-
-
 def _require_active(call: Call) -> None:
     if call.status != CallStatus.IN_PROGRESS:
         raise Conflict(f"The call is {call.status}, not in progress", code="call_not_active")
@@ -137,7 +121,7 @@ class ConversationService(BaseService):
         self.live = LiveCallService(session, business_id, cache)
         self.calls = CallService(session, business_id, cache)
         self.business = BusinessService(session, business_id, cache)
-        self.knowledge = _Knowledge(SearchService(session, business_id, cache))
+        self.knowledge = BusinessKnowledge(session, business_id, cache)
         self.gaps = KnowledgeGapService(session, business_id)
 
     async def snapshot(self, call_id: uuid.UUID) -> LiveSnapshot:

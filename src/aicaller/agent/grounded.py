@@ -33,7 +33,7 @@ from dataclasses import dataclass, replace
 
 from aicaller.agent.language import MONEY, QUESTION_WORDS, SPOKEN_FILLER, asks_price, normalise
 from aicaller.agent.passage import negative, section_headings, window
-from aicaller.agent.protocol import AgentReply, Intent, KnowledgeLookup
+from aicaller.agent.protocol import AgentReply, Intent, KnowledgeLookup, Meaning
 from aicaller.agent.speech import raw_sentences, speakable, stems, stems_in
 from aicaller.knowledge.search.backend import SearchHit
 
@@ -54,6 +54,19 @@ MIN_SUPPORT = {
     "how": 0.3,
     "what": 0.7,
     "other": 0.4,
+}
+# With an embeddings endpoint: the weighted share of the question's words a sentence has and
+# its similarity in meaning to the question, mixed (``MEANING_WEIGHT``). Calibrated in the
+# same way; adding the two instead (meaning alone may then answer) was tried and lost.
+MEANING_WEIGHT = 0.5
+MIN_SUPPORT_WITH_MEANING = {
+    "price": 0.55,
+    "yes_no": 0.6,
+    "when": 0.4,
+    "where": 0.6,
+    "how": 0.8,
+    "what": 0.6,
+    "other": 0.5,
 }
 _KINDS = (
     ("price", None),
@@ -139,6 +152,7 @@ class _Candidate:
     said: list[str]  # the passage's sentences, raw
     hit: SearchHit
     context: frozenset[str]  # the question's stems in the passage's title and headings
+    spoken: str = ""  # what would be said of the sentence itself
 
 
 def _share(present: set[str], weights: dict[str, float]) -> float:
@@ -172,11 +186,31 @@ def _spoken(
         return None
     return replace(
         candidate,
-        support=_share(wanted.present(first) | candidate.context, weights)
-        - (RANK_PENALTY if candidate.rank else 0.0),
+        support=_share(wanted.present(first) | candidate.context, weights),
         priced=kind == "price" and bool(MONEY.search(first)),
         negative=kind == "yes_no" and negative(f"{section_headings(candidate.hit)} {first}"),
+        spoken=first,
     )
+
+
+async def _by_meaning(
+    meaning: Meaning, question: str, candidates: list[_Candidate]
+) -> list[_Candidate] | None:
+    """The candidates with their support mixed with their similarity in meaning to the
+    question, or None when the endpoint cannot tell now. A sentence is compared alone and
+    under its section's headings, the closer counting: the heading says what a list is
+    about ("Small mammals: Rabbits, ..."), but a heading naming two things ("Spay & neuter")
+    blurs which of its rows the question asked for."""
+    said = [c.spoken for c in candidates]
+    said += [f"{section_headings(c.hit)}: {c.spoken}" for c in candidates]
+    similar = await meaning.similarities(question, said)
+    if similar is None:
+        return None
+    count = len(candidates)
+    return [
+        replace(c, support=(1 - MEANING_WEIGHT) * c.support + MEANING_WEIGHT * value)
+        for c, value in zip(candidates, map(max, similar[:count], similar[count:]), strict=True)
+    ]
 
 
 async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
@@ -193,24 +227,37 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     wanted = _Terms(terms, found.equivalents)
     passages = _found(wanted, found.hits)
     weights = _weights(wanted, passages)
-    if kind == "yes_no" and _names_what_is_not_there(wanted, passages):
-        return Lookup(None, True)
     first_pass = sorted(
         _candidates(found.hits[:CONSIDERED], wanted, weights),
         # A price question looks at the sentences with an amount first.
         key=lambda c: (kind != "price" or not MONEY.search(c.said[c.index]), -c.support),
     )
+    # By meaning, every sentence is a candidate: its words may be none of the question's.
+    pool = first_pass if found.meaning is not None else first_pass[:RESCORED]
     candidates = [
         spoken
-        for candidate in first_pass[:RESCORED]
+        for candidate in pool
         if (spoken := _spoken(candidate, wanted, weights, kind)) is not None
+    ]
+    thresholds = MIN_SUPPORT
+    mixed = None
+    if found.meaning is not None and candidates:
+        mixed = await _by_meaning(found.meaning, question, candidates)
+    if mixed is not None:
+        candidates, thresholds = mixed, MIN_SUPPORT_WITH_MEANING
+    elif kind == "yes_no" and _names_what_is_not_there(wanted, passages):
+        # By words alone, a yes/no question naming what no passage names is a guess; by
+        # meaning, "bunnies" may well be the "rabbits" of a list.
+        return Lookup(None, True)
+    candidates = [
+        replace(c, support=c.support - (RANK_PENALTY if c.rank else 0.0)) for c in candidates
     ]
     if kind == "price" and any(c.priced for c in candidates):
         # A price question is answered by a sentence with a price in it, if one is found.
         candidates = [c for c in candidates if c.priced]
     if candidates:
         best = max(candidates, key=lambda c: (round(c.support, 6), c.negative, -c.rank, -c.index))
-        if best.support >= MIN_SUPPORT[kind]:
+        if best.support >= thresholds[kind]:
             source = best.hit.url or f"document:{best.hit.document_id}"
             text = window(best.hit, best.said, best.index, wanted.searched)
             reply = AgentReply(

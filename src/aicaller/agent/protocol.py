@@ -41,15 +41,25 @@ class PastTurn:
     intent: str | None = None
 
 
+class Meaning(Protocol):
+    """How close in meaning a question is to sentences (an embeddings endpoint)."""
+
+    async def similarities(self, question: str, sentences: list[str]) -> list[float] | None:
+        """One cosine per sentence, in order; None when it cannot be told now."""
+        ...
+
+
 @dataclass(frozen=True, slots=True)
 class KnowledgeAnswer:
     """The words searched for and the best chunks, best first; ``equivalents`` are the words
     the search added for a term (its synonyms: "warranty" for "guarantee"), which stand for
-    that term when the agent weighs what a passage says."""
+    that term when the agent weighs what a passage says; ``meaning``, when the business has
+    an embeddings endpoint, weighs sentences by meaning too."""
 
     terms: list[str]
     hits: list[SearchHit]
     equivalents: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    meaning: Meaning | None = None
 
 
 class KnowledgeLookup(Protocol):

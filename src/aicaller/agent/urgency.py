@@ -97,6 +97,16 @@ _TRADE: dict[Trade, tuple[str, ...]] = {
         "leaking|dripping|pouring|spraying electrical|panel|outlet|outlets|breaker|wires",
         "heat|heater|furnace|boiler went|gone|quit out|off|dead",
         "boiler|heater|tank hissing|rumbling|bulging|leaking",
+        # Water where it does damage by the minute, sewage in the house, cold that freezes
+        # pipes or people: what a plumbing and heating company's emergency line is for.
+        "basement|crawlspace|cellar filling|flooding|flooded|inches water",
+        "coming_through|pouring_through|dripping_through|leaking_through ceiling|light|fixture",
+        "ceiling bulging|sagging|caving|collapsing|soaked",
+        "raw_sewage",
+        "sewage|sewer|toilet|toilets|drains|shower|tub backed_up|bubbling_up|coming_up",
+        "pipe|pipes froze|cracked|split",
+        "no_heat|without_heat freezing|baby|elderly|kids|below",
+        "scalding|boiling water everywhere|pouring|spraying|leaking",
     ),
     Trade.ELECTRICAL: (*_ELECTRIC, *_GAS),
     Trade.PROPERTY: (*_GAS, *_WATER, *_LOCKED_OUT, *_ELECTRIC[:3]),
