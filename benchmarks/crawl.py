@@ -14,13 +14,17 @@ and once, after the last first sync of the first site and concurrency: a re-sync
 page TTL and one after it (requests counted by the server; 304s are the conditional requests
 answered "not modified").
 
-The server runs in a process of its own (``docs_site.py``). CPU per page is reported for
+The extraction pool is started and warmed before the first timed sync, as the job system
+does when an app or worker process starts (ADR 0020; ``--no-preload``: the first sync starts
+it). The server runs in a process of its own (``docs_site.py``). CPU per page is reported for
 aicaller's main process (``process_time``), its extraction processes (descendants, sampled
 from /proc every 0.1 s: ``process_cpu.py``) and Scrapy (its process's rusage).
 
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python benchmarks/crawl.py [--sites python django git] [--latency 50]
-        [--concurrency 8 16] [--runs 3]
+        [--concurrency 8 16] [--runs 3] [--extract-processes N] [--no-preload]
+
+Each site's block prints medians, each run's pages/s and ratio, and the load average.
 """
 
 from __future__ import annotations
@@ -154,6 +158,7 @@ async def measure(
     port, counter = serve(debian_docs(site), args.latency / 1000)
     SERVER_PIDS.update(set(tree_cpu(os.getpid())) - before)
     url = f"http://127.0.0.1:{port}/index.html"
+    load = " ".join(f"{v:.1f}" for v in os.getloadavg())
     ours: list[dict[str, Any]] = []
     theirs: list[dict[str, Any]] = []
     for run in range(args.runs):
@@ -170,6 +175,8 @@ async def measure(
         theirs.append(scrapy(url, concurrency))
         theirs[-1]["server_requests"] = counter.requests
     report(site, concurrency, args, ours, theirs)
+    print(f"load average {load} at the start, {' '.join(f'{v:.1f}' for v in os.getloadavg())} "
+          f"at the end of these runs")  # fmt: skip
     if resync:
         counter.reset()
         within = await run_sync(database, settings, business_id, source_id)
@@ -245,6 +252,9 @@ def report(
         o["fetched"] / o["seconds"] / (t["pages"] / t["seconds"])
         for o, t in zip(ours, theirs, strict=True)
     ]
+    print("run by run, pages/s aicaller / scrapy: " + ", ".join(
+        f"{o['fetched'] / o['seconds']:.1f} / {t['pages'] / t['seconds']:.1f}"
+        for o, t in zip(ours, theirs, strict=True)))  # fmt: skip
     print(f"first sync vs scrapy: {our_rate / their_rate:.2f}x "
           f"(run by run: {', '.join(f'{r:.2f}x' for r in ratios)})")  # fmt: skip
 
