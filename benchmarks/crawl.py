@@ -14,13 +14,17 @@ and once, after the last first sync of the first site and concurrency: a re-sync
 page TTL and one after it (requests counted by the server; 304s are the conditional requests
 answered "not modified").
 
-The server runs in a process of its own (``docs_site.py``). CPU per page is reported for
+The extraction pool is started and warmed before the first timed sync, as the job system
+does when an app or worker process starts (ADR 0020; ``--no-preload``: the first sync starts
+it). The server runs in a process of its own (``docs_site.py``). CPU per page is reported for
 aicaller's main process (``process_time``), its extraction processes (descendants, sampled
 from /proc every 0.1 s: ``process_cpu.py``) and Scrapy (its process's rusage).
 
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python benchmarks/crawl.py [--sites python django git] [--latency 50]
-        [--concurrency 8 16] [--runs 3]
+        [--concurrency 8 16] [--runs 3] [--extract-processes N] [--no-preload]
+
+Each site's block prints medians, each run's pages/s and ratio, and the load average.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ from aicaller.core.logging import configure_logging
 from aicaller.core.process_pool import ProcessPool
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
+from aicaller.knowledge.documentation_scraper.parse import warm_up
 from aicaller.knowledge.sources.schemas import SourceCreate, SyncStart
 from aicaller.knowledge.sources.service import DocumentationService
 from aicaller.knowledge.sources.sync import DocumentationSync
@@ -57,16 +62,23 @@ from aicaller.knowledge.sources.sync import DocumentationSync
 SERVER_PIDS: set[int] = set()  # the docs server (and spawn's resource tracker)
 HERE = Path(__file__).resolve().parent
 _POOLS: dict[int, ProcessPool] = {}
+PRELOAD = [True]  # --no-preload clears it
 
 
-def extraction_pool(processes: int) -> ProcessPool | None:
+def extraction_pool(processes: int, *, preload: bool = True) -> ProcessPool | None:
     """One extraction pool per size for the whole benchmark, as an app or worker process keeps
-    one for its life: the first sync that uses it pays its start."""
+    one for its life. Started and warmed before the first sync, as the job system does when
+    the process starts (``--no-preload``: started by the first sync, which pays for it)."""
     if processes <= 0:
         return None
     if processes not in _POOLS:
-        _POOLS[processes] = ProcessPool(processes)
-        atexit.register(_POOLS[processes].shutdown)
+        _POOLS[processes] = pool = ProcessPool(processes)
+        atexit.register(pool.shutdown)
+        if preload:
+            started = time.perf_counter()
+            pool.preload(warm_up).result()
+            print(f"extraction pool of {processes} started and warmed in "
+                  f"{time.perf_counter() - started:.2f} s, before the first sync")  # fmt: skip
     return _POOLS[processes]
 
 
@@ -106,12 +118,14 @@ async def run_sync(
 ) -> dict[str, Any]:
     async with database.transaction() as session:
         sync = await DocumentationService(session, business_id).start_sync(source_id, SyncStart())
+    # Before the clock starts: an app or worker process starts its pool when it starts.
+    pool = extraction_pool(settings.knowledge_extract_processes, preload=PRELOAD[0])
     async with SafeHttpClient.from_settings(settings) as http:
         started, cpu = time.perf_counter(), time.process_time()
         with descendants_cpu(exclude=SERVER_PIDS) as workers:
             await DocumentationSync(
                 database, http, settings, business_id=business_id, sync_id=sync.id,
-                processes=extraction_pool(settings.knowledge_extract_processes),
+                processes=pool,
             ).run()  # fmt: skip
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu - workers["sampler"]
@@ -144,6 +158,7 @@ async def measure(
     port, counter = serve(debian_docs(site), args.latency / 1000)
     SERVER_PIDS.update(set(tree_cpu(os.getpid())) - before)
     url = f"http://127.0.0.1:{port}/index.html"
+    load = " ".join(f"{v:.1f}" for v in os.getloadavg())
     ours: list[dict[str, Any]] = []
     theirs: list[dict[str, Any]] = []
     for run in range(args.runs):
@@ -160,6 +175,8 @@ async def measure(
         theirs.append(scrapy(url, concurrency))
         theirs[-1]["server_requests"] = counter.requests
     report(site, concurrency, args, ours, theirs)
+    print(f"load average {load} at the start, {' '.join(f'{v:.1f}' for v in os.getloadavg())} "
+          f"at the end of these runs")  # fmt: skip
     if resync:
         counter.reset()
         within = await run_sync(database, settings, business_id, source_id)
@@ -181,10 +198,16 @@ async def main() -> None:
     parser.add_argument(
         "--extract-processes", type=int, help="knowledge_extract_processes (default: the setting's)"
     )
+    parser.add_argument(
+        "--no-preload", action="store_true",
+        help="start the extraction pool at the first sync (as before the job system preloaded it)",
+    )  # fmt: skip
     args = parser.parse_args()
+    PRELOAD[0] = not args.no_preload
     configure_logging(level="WARNING")
     processes = args.extract_processes
-    print(f"extraction processes: {processes if processes is not None else 'the default'}")
+    print(f"extraction processes: {processes if processes is not None else 'the default'}, "
+          f"{'started at the first sync' if args.no_preload else 'preloaded'}")  # fmt: skip
     print(f"load average at the start: {' '.join(f'{v:.1f}' for v in os.getloadavg())}")
     with tempfile.TemporaryDirectory() as tmp:
         for index, site in enumerate(args.sites):
@@ -229,6 +252,9 @@ def report(
         o["fetched"] / o["seconds"] / (t["pages"] / t["seconds"])
         for o, t in zip(ours, theirs, strict=True)
     ]
+    print("run by run, pages/s aicaller / scrapy: " + ", ".join(
+        f"{o['fetched'] / o['seconds']:.1f} / {t['pages'] / t['seconds']:.1f}"
+        for o, t in zip(ours, theirs, strict=True)))  # fmt: skip
     print(f"first sync vs scrapy: {our_rate / their_rate:.2f}x "
           f"(run by run: {', '.join(f'{r:.2f}x' for r in ratios)})")  # fmt: skip
 

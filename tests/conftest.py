@@ -83,6 +83,8 @@ def make_settings(tmp_path: Path, database_url: str, **overrides: object) -> Set
         # Loading recogniser models at every app start would cost the suite seconds; the
         # voice tests load them on their first call.
         "voice_preload_decoders": 0,
+        # Likewise extraction processes at every app start; the tests that sync start them.
+        "knowledge_extract_preload": False,
     }
     values.update(overrides)
     # model_validate skips the environment and .env: tests state every setting they rely on.

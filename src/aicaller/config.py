@@ -191,6 +191,9 @@ class Settings(BaseSettings):
     # Processes extracting crawled pages (trafilatura is CPU-bound and holds the GIL); 0 runs
     # extraction in a thread of the syncing process.
     knowledge_extract_processes: Annotated[int, Field(ge=0, le=64)] = 2
+    # Start those processes when a process that runs syncs starts, not at its first sync (which
+    # would otherwise wait for them).
+    knowledge_extract_preload: bool = True
     # Semantic retrieval (a business's own /embeddings endpoint, knowledge/embeddings/): chunks
     # sent per request; how long a search waits for the question's vector before answering
     # from the lexical index alone (and how long it then stops asking a failing endpoint);

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
@@ -33,3 +34,40 @@ def test_a_pool_starts_on_first_use_and_replaces_itself_once_broken() -> None:
         pool.shutdown()
     with pytest.raises(RuntimeError, match="shut down"):
         pool.submit(pow, 2, 2)
+
+
+def _load_colorsys() -> None:
+    import colorsys  # noqa: F401, PLC0415 - what a warm-up does: load what the work needs
+
+
+def _loaded(module: str) -> bool:
+    return module in sys.modules
+
+
+def _fail() -> None:
+    raise ValueError("warm-up failed")
+
+
+def test_preload_starts_the_workers_with_the_warm_ups_before_any_work() -> None:
+    pool = ProcessPool(2)
+    try:
+        pool.preload(_load_colorsys).result(timeout=120)
+        assert pool.started == 1
+        # Whichever worker takes the work has run the warm-up already.
+        loaded = [pool.submit(_loaded, "colorsys") for _ in range(4)]
+        assert all(future.result(timeout=60) for future in loaded)
+        assert pool.started == 1  # the work found the pool running
+    finally:
+        pool.shutdown()
+
+
+def test_a_failing_warm_up_is_reported_and_the_pool_still_works() -> None:
+    pool = ProcessPool(1)
+    try:
+        assert isinstance(pool.preload(_fail).exception(timeout=120), ValueError)
+        assert pool.submit(pow, 2, 3).result(timeout=60) == 8
+    finally:
+        pool.shutdown()
+    # Preloading a pool already shut down starts nothing and says why.
+    assert isinstance(pool.preload(_fail).exception(timeout=60), RuntimeError)
+    assert pool.started == 1

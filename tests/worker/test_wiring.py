@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Sequence
 
 import pytest
 
 from aicaller.config import Settings
+from aicaller.core.process_pool import ProcessPool
 from aicaller.database.session import Database
 from aicaller.database.types import utcnow
+from aicaller.knowledge.documentation_scraper.parse import warm_up
 from aicaller.worker import (
     JOB_MODULES_ENV,
+    JobRegistry,
+    JobResources,
     JobRunner,
     QueueClient,
     QueueWorker,
@@ -74,3 +79,46 @@ def test_a_failing_listener_does_not_silence_the_others(db: Database) -> None:
         notify.detach(db.engine, working)  # detaching twice is harmless
     notify.publish(db.engine, [ref])
     assert heard == [ref.id]
+
+
+def _warm() -> None:
+    """A warm-up for the pool's workers (module-level: it is pickled)."""
+
+
+async def _started(pool: ProcessPool) -> bool:
+    for _ in range(600):
+        if pool.started:
+            return True
+        await asyncio.sleep(0.05)
+    return False
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "preload", "started"),
+    [(None, True, True), (None, False, False), ("redis://127.0.0.1:6379/15", True, False)],
+)
+async def test_the_process_that_runs_jobs_starts_its_pool_with_the_warm_ups(
+    db: Database, fast_settings: Settings, redis_url: str | None, preload: bool, started: bool
+) -> None:
+    """The embedded runner's process starts its pool's workers at once (a user's first sync
+    must not wait for them); a process that dispatches to Redis workers never starts one."""
+    settings = fast_settings.model_copy(
+        update={"redis_url": redis_url, "knowledge_extract_preload": preload}
+    )
+    jobs = JobRegistry()
+    jobs.warm_processes(_warm)
+    pool = ProcessPool(1)
+    try:
+        create_job_system(settings, db, registry=jobs, resources=JobResources(processes=pool))
+        if started:
+            assert await _started(pool)
+        else:
+            await asyncio.sleep(0.5)  # a preload would have submitted by now
+            assert pool.started == 0
+    finally:
+        pool.shutdown()
+
+
+def test_documentation_syncs_warm_the_extraction_processes() -> None:
+    load_job_modules()
+    assert warm_up in registry.process_warm_ups()

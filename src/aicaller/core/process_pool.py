@@ -14,10 +14,12 @@ so one crash does not disable the feature for the rest of the process's life.
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import threading
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_for
 from concurrent.futures.process import BrokenProcessPool
 from typing import ParamSpec, TypeVar
 
@@ -57,6 +59,31 @@ class ProcessPool(Executor):
                 pool.shutdown(wait=False, cancel_futures=True)
                 return self._start().submit(fn, *args, **kwargs)
 
+    def preload(self, *warm_ups: Callable[[], object]) -> Future[None]:
+        """Start the workers now rather than at the first submit, each running ``warm_ups``
+        (module-level functions: their modules are imported on the way), so the first job does
+        not pay their start. Processes start in a thread of their own: starting one blocks.
+        The future completes when every worker has warmed up (or with the error that stopped
+        it: a shutdown during the start, a worker that died)."""
+        ready: Future[None] = Future()
+        task = functools.partial(_run_each, warm_ups)
+
+        def start() -> None:
+            try:
+                # Submitted together: the executor starts a worker for each (none is idle yet).
+                started = [self.submit(task) for _ in range(self.processes)]
+                wait_for(started)
+                for future in started:
+                    future.result()
+            except Exception as exc:
+                logger.warning("process_pool_preload_failed", error=repr(exc))
+                ready.set_exception(exc)
+                return
+            ready.set_result(None)
+
+        threading.Thread(target=start, name="process-pool-preload", daemon=True).start()
+        return ready
+
     def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
         with self._lock:
             pool, self._pool, self._closed = self._pool, None, True
@@ -71,6 +98,11 @@ class ProcessPool(Executor):
     def _context(self) -> multiprocessing.context.BaseContext:
         methods = multiprocessing.get_all_start_methods()
         return multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+
+
+def _run_each(functions: tuple[Callable[[], object], ...]) -> None:
+    for function in functions:
+        function()
 
 
 def process_pool(processes: int) -> ProcessPool | None:

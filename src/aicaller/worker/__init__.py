@@ -38,6 +38,7 @@ from aicaller.worker.registry import (
     job,
     registry,
     schedule,
+    warm_processes,
 )
 from aicaller.worker.runner import JobRunner
 
@@ -70,4 +71,5 @@ __all__ = [
     "retry_delay",
     "run_worker",
     "schedule",
+    "warm_processes",
 ]

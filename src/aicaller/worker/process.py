@@ -11,7 +11,7 @@ from aicaller.config import Settings
 from aicaller.core.events import create_event_bus
 from aicaller.core.http import SafeHttpClient
 from aicaller.core.logging import get_logger
-from aicaller.core.process_pool import process_pool
+from aicaller.core.process_pool import ProcessPool, process_pool
 from aicaller.database import migrate
 from aicaller.database.session import Database, create_engine
 from aicaller.worker.executor import OnJobFinished
@@ -19,6 +19,7 @@ from aicaller.worker.loader import load_job_modules
 from aicaller.worker.queue import QueueClient
 from aicaller.worker.queue_worker import QueueWorker
 from aicaller.worker.registry import JobRegistry, JobResources
+from aicaller.worker.registry import registry as default_registry
 from aicaller.worker.runner import JobRunner
 
 logger = get_logger(__name__)
@@ -55,9 +56,21 @@ def create_job_system(
     load_job_modules()
     if settings.redis_url:
         return QueueClient(database, settings)
+    preload_processes(settings, resources, registry)  # this process runs the jobs
     return JobRunner(
         database, settings, registry=registry, on_job_finished=on_job_finished, resources=resources
     )
+
+
+def preload_processes(
+    settings: Settings, resources: JobResources | None, registry: JobRegistry | None
+) -> None:
+    """Start the process pool's workers now, each running the jobs' warm-ups, so the first
+    job that needs them (a user's first documentation sync) does not wait for their start."""
+    processes = resources.processes if resources is not None else None
+    warm_ups = (registry or default_registry).process_warm_ups()
+    if isinstance(processes, ProcessPool) and warm_ups and settings.knowledge_extract_preload:
+        processes.preload(*warm_ups)
 
 
 def create_worker(
@@ -109,14 +122,16 @@ async def run_worker(
         modules = load_job_modules()
         http = SafeHttpClient.from_settings(settings)
         events = create_event_bus(settings)
-        processes = process_pool(settings.knowledge_extract_processes)  # started on first use
+        processes = process_pool(settings.knowledge_extract_processes)
+        worker_resources = JobResources(http=http, events=events, processes=processes)
         worker = create_worker(
             settings,
             database,
             registry=registry,
             on_job_finished=on_job_finished,
-            resources=JobResources(http=http, events=events, processes=processes),
+            resources=worker_resources,
         )
+        preload_processes(settings, worker_resources, registry)
         await worker.start()
         logger.info("worker_running", mode=worker.mode, modules=modules)
         try:

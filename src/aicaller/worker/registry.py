@@ -143,6 +143,7 @@ class JobRegistry:
     def __init__(self) -> None:
         self._jobs: dict[str, JobDefinition] = {}
         self._schedules: dict[str, Schedule] = {}
+        self._warm_ups: list[Callable[[], object]] = []
 
     def register(self, name: str, handler: JobHandler, *, max_attempts: int | None = None) -> None:
         if max_attempts is not None and max_attempts < 1:
@@ -189,6 +190,15 @@ class JobRegistry:
         self._schedules[entry.key] = entry
         return entry
 
+    def warm_processes(self, warm_up: Callable[[], object]) -> None:
+        """Have each worker of the process's pool (``JobResources.processes``) run ``warm_up``
+        (module-level, picklable) when the job system starts, not at the first job using it."""
+        if warm_up not in self._warm_ups:
+            self._warm_ups.append(warm_up)
+
+    def process_warm_ups(self) -> tuple[Callable[[], object], ...]:
+        return tuple(self._warm_ups)
+
     def get(self, name: str) -> JobDefinition | None:
         return self._jobs.get(name)
 
@@ -202,3 +212,4 @@ class JobRegistry:
 registry = JobRegistry()
 job = registry.job
 schedule = registry.schedule
+warm_processes = registry.warm_processes

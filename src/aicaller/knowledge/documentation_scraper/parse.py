@@ -69,3 +69,17 @@ def parse_page(
         title, markdown = page.title, page.markdown
     digest, body = page_text(title or url, markdown, known_hash=known_hash)
     return Parsed(links, canonical, digest, body)
+
+
+_WARM_UP_PAGE = (
+    b"<html><head><title>Warm-up</title></head><body><main><h1>Warm-up</h1>"
+    b"<p>A page parsed once by each new extraction process.</p></main></body></html>"
+)
+
+
+def warm_up() -> None:
+    """Run by each extraction process as the job system starts (``ProcessPool.preload``):
+    importing this module and parsing one page loads everything extraction uses, so a user's
+    first sync finds the processes ready."""
+    url = "http://warm-up.invalid/"
+    parse_page(_WARM_UP_PAGE, "", "text/html", url, url, None)

@@ -8,10 +8,11 @@ from typing import Any
 
 from aicaller.core.errors import NotFound
 from aicaller.core.logging import get_logger
+from aicaller.knowledge.documentation_scraper.parse import warm_up
 from aicaller.knowledge.sources.repository import businesses_with_scheduled_sources, mark_failed
 from aicaller.knowledge.sources.service import SYNC_JOB, DocumentationService
 from aicaller.knowledge.sources.sync import DocumentationSync
-from aicaller.worker import JobContext, PermanentJobError, job, schedule
+from aicaller.worker import JobContext, PermanentJobError, job, schedule, warm_processes
 
 RESYNC_JOB = "knowledge.resync_due_sources"
 logger = get_logger("aicaller.knowledge.sources.tasks")
@@ -61,3 +62,5 @@ async def resync_due_sources(ctx: JobContext, payload: dict[str, Any]) -> dict[s
 
 
 schedule(RESYNC_JOB, every=timedelta(minutes=5))
+# Syncs extract in the process's pool: its workers load extraction when the job system starts.
+warm_processes(warm_up)
