@@ -138,6 +138,6 @@ def use(runtime: EmbeddingRuntime) -> None:
 
 def current() -> EmbeddingRuntime | None:
     bound = _bound.get()
-    if bound is not None:
+    if bound is not None and bound in _installed:  # not one whose app has since stopped
         return bound
     return _installed[-1] if _installed else None
