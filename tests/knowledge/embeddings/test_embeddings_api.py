@@ -176,9 +176,7 @@ async def test_after_a_change_the_previous_matrix_serves_until_the_new_one_is_lo
     assert await titles(client, tenant, "what is your tariff") == []
     assert await titles(client, tenant, QUESTION) == ["Same-day visits"]
     loading.set()
-    installed = runtime.current()  # the process's (the last app started installed it)
-    assert installed is not None
-    await installed.settle()
+    await app.state.embeddings.settle()  # the runtime of the app that serves the requests
     assert await titles(client, tenant, "what is your tariff") == ["Fees"]
 
 
