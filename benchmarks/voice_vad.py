@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from pipecat.audio.resamplers.soxr_stream_resampler import SOXRStreamAudioResampler
@@ -38,7 +39,8 @@ SPEECH = [
     "I need an appointment",
 ]
 BACKCHANNELS = ["yeah", "mm-hm", "okay", "right"]
-SETUPS = {  # resampler quality, volume floor, start (seconds of speech)
+Quality = Literal["QQ", "VHQ"]
+SETUPS: dict[str, tuple[Quality, float, float]] = {  # resampler, volume floor, start (s)
     "Pipecat defaults": ("VHQ", 0.6, 0.2),
     "quick resampler": ("QQ", 0.6, 0.2),
     "no volume floor": ("VHQ", 0.0, 0.2),
@@ -61,7 +63,7 @@ def noise(kind: str) -> bytes:
     return _mulaw(clicks)
 
 
-async def start_ms(audio: bytes, quality: str, floor: float, start: float) -> int | None:
+async def start_ms(audio: bytes, quality: Quality, floor: float, start: float) -> int | None:
     """Milliseconds of ``audio`` sent before the VAD reports speech (None: it never does)."""
     params = VADParams(start_secs=start, stop_secs=0.5, min_volume=floor)
     vad = SileroVADAnalyzer(params=params)
