@@ -12,7 +12,7 @@ first needs ``RANK_PENALTY`` more support: on the evaluation's businesses, sente
 from lower passages were almost never right (3 of 46 with no threshold) against 32 of 73 from
 the first. The best sentence is said only when its share reaches the threshold of the kind of
 question (``question_kind``); otherwise the agent declines (``handover.decline``). A yes/no
-question naming something none of the passages found names at all is declined outright.
+question naming (in the sentence that asks, ``asked.py``) what no passage names is declined.
 
 ``MIN_SUPPORT`` was calibrated per kind of question with ``benchmarks/answer_eval_calibrate.py``
 on the dialogue evaluation's businesses that are not held out, with the search of issue 20
@@ -31,6 +31,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
+from aicaller.agent.asked import asked_sentence, yes_no_lead
 from aicaller.agent.language import MONEY, QUESTION_WORDS, SPOKEN_FILLER, asks_price, normalise
 from aicaller.agent.passage import negative, section_headings, window
 from aicaller.agent.protocol import AgentReply, Intent, KnowledgeLookup, Meaning
@@ -68,9 +69,10 @@ MIN_SUPPORT_WITH_MEANING = {
     "what": 0.6,
     "other": 0.5,
 }
+_YES_NO = re.compile(r"^(?:do|does|can|could|are|is|will|would|should|have|has|did)\b")
 _KINDS = (
     ("price", None),
-    ("yes_no", re.compile(r"^(?:do|does|can|could|are|is|will|would|should|have|has|did)\b")),
+    ("yes_no", _YES_NO),
     ("when", re.compile(r"\b(?:when|what time|how long|how soon|what day)\b")),
     ("where", re.compile(r"\bwhere\b")),
     ("how", re.compile(r"\bhow\b")),
@@ -96,8 +98,14 @@ def question_kind(question: str) -> str:
     """price, yes_no, when, where, how, what or other: the calibration's unit."""
     if asks_price(question):
         return "price"
-    text = _LEAD_IN.sub("", normalise(question))
-    return next((kind for kind, rule in _KINDS[1:] if rule and rule.search(text)), "other")
+    # The sentence that asks, not the story around it; a yes/no question may follow a clause
+    # ("My Harley's ticking, do y'all work on bikes?").
+    asked = asked_sentence(question)
+    clauses = [_LEAD_IN.sub("", normalise(clause)) for clause in asked.split(",")]
+    if any(_YES_NO.search(clause) for clause in clauses):
+        return "yes_no"
+    text = " ".join(clauses)
+    return next((kind for kind, rule in _KINDS[2:] if rule and rule.search(text)), "other")
 
 
 class _Terms:
@@ -126,10 +134,19 @@ def _found(terms: _Terms, hits: list[SearchHit]) -> list[set[str]]:
     return [terms.present(f"{hit.title} {hit.heading_path} {hit.text}") for hit in hits]
 
 
-def _names_what_is_not_there(terms: _Terms, found: list[set[str]]) -> bool:
+def _names_what_is_not_there(terms: _Terms, found: list[set[str]], question: str) -> bool:
     """A yes/no question about something none of the passages found names at all ("can I
-    rent a tandem bike?" where "tandem" is nowhere): whatever is said would be a guess."""
-    return bool(terms.stems - set().union(*found))
+    rent a tandem bike?" where "tandem" is nowhere): whatever is said would be a guess. Only
+    the words of the sentence that asks count, not the caller's story around it."""
+    return bool(terms.present(asked_sentence(question)) - set().union(*found))
+
+
+def _key_term(
+    terms: _Terms, found: list[set[str]], weights: dict[str, float], question: str
+) -> str | None:
+    """The rarest of the asked words that some passage names: what a "yes" must be about."""
+    named = (terms.present(asked_sentence(question)) or terms.stems) & set().union(*found)
+    return max(sorted(named), key=lambda stem: weights[stem]) if named else None
 
 
 def _weights(terms: _Terms, found: list[set[str]]) -> dict[str, float]:
@@ -245,7 +262,7 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
         mixed = await _by_meaning(found.meaning, question, candidates)
     if mixed is not None:
         candidates, thresholds = mixed, MIN_SUPPORT_WITH_MEANING
-    elif kind == "yes_no" and _names_what_is_not_there(wanted, passages):
+    elif kind == "yes_no" and _names_what_is_not_there(wanted, passages, question):
         # By words alone, a yes/no question naming what no passage names is a guess; by
         # meaning, "bunnies" may well be the "rabbits" of a list.
         return Lookup(None, True)
@@ -260,6 +277,10 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
         if best.support >= thresholds[kind]:
             source = best.hit.url or f"document:{best.hit.document_id}"
             text = window(best.hit, best.said, best.index, wanted.searched)
+            if kind == "yes_no":
+                key = _key_term(wanted, passages, weights, question)
+                names_key = key is not None and key in wanted.present(best.spoken)
+                text = yes_no_lead(best.negative, names_key) + text
             reply = AgentReply(
                 text,
                 Intent.ANSWER,

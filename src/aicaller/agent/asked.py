@@ -1,0 +1,55 @@
+"""What a spoken question actually asks, apart from the story told around it.
+
+Callers explain before or after they ask ("Is there anybody who speaks Spanish? My mom's
+bringing the dog in."). The words of the explanation are no part of what the knowledge must
+name: declining because no page mentions "mom" throws away an answer the site has. So the
+rule "a yes/no question naming what no passage names is declined" (``grounded.py``) looks
+only at the words of the question sentence (``asked_sentence``).
+
+A yes/no question is answered as a person would: "No." before a sentence that says no, and
+"Yes." before a sentence that says the business does what was asked, but only when that
+sentence itself names the question's most telling word that the knowledge has
+(``yes_no_lead``); a sentence found through its heading alone gets no "Yes".
+
+Configured opening hours are weekly. A question about hours in a season, a month or on a
+holiday ("what time do you open in the summer?") is one the week cannot answer; the
+knowledge may (``seasonal``).
+"""
+
+from __future__ import annotations
+
+import re
+
+_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
+_SEASONAL = re.compile(
+    r"\b(?:summer|winter|spring|autumn|fall|season(?:al)?|holidays?|christmas|thanksgiving"
+    r"|easter|new year'?s?|independence day|labou?r day|memorial day|july|june|august"
+    r"|september|october|november|december|january|february|march|april|may)\b",
+    re.IGNORECASE,
+)
+_WHEN_IN_SEASON = re.compile(r"\b(?:in|during|over|on|for|around)\s+(?:the\s+)?$", re.IGNORECASE)
+
+
+def asked_sentence(question: str) -> str:
+    """The first sentence of ``question`` that ends with a question mark, or all of it."""
+    for match in _SENTENCE.finditer(question):
+        if match.group(0).rstrip().endswith("?"):
+            return match.group(0).strip()
+    return question
+
+
+def yes_no_lead(negative: bool, names_key_term: bool) -> str:
+    """What a yes/no answer begins with: "No." when it says no, "Yes." when the sentence
+    itself names what was asked about, else nothing (the sentence speaks for itself)."""
+    if negative:
+        return "No. "
+    return "Yes. " if names_key_term else ""
+
+
+def seasonal(utterance: str) -> bool:
+    """The hours question is about a season, a month or a holiday, which weekly hours do
+    not describe ("may" only after "in"/"during": "may I come in" is no month)."""
+    for match in _SEASONAL.finditer(utterance):
+        if match.group(0).lower() != "may" or _WHEN_IN_SEASON.search(utterance[: match.start()]):
+            return True
+    return False

@@ -1,0 +1,87 @@
+"""What a spoken question asks, apart from the caller's story: the yes/no rule looks only at
+the sentence that asks, a yes/no answer begins with "Yes." or "No." as a person's would, and
+seasonal hours come from the knowledge rather than the configured week."""
+
+from __future__ import annotations
+
+from aicaller.agent.asked import asked_sentence, seasonal
+from aicaller.agent.grounded import grounded_answer, question_kind
+from aicaller.agent.offline import OfflineAgent
+from aicaller.agent.protocol import AgentAction, Intent
+from tests.agent.fakes import Passages, context
+
+SHOP = Passages(
+    {
+        "Team > Luis Ortega, paralegal": "Luis schedules all closings and speaks Spanish.",
+        "Payment": "We accept cash, Visa, Mastercard and Apple Pay at the front desk.",
+        "Repairs": "We do not repair electric bikes or e-scooters.",
+        "Hours > Summer hours": (
+            "From June 1 through September 30 we open at 6:30 am on weekdays."
+        ),
+    }
+)
+agent = OfflineAgent()
+
+
+def test_the_sentence_that_asks_is_told_from_the_story_around_it() -> None:
+    asked = "Is there anybody who speaks Spanish? My mom's bringing the dog in."
+    assert asked_sentence(asked) == "Is there anybody who speaks Spanish?"
+    assert asked_sentence("I need a tune-up") == "I need a tune-up"
+
+
+def test_a_yes_no_question_after_the_callers_story_is_a_yes_no_question() -> None:
+    assert question_kind("My Harley's ticking, do y'all work on bikes?") == "yes_no"
+    assert question_kind("It's my Prius. Can you guys replace the battery?") == "yes_no"
+    assert question_kind("My Harley's ticking and I need it fixed.") == "other"
+
+
+async def test_words_of_the_callers_story_do_not_decline_a_question_the_knowledge_answers() -> None:
+    # "mother" is nowhere in the knowledge, but it is not what was asked about.
+    question = "Does anybody there speak Spanish? It's for my mother."
+    found = await grounded_answer(SHOP, question)
+    assert found.reply is not None
+    assert "speaks Spanish" in found.reply.text
+    # Asked about, the same missing word still declines.
+    reply = await agent.reply(context("Does your mother speak Spanish?", knowledge=SHOP))
+    assert (reply.intent, reply.action) == (Intent.DECLINE, AgentAction.ESCALATE)
+
+
+async def test_a_yes_no_answer_says_yes_when_the_sentence_names_what_was_asked() -> None:
+    found = await grounded_answer(SHOP, "Can I pay with Apple Pay?")
+    assert found.reply is not None
+    assert found.reply.text.startswith("Yes. We accept cash")
+
+
+async def test_a_yes_no_answer_says_no_when_the_sentence_says_no() -> None:
+    found = await grounded_answer(SHOP, "do you repair electric bikes?")
+    assert found.reply is not None
+    assert found.reply.text == "No. We do not repair electric bikes or e-scooters."
+
+
+async def test_a_question_that_is_not_yes_no_gets_no_yes_or_no() -> None:
+    found = await grounded_answer(SHOP, "how can I pay, with Apple Pay?")
+    assert found.reply is not None
+    assert found.reply.text.startswith("We accept cash")
+
+
+def test_seasons_months_and_holidays_are_what_the_week_cannot_answer() -> None:
+    assert seasonal("what time do you open in the summer?")
+    assert seasonal("are you open over Christmas?")
+    assert seasonal("what are your hours in May?")
+    assert not seasonal("may I ask what your hours are?")
+    assert not seasonal("what time do you open on Saturday?")
+
+
+async def test_summer_hours_come_from_the_knowledge_and_other_hours_from_the_week() -> None:
+    reply = await agent.reply(context("What time do you open in the summer?", knowledge=SHOP))
+    assert reply.intent is Intent.ANSWER
+    assert "6:30 am" in reply.text
+    weekly = await agent.reply(context("What time do you open on Saturday?", knowledge=SHOP))
+    assert weekly.intent is Intent.HOURS
+    assert "10 AM" in weekly.text
+
+
+async def test_seasonal_hours_the_knowledge_lacks_come_from_the_week() -> None:
+    plain = Passages({"Payment": "We accept cash and Visa."})
+    reply = await agent.reply(context("what are your hours over Christmas?", knowledge=plain))
+    assert reply.intent is Intent.HOURS
