@@ -4,7 +4,7 @@ seasonal hours come from the knowledge rather than the configured week."""
 
 from __future__ import annotations
 
-from aicaller.agent.asked import asked_sentence, seasonal
+from aicaller.agent.asked import QUANTITY, asked_sentence, asks_quantity, seasonal
 from aicaller.agent.grounded import grounded_answer, question_kind
 from aicaller.agent.offline import OfflineAgent
 from aicaller.agent.protocol import AgentAction, Intent
@@ -85,3 +85,29 @@ async def test_seasonal_hours_the_knowledge_lacks_come_from_the_week() -> None:
     plain = Passages({"Payment": "We accept cash and Visa."})
     reply = await agent.reply(context("what are your hours over Christmas?", knowledge=plain))
     assert reply.intent is Intent.HOURS
+
+
+def test_how_long_how_many_and_what_time_ask_for_a_quantity() -> None:
+    assert asks_quantity("If I wait, how long am I sitting there? I'm in a hurry.")
+    assert asks_quantity("What time am I picking her up?")
+    assert not asks_quantity("How do I book? It takes me ten minutes to get there.")
+    assert QUANTITY.search("It usually takes about forty-five minutes.")
+    assert not QUANTITY.search("Bring your adoption paperwork.")
+
+
+async def test_a_how_long_question_is_answered_only_by_a_sentence_with_a_quantity() -> None:
+    waits = Passages(
+        {
+            "Oil changes": (
+                "Oil changes need no appointment and you can wait in our lounge. "
+                "An oil change takes about 45 minutes."
+            )
+        }
+    )
+    found = await grounded_answer(waits, "how long does an oil change take if I wait?")
+    assert found.reply is not None
+    assert "45 minutes" in found.reply.text
+    vague = Passages({"Oil changes": "Oil changes need no appointment; wait in our lounge."})
+    assert (
+        await grounded_answer(vague, "how long does an oil change take if I wait?")
+    ).reply is None

@@ -11,6 +11,10 @@ A yes/no question is answered as a person would: "No." before a sentence that sa
 sentence itself names the question's most telling word that the knowledge has
 (``yes_no_lead``); a sentence found through its heading alone gets no "Yes".
 
+A question asking how long, how many, how often or what time is answered only by a sentence
+with a quantity in it (``asks_quantity``, ``QUANTITY``): "It takes a day" answers "how long",
+"Bring your paperwork" does not, however many of the question's words it shares.
+
 Configured opening hours are weekly. A question about hours in a season, a month or on a
 holiday ("what time do you open in the summer?") is one the week cannot answer; the
 knowledge may (``seasonal``).
@@ -20,6 +24,8 @@ from __future__ import annotations
 
 import re
 
+from aicaller.agent.language import normalise
+
 _SENTENCE = re.compile(r"[^.?!]+[.?!]*")
 _SEASONAL = re.compile(
     r"\b(?:summer|winter|spring|autumn|fall|season(?:al)?|holidays?|christmas|thanksgiving"
@@ -28,6 +34,22 @@ _SEASONAL = re.compile(
     re.IGNORECASE,
 )
 _WHEN_IN_SEASON = re.compile(r"\b(?:in|during|over|on|for|around)\s+(?:the\s+)?$", re.IGNORECASE)
+
+_QUANTITY_ASKED = re.compile(
+    r"\b(?:how (?:long|soon|many|far|often|old|much notice|much time|early|late)|what time)\b"
+)
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
+    "|forty|fifty|sixty|ninety|hundred|thousand|dozen|half|few|several|noon|midnight"
+    "|once|twice|daily|weekly|monthly|yearly|annually|same[- ]day|overnight"
+    "|a (?:day|week|month|year|minute|hour)"
+)
+QUANTITY = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+
+
+def asks_quantity(question: str) -> bool:
+    """The sentence that asks wants a number: a duration, a count, a time of day."""
+    return bool(_QUANTITY_ASKED.search(normalise(asked_sentence(question))))
 
 
 def asked_sentence(question: str) -> str:

@@ -31,7 +31,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from aicaller.agent.asked import asked_sentence, yes_no_lead
+from aicaller.agent.asked import QUANTITY, asked_sentence, asks_quantity, yes_no_lead
 from aicaller.agent.language import MONEY, QUESTION_WORDS, SPOKEN_FILLER, asks_price, normalise
 from aicaller.agent.passage import negative, section_headings, window
 from aicaller.agent.protocol import AgentReply, Intent, KnowledgeLookup, Meaning
@@ -40,8 +40,7 @@ from aicaller.knowledge.search.backend import SearchHit
 
 RANK_PENALTY = 0.2  # support a sentence of a passage other than the first must add
 POOL = 12  # passages searched for: the best few are candidates, all of them weigh the terms
-CONSIDERED = 6
-RESCORED = 12  # the best sentences of the first pass, weighed again as they would be said
+CONSIDERED, RESCORED = 6, 12  # passages whose sentences are candidates; sentences said again
 PRICE_WORDS = frozenset(
     {"cost", "costs", "price", "prices", "pricing", "fee", "fees", "charge", "charges", "rate"}
     | {"rates", "expensive", "cheap", "pay", "much", "run", "runs"}
@@ -162,7 +161,7 @@ def _weights(terms: _Terms, found: list[set[str]]) -> dict[str, float]:
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     support: float
-    priced: bool
+    has_fact: bool  # the kind of fact the question asks for: an amount, a quantity
     negative: bool
     rank: int
     index: int
@@ -194,7 +193,11 @@ def _candidates(
 
 
 def _spoken(
-    candidate: _Candidate, wanted: _Terms, weights: dict[str, float], kind: str
+    candidate: _Candidate,
+    wanted: _Terms,
+    weights: dict[str, float],
+    kind: str,
+    fact: re.Pattern[str] | None,
 ) -> _Candidate | None:
     """The candidate weighed again on what would be said of it (links, URLs and the end of
     a long sentence are not said), or None when it cannot be said (code, a fragment)."""
@@ -204,7 +207,7 @@ def _spoken(
     return replace(
         candidate,
         support=_share(wanted.present(first) | candidate.context, weights),
-        priced=kind == "price" and bool(MONEY.search(first)),
+        has_fact=fact is not None and bool(fact.search(first)),
         negative=kind == "yes_no" and negative(f"{section_headings(candidate.hit)} {first}"),
         spoken=first,
     )
@@ -244,6 +247,7 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     wanted = _Terms(terms, found.equivalents)
     passages = _found(wanted, found.hits)
     weights = _weights(wanted, passages)
+    fact = MONEY if kind == "price" else QUANTITY if asks_quantity(question) else None
     first_pass = sorted(
         _candidates(found.hits[:CONSIDERED], wanted, weights),
         # A price question looks at the sentences with an amount first.
@@ -254,7 +258,7 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     candidates = [
         spoken
         for candidate in pool
-        if (spoken := _spoken(candidate, wanted, weights, kind)) is not None
+        if (spoken := _spoken(candidate, wanted, weights, kind, fact)) is not None
     ]
     thresholds = MIN_SUPPORT
     mixed = None
@@ -269,9 +273,12 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     candidates = [
         replace(c, support=c.support - (RANK_PENALTY if c.rank else 0.0)) for c in candidates
     ]
-    if kind == "price" and any(c.priced for c in candidates):
+    if kind == "price" and any(c.has_fact for c in candidates):
         # A price question is answered by a sentence with a price in it, if one is found.
-        candidates = [c for c in candidates if c.priced]
+        candidates = [c for c in candidates if c.has_fact]
+    elif fact is not None:
+        # "How long", "how many", "what time": a sentence with no quantity does not answer.
+        candidates = [c for c in candidates if c.has_fact]
     if candidates:
         best = max(candidates, key=lambda c: (round(c.support, 6), c.negative, -c.rank, -c.index))
         if best.support >= thresholds[kind]:
