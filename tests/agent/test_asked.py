@@ -111,3 +111,21 @@ async def test_a_how_long_question_is_answered_only_by_a_sentence_with_a_quantit
     assert (
         await grounded_answer(vague, "how long does an oil change take if I wait?")
     ).reply is None
+
+
+async def test_a_condition_is_no_no_and_a_sentence_found_by_its_heading_gets_neither() -> None:
+    office = Passages(
+        {
+            "Consultations": (
+                "Free estate planning consultations: please call if you can't make it."
+            ),
+            "Insurance > Direct billing": "Trupanion pays us at checkout for covered care.",
+        }
+    )
+    free = await grounded_answer(office, "is the estate planning consultation free?")
+    assert free.reply is not None
+    assert free.reply.text.startswith("Yes. Free estate planning consultations")
+    # "billing" is in the heading only: the sentence does not say whether they bill directly.
+    beside = await grounded_answer(office, "do you do direct billing?")
+    assert beside.reply is not None
+    assert beside.reply.text.startswith("Trupanion pays us")

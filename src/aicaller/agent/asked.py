@@ -6,10 +6,11 @@ name: declining because no page mentions "mom" throws away an answer the site ha
 rule "a yes/no question naming what no passage names is declined" (``grounded.py``) looks
 only at the words of the question sentence (``asked_sentence``).
 
-A yes/no question is answered as a person would: "No." before a sentence that says no, and
-"Yes." before a sentence that says the business does what was asked, but only when that
+A yes/no question is answered as a person would, "Yes." or "No." first, but only when the
 sentence itself names the question's most telling word that the knowledge has
-(``yes_no_lead``); a sentence found through its heading alone gets no "Yes".
+(``yes_no_lead``): "No." when its main statement or its heading says no (a condition such as
+"if you can't make it" is no "no"), else "Yes.". A sentence about something near the question
+("we do not bill insurers directly" for "can I pay with a check?") gets neither.
 
 A question asking how long, how many, how often or what time is answered only by a sentence
 with a quantity in it (``asks_quantity``, ``QUANTITY``): "It takes a day" answers "how long",
@@ -25,7 +26,9 @@ from __future__ import annotations
 import re
 
 from aicaller.agent.language import normalise
+from aicaller.agent.passage import negative
 
+_CONDITION = re.compile(r"\b(?:if|when|unless|until|because|in case)\b[^,.;:]*", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.?!]+[.?!]*")
 _SEASONAL = re.compile(
     r"\b(?:summer|winter|spring|autumn|fall|season(?:al)?|holidays?|christmas|thanksgiving"
@@ -60,12 +63,18 @@ def asked_sentence(question: str) -> str:
     return question
 
 
-def yes_no_lead(negative: bool, names_key_term: bool) -> str:
-    """What a yes/no answer begins with: "No." when it says no, "Yes." when the sentence
-    itself names what was asked about, else nothing (the sentence speaks for itself)."""
-    if negative:
-        return "No. "
-    return "Yes. " if names_key_term else ""
+def says_no(heading: str, sentence: str) -> bool:
+    """The heading or the sentence's main statement says no: "We don't do grooming", not
+    "Free consultations: please call if you can't make it" (a condition saying no)."""
+    return negative(heading) or negative(_CONDITION.sub(" ", sentence))
+
+
+def yes_no_lead(heading: str, sentence: str, names_key_term: bool) -> str:
+    """What a yes/no answer begins with: nothing unless the sentence itself names what was
+    asked about; then "No." when it says no, else "Yes."."""
+    if not names_key_term:
+        return ""
+    return "No. " if says_no(heading, sentence) else "Yes. "
 
 
 def seasonal(utterance: str) -> bool:

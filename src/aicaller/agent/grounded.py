@@ -287,7 +287,7 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
             if kind == "yes_no":
                 key = _key_term(wanted, passages, weights, question)
                 names_key = key is not None and key in wanted.present(best.spoken)
-                text = yes_no_lead(best.negative, names_key) + text
+                text = yes_no_lead(section_headings(best.hit), best.spoken, names_key) + text
             reply = AgentReply(
                 text,
                 Intent.ANSWER,
