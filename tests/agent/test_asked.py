@@ -129,3 +129,15 @@ async def test_a_condition_is_no_no_and_a_sentence_found_by_its_heading_gets_nei
     beside = await grounded_answer(office, "do you do direct billing?")
     assert beside.reply is not None
     assert beside.reply.text.startswith("Trupanion pays us")
+
+
+async def test_no_yes_when_the_sentence_names_only_one_of_the_asked_words_equally_rare() -> None:
+    hours = Passages(
+        {
+            "Hours": "We are open weekdays from nine to five.",
+            "Sunday closings": "On Sundays we hold closings by appointment only.",
+        }
+    )
+    found = await grounded_answer(hours, "Are you open on Sundays at all?")
+    assert found.reply is not None
+    assert not found.reply.text.startswith(("Yes.", "No."))

@@ -140,12 +140,12 @@ def _names_what_is_not_there(terms: _Terms, found: list[set[str]], question: str
     return bool(terms.present(asked_sentence(question)) - set().union(*found))
 
 
-def _key_term(
+def _key_terms(
     terms: _Terms, found: list[set[str]], weights: dict[str, float], question: str
-) -> str | None:
-    """The rarest of the asked words that some passage names: what a "yes" must be about."""
+) -> set[str]:
+    """The rarest asked words some passage names (all on a tie): what a "yes" is about."""
     named = (terms.present(asked_sentence(question)) or terms.stems) & set().union(*found)
-    return max(sorted(named), key=lambda stem: weights[stem]) if named else None
+    return {stem for stem in named if weights[stem] == max(weights[n] for n in named)}
 
 
 def _weights(terms: _Terms, found: list[set[str]]) -> dict[str, float]:
@@ -285,9 +285,9 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
             source = best.hit.url or f"document:{best.hit.document_id}"
             text = window(best.hit, best.said, best.index, wanted.searched)
             if kind == "yes_no":
-                key = _key_term(wanted, passages, weights, question)
-                names_key = key is not None and key in wanted.present(best.spoken)
-                text = yes_no_lead(section_headings(best.hit), best.spoken, names_key) + text
+                keys = _key_terms(wanted, passages, weights, question)
+                names = bool(keys) and keys <= wanted.present(text)  # as said, with its heading
+                text = yes_no_lead(section_headings(best.hit), best.spoken, names) + text
             reply = AgentReply(
                 text,
                 Intent.ANSWER,
