@@ -18,6 +18,7 @@ from aicaller.analytics.buckets import DateRange, Interval, boundaries
 from aicaller.analytics.queries.rollups import aligned
 from aicaller.analytics.reports import DASHBOARD_FIGURES, per_bucket_sets, summary_cuts
 from aicaller.analytics.runner import Runner
+from aicaller.analytics.service import AnalyticsService
 from aicaller.analytics.trend_reports import trends
 from aicaller.database.models import Business, Call, Escalation, Evaluation, call_rollups
 from aicaller.database.session import Database
@@ -205,3 +206,29 @@ async def test_rollups_count_every_call_once_and_go_with_their_business(
     async with database.transaction() as session:
         left = (await session.execute(select(r.business_id).distinct())).scalars().all()
     assert left == [tenant.business_id]
+
+
+async def test_the_setting_turns_the_rollups_off_with_the_same_dashboard(
+    app: FastAPI, tenant: Tenant
+) -> None:
+    database: Database = app.state.database
+    await _random_history(database, tenant.business_id, 6)
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    bodies = {}
+    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        for rollups in (True, False):
+            settings = app.state.settings.model_copy(update={"analytics_rollups": rollups})
+            statements.clear()
+            async with database.transaction() as session:
+                service = AnalyticsService(session, tenant.business_id, None, settings)
+                report = await service.dashboard(None, date(2026, 3, 1), date(2026, 3, 30))
+            bodies[rollups] = report.body
+            assert any("call_rollups" in s for s in statements) is rollups
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
+    assert bodies[True] == bodies[False]
