@@ -7,8 +7,10 @@ Each round writes ``--calls`` calls through their life with the triggers enabled
 with them disabled (``ALTER TABLE calls DISABLE TRIGGER``), the order swapping every round.
 Prints per step the median over rounds of the mean time a statement took (microseconds, wall,
 the client and server on one machine), both ways and their ratio, and the load average.
+``--one-transaction`` runs each step's statements in one transaction instead, so the commit
+(a WAL flush per statement otherwise) does not hide what the triggers cost.
 
-    .venv/bin/python benchmarks/rollup_writes.py [--calls 500] [--rounds 6]
+    .venv/bin/python benchmarks/rollup_writes.py [--calls 500] [--rounds 6] [--one-transaction]
 
 Environment: AICALLER_BENCH_PG (server URL); drops and recreates aicaller_bench_rollup_writes.
 """
@@ -48,7 +50,7 @@ STEPS = {
 
 
 async def _life(
-    connection: asyncpg.Connection, business_id: uuid.UUID, count: int
+    connection: asyncpg.Connection, business_id: uuid.UUID, count: int, together: bool
 ) -> dict[str, float]:
     """Mean microseconds per statement of each step over ``count`` calls."""
     start = datetime.now(UTC) - timedelta(days=1)
@@ -56,34 +58,39 @@ async def _life(
     means = {}
     for step, sql in STEPS.items():
         began = time.perf_counter()
+        if together:
+            await connection.execute("BEGIN")
         for i, call_id in enumerate(ids):
             if step == "insert":
                 await connection.execute(sql, call_id, business_id, start + timedelta(seconds=i))
             else:
                 await connection.execute(sql, call_id)
+        if together:
+            await connection.execute("COMMIT")
         means[step] = (time.perf_counter() - began) / count * 1e6
     return means
 
 
-async def main(calls: int, rounds: int) -> None:
+async def main(calls: int, rounds: int, together: bool) -> None:
     print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     url = await fresh_database(DB_NAME)
     tenant = await create_tenant(url)
     connection = await asyncpg.connect(f"{PG}/{DB_NAME}")
     results: dict[str, list[dict[str, float]]] = {"on": [], "off": []}
     try:
-        await _life(connection, tenant.business_id, calls)  # warm: plans, caches
+        await _life(connection, tenant.business_id, calls, together)  # warm: plans, caches
         for n in range(rounds):
             for mode in ("on", "off") if n % 2 == 0 else ("off", "on"):
                 verb = "ENABLE" if mode == "on" else "DISABLE"
                 for trigger in TRIGGERS:
                     await connection.execute(f"ALTER TABLE calls {verb} TRIGGER {trigger}")
-                results[mode].append(await _life(connection, tenant.business_id, calls))
+                results[mode].append(await _life(connection, tenant.business_id, calls, together))
     finally:
         for trigger in TRIGGERS:
             await connection.execute(f"ALTER TABLE calls ENABLE TRIGGER {trigger}")
         await connection.close()
-    print(f"\n{calls} calls a round, median of {rounds} rounds, microseconds per statement")
+    how = "one transaction a step" if together else "one transaction a statement"
+    print(f"\n{calls} calls a round ({how}), median of {rounds} rounds, microseconds a statement")
     print(f"{'step':<22}{'triggers on':>12}{'off':>10}{'on / off':>10}")
     for step in STEPS:
         on = statistics.median(r[step] for r in results["on"])
@@ -96,5 +103,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--calls", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--one-transaction", action="store_true")
     args = parser.parse_args()
-    asyncio.run(main(args.calls, args.rounds))
+    asyncio.run(main(args.calls, args.rounds, args.one_transaction))

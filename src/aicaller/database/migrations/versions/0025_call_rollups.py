@@ -72,9 +72,14 @@ def _values(row: str) -> list[str]:
     return [*counts, *(sql.format(r=row) for sql in SUMS.values())]
 
 
-def _upsert(dialect: str, row: str, sign: str) -> str:
-    """Add (``sign`` '') or take away (``sign`` '-') one call's contribution to its slot."""
-    values = ", ".join(f"{sign}({value})" for value in _values(row))
+def _upsert(dialect: str, row: str, sign: str, old: str | None = None) -> str:
+    """Add (``sign`` '') or take away (``sign`` '-') one call's contribution to its slot; with
+    ``old``, add the difference between ``row``'s and ``old``'s (a call edited in its slot:
+    one upsert instead of two)."""
+    pairs = zip(_values(row), _values(old) if old else _values(row), strict=True)
+    values = ", ".join(
+        f"({new}) - ({before})" if old else f"{sign}({new})" for new, before in pairs
+    )
     updates = ", ".join(f"{c} = call_rollups.{c} + excluded.{c}" for c in COLUMNS)
     return (
         f"INSERT INTO call_rollups (business_id, slot, {', '.join(COLUMNS)}) "  # noqa: S608
@@ -87,6 +92,11 @@ def _changed(old: str, new: str) -> str:
     return " OR ".join(f"{old}.{c} IS DISTINCT FROM {new}.{c}" for c in SOURCE_COLUMNS)
 
 
+def _same_slot(dialect: str, old: str, new: str) -> str:
+    slot = SLOT[dialect]
+    return f"{old}.business_id = {new}.business_id AND {slot.format(r=old)} = {slot.format(r=new)}"
+
+
 # A call deleted with its business (the cascade) has no business to count for any more, and
 # its rollup rows go with the business; so does a call updated during that cascade (migration
 # 0011's triggers update a call when its escalations and evaluations are deleted).
@@ -95,20 +105,26 @@ _BUSINESS_KEPT = "EXISTS (SELECT 1 FROM businesses WHERE id = {r}.business_id)"
 
 def _sqlite_triggers() -> dict[str, str]:
     changed = _changed("old", "new").replace("IS DISTINCT FROM", "IS NOT")
+    edited = f"AFTER UPDATE OF {', '.join(SOURCE_COLUMNS)} ON calls WHEN ({changed}) AND "
+    same = _same_slot("sqlite", "old", "new")
     return {
         "call_rollups_insert": f"AFTER INSERT ON calls BEGIN {_upsert('sqlite', 'new', '')}; END",
         "call_rollups_delete": "AFTER DELETE ON calls "
         f"WHEN {_BUSINESS_KEPT.format(r='old')} BEGIN {_upsert('sqlite', 'old', '-')}; END",
-        "call_rollups_update": f"AFTER UPDATE OF {', '.join(SOURCE_COLUMNS)} ON calls "
-        f"WHEN ({changed}) AND {_BUSINESS_KEPT.format(r='new')} "
-        f"BEGIN {_upsert('sqlite', 'old', '-')}; "
-        f"{_upsert('sqlite', 'new', '')}; END",
+        "call_rollups_update": f"{edited} {same} AND {_BUSINESS_KEPT.format(r='new')} "
+        f"BEGIN {_upsert('sqlite', 'new', '', old='old')}; END",
+        "call_rollups_move": f"{edited} NOT ({same}) AND {_BUSINESS_KEPT.format(r='new')} "
+        f"BEGIN {_upsert('sqlite', 'old', '-')}; {_upsert('sqlite', 'new', '')}; END",
     }
 
 
 POSTGRES_FUNCTION = f"""
     IF TG_OP <> 'INSERT' THEN
         IF NOT {_BUSINESS_KEPT.format(r="OLD")} THEN RETURN NULL; END IF;
+        IF TG_OP = 'UPDATE' AND {_same_slot("postgresql", "OLD", "NEW")} THEN
+            {_upsert("postgresql", "NEW", "", old="OLD")};
+            RETURN NULL;
+        END IF;
         {_upsert("postgresql", "OLD", "-")};
     END IF;
     IF TG_OP <> 'DELETE' THEN {_upsert("postgresql", "NEW", "")}; END IF;"""
