@@ -20,7 +20,8 @@ Prints p50/p95 in ms over ``--runs`` requests (medians of the whole run for the 
 ``--reuse`` keeps the database seeded by an earlier run (seeding takes a minute or more).
 
 Environment: AICALLER_BENCH_PG (default postgresql://postgres@127.0.0.1:5432) and
-AICALLER_BENCH_REDIS (default redis://127.0.0.1:6379/8).
+AICALLER_BENCH_REDIS (default redis://127.0.0.1:6379/8); AICALLER_BENCH_ANALYTICS_DB names the
+database it drops and recreates (default aicaller_bench_analytics).
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from aicaller.config import Settings
 from aicaller.main import create_app
 
 REDIS = os.environ.get("AICALLER_BENCH_REDIS", "redis://127.0.0.1:6379/8")
-DB_NAME = "aicaller_bench_analytics"
+DB_NAME = os.environ.get("AICALLER_BENCH_ANALYTICS_DB", "aicaller_bench_analytics")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 NINETY_DAYS = {
     "from": (date.today() - timedelta(days=89)).isoformat(),
