@@ -6,7 +6,8 @@ whole middleware and authentication path):
 
 - the 30-day dashboard cold (the business's analytics tag cleared before each request) and
   warm (served from the cache), and cold again with its statements side by side (the default
-  on PostgreSQL) and one by one, alternating, with the ratio of their medians;
+  on PostgreSQL) and one by one, alternating, with the ratio of their medians; and likewise
+  with the calls' figures from the rollups (the default) and from the calls;
 - call volume over 90 days by day, and QA stats over 30 days, cold;
 - a CSV export of every call (one million rows) read from the export generator: rows/s and the
   process's peak resident memory while it runs.
@@ -19,7 +20,8 @@ Prints p50/p95 in ms over ``--runs`` requests (medians of the whole run for the 
 ``--reuse`` keeps the database seeded by an earlier run (seeding takes a minute or more).
 
 Environment: AICALLER_BENCH_PG (default postgresql://postgres@127.0.0.1:5432) and
-AICALLER_BENCH_REDIS (default redis://127.0.0.1:6379/8).
+AICALLER_BENCH_REDIS (default redis://127.0.0.1:6379/8); AICALLER_BENCH_ANALYTICS_DB names the
+database it drops and recreates (default aicaller_bench_analytics).
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ from aicaller.config import Settings
 from aicaller.main import create_app
 
 REDIS = os.environ.get("AICALLER_BENCH_REDIS", "redis://127.0.0.1:6379/8")
-DB_NAME = "aicaller_bench_analytics"
+DB_NAME = os.environ.get("AICALLER_BENCH_ANALYTICS_DB", "aicaller_bench_analytics")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 NINETY_DAYS = {
     "from": (date.today() - timedelta(days=89)).isoformat(),
@@ -91,14 +93,20 @@ async def _timed(
     return _pct(ordered, 0.5), _pct(ordered, 0.95), cache_header
 
 
-async def _side_by_side_vs_one_by_one(
-    app: Any, runs: int, clear: Callable[[], Awaitable[None]], request: Request
+async def _paired(
+    app: Any,
+    runs: int,
+    clear: Callable[[], Awaitable[None]],
+    request: Request,
+    setting: tuple[str, object],
+    names: tuple[str, str],
 ) -> None:
-    """The cold 30-day dashboard with its statements side by side (the default) and one by one
-    (``analytics_parallel_connections=0``, the baseline), alternating so drift hits both."""
-    parallel = app.state.settings
-    modes = {"side by side": parallel, "one by one": parallel.model_copy(
-        update={"analytics_parallel_connections": 0})}  # fmt: skip
+    """The cold 30-day dashboard as the app runs it (``names[0]``) and with one setting changed
+    (``names[1]``, the baseline), alternating so drift hits both: statements side by side
+    against one by one (``analytics_parallel_connections=0``), or the calls' figures from the
+    rollups against from the calls (``analytics_rollups=false``)."""
+    default = app.state.settings
+    modes = {names[0]: default, names[1]: default.model_copy(update=dict([setting]))}
     times: dict[str, list[float]] = {mode: [] for mode in modes}
     try:
         for _ in range(runs):
@@ -109,13 +117,13 @@ async def _side_by_side_vs_one_by_one(
                 (await request()).raise_for_status()
                 times[mode].append((time.perf_counter() - started) * 1000)
     finally:
-        app.state.settings = parallel
+        app.state.settings = default
     for mode, measured in times.items():
         ordered = sorted(measured)
         print(f"{'dashboard 30d, cold, ' + mode:<42} {_pct(ordered, 0.5):>9.1f} "
               f"{_pct(ordered, 0.95):>9.1f}  miss")  # fmt: skip
-    ratio = statistics.median(times["side by side"]) / statistics.median(times["one by one"])
-    print(f"{'  side by side / one by one (p50)':<42} {ratio:>9.2f}")
+    ratio = statistics.median(times[names[0]]) / statistics.median(times[names[1]])
+    print(f"{'  ' + names[0] + ' / ' + names[1] + ' (p50)':<42} {ratio:>9.2f}")
 
 
 async def _export(
@@ -212,7 +220,12 @@ async def main() -> None:
                     print(f"{name:<42} {p50:>9.1f} {p95:>9.1f}  {header}")
                 if not args.skip_reports:
                     dashboard = get("dashboard", period="30d")
-                    await _side_by_side_vs_one_by_one(app, args.runs, clear, dashboard)
+                    await _paired(app, args.runs, clear, dashboard,
+                                  ("analytics_parallel_connections", 0),
+                                  ("side by side", "one by one"))  # fmt: skip
+                    await _paired(app, args.runs, clear, dashboard,
+                                  ("analytics_rollups", False),
+                                  ("rollups", "from calls"))  # fmt: skip
             if not args.skip_export:
                 rows, elapsed, baseline, peak = await _export(app, settings, business_id)
                 print(

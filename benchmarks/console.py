@@ -9,6 +9,10 @@ several rounds interleaved so drift hits every page alike. Prints per page the m
 rounds of p50 and p95 milliseconds, the statements one request ran (X-Query-Count) and the
 uncompressed bytes of the scripts and stylesheets the page links.
 
+"overview (not cached, from calls)" is the same uncached overview served by a second app of the
+same run with ``analytics_rollups`` off (every figure read from the calls, as before migration
+0025), its requests interleaved with the first app's: the before and after of the rollups.
+
     .venv/bin/python benchmarks/console.py [--calls 100000] [--requests 30] [--rounds 3]
 
 Environment: AICALLER_BENCH_PG (server URL, default postgresql://postgres@127.0.0.1:5432) and
@@ -45,6 +49,7 @@ from aicaller.main import create_app
 
 REDIS = os.environ.get("AICALLER_BENCH_REDIS", "redis://127.0.0.1:6379/7")
 DB_NAME = os.environ.get("AICALLER_BENCH_CONSOLE_DB", "aicaller_bench_console")
+FROM_CALLS = "overview (not cached, from calls)"  # served by the app without rollups
 BASELINE = "baseline: API /users/me"  # the trivial signed-in request, same client and run
 ASSET = re.compile(r'<(?:script src|link rel="stylesheet" href)="([^"]+)"')
 
@@ -52,9 +57,9 @@ ASSET = re.compile(r'<(?:script src|link rel="stylesheet" href)="([^"]+)"')
 def _pages(call_ids: list[str]) -> dict[str, Callable[[], str]]:
     today = date.today()
 
-    # Custom periods of 27-30 days inside the seeded 60, each asked once: every request of
-    # "overview (not cached)" is a cache miss (120 of them; a run asks for 94 by default).
-    periods = [(start, length) for length in (30, 29, 28, 27) for start in range(30, 60)]
+    # Custom periods of 23-30 days inside the seeded 60, each asked once, by either app: every
+    # uncached overview is a cache miss (240 of them; a run asks for 188 by default).
+    periods = [(start, length) for length in range(23, 31) for start in range(30, 60)]
     random.shuffle(periods)
     unseen = iter(periods)
 
@@ -71,6 +76,7 @@ def _pages(call_ids: list[str]) -> dict[str, Callable[[], str]]:
         BASELINE: lambda: "/api/v1/users/me",
         "overview (cached)": lambda: "/app/overview?period=30d",
         "overview (not cached)": uncached_overview,
+        FROM_CALLS: uncached_overview,
         "calls": lambda: "/app/calls",
         "calls filtered": lambda: (
             f"/app/calls?status=completed&direction=inbound&from={today - timedelta(days=30)}"
@@ -98,8 +104,8 @@ async def _sign_in(client: httpx.AsyncClient) -> None:
     response = await client.post("/app/login", data=form)
     assert response.status_code == 303, response.text
     # The baseline is an API request; pages ignore the bearer token and use the cookie.
-    token = await client.post("/api/v1/auth/token", data={"username": EMAIL, "password": PASSWORD})
-    client.headers["Authorization"] = f"Bearer {token.json()['access_token']}"
+    issued = await client.post("/api/v1/auth/token", data={"username": EMAIL, "password": PASSWORD})
+    client.headers["Authorization"] = f"Bearer {issued.json()['access_token']}"
 
 
 def _asset_bytes(html: str) -> int:
@@ -114,10 +120,12 @@ def _percentile(ordered: list[float], share: float) -> float:
 
 
 async def _round(
-    client: httpx.AsyncClient, pages: dict[str, Callable[[], str]], requests: int
+    clients: dict[str, httpx.AsyncClient], pages: dict[str, Callable[[], str]], requests: int
 ) -> dict[str, tuple[float, float, int]]:
+    """Every page ``requests`` times, from the client of its name (else ``clients[""]``)."""
     results = {}
     for name, url in pages.items():
+        client = clients.get(name, clients[""])
         timings, statements = [], []
         for _ in range(requests):
             started = time.perf_counter()
@@ -143,16 +151,27 @@ async def main(calls: int, requests: int, rounds: int) -> None:
             url, REDIS, Path(tmp), environment="development", slow_query_ms=60_000
         )
         app = create_app(Settings.model_validate(values))  # warnings only (app_settings)
-        async with LifespanManager(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-                await _sign_in(client)
-                pages = _pages(call_ids)
-                assets = {
-                    name: _asset_bytes((await client.get(u())).text) for name, u in pages.items()
-                }
-                await _round(client, pages, 3)  # warm: pools, caches, templates
-                measured = [await _round(client, pages, requests) for _ in range(rounds)]
+        before = create_app(Settings.model_validate({**values, "analytics_rollups": False}))
+        async with (
+            LifespanManager(app),
+            LifespanManager(before),
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app), base_url="http://b"
+            ) as client,
+            httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=before), base_url="http://b"
+            ) as old,
+        ):
+            await _sign_in(client)
+            await _sign_in(old)
+            clients = {"": client, FROM_CALLS: old}
+            pages = _pages(call_ids)
+            assets = {
+                name: _asset_bytes((await clients.get(name, client).get(u())).text)
+                for name, u in pages.items()
+            }
+            await _round(clients, pages, 3)  # warm: pools, caches, templates
+            measured = [await _round(clients, pages, requests) for _ in range(rounds)]
     print(f"\n{calls:,} calls, {requests} requests per page per round, median of {rounds} rounds")
     print(f"{'page':<24}{'p50 ms':>9}{'p95 ms':>9}{'x base':>8}{'SQL':>6}{'JS+CSS KB':>11}")
     base = statistics.median(r[BASELINE][0] for r in measured)

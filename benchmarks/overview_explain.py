@@ -47,6 +47,7 @@ KINDS = (
     ("knowledge_gaps.normalized_question", "top knowledge gaps"),
     ("knowledge_gaps", "knowledge gaps per bucket"),
     ("FROM escalations", "open escalations then and now"),
+    ("call_rollups", "call and QA figures summed from the rollups (migration 0025)"),
     ("total_calls", "call and QA figures (the calls pass)"),
     ("FROM businesses", "the business's timezone"),
 )

@@ -4,9 +4,11 @@ uncached, on the console benchmark's PostgreSQL database (100,000 calls over 60 
 "one by one" is what the overview did before (and what API clients do): the dashboard, then
 the trends of calls, AI containment and QA score, each its own report. "together" is
 ``AnalyticsService.overview``: the same four reports, each pass run once per list of cuts. Both
-run with no cache, alternating, for 30-day periods ending on different days; the report
-statements use the parallel connections as in the app. Prints the median and p95 wall time of
-each and their ratio, and the statements each ran.
+run with no cache and every figure read from the calls (``analytics_rollups`` off), and
+"rollups" is "together" with the calls' figures summed from the per-slot rollups (migration
+0025), as the app runs it. All three run with no cache, in turn, for 30-day periods ending on
+different days; the report statements use the parallel connections as in the app. Prints the
+median and p95 wall time of each, their ratios, and the statements each ran.
 
     .venv/bin/python benchmarks/overview_together.py [--rounds 15]
 
@@ -22,6 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
+import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -42,12 +45,15 @@ from console import DB_NAME
 METRICS = ["total_calls", "ai_containment_rate", "avg_qa_score"]
 
 
-async def _business(url: str) -> object:
+async def _business(url: str) -> uuid.UUID:
     connection = await asyncpg.connect(f"{PG}/{DB_NAME}")
     try:
-        return await connection.fetchval("SELECT id FROM businesses ORDER BY created_at LIMIT 1")
+        found: uuid.UUID = await connection.fetchval(
+            "SELECT id FROM businesses ORDER BY created_at LIMIT 1"
+        )
     finally:
         await connection.close()
+    return found
 
 
 async def main(rounds: int, seed: bool) -> None:
@@ -59,26 +65,28 @@ async def main(rounds: int, seed: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         values = app_settings(url, "redis://127.0.0.1:6379/7", Path(tmp))
         settings = Settings.model_validate({**values, "redis_url": None})
+        from_calls = settings.model_copy(update={"analytics_rollups": False})
         database = Database(create_engine(settings))
         QueryMonitor(database.engine, slow_ms=60_000)  # counts statements, logs none
-        timings: dict[str, list[float]] = {"one by one": [], "together": []}
+        timings: dict[str, list[float]] = {"one by one": [], "together": [], "rollups": []}
         statements: dict[str, int] = {}
         try:
             for n in range(rounds + 1):  # the first round warms pools and plans
                 last = date.today() - timedelta(days=1 + n)
                 first = last - timedelta(days=29)
-                for name in ("one by one", "together") if n % 2 else ("together", "one by one"):
+                names = list(timings)
+                for name in names[n % 3 :] + names[: n % 3]:  # each first in turn
                     async with database.transaction() as session:
                         service = AnalyticsService(
                             session,
                             business_id,
                             None,
-                            settings,
-                            database=database,  # type: ignore[arg-type]
+                            settings if name == "rollups" else from_calls,
+                            database=database,
                         )
                         started = time.perf_counter()
                         with count_queries() as counter:
-                            if name == "together":
+                            if name != "one by one":
                                 await service.overview(
                                     Period.CUSTOM, first, last, METRICS, Interval.DAY, 7
                                 )
@@ -99,8 +107,9 @@ async def main(rounds: int, seed: bool) -> None:
         ordered = sorted(values_)
         p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
         print(f"{name:<12}{statistics.median(ordered):>9.1f}{p95:>9.1f}{statements[name]:>6}")
-    ratio = statistics.median(timings["together"]) / statistics.median(timings["one by one"])
-    print(f"together / one by one (p50): {ratio:.2f}")
+    for name, against in (("together", "one by one"), ("rollups", "together")):
+        ratio = statistics.median(timings[name]) / statistics.median(timings[against])
+        print(f"{name} / {against} (p50): {ratio:.2f}")
     print(f"load average at end: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 

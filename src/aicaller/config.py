@@ -100,6 +100,9 @@ class Settings(BaseSettings):
     # Pooled connections (PostgreSQL) that reports of this process may use at once besides the
     # request's own, to run a report's statements side by side; 0 runs them one by one.
     analytics_parallel_connections: Annotated[int, Field(ge=0, le=64)] = 3
+    # Sum the calls' figures from the per-slot rollups (migration 0025) rather than read every
+    # call; off, every report reads the calls (to compare, or to rule the rollups out).
+    analytics_rollups: bool = True
 
     # Rate limits in the `limits` notation ("600/minute", "10 per second").
     rate_limit_enabled: bool = True

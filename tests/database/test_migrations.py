@@ -18,6 +18,7 @@ TABLES = {
     "api_keys",
     "jobs",
     "calls",
+    "call_rollups",
     "transcript_turns",
     "idempotency_records",
     "documents",

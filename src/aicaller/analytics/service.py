@@ -70,7 +70,11 @@ class AnalyticsService(BaseService):
         self.calls = CallQueries(session, business_id)
         # With the database, report statements may run on connections of their own.
         self.runner = Runner(
-            session, business_id, database, settings.analytics_parallel_connections
+            session,
+            business_id,
+            database,
+            settings.analytics_parallel_connections,
+            rollups=settings.analytics_rollups,
         )
 
     # -- parameters -------------------------------------------------------------------------------

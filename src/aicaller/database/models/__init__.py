@@ -4,6 +4,7 @@ from aicaller.database.models.api_key import ApiKey
 from aicaller.database.models.business import Business, BusinessPhoneNumber
 from aicaller.database.models.call import Call
 from aicaller.database.models.call_note import CallNote
+from aicaller.database.models.call_rollup import call_rollups
 from aicaller.database.models.document import Chunk, Document
 from aicaller.database.models.documentation import DocumentationSource, SyncJob, SyncPage
 from aicaller.database.models.embedding import ChunkEmbedding, EmbeddingConfig
@@ -38,4 +39,5 @@ __all__ = [
     "SyncPage",
     "TranscriptTurn",
     "User",
+    "call_rollups",
 ]
