@@ -117,9 +117,13 @@ async def test_retry_can_be_switched_off(
 async def test_connection_errors_retried(
     http: SafeHttpClient, peer: LocalPeer, sleep: SleepRecorder
 ) -> None:
-    peer.route("/", Reply(drop=True), Reply(drop=True), Reply(200, body=b"back"))
+    # aiohttp (the guarded fetch's transport) re-sends an idempotent request once, at once,
+    # when the connection drops; then the policy's retries take over with their backoff.
+    drops = [Reply(drop=True)] * 4
+    peer.route("/", *drops, Reply(200, body=b"back"))
     assert (await http.fetch(peer.url("/"))).content == b"back"
     assert sleep.delays == [1.0, 2.0]
+    assert len(peer.requests) == 5
 
     sleep.delays.clear()
     with pytest.raises(UpstreamHttpError, match="ConnectError") as caught:

@@ -21,6 +21,7 @@ from aicaller.core.errors import (
     UnsafeUrlError,
     UpstreamHttpError,
 )
+from aicaller.core.http.aiohttp_transport import AiohttpTransport
 from aicaller.core.http.retry import RetryPolicy, Sleep, send_with_retry, should_retry_status
 from aicaller.core.http.ssrf import Resolver, ValidatedUrl, check_url
 from aicaller.core.http.transport import PinningTransport, pinned
@@ -69,6 +70,7 @@ class SafeHttpClient:
         self,
         client: httpx.AsyncClient,
         *,
+        guarded: httpx.AsyncClient | None = None,
         retry_policy: RetryPolicy,
         allow_private: bool = False,
         max_redirects: int = 5,
@@ -76,6 +78,7 @@ class SafeHttpClient:
         resolver: Resolver | None = None,
     ) -> None:
         self._client = client
+        self._guarded = guarded  # ``fetch``'s client (aiohttp); None: ``client`` does both
         self._retry = retry_policy
         self._allow_private = allow_private
         self._max_redirects = max_redirects
@@ -96,20 +99,15 @@ class SafeHttpClient:
             max_connections=settings.http_max_connections,
             max_keepalive_connections=min(settings.http_max_connections, _MAX_KEEPALIVE),
         )
-        client = httpx.AsyncClient(
-            transport=PinningTransport(limits=limits, network_backend=network_backend),
-            timeout=httpx.Timeout(settings.http_timeout_seconds),
-            headers={"User-Agent": settings.http_user_agent},
-            follow_redirects=False,
-            # Environment proxies would resolve hosts themselves (bypassing the pinning) and
-            # .netrc credentials must never reach user-supplied hosts.
-            trust_env=False,
-            # One client serves every tenant: cookies set by one site must not follow the next.
-            # (A jar, not httpx.Cookies: the client would copy those into a permissive jar.)
-            cookies=cookiejar.CookieJar(policy=cookiejar.DefaultCookiePolicy(allowed_domains=[])),
-        )
+        client = _client(settings, PinningTransport(limits=limits, network_backend=network_backend))
+        # ``fetch`` goes over aiohttp (``aiohttp_transport.py``); a test's httpcore backend not.
+        guarded = None
+        if network_backend is None:
+            wire = AiohttpTransport(settings.http_max_connections, limits.keepalive_expiry)
+            guarded = _client(settings, wire)
         return cls(
             client,
+            guarded=guarded,
             retry_policy=RetryPolicy.from_settings(settings, sleep=sleep),
             allow_private=settings.allow_private_urls,
             max_redirects=settings.http_max_redirects,
@@ -180,6 +178,8 @@ class SafeHttpClient:
 
     async def aclose(self) -> None:
         await self._client.aclose()
+        if self._guarded is not None:
+            await self._guarded.aclose()
 
     async def __aenter__(self) -> Self:
         return self
@@ -204,12 +204,14 @@ class SafeHttpClient:
         idempotent = request.method in _IDEMPOTENT_METHODS
         bodies: list[bytes] = []
 
+        client = self._guarded or self._client
+
         async def attempt() -> httpx.Response:
-            outgoing = self._client.build_request(
+            outgoing = client.build_request(
                 request.method, target.url, headers=request.headers, content=request.content
             )
             with pinned(target):
-                response = await self._client.send(outgoing, stream=True)
+                response = await client.send(outgoing, stream=True)
             redirect = follow_redirects and _is_redirect(response)
             if not redirect and not should_retry_status(response.status_code, idempotent):
                 # Read inside the attempt so a connection dropped mid-body is retried too.
@@ -249,6 +251,21 @@ class SafeHttpClient:
             for name in _CREDENTIAL_HEADERS:
                 headers.pop(name, None)
         return next_target, _Request(method, headers, content)
+
+
+def _client(settings: Settings, transport: httpx.AsyncBaseTransport) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=transport,
+        timeout=httpx.Timeout(settings.http_timeout_seconds),
+        headers={"User-Agent": settings.http_user_agent},
+        follow_redirects=False,
+        # Environment proxies would resolve hosts themselves (bypassing the pinning) and
+        # .netrc credentials must never reach user-supplied hosts.
+        trust_env=False,
+        # One client serves every tenant: cookies set by one site must not follow the next.
+        # (A jar, not httpx.Cookies: the client would copy those into a permissive jar.)
+        cookies=cookiejar.CookieJar(policy=cookiejar.DefaultCookiePolicy(allowed_domains=[])),
+    )
 
 
 def _is_redirect(response: httpx.Response) -> bool:

@@ -29,6 +29,11 @@ _PINS: ContextVar[Mapping[str, tuple[IPAddress, ...]] | None] = ContextVar(
 )
 
 
+def current_pins() -> Mapping[str, tuple[IPAddress, ...]] | None:
+    """The pins of the request running in this task (None: a trusted, unguarded call)."""
+    return _PINS.get()
+
+
 @contextmanager
 def pinned(target: ValidatedUrl) -> Iterator[None]:
     """Within this block, connections to ``target.host`` go only to its checked addresses."""
