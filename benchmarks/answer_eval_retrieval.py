@@ -69,6 +69,7 @@ class SetResult:
     bm25: Score
     held_out: bool
     hybrid: Score | None = None  # with --embeddings
+    fallbacks: int = 0  # hybrid searches that fell back to lexical (the endpoint timed out)
 
 
 async def product_ranking(
@@ -161,6 +162,7 @@ async def evaluate(
             baseline = Bm25Baseline(pages)
             if embeddings:
                 hybrid = await prepare(database, business_id, embeddings, str(data_dir))
+                await hybrid.embed_questions([q.question for q in page_set.questions])
             product, bm25, fused = Score(), Score(), Score()
             for question in page_set.questions:
                 label = f"{question.id} {question.question!r}"
@@ -179,7 +181,7 @@ async def evaluate(
             await database.dispose()
     return SetResult(
         page_set.name, len(pages), len(page_set.questions), product, bm25, page_set.held_out,
-        fused if hybrid is not None else None,
+        fused if hybrid is not None else None, hybrid.fallbacks if hybrid is not None else 0,
     )  # fmt: skip
 
 
@@ -198,6 +200,7 @@ def table(results: list[SetResult], engine: str) -> list[str]:
             f"{r.bm25.top1 / n:>6.0%}/{r.bm25.top3 / n:<6.0%}  "
             f"{(r.product.top3 - r.bm25.top3) / n * 100:>+9.0f}p"
             + (f"  {r.hybrid.top1 / n:>6.0%}/{r.hybrid.top3 / n:<6.0%}" if r.hybrid else "")
+            + (f"  ({r.fallbacks} searches fell back to lexical)" if r.fallbacks else "")
         )
     return lines
 

@@ -17,6 +17,10 @@ from aicaller.knowledge.search.query import search_terms
         # "kind of" and "sort of" are filler; "sort" and "kind" alone are words.
         ("it's kind of leaking, sort of", ["leaking"]),
         ("how do I sort a list", ["sort", "list"]),
+        # "Is there a way to", "some thing", "y'all", "'em": how a caller talks, not what
+        # the page says.
+        ("is there a way to run my own SQL or something", ["run", "sql"]),
+        ("do y'all put 'em on, that kind of stuff", ["put"]),
         ("what kind of dog food", ["dog", "food"]),
         # Numbers of ten or more said in words are searched as documentation writes them.
         ("are you open twenty four hours", ["open", "24", "hours"]),

@@ -5,10 +5,11 @@ PostgreSQL tsquery alike; common English words are dropped (both engines would m
 everywhere); the backends search for all of the rest, then for any of them.
 
 Questions arrive spoken (a speech recogniser's text): filler ("um", "I was wondering", "kind
-of"), the pieces of contractions ("don't" is "don" and "t") and numbers said as words. The first two
-would make the every-term query find nothing, so they are dropped; a number of ten or more said
-in words ("twenty four", "fifteen") becomes its digits, as documentation writes such numbers
-(below ten, prose writes words: "two years" stays as said).
+of"), the pieces of contractions ("don't" is "don" and "t") and numbers said as words. The first
+two would make the every-term query find nothing, so they are dropped, and so are the vague
+nouns of a spoken question ("is there a way to", "that kind of thing"), which no page is
+about; a number of ten or more said in words ("twenty four", "fifteen") becomes its digits, as
+documentation writes such numbers (below ten, prose writes words: "two years" stays as said).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ STOPWORDS = frozenset(
     um uh uhm umm er erm hmm ah oh okay ok yeah yes well basically actually really maybe
     wondering wonder wanted trying possible possibly guys somebody someone anyone
     gonna wanna gotta s t d ll re ve m don doesn didn isn aren wasn weren won wouldn shouldn
-    couldn haven hasn hadn cant dont doesnt didnt isnt arent wont""".split()  # noqa: SIM905 - a word list reads better as prose
+    couldn haven hasn hadn cant dont doesnt didnt isnt arent wont
+    way thing things something anything stuff y em ya yall kinda sorta""".split()  # noqa: SIM905 - a word list reads better as prose
 )
 _UNITS = {
     word: value
