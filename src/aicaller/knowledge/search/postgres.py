@@ -13,7 +13,9 @@ word the caller asked about. Two stages:
 - those get BM25 proper: each term's occurrences by field (``unnest`` of the vector: its
   positions and their weights), saturated by k1 and normalised by the chunk's length (its
   distinct lexemes, against the business's average), which reads each vector whole, so only
-  the pool's.
+  the pool's. The vector is first cut down to the question's lexemes (``ts_delete`` of all
+  the others): ``unnest`` builds a row with two arrays for every lexeme it is given, and a
+  chunk holds dozens for the two or three the question names.
 
 Before, the first stage was plain ``ts_rank`` of the whole query (no IDF), and the pool of a
 long any-term question filled with chunks dense in common words (docs/benchmarks.md,
@@ -56,7 +58,8 @@ _SELECT = """
                          {title} * cardinality(array_positions(u.weights, 'A'))
                          + {headings} * cardinality(array_positions(u.weights, 'B'))
                          + {body} * cardinality(array_positions(u.weights, 'C')) AS tf
-                  FROM unnest(pool.search_vector) AS u
+                  FROM unnest(ts_delete(pool.search_vector, tsvector_to_array(
+                      ts_delete(pool.search_vector, CAST(:lexemes AS text[]))))) AS u
                   JOIN unnest(CAST(:lexemes AS text[]), CAST(:idfs AS float8[])) AS x(lexeme, idf)
                     ON x.lexeme = u.lexeme) AS t
         ) AS score
