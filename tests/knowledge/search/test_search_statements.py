@@ -58,10 +58,9 @@ async def test_a_search_reads_the_synonym_groups_once_per_knowledge_version(
     hits, second = await _search(app, tenant, "a same day appointment")
     assert hits[0].heading_path == "Booking > Same-day appointments"
     assert not _reads_synonyms(second), second.statements
-    # The knowledge version, the terms' counts, then the every-term and any-term queries (one
-    # statement on SQLite: ``sqlite._TWO_TIERS``).
-    tiers = 1 if app.state.database.engine.dialect.name == "sqlite" else 2
-    assert second.count == 2 + tiers, second.statements
+    # The knowledge version, the terms' counts, then the every-term and any-term queries in
+    # one statement (``backend.both_tiers_at_once``).
+    assert second.count == 3, second.statements
     assert hits[1].heading_path == "Booking > Cancelling"  # the any-term tier: "day"
 
     _, repeated = await _search(app, tenant, "a same day appointment")

@@ -23,7 +23,7 @@ import uuid
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.knowledge.search.backend import SearchHit, hit_from_row
+from aicaller.knowledge.search.backend import SearchHit, both_tiers_at_once, hit_from_row
 from aicaller.knowledge.search.plan import BROAD_BUDGET, Query, Run, lead_first, query_tiers
 
 PARTITION_BITS = 40  # migration 0007: business partition p owns rowids [p << 40, (p + 1) << 40)
@@ -134,7 +134,6 @@ class SqliteSearch:
         counts = await chunk_counts(session, searched)
         tiers = query_tiers(searched, counts, len(terms))
         base = {"business_id": business_id.hex, "limit": limit}
-        fetched: dict[int, list[SearchHit]] = {}
 
         def runner(statement: TextClause) -> Run:
             async def run(query: Query) -> list[SearchHit]:
@@ -144,21 +143,17 @@ class SqliteSearch:
 
             return run
 
-        async def full(query: Query) -> list[SearchHit]:
-            """The full index's tiers: the first asked runs both in one statement, the second
-            is then what that statement found (``plan.tiered_search`` asks for it only when
-            the statement's own condition ran it)."""
-            if 1 in fetched and query == tiers[1]:
-                return fetched.pop(1)
-            if len(tiers) != 2 or query != tiers[0]:  # noqa: PLR2004 - every term, then any
-                return await runner(_QUERY)(query)
-            every = match_expression(tiers[0].terms, every=True)
-            broad = match_expression(tiers[1].terms)
-            params = {"match": every, "broad": broad, **base}
+        async def both(every: Query, broad: Query) -> tuple[list[SearchHit], list[SearchHit]]:
+            params = {
+                "match": match_expression(every.terms, every=True),
+                "broad": match_expression(broad.terms),
+                **base,
+            }
             rows = (await session.execute(_TWO_TIERS, params)).all()
-            fetched[1] = [hit_from_row(row) for row in rows if row.tier]
-            return [hit_from_row(row) for row in rows if not row.tier]
+            hits = [(row.tier, hit_from_row(row)) for row in rows]
+            return [hit for tier, hit in hits if not tier], [hit for tier, hit in hits if tier]
 
+        full = both_tiers_at_once(tiers, runner(_QUERY), both)
         return await lead_first(
             runner(_LEAD_QUERY), full, searched, counts, limit, required=len(terms)
         )
