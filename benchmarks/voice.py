@@ -11,7 +11,8 @@ Printed, p50/p95:
   (so it includes the VAD's end-of-turn pause, recognition, the turn and the first sentence);
 - greeting: the ``start`` message sent -> the greeting's first audio frame;
 - barge-in: the caller's first speech frame over the agent sent -> the ``clear`` message;
-- CPU seconds of the server per minute of call (``/proc``, so other load inflates it little);
+- CPU seconds of the server per minute of call (``/proc``, so other load inflates it little),
+  all of it and its event loop's thread alone ("loop": what every call's latency queues on);
 - with ``--turn-detection vad,smart_turn``, each level once per turn detection (the business's
   setting switched between them, in one server), so the two are compared in one run;
 - word error rate of the recogniser on the 50 sentences of ``voice_sentences.py``, each
@@ -187,7 +188,17 @@ def _p(values: list[float], share: float) -> float:
     return _percentile(sorted(values), share) * 1000
 
 
-def _row(level: int, detection: str, merged: dict[str, list[float]], cpu: float) -> str:
+def _thread_cpu(pid: int) -> float:
+    """User + system CPU seconds so far of ``pid``'s main thread: the server's event loop,
+    which carries every call's audio (its other threads are the VAD's, the recogniser's and
+    the voice's)."""
+    fields = Path(f"/proc/{pid}/task/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _row(
+    level: int, detection: str, merged: dict[str, list[float]], cpu: float, loop: float
+) -> str:
     cells = [f"{level:5}", f"{detection:10}"]
     cells += [
         f"{_p(merged[key], 0.5):7.0f} /{_p(merged[key], 0.95):6.0f}"
@@ -195,6 +206,7 @@ def _row(level: int, detection: str, merged: dict[str, list[float]], cpu: float)
     ]
     minutes = sum(merged["seconds"]) / 60
     cells.append(f"{cpu / minutes:8.1f}")
+    cells.append(f"{loop / minutes:6.1f}")
     cells.append(f"{len(merged['v2v'])} answered, {len(merged['unanswered'])} not")
     cells.append(f"{len(merged['barge_in'])} barge-ins, {len(merged['missed'])} missed")
     return "   ".join(cells)
@@ -250,18 +262,20 @@ async def main() -> None:
             await one_call(base, 0, 1, 1)  # warm-up: models loaded, decoders pooled
             print(
                 "calls   turns by     v2v p50/p95 ms   greeting p50/p95   barge-in p50/p95"
-                "   CPU s/call-min   turns"
+                "   CPU s/call-min  loop   turns"
             )
             for level in levels:
                 for detection in args.turn_detection.split(","):
                     await set_turn_detection(base, detection)
                     before = sum(tree_cpu(os.getpid()).values())
+                    loop_before = _thread_cpu(server.pid)
                     results = await asyncio.gather(
                         *(one_call(base, i, args.turns, args.barge_ins) for i in range(level))
                     )
                     cpu = sum(tree_cpu(os.getpid()).values()) - before
+                    loop = _thread_cpu(server.pid) - loop_before
                     merged = {k: [v for r in results for v in r[k]] for k in results[0]}
-                    print(_row(level, detection, merged, cpu), flush=True)
+                    print(_row(level, detection, merged, cpu, loop), flush=True)
         except BaseException:
             log = (data_dir / "server.log").read_text()
             print(log[-6000:])  # why the server failed

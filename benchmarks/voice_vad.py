@@ -2,11 +2,11 @@
 
 Caller speech (eSpeak NG), backchannels and loud noise, as 8 kHz mu-law in 20 ms frames after
 a second of line silence, decoded and resampled to 16 kHz as a call's serializer does, then
-Silero VAD with a 0.2 s start as in ``voice/pipeline.py``: how many milliseconds of the
-caller's audio pass before the VAD reports speech, for Pipecat's defaults (SoX "very high
-quality" stream resampler, volume floor 0.6) and for what the pipeline uses (SoX quick cubic
-interpolation, no volume floor). Audio time, not wall time: the machine's load does not
-change it. No server.
+Silero VAD: how many milliseconds of the caller's audio pass before the VAD reports speech,
+for Pipecat's defaults (SoX "very high quality" stream resampler, volume floor 0.6, 0.2 s
+start), for the quick resampler and no floor with the 0.2 s start, and for what
+``voice/vad.py`` uses (SoX quick cubic interpolation, no volume floor, its start). Audio
+time, not wall time: the machine's load does not change it. No server.
 
     .venv/bin/python benchmarks/voice_vad.py
 """
@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from pipecat.audio.resamplers.soxr_stream_resampler import SOXRStreamAudioResampler
@@ -23,22 +24,28 @@ from pipecat.audio.utils import ulaw_to_pcm
 from pipecat.audio.vad.silero import SileroVADAnalyzer
 from pipecat.audio.vad.vad_analyzer import VADParams, VADState
 
+from aicaller.voice.vad import VAD_START_SECONDS
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.voice.caller import FRAME, RATE, SILENCE, _mulaw, speech
 
 SPEECH = [
     "sorry, one more question please",
+    "wait, what are your opening hours",
+    "hold on, do you take new patients",
     "Sorry, can I book a cleaning for tomorrow?",
     "How much is a cleaning?",
     "what are your opening hours",
     "I need an appointment",
 ]
 BACKCHANNELS = ["yeah", "mm-hm", "okay", "right"]
-SETUPS = {
-    "Pipecat defaults": ("VHQ", 0.6),
-    "quick resampler": ("QQ", 0.6),
-    "no volume floor": ("VHQ", 0.0),
-    "both (the pipeline)": ("QQ", 0.0),
+Quality = Literal["QQ", "VHQ"]
+SETUPS: dict[str, tuple[Quality, float, float]] = {  # resampler, volume floor, start (s)
+    "Pipecat defaults": ("VHQ", 0.6, 0.2),
+    "quick resampler": ("QQ", 0.6, 0.2),
+    "no volume floor": ("VHQ", 0.0, 0.2),
+    "both": ("QQ", 0.0, 0.2),
+    "both, 0.1 s (pipeline)": ("QQ", 0.0, VAD_START_SECONDS),
 }
 
 
@@ -56,9 +63,10 @@ def noise(kind: str) -> bytes:
     return _mulaw(clicks)
 
 
-async def start_ms(audio: bytes, quality: str, floor: float) -> int | None:
+async def start_ms(audio: bytes, quality: Quality, floor: float, start: float) -> int | None:
     """Milliseconds of ``audio`` sent before the VAD reports speech (None: it never does)."""
-    vad = SileroVADAnalyzer(params=VADParams(start_secs=0.2, stop_secs=0.5, min_volume=floor))
+    params = VADParams(start_secs=start, stop_secs=0.5, min_volume=floor)
+    vad = SileroVADAnalyzer(params=params)
     vad.set_sample_rate(16_000)
     resampler = SOXRStreamAudioResampler(quality=quality, clear_after_secs=None)
     lead = 50
@@ -74,10 +82,10 @@ async def start_ms(audio: bytes, quality: str, floor: float) -> int | None:
 async def main() -> None:
     items = [(text, speech(text)) for text in SPEECH + BACKCHANNELS]
     items += [(kind, noise(kind)) for kind in ("hiss", "hum", "clicks")]
-    print(f"{'':40}" + "".join(f"{name:>22}" for name in SETUPS))
+    print(f"{'':40}" + "".join(f"{name:>24}" for name in SETUPS))
     for label, audio in items:
-        cells = [await start_ms(audio, quality, floor) for quality, floor in SETUPS.values()]
-        print(f"{label[:38]!r:40}" + "".join(f"{'never' if c is None else f'{c} ms':>22}"
+        cells = [await start_ms(audio, *setup) for setup in SETUPS.values()]
+        print(f"{label[:38]!r:40}" + "".join(f"{'never' if c is None else f'{c} ms':>24}"
                                              for c in cells))  # fmt: skip
 
 

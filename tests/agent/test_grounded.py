@@ -42,7 +42,7 @@ async def test_a_price_is_read_from_the_price_list() -> None:
 async def test_a_negative_statement_answers_a_yes_no_question() -> None:
     reply = await agent.reply(context("do you guys repair electric bikes?", knowledge=SHOP))
     assert reply.intent is Intent.ANSWER
-    assert reply.text.startswith("We do not repair electric bikes")
+    assert reply.text.startswith("No. We do not repair electric bikes")
 
 
 async def test_a_subject_the_knowledge_lacks_is_declined_though_its_other_words_match() -> None:
@@ -85,7 +85,7 @@ async def test_a_sentence_that_begins_with_a_pronoun_is_said_with_whom_it_is_abo
 async def test_a_list_item_under_a_heading_that_says_no_is_said_with_its_heading() -> None:
     found = await grounded_answer(TEAM, "do you work on motorcycles?")
     assert found.reply is not None
-    assert found.reply.text == "What we don't work on: Motorcycles and scooters."
+    assert found.reply.text == "No. What we don't work on: Motorcycles and scooters."
 
 
 async def test_the_synonyms_the_search_added_count_as_the_callers_words() -> None:

@@ -95,7 +95,7 @@ SITE = {
 async def test_a_question_in_other_words_is_answered_by_meaning_and_declined_by_words() -> None:
     by_meaning = await grounded_answer(Nearest(SITE, Meaning()), QUESTION)
     assert by_meaning.reply is not None
-    assert by_meaning.reply.text.startswith("We keep same-day visits every morning")
+    assert by_meaning.reply.text.startswith("Yes. We keep same-day visits every morning")
 
     assert (await grounded_answer(Nearest(SITE, None), QUESTION)).reply is None
     # The endpoint down: words alone decide, and they do not support it.
@@ -120,7 +120,7 @@ async def test_a_test_call_answers_by_meaning_asking_the_endpoint_once_per_new_q
     before = len(embedder.inputs())
     answer = await say(client, tenant, call["id"], QUESTION)
     assert answer["reply"]["intent"] == "answer"
-    assert answer["reply"]["text"].startswith("We keep same-day visits every morning")
+    assert answer["reply"]["text"].startswith("Yes. We keep same-day visits every morning")
     # The search embedded the question; the sentences went in one more request.
     assert len(embedder.inputs()) - before == 2
     assert QUESTION not in embedder.inputs()[-1]

@@ -43,8 +43,8 @@ async def test_a_terminal_call_until_the_caller_hangs_up(
         # A price question is answered from the price list, not the services page.
         "Agent: In-office teeth whitening costs $350, and a take-home whitening kit costs $250.",
         "Agent: We're at 245 Park Avenue South, New York, third floor.",  # the configuration
-        "Agent: We accept most major dental insurance plans, including Delta Dental, Cigna, "
-        "Aetna, MetLife and Guardian.",
+        "Agent: Yes. We accept most major dental insurance plans, including Delta Dental, "
+        "Cigna, Aetna, MetLife and Guardian.",
         # The prices page says "payment plans", never "installments": declined, not guessed
         # with the payment methods (which do not say whether installments are possible).
         ANY_DECLINE,

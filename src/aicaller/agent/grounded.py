@@ -12,7 +12,7 @@ first needs ``RANK_PENALTY`` more support: on the evaluation's businesses, sente
 from lower passages were almost never right (3 of 46 with no threshold) against 32 of 73 from
 the first. The best sentence is said only when its share reaches the threshold of the kind of
 question (``question_kind``); otherwise the agent declines (``handover.decline``). A yes/no
-question naming something none of the passages found names at all is declined outright.
+question naming (in the sentence that asks, ``asked.py``) what no passage names is declined.
 
 ``MIN_SUPPORT`` was calibrated per kind of question with ``benchmarks/answer_eval_calibrate.py``
 on the dialogue evaluation's businesses that are not held out, with the search of issue 20
@@ -31,6 +31,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
+from aicaller.agent.asked import QUANTITY, asked_sentence, asks_quantity, yes_no_lead
 from aicaller.agent.language import MONEY, QUESTION_WORDS, SPOKEN_FILLER, asks_price, normalise
 from aicaller.agent.passage import negative, section_headings, window
 from aicaller.agent.protocol import AgentReply, Intent, KnowledgeLookup, Meaning
@@ -39,8 +40,7 @@ from aicaller.knowledge.search.backend import SearchHit
 
 RANK_PENALTY = 0.2  # support a sentence of a passage other than the first must add
 POOL = 12  # passages searched for: the best few are candidates, all of them weigh the terms
-CONSIDERED = 6
-RESCORED = 12  # the best sentences of the first pass, weighed again as they would be said
+CONSIDERED, RESCORED = 6, 12  # passages whose sentences are candidates; sentences said again
 PRICE_WORDS = frozenset(
     {"cost", "costs", "price", "prices", "pricing", "fee", "fees", "charge", "charges", "rate"}
     | {"rates", "expensive", "cheap", "pay", "much", "run", "runs"}
@@ -68,9 +68,10 @@ MIN_SUPPORT_WITH_MEANING = {
     "what": 0.6,
     "other": 0.5,
 }
+_YES_NO = re.compile(r"^(?:do|does|can|could|are|is|will|would|should|have|has|did)\b")
 _KINDS = (
     ("price", None),
-    ("yes_no", re.compile(r"^(?:do|does|can|could|are|is|will|would|should|have|has|did)\b")),
+    ("yes_no", _YES_NO),
     ("when", re.compile(r"\b(?:when|what time|how long|how soon|what day)\b")),
     ("where", re.compile(r"\bwhere\b")),
     ("how", re.compile(r"\bhow\b")),
@@ -96,8 +97,14 @@ def question_kind(question: str) -> str:
     """price, yes_no, when, where, how, what or other: the calibration's unit."""
     if asks_price(question):
         return "price"
-    text = _LEAD_IN.sub("", normalise(question))
-    return next((kind for kind, rule in _KINDS[1:] if rule and rule.search(text)), "other")
+    # The sentence that asks, not the story around it; a yes/no question may follow a clause
+    # ("My Harley's ticking, do y'all work on bikes?").
+    asked = asked_sentence(question)
+    clauses = [_LEAD_IN.sub("", normalise(clause)) for clause in asked.split(",")]
+    if any(_YES_NO.search(clause) for clause in clauses):
+        return "yes_no"
+    text = " ".join(clauses)
+    return next((kind for kind, rule in _KINDS[2:] if rule and rule.search(text)), "other")
 
 
 class _Terms:
@@ -126,10 +133,19 @@ def _found(terms: _Terms, hits: list[SearchHit]) -> list[set[str]]:
     return [terms.present(f"{hit.title} {hit.heading_path} {hit.text}") for hit in hits]
 
 
-def _names_what_is_not_there(terms: _Terms, found: list[set[str]]) -> bool:
+def _names_what_is_not_there(terms: _Terms, found: list[set[str]], question: str) -> bool:
     """A yes/no question about something none of the passages found names at all ("can I
-    rent a tandem bike?" where "tandem" is nowhere): whatever is said would be a guess."""
-    return bool(terms.stems - set().union(*found))
+    rent a tandem bike?" where "tandem" is nowhere): whatever is said would be a guess. Only
+    the words of the sentence that asks count, not the caller's story around it."""
+    return bool(terms.present(asked_sentence(question)) - set().union(*found))
+
+
+def _key_terms(
+    terms: _Terms, found: list[set[str]], weights: dict[str, float], question: str
+) -> set[str]:
+    """The rarest asked words some passage names (all on a tie): what a "yes" is about."""
+    named = (terms.present(asked_sentence(question)) or terms.stems) & set().union(*found)
+    return {stem for stem in named if weights[stem] == max(weights[n] for n in named)}
 
 
 def _weights(terms: _Terms, found: list[set[str]]) -> dict[str, float]:
@@ -145,7 +161,7 @@ def _weights(terms: _Terms, found: list[set[str]]) -> dict[str, float]:
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     support: float
-    priced: bool
+    has_fact: bool  # the kind of fact the question asks for: an amount, a quantity
     negative: bool
     rank: int
     index: int
@@ -177,7 +193,11 @@ def _candidates(
 
 
 def _spoken(
-    candidate: _Candidate, wanted: _Terms, weights: dict[str, float], kind: str
+    candidate: _Candidate,
+    wanted: _Terms,
+    weights: dict[str, float],
+    kind: str,
+    fact: re.Pattern[str] | None,
 ) -> _Candidate | None:
     """The candidate weighed again on what would be said of it (links, URLs and the end of
     a long sentence are not said), or None when it cannot be said (code, a fragment)."""
@@ -187,7 +207,7 @@ def _spoken(
     return replace(
         candidate,
         support=_share(wanted.present(first) | candidate.context, weights),
-        priced=kind == "price" and bool(MONEY.search(first)),
+        has_fact=fact is not None and bool(fact.search(first)),
         negative=kind == "yes_no" and negative(f"{section_headings(candidate.hit)} {first}"),
         spoken=first,
     )
@@ -227,6 +247,7 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     wanted = _Terms(terms, found.equivalents)
     passages = _found(wanted, found.hits)
     weights = _weights(wanted, passages)
+    fact = MONEY if kind == "price" else QUANTITY if asks_quantity(question) else None
     first_pass = sorted(
         _candidates(found.hits[:CONSIDERED], wanted, weights),
         # A price question looks at the sentences with an amount first.
@@ -237,7 +258,7 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     candidates = [
         spoken
         for candidate in pool
-        if (spoken := _spoken(candidate, wanted, weights, kind)) is not None
+        if (spoken := _spoken(candidate, wanted, weights, kind, fact)) is not None
     ]
     thresholds = MIN_SUPPORT
     mixed = None
@@ -245,21 +266,28 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
         mixed = await _by_meaning(found.meaning, question, candidates)
     if mixed is not None:
         candidates, thresholds = mixed, MIN_SUPPORT_WITH_MEANING
-    elif kind == "yes_no" and _names_what_is_not_there(wanted, passages):
+    elif kind == "yes_no" and _names_what_is_not_there(wanted, passages, question):
         # By words alone, a yes/no question naming what no passage names is a guess; by
         # meaning, "bunnies" may well be the "rabbits" of a list.
         return Lookup(None, True)
     candidates = [
         replace(c, support=c.support - (RANK_PENALTY if c.rank else 0.0)) for c in candidates
     ]
-    if kind == "price" and any(c.priced for c in candidates):
+    if kind == "price" and any(c.has_fact for c in candidates):
         # A price question is answered by a sentence with a price in it, if one is found.
-        candidates = [c for c in candidates if c.priced]
+        candidates = [c for c in candidates if c.has_fact]
+    elif fact is not None:
+        # "How long", "how many", "what time": a sentence with no quantity does not answer.
+        candidates = [c for c in candidates if c.has_fact]
     if candidates:
         best = max(candidates, key=lambda c: (round(c.support, 6), c.negative, -c.rank, -c.index))
         if best.support >= thresholds[kind]:
             source = best.hit.url or f"document:{best.hit.document_id}"
             text = window(best.hit, best.said, best.index, wanted.searched)
+            if kind == "yes_no":
+                keys = _key_terms(wanted, passages, weights, question)
+                names = bool(keys) and keys <= wanted.present(text)  # as said, with its heading
+                text = yes_no_lead(section_headings(best.hit), best.spoken, names) + text
             reply = AgentReply(
                 text,
                 Intent.ANSWER,

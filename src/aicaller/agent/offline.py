@@ -1,7 +1,8 @@
 """The offline knowledge agent: deterministic, no network, the default and the LLM fallback.
 
 It greets with the configured greeting; answers opening-hours and contact questions from the
-configuration (in the business's timezone); answers other questions with at most two sentences
+configuration (in the business's timezone; a question about a season or a holiday asks the
+knowledge first); answers other questions with at most two sentences
 of the best knowledge passage when that passage supports the question; otherwise says it does
 not have that information and has someone call back (an escalation carrying the question, which
 also lands in the knowledge-gap report), asking to rephrase only when nothing searchable was
@@ -16,6 +17,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from aicaller.agent import hours as clock
+from aicaller.agent.asked import seasonal
 from aicaller.agent.grounded import grounded_answer
 from aicaller.agent.handover import decline, hand_over
 from aicaller.agent.language import (
@@ -74,11 +76,20 @@ class OfflineAgent:
             return fixed[caller]
         # Hours and contact details come from the configuration; without them, the knowledge.
         if caller is Intent.CALLER_HOURS and config.business_hours:
-            return AgentReply(_hours_answer(context), Intent.HOURS)
+            return await self._hours(context)
         contact = _contact_answer(context) if caller is Intent.CALLER_CONTACT else None
         if contact:
             return AgentReply(contact, Intent.CONTACT)
         return await self._answer(context)
+
+    async def _hours(self, context: TurnContext) -> AgentReply:
+        utterance = context.utterance.strip()
+        # The configured week says nothing of summer or holiday hours; the site may.
+        if seasonal(utterance):
+            found = await grounded_answer(context.knowledge, utterance)
+            if found.reply is not None:
+                return found.reply
+        return AgentReply(_hours_answer(context), Intent.HOURS)
 
     async def _frustrated(self, context: TurnContext) -> AgentReply:
         before = any(turn.intent == Intent.CALLER_FRUSTRATED for turn in context.history)

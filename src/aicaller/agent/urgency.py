@@ -107,6 +107,12 @@ _TRADE: dict[Trade, tuple[str, ...]] = {
         "pipe|pipes froze|cracked|split",
         "no_heat|without_heat freezing|baby|elderly|kids|below",
         "scalding|boiling water everywhere|pouring|spraying|leaking",
+        # A heating appliance that may be giving off carbon monoxide or burning (general
+        # knowledge of the trade: symptoms near a furnace, a burning smell at the vents, a
+        # relief valve venting scalding water).
+        "furnace|heater|boiler dizzy|headache|headaches|nauseous|nausea",
+        "burning|electrical smell|smells|odor vent|vents|register|registers|furnace|unit",
+        "relief|pressure valve blowing|spraying|discharging|gushing",
     ),
     Trade.ELECTRICAL: (*_ELECTRIC, *_GAS),
     Trade.PROPERTY: (*_GAS, *_WATER, *_LOCKED_OUT, *_ELECTRIC[:3]),

@@ -10,12 +10,9 @@ so the voice is resampled once.
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from pipecat.audio.vad.silero import SileroVADAnalyzer
-from pipecat.audio.vad.vad_analyzer import VADParams
 from pipecat.pipeline.pipeline import Pipeline
 from pipecat.pipeline.worker import PipelineParams, PipelineWorker, ProcessorUnusablePolicy
 from pipecat.processors.audio.audio_buffer_processor import AudioBufferProcessor
@@ -24,7 +21,7 @@ from pipecat.transports.base_transport import BaseTransport
 
 from aicaller.businesses.schemas import TurnDetection
 from aicaller.core.recordings import RecordingWriter
-from aicaller.voice import turns
+from aicaller.voice import turns, vad
 from aicaller.voice.agent_processor import CallAgentProcessor, CallControl
 from aicaller.voice.bridge import CallBridge
 from aicaller.voice.speaking import BargeIn
@@ -32,51 +29,9 @@ from aicaller.voice.speech import providers
 from aicaller.voice.speech.pocketsphinx_stt import SAMPLE_RATE
 from aicaller.voice.speech.providers import Speech
 
-# How long the caller must speak before it counts as speech, and how long a pause ends their
-# turn. No volume floor: Pipecat's is a loudness over a 400 ms window, smoothed again, so a
-# caller's first words only clear it some 100 ms after Silero is sure they are speech (which
-# already refuses noise, hum, tones and clicks: tests/voice/test_barge_in.py).
-VAD_START_SECONDS = 0.2
-VAD_STOP_SECONDS = 0.5
-VAD_MIN_VOLUME = 0.0
-
-
-class _SpareVads:
-    """Fresh Silero analyzers made ahead in a thread, so a call does not wait for a model
-    load (and the event loop, where other calls are talking, never does). Each is used by
-    one call only; taking one starts making the next."""
-
-    def __init__(self, stop_secs: float, keep: int = 2) -> None:
-        self._stop_secs = stop_secs
-        self._keep = keep
-        self._ready: list[SileroVADAnalyzer] = []
-        self._making = 0
-
-    def _make(self) -> SileroVADAnalyzer:
-        params = VADParams(
-            start_secs=VAD_START_SECONDS, stop_secs=self._stop_secs, min_volume=VAD_MIN_VOLUME
-        )
-        return SileroVADAnalyzer(params=params)
-
-    async def take(self) -> SileroVADAnalyzer:
-        analyzer = self._ready.pop() if self._ready else await asyncio.to_thread(self._make)
-        if len(self._ready) + self._making < self._keep:
-            self._making += 1
-            _background.add(task := asyncio.create_task(self._refill()))
-            task.add_done_callback(_background.discard)
-        return analyzer
-
-    async def _refill(self) -> None:
-        try:
-            self._ready.append(await asyncio.to_thread(self._make))
-        finally:
-            self._making -= 1
-
-
-_background: set[asyncio.Task[None]] = set()
 _SPARE_VADS = {
-    TurnDetection.VAD: _SpareVads(VAD_STOP_SECONDS),
-    TurnDetection.SMART_TURN: _SpareVads(turns.VAD_STOP_SECONDS, keep=1),
+    TurnDetection.VAD: vad.SpareVads(vad.VAD_STOP_SECONDS),
+    TurnDetection.SMART_TURN: vad.SpareVads(turns.VAD_STOP_SECONDS, keep=1),
 }
 
 
@@ -113,7 +68,7 @@ async def build(
     speech: Speech,
 ) -> CallPipeline:
     detection = speech.config.turn_detection
-    vad = VADProcessor(vad_analyzer=await _SPARE_VADS[detection].take())
+    activity = VADProcessor(vad_analyzer=await _SPARE_VADS[detection].take())
     agent = CallAgentProcessor(bridge, control=control, send_mark=mark, on_end=on_end)
     gate = (
         turns.SmartTurnGate(await turns.make_analyzer())
@@ -123,10 +78,12 @@ async def build(
     pipeline = Pipeline(
         [
             transport.input(),
-            vad,
+            activity,
             BargeIn(agent),
             *([gate] if gate is not None else []),
-            providers.recogniser(speech),
+            # The caller's audio goes past the recogniser only to be recorded: otherwise
+            # each 20 ms frame would still pass through every processor after it.
+            providers.recogniser(speech, audio_downstream=recording is not None),
             agent,
             providers.voice(speech),
             transport.output(),

@@ -85,9 +85,19 @@ class DeepgramRecogniser(DeepgramSTTService):
 
 
 def deepgram_recogniser(
-    *, api_key: str, base_url: str | None, model: str | None, language: Language
+    *,
+    api_key: str,
+    base_url: str | None,
+    model: str | None,
+    language: Language,
+    audio_passthrough: bool = True,
 ) -> DeepgramRecogniser:
     settings = DeepgramRecogniser.Settings(language=language)
     if model is not None:
         settings.model = model
-    return DeepgramRecogniser(api_key=api_key, base_url=base_url or "", settings=settings)
+    return DeepgramRecogniser(
+        api_key=api_key,
+        base_url=base_url or "",
+        settings=settings,
+        audio_passthrough=audio_passthrough,
+    )

@@ -69,7 +69,9 @@ def _websocket_url(base: str, path: str) -> str:
     return f"{'wss' if scheme == 'https' else 'ws'}://{rest}{path}"
 
 
-def recogniser(speech: Speech) -> STTService:
+def recogniser(speech: Speech, *, audio_downstream: bool = True) -> STTService:
+    """The business's recogniser; ``audio_downstream`` False keeps the caller's audio from
+    the processors after it (none of which use it unless the call is recorded)."""
     config, key = speech.config, speech.keys.stt
     language = _language(config.language)
     if config.stt_provider is SttProvider.DEEPGRAM and not installed("deepgram"):
@@ -79,7 +81,7 @@ def recogniser(speech: Speech) -> STTService:
 
         return deepgram_recogniser(
             api_key=key or "", base_url=config.stt_base_url, model=config.stt_model,
-            language=language,
+            language=language, audio_passthrough=audio_downstream,
         )  # fmt: skip
     if config.stt_provider is SttProvider.OPENAI:
         return OpenAISTTService(
@@ -88,8 +90,9 @@ def recogniser(speech: Speech) -> STTService:
             settings=OpenAISTTService.Settings(
                 model=config.stt_model or DEFAULT_STT_MODEL, language=language
             ),
+            audio_passthrough=audio_downstream,
         )
-    return PocketsphinxSTTService()
+    return PocketsphinxSTTService(audio_passthrough=audio_downstream)
 
 
 def voice(speech: Speech) -> FrameProcessor:

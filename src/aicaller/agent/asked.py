@@ -1,0 +1,86 @@
+"""What a spoken question actually asks, apart from the story told around it.
+
+Callers explain before or after they ask ("Is there anybody who speaks Spanish? My mom's
+bringing the dog in."). The words of the explanation are no part of what the knowledge must
+name: declining because no page mentions "mom" throws away an answer the site has. So the
+rule "a yes/no question naming what no passage names is declined" (``grounded.py``) looks
+only at the words of the question sentence (``asked_sentence``).
+
+A yes/no question is answered as a person would, "Yes." or "No." first, but only when the
+sentence itself names the question's most telling word that the knowledge has
+(``yes_no_lead``): "No." when its main statement or its heading says no (a condition such as
+"if you can't make it" is no "no"), else "Yes.". A sentence about something near the question
+("we do not bill insurers directly" for "can I pay with a check?") gets neither.
+
+A question asking how long, how many, how often or what time is answered only by a sentence
+with a quantity in it (``asks_quantity``, ``QUANTITY``): "It takes a day" answers "how long",
+"Bring your paperwork" does not, however many of the question's words it shares.
+
+Configured opening hours are weekly. A question about hours in a season, a month or on a
+holiday ("what time do you open in the summer?") is one the week cannot answer; the
+knowledge may (``seasonal``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from aicaller.agent.language import normalise
+from aicaller.agent.passage import negative
+
+_CONDITION = re.compile(r"\b(?:if|when|unless|until|because|in case)\b[^,.;:]*", re.IGNORECASE)
+_SENTENCE = re.compile(r"[^.?!]+[.?!]*")
+_SEASONAL = re.compile(
+    r"\b(?:summer|winter|spring|autumn|fall|season(?:al)?|holidays?|christmas|thanksgiving"
+    r"|easter|new year'?s?|independence day|labou?r day|memorial day|july|june|august"
+    r"|september|october|november|december|january|february|march|april|may)\b",
+    re.IGNORECASE,
+)
+_WHEN_IN_SEASON = re.compile(r"\b(?:in|during|over|on|for|around)\s+(?:the\s+)?$", re.IGNORECASE)
+
+_QUANTITY_ASKED = re.compile(
+    r"\b(?:how (?:long|soon|many|far|often|old|much notice|much time|early|late)|what time)\b"
+)
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty"
+    "|forty|fifty|sixty|ninety|hundred|thousand|dozen|half|few|several|noon|midnight"
+    "|once|twice|daily|weekly|monthly|yearly|annually|same[- ]day|overnight"
+    "|a (?:day|week|month|year|minute|hour)"
+)
+QUANTITY = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+
+
+def asks_quantity(question: str) -> bool:
+    """The sentence that asks wants a number: a duration, a count, a time of day."""
+    return bool(_QUANTITY_ASKED.search(normalise(asked_sentence(question))))
+
+
+def asked_sentence(question: str) -> str:
+    """The first sentence of ``question`` that ends with a question mark, or all of it."""
+    for match in _SENTENCE.finditer(question):
+        if match.group(0).rstrip().endswith("?"):
+            return match.group(0).strip()
+    return question
+
+
+def says_no(heading: str, sentence: str) -> bool:
+    """The heading or the sentence's main statement says no: "We don't do grooming", not
+    "Free consultations: please call if you can't make it" (a condition saying no)."""
+    return negative(heading) or negative(_CONDITION.sub(" ", sentence))
+
+
+def yes_no_lead(heading: str, sentence: str, names_key_term: bool) -> str:
+    """What a yes/no answer begins with: nothing unless the sentence itself names what was
+    asked about; then "No." when it says no, else "Yes."."""
+    if not names_key_term:
+        return ""
+    return "No. " if says_no(heading, sentence) else "Yes. "
+
+
+def seasonal(utterance: str) -> bool:
+    """The hours question is about a season, a month or a holiday, which weekly hours do
+    not describe ("may" only after "in"/"during": "may I come in" is no month)."""
+    for match in _SEASONAL.finditer(utterance):
+        if match.group(0).lower() != "may" or _WHEN_IN_SEASON.search(utterance[: match.start()]):
+            return True
+    return False
