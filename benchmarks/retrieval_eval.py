@@ -2,9 +2,9 @@
 
 Syncs the docs (served locally, as in benchmarks/crawl.py) into each database, asks the
 questions in benchmarks/retrieval_questions.py and prints top-1/top-3 hit rates, then search
-latency p50/p95 (the search service without its cache: the backend's pool of chunks and
-their ranking by page, ``knowledge/search/pages.py``) on that corpus and after adding 100,000
-synthetic chunks, each written about one of the corpus's own chunks.
+latency p50/p95 (the search service on a miss of its result cache: the backend's pool of
+chunks and their ranking by page, ``knowledge/search/pages.py``) on that corpus and after
+adding 100,000 synthetic chunks, each written about one of the corpus's own chunks.
 
     .venv/bin/python benchmarks/retrieval_eval.py [--synthetic 100000] [--rounds 5]
 
@@ -30,6 +30,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from aicaller.config import Settings
+from aicaller.core.cache import SEARCH, AppCache
 from aicaller.core.logging import configure_logging
 from aicaller.database.models import Chunk, Document
 from aicaller.database.session import Database
@@ -46,10 +48,19 @@ from retrieval_questions import QUESTIONS
 
 
 async def ask(
-    database: Database, business_id: uuid.UUID, question: str, *, backend_only: bool = False
+    database: Database,
+    business_id: uuid.UUID,
+    question: str,
+    *,
+    backend_only: bool = False,
+    cache: AppCache | None = None,
 ) -> tuple[list[str], float]:
     """The URLs of the service's 5 results (or the backend's 5 best chunks, the baseline: no
-    pool, no ranking by page) and the milliseconds it took."""
+    pool, no ranking by page) and the milliseconds it took. With ``cache``, the search is a
+    miss of the result cache, as every new question is: its results are evicted first, and
+    what a search caches besides (the synonym groups) is kept."""
+    if cache is not None:
+        await cache.layered.delete_match(AppCache.key(SEARCH, business_id, "v*"))
     async with database.transaction() as session:
         started = time.perf_counter()
         if backend_only:
@@ -57,7 +68,8 @@ async def ask(
                 session, business_id, search_terms(question), 5
             )
         else:
-            _, hits = await SearchService(session, business_id).search(question, limit=5)
+            service = SearchService(session, business_id, cache)
+            _, hits = await service.search(question, limit=5)
         elapsed = (time.perf_counter() - started) * 1000
     return [hit.url or "" for hit in hits], elapsed
 
@@ -82,13 +94,17 @@ def _page(url: str) -> str:
 
 
 async def latency(database: Database, business_id: uuid.UUID, rounds: int) -> tuple[str, str]:
-    """p50/p95 of the service and of the backend alone, each question asked of both in turn."""
+    """p50/p95 of the service (each search a result-cache miss, in-process cache) and of the
+    backend alone, each question asked of both in turn."""
     service: list[float] = []
     backend: list[float] = []
+    cache = AppCache(Settings.model_validate({"environment": "test", "redis_url": None}))
+    await cache.start()
     for _ in range(rounds):
         for question, _ in QUESTIONS:
-            service.append((await ask(database, business_id, question))[1])
+            service.append((await ask(database, business_id, question, cache=cache))[1])
             backend.append((await ask(database, business_id, question, backend_only=True))[1])
+    await cache.close()
     return _percentiles(service), _percentiles(backend)
 
 

@@ -27,3 +27,10 @@ def test_the_window_with_the_most_matches_is_shown() -> None:
 def test_no_match_shows_the_beginning() -> None:
     assert snippet("Short text.", ["absent"]) == "Short text."
     assert snippet("", ["absent"]) == ""
+
+
+def test_any_unicode_whitespace_separates_words() -> None:
+    # As the \S+ tokens the snippets were made of before: a no-break space, an ideographic
+    # space and an information separator all split words.
+    text = "open\u00a0on\u3000Saturday\x1cmornings and more"
+    assert snippet(text, ["saturday"], words=3) == "…**Saturday** mornings and…"

@@ -4,10 +4,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
+
+Q = TypeVar("Q")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,3 +52,27 @@ class SearchBackend(Protocol):
         """The best ``limit`` chunks of the business matching any of ``terms`` or of
         ``expansions`` (words searched beside them, never required: ``synonyms.py``)."""
         ...
+
+
+def both_tiers_at_once(
+    tiers: list[Q],
+    one: Callable[[Q], Awaitable[list[SearchHit]]],
+    both: Callable[[Q, Q], Awaitable[tuple[list[SearchHit], list[SearchHit]]]],
+) -> Callable[[Q], Awaitable[list[SearchHit]]]:
+    """A runner for ``plan.tiered_search`` over ``tiers`` (``plan.query_tiers``) that runs an
+    every-term tier and the any-term tier after it in one statement (``both``), each
+    backend's statement running the second only when the first found fewer than the limit;
+    ``plan.tiered_search`` asks for the second under the same condition and gets what that
+    statement found. Any other query runs alone (``one``)."""
+    fetched: list[list[SearchHit]] = []
+
+    async def run(query: Q) -> list[SearchHit]:
+        if fetched and query == tiers[1]:
+            return fetched.pop()
+        if len(tiers) != 2 or query != tiers[0]:  # noqa: PLR2004 - every term, then any term
+            return await one(query)
+        first, second = await both(tiers[0], tiers[1])
+        fetched.append(second)
+        return first
+
+    return run

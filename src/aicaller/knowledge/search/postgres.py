@@ -13,7 +13,9 @@ word the caller asked about. Two stages:
 - those get BM25 proper: each term's occurrences by field (``unnest`` of the vector: its
   positions and their weights), saturated by k1 and normalised by the chunk's length (its
   distinct lexemes, against the business's average), which reads each vector whole, so only
-  the pool's.
+  the pool's. The vector is first cut down to the question's lexemes (``ts_delete`` of all
+  the others): ``unnest`` builds a row with two arrays for every lexeme it is given, and a
+  chunk holds dozens for the two or three the question names.
 
 Before, the first stage was plain ``ts_rank`` of the whole query (no IDF), and the pool of a
 long any-term question filled with chunks dense in common words (docs/benchmarks.md,
@@ -28,8 +30,8 @@ from functools import lru_cache
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.knowledge.search.backend import SearchHit, hit_from_row
-from aicaller.knowledge.search.plan import Query, Run, lead_first
+from aicaller.knowledge.search.backend import SearchHit, both_tiers_at_once, hit_from_row
+from aicaller.knowledge.search.plan import Query, Run, lead_first, query_tiers
 from aicaller.knowledge.search.postgres_stats import LexemeCounts, lexeme_counts
 
 POOL = 100
@@ -37,18 +39,18 @@ POOL = 100
 K1, B = 1.2, 0.75
 TITLE, HEADINGS, BODY = 8, 4, 1
 """BM25's term-frequency weight of an occurrence in each field (labels A, B and C)."""
-_SELECT = """
-    WITH q AS MATERIALIZED (  -- parsed once, not once per candidate row
-        SELECT to_tsquery('english', :tsquery) AS query, {parts}
+_TIER = """
+    q{p} AS MATERIALIZED (  -- parsed once, not once per candidate row
+        SELECT to_tsquery('english', :{p}tsquery) AS query, {parts}
     ),
-    pool AS (
+    pool{p} AS (
         SELECT c.id, c.search_vector
-        FROM chunks AS c, q
+        FROM chunks AS c, q{p} AS q
         WHERE c.business_id = :business_id AND c.{vector} @@ q.query
         ORDER BY {first} DESC, c.id
         LIMIT :pool
     ),
-    best AS (
+    best{p} AS (
         SELECT pool.id, (
             SELECT coalesce(sum(t.idf * t.tf * {k1_plus_1} / (t.tf + {k1} * (
                        {one_minus_b} + {b} * length(pool.search_vector) / :average_length))), 0)
@@ -56,47 +58,76 @@ _SELECT = """
                          {title} * cardinality(array_positions(u.weights, 'A'))
                          + {headings} * cardinality(array_positions(u.weights, 'B'))
                          + {body} * cardinality(array_positions(u.weights, 'C')) AS tf
-                  FROM unnest(pool.search_vector) AS u
-                  JOIN unnest(CAST(:lexemes AS text[]), CAST(:idfs AS float8[])) AS x(lexeme, idf)
-                    ON x.lexeme = u.lexeme) AS t
+                  FROM unnest(ts_delete(pool.search_vector, tsvector_to_array(
+                      ts_delete(pool.search_vector, CAST(:{p}lexemes AS text[]))))) AS u
+                  JOIN unnest(CAST(:{p}lexemes AS text[]), CAST(:{p}idfs AS float8[]))
+                    AS x(lexeme, idf) ON x.lexeme = u.lexeme) AS t
         ) AS score
-        FROM pool
+        FROM pool{p} AS pool
         ORDER BY score DESC, pool.id
-        LIMIT :limit
-    )
+        LIMIT {limit}
+    )"""
+_ROWS = """
     SELECT c.id, c.document_id, c.title, d.url, c.heading_path, c.text, '' AS snippet,
-           best.score
-    FROM best JOIN chunks AS c ON c.id = best.id JOIN documents AS d ON d.id = c.document_id
-    ORDER BY best.score DESC, best.id
-"""
+           best.score, {tier} AS tier
+    FROM best{p} AS best
+    JOIN chunks AS c ON c.id = best.id JOIN documents AS d ON d.id = c.document_id"""
+# The any-term tier after an every-term one runs only when that found fewer than :limit
+# chunks (``backend.both_tiers_at_once``): its LIMIT is 0 otherwise, and a Limit node of 0
+# never reads what is under it.
+_ONLY_IF_FEW = "CASE WHEN (SELECT count(*) FROM beste) < :limit THEN :limit ELSE 0 END"
 
 
-@lru_cache(maxsize=64)
-def statement(terms: int, vector: str) -> TextClause:
-    """The query for ``terms`` terms (``:t0``, ``:w0``...), candidates from ``vector``'s index
-    (``search_vector``, or ``lead_vector``: ``plan.lead_first``), ranked on the full text."""
-    parts = ", ".join(f"to_tsquery('english', :t{i}) AS q{i}" for i in range(terms))
-    first = " + ".join(f":w{i} * ts_rank(c.search_vector, q.q{i}, 32)" for i in range(terms))
+def _tier(prefix: str, terms: int, vector: str, limit: str) -> str:
+    """The CTEs ranking one tier's candidates from ``vector``'s index (``search_vector``, or
+    ``lead_vector``: ``plan.lead_first``) on the full text, parameters named ``prefix``..."""
+    parts = ", ".join(f"to_tsquery('english', :{prefix}t{i}) AS q{i}" for i in range(terms))
+    first = " + ".join(
+        f":{prefix}w{i} * ts_rank(c.search_vector, q.q{i}, 32)" for i in range(terms)
+    )
     constants = {
         "k1": K1, "k1_plus_1": K1 + 1, "b": B, "one_minus_b": 1 - B,
         "title": TITLE, "headings": HEADINGS, "body": BODY,
     }  # fmt: skip
-    return text(_SELECT.format(parts=parts, first=first, vector=vector, **constants))
+    return _TIER.format(p=prefix, parts=parts, first=first, vector=vector, limit=limit, **constants)
 
 
-def _parameters(query: Query, counts: LexemeCounts, terms: list[str]) -> dict[str, object]:
+@lru_cache(maxsize=64)
+def statement(terms: int, vector: str) -> TextClause:
+    """The query for one tier of ``terms`` terms (``:t0``, ``:w0``...)."""
+    return text(
+        f"WITH {_tier('', terms, vector, ':limit')} {_ROWS.format(p='', tier=0)}"
+        " ORDER BY best.score DESC, best.id"
+    )
+
+
+@lru_cache(maxsize=64)
+def two_tiers(every: int, broad: int) -> TextClause:
+    """An every-term tier (parameters ``:e...``) and the any-term one after it (``:a...``)
+    on the full index, rows tagged with their tier."""
+    tiers = (
+        f"{_tier('e', every, 'search_vector', ':limit')}, "
+        f"{_tier('a', broad, 'search_vector', _ONLY_IF_FEW)}"
+    )
+    rows = f"{_ROWS.format(p='e', tier=0)} UNION ALL {_ROWS.format(p='a', tier=1)}"
+    return text(f"WITH {tiers} {rows} ORDER BY tier, score DESC, id")
+
+
+def _parameters(
+    query: Query, counts: LexemeCounts, terms: list[str], prefix: str = ""
+) -> dict[str, object]:
     """The statement's parameters for ``query``, each term weighed by its rarity."""
     known = {term: index for index, term in enumerate(terms)}
     idfs = [counts.weight(counts.chunks[known[term]]) for term in query.terms]
     params: dict[str, object] = {
-        "tsquery": (" & " if query.every else " | ").join(query.terms),
-        "lexemes": [counts.lexemes[known[term]] for term in query.terms],
-        "idfs": idfs,
+        f"{prefix}tsquery": (" & " if query.every else " | ").join(query.terms),
+        f"{prefix}lexemes": [counts.lexemes[known[term]] for term in query.terms],
+        f"{prefix}idfs": idfs,
         "average_length": counts.average_length,
         "pool": POOL,
     }
     for index, (term, idf) in enumerate(zip(query.terms, idfs, strict=True)):
-        params[f"t{index}"], params[f"w{index}"] = term, idf
+        params[f"{prefix}t{index}"], params[f"{prefix}w{index}"] = term, idf
     return params
 
 
@@ -123,8 +154,17 @@ class PostgresSearch:
 
             return run
 
+        async def both(every: Query, broad: Query) -> tuple[list[SearchHit], list[SearchHit]]:
+            params = _parameters(every, counts, searched, "e")
+            params.update(_parameters(broad, counts, searched, "a"))
+            params.update(business_id=business_id, limit=limit)
+            rows = await session.execute(two_tiers(len(every.terms), len(broad.terms)), params)
+            hits = [(row.tier, hit_from_row(row)) for row in rows]
+            return [hit for tier, hit in hits if not tier], [hit for tier, hit in hits if tier]
+
         found: list[int | None] = list(counts.chunks)
+        tiers = query_tiers(searched, found, len(terms))
+        full = both_tiers_at_once(tiers, runner("search_vector"), both)
         return await lead_first(
-            runner("lead_vector"), runner("search_vector"), searched, found, limit,
-            required=len(terms),
-        )  # fmt: skip
+            runner("lead_vector"), full, searched, found, limit, required=len(terms)
+        )

@@ -66,7 +66,8 @@ class SearchService(BaseService):
 
         async def compute() -> list[SearchHit]:
             # The business's own groups change with its knowledge version, as cached results do.
-            own = [phrase_group(entries) for entries in await self.synonyms.word_groups()]
+            groups = await self.synonyms.word_groups(None if self.cache is None else version)
+            own = [phrase_group(entries) for entries in groups]
             added = extra + [
                 word for word in expansions(question, terms, tuple(own)) if word not in extra
             ]

@@ -23,8 +23,8 @@ import uuid
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.knowledge.search.backend import SearchHit, hit_from_row
-from aicaller.knowledge.search.plan import BROAD_BUDGET, Query, Run, lead_first
+from aicaller.knowledge.search.backend import SearchHit, both_tiers_at_once, hit_from_row
+from aicaller.knowledge.search.plan import BROAD_BUDGET, Query, Run, lead_first, query_tiers
 
 PARTITION_BITS = 40  # migration 0007: business partition p owns rowids [p << 40, (p + 1) << 40)
 # bm25 column weights: title, headings, body (chunks_fts also has ref, the chunk id: none).
@@ -52,6 +52,44 @@ _SELECT = """
 _QUERY = text(_SELECT.format(index="chunks_fts", weights="0.0, 8.0, 4.0, 1.0", bits=PARTITION_BITS))
 _LEAD_QUERY = text(
     _SELECT.format(index="chunks_fts_lead", weights="8.0, 4.0, 1.0", bits=PARTITION_BITS)
+)
+# Both tiers of ``plan.query_tiers`` in one statement: the any-term query runs only when the
+# every-term one found fewer than :limit chunks, as ``plan.tiered_search`` would have run it.
+# The condition is its LIMIT (0 otherwise), which SQLite checks before opening the index: as
+# a WHERE term it would be checked row by row (a subquery is never hoisted out of the loop),
+# walking the whole posting list of a common word for nothing. Each tier's rows are joined
+# under their own MATCH: one outer MATCH of either expression cost more than the statement
+# saved.
+_BEST = """
+        SELECT rowid AS fts_rowid, -bm25(chunks_fts, 0.0, 8.0, 4.0, 1.0) AS score
+        FROM chunks_fts
+        WHERE chunks_fts MATCH {match}
+          AND rowid BETWEEN (SELECT partition << {bits} FROM chunks_fts_tenants
+                             WHERE business_id = :business_id)
+                        AND (SELECT ((partition + 1) << {bits}) - 1
+                             FROM chunks_fts_tenants WHERE business_id = :business_id)
+        ORDER BY score DESC
+        LIMIT {limit}
+"""
+_BITS = PARTITION_BITS
+_ONLY_IF_FEW = "CASE WHEN (SELECT count(*) FROM every) < :limit THEN :limit ELSE 0 END"
+_JOINED = """
+    SELECT c.id, c.document_id, c.title, d.url, c.heading_path, c.text, '' AS snippet,
+           best.score, {tier} AS tier
+    FROM {best} AS best
+    CROSS JOIN chunks_fts ON chunks_fts.rowid = best.fts_rowid
+    JOIN chunks AS c ON c.id = substr(chunks_fts.ref, 2, 32)
+    JOIN documents AS d ON d.id = c.document_id
+    WHERE chunks_fts MATCH {match} AND c.business_id = :business_id
+"""
+_TWO_TIERS = text(
+    f"""
+    WITH every AS MATERIALIZED ({_BEST.format(match=":match", bits=_BITS, limit=":limit")}),
+    broad AS ({_BEST.format(match=":broad", bits=_BITS, limit=_ONLY_IF_FEW)})
+    SELECT * FROM ({_JOINED.format(tier=0, best="every", match=":match")}
+                   UNION ALL {_JOINED.format(tier=1, best="broad", match=":broad")})
+    ORDER BY tier, score DESC
+    """  # noqa: S608 - constants only
 )
 
 
@@ -90,18 +128,32 @@ class SqliteSearch:
         limit: int,
         expansions: list[str] | None = None,
     ) -> list[SearchHit]:
-        def runner(statement: TextClause) -> Run:
-            async def run(query: Query) -> list[SearchHit]:
-                match = match_expression(query.terms, every=query.every)
-                params = {"match": match, "business_id": business_id.hex, "limit": limit}
-                return [hit_from_row(row) for row in await session.execute(statement, params)]
-
-            return run
-
         if not terms:
             return []
         searched = terms + [word for word in expansions or () if word not in terms]
         counts = await chunk_counts(session, searched)
+        tiers = query_tiers(searched, counts, len(terms))
+        base = {"business_id": business_id.hex, "limit": limit}
+
+        def runner(statement: TextClause) -> Run:
+            async def run(query: Query) -> list[SearchHit]:
+                match = match_expression(query.terms, every=query.every)
+                params = {"match": match, **base}
+                return [hit_from_row(row) for row in await session.execute(statement, params)]
+
+            return run
+
+        async def both(every: Query, broad: Query) -> tuple[list[SearchHit], list[SearchHit]]:
+            params = {
+                "match": match_expression(every.terms, every=True),
+                "broad": match_expression(broad.terms),
+                **base,
+            }
+            rows = (await session.execute(_TWO_TIERS, params)).all()
+            hits = [(row.tier, hit_from_row(row)) for row in rows]
+            return [hit for tier, hit in hits if not tier], [hit for tier, hit in hits if tier]
+
+        full = both_tiers_at_once(tiers, runner(_QUERY), both)
         return await lead_first(
-            runner(_LEAD_QUERY), runner(_QUERY), searched, counts, limit, required=len(terms)
+            runner(_LEAD_QUERY), full, searched, counts, limit, required=len(terms)
         )

@@ -9,7 +9,7 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.businesses.service import BusinessService
-from aicaller.core.cache import AppCache
+from aicaller.core.cache import SEARCH, AppCache
 from aicaller.database.models import SearchSynonym
 from aicaller.database.repository import Page
 from aicaller.database.service import BaseService
@@ -23,6 +23,7 @@ class SynonymService(BaseService):
         super().__init__(session, business_id)
         self.synonyms = SynonymRepository(session, business_id)
         self.business = BusinessService(session, business_id, cache)
+        self.cache = cache
 
     async def create(self, words: list[str]) -> SearchSynonym:
         """A new group; cached search results of the business are stale from now on."""
@@ -37,5 +38,18 @@ class SynonymService(BaseService):
         await self.synonyms.delete(await self.synonyms.get_or_raise(synonym_id))
         await self.business.bump_knowledge_version()
 
-    async def word_groups(self) -> list[list[str]]:
-        return await self.synonyms.word_groups()
+    async def word_groups(self, knowledge_version: int | None = None) -> list[list[str]]:
+        """The business's groups, cached under its ``knowledge_version`` when one is given.
+
+        Every search that misses the result cache needs them, and they change only when a group
+        is created or deleted, which bumps the version: the key moves on with it on every worker
+        (no delete to lose), and the old entry expires with the TTL of cached results.
+        """
+        if self.cache is None or knowledge_version is None:
+            return await self.synonyms.word_groups()
+        return await self.cache.get_or_set(
+            SEARCH,
+            tenant=self.business_id,
+            key=f"synonyms:v{knowledge_version}",
+            compute=self.synonyms.word_groups,
+        )
