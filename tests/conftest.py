@@ -43,6 +43,9 @@ from tests.services import (
     worker_redis_url,
 )
 
+# -n auto's worker count and the order the workers run the modules in (make test).
+pytest_plugins = ["tests.scheduling"]
+
 # No Hypothesis deadlines: a time limit per example is a timing assertion, and fails on a busy
 # machine. Examples stay bounded by their counts.
 hypothesis.settings.register_profile("aicaller", deadline=None)
