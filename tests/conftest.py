@@ -43,7 +43,7 @@ from tests.services import (
     worker_redis_url,
 )
 
-# -n auto's worker count and the order the workers run the modules in (make test).
+# The order make test's xdist workers run the modules in.
 pytest_plugins = ["tests.scheduling"]
 
 # No Hypothesis deadlines: a time limit per example is a timing assertion, and fails on a busy

@@ -2,14 +2,13 @@
 
 Most tests keep a core busy, but the streamed-voice tests play a simulated caller in real time
 (20 ms audio frames paced by the clock): they take minutes of wall time in all and little CPU.
-With one worker per core, the core under a voice test idles while the caller speaks. So
-``-n auto`` starts two workers per core (``--maxprocesses`` still caps them), and each worker
-collects the real-time modules spread evenly through the run instead of all at the end, so at
-any moment some workers wait on audio while the others use the cores. Every test still runs
+In pytest's order they come last, so the run ended with a worker (or all of them) waiting on
+audio while the cores idled. Each worker therefore collects the real-time modules spread evenly
+through the run, so the waiting overlaps other workers' CPU-bound tests. Every test still runs
 and nothing it asserts changes: whole modules move (so module fixtures are set up once, as
 before), never single tests, and only under xdist (a plain ``pytest`` run, ``--failed-first``
-included, keeps pytest's order). ADR 0022 has the choice; docs/benchmarks.md ("Test suite")
-the measurements.
+included, keeps pytest's order). ADR 0022 has the choice (and why not two workers per core);
+docs/benchmarks.md ("Test suite") the measurements.
 """
 
 from __future__ import annotations
@@ -22,16 +21,6 @@ import pytest
 
 # Test modules whose time is mostly a conversation in real time (CPU-light).
 REAL_TIME = ("tests/voice/",)
-WORKERS_PER_CORE = 2
-
-
-def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
-    """``-n auto``: two workers per core (``PYTEST_XDIST_AUTO_NUM_WORKERS`` still wins)."""
-    configured = os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS")
-    if configured:
-        return int(configured)
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return WORKERS_PER_CORE * (cores or 1)
 
 
 class _Test(Protocol):

@@ -1,6 +1,6 @@
 """Which PostgreSQL database and Redis database this test process uses.
 
-Under pytest-xdist (``make test`` runs two worker processes per core, at most four) every
+Under pytest-xdist (``make test`` runs one worker process per core, at most four) every
 worker needs its own: tests
 clean the rows they wrote and flush the Redis database they used, which would pull the floor from
 under a test running at the same moment in the other worker. Worker ``gwN`` therefore uses the
