@@ -17,7 +17,8 @@ run: $(STAMP)
 	$(BIN)/aicaller serve
 
 ## test: the whole suite with the coverage floor (PostgreSQL too when AICALLER_TEST_DATABASE_URL is set),
-## one worker process per core (at most 4; each has its own databases: tests/services.py)
+## one worker process per core (at most 4; each has its own databases: tests/services.py), the
+## real-time voice modules spread through the run (tests/scheduling.py, ADR 0022)
 test: $(STAMP)
 	$(BIN)/pytest -n auto --maxprocesses 4 --cov=aicaller --cov-report=term
 

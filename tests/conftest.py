@@ -43,6 +43,9 @@ from tests.services import (
     worker_redis_url,
 )
 
+# The order make test's xdist workers run the modules in.
+pytest_plugins = ["tests.scheduling"]
+
 # No Hypothesis deadlines: a time limit per example is a timing assertion, and fails on a busy
 # machine. Examples stay bounded by their counts.
 hypothesis.settings.register_profile("aicaller", deadline=None)

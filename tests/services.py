@@ -1,6 +1,7 @@
 """Which PostgreSQL database and Redis database this test process uses.
 
-Under pytest-xdist (``make test`` runs two worker processes) every worker needs its own: tests
+Under pytest-xdist (``make test`` runs one worker process per core, at most four) every
+worker needs its own: tests
 clean the rows they wrote and flush the Redis database they used, which would pull the floor from
 under a test running at the same moment in the other worker. Worker ``gwN`` therefore uses the
 database ``<name>_gwN`` on the same PostgreSQL server (created here, dropped at the end) and the
