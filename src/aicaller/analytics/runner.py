@@ -70,6 +70,8 @@ class Reader:
         the per-slot rollups when the cuts fall on slot boundaries (every figure of both)."""
         if source in (Pass.CALLS, Pass.QA) and self.rollups is not None and aligned(cuts):
             return await self.rollups.call_figures(cuts)
+        if source is Pass.REPEAT and self.rollups is not None and aligned(cuts):
+            return await self._repeat_from_facts(self.rollups, cuts)
         if source is Pass.CALLS:
             return await self.calls.call_figures(cuts, names)
         statements = {
@@ -80,6 +82,26 @@ class Reader:
             Pass.GAPS: self.gaps.knowledge_gaps,
         }
         return await statements[source](cuts)
+
+    async def _repeat_from_facts(
+        self, rollups: RollupQueries, cuts: Sequence[datetime]
+    ) -> dict[int, Row]:
+        """The repeat pass's row per bucket (``CallQueries.repeat_callers``' aggregates) from
+        the followed calls (migration 0026's fact) and the inbound calls' rollups."""
+        inbound = await rollups.inbound_calls(cuts)
+        followed = await self.calls.followed_calls(cuts)
+        rows: dict[int, Row] = {}
+        for bucket, calls in inbound.items():
+            if calls == 0:
+                continue  # no inbound call: the pass has no row for the bucket
+            callers, repeats = followed.get(bucket, (0, 0))
+            rows[bucket] = {
+                "repeat_callers": callers,
+                "repeat_calls": repeats,
+                "not_followed_up_calls": calls - repeats,
+                "repeat_window_calls": calls,
+            }
+        return rows
 
 
 Job = Callable[[Reader], Awaitable[Any]]

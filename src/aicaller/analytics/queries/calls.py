@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.analytics.figures import ANSWERED, Pass, select_list
@@ -159,6 +159,36 @@ class CallQueries:
         )
         stmt = select(numbers.c.bucket, *select_list(numbers.c, Pass.REPEAT))
         return by_bucket((await self.session.execute(stmt.group_by(numbers.c.bucket))).all())
+
+    async def followed_calls(self, cuts: Sequence[datetime]) -> dict[int, tuple[int, int]]:
+        """Per bucket, how many numbers had a followed inbound call and how many such calls
+        there were: the repeat pass from the fact migration 0026 keeps on each call (whether
+        its number's next inbound call started within 7 days), read from the partial index of
+        the followed calls alone. ``repeat_callers`` computes the same from the calls."""
+        followed = (
+            select(
+                bucket_index(Call.started_at, cuts).label("bucket"),
+                Call.from_number,
+            )
+            .where(
+                Call.business_id == self.business_id,
+                Call.repeat_followed == true(),
+                *in_range(Call.started_at, cuts),
+            )
+            .subquery()
+        )
+        numbers = (
+            select(followed.c.bucket, func.count().label("calls"))
+            .group_by(followed.c.bucket, bytewise(followed.c.from_number))
+            .subquery()
+        )
+        stmt = select(numbers.c.bucket, func.count(), func.sum(numbers.c.calls)).group_by(
+            numbers.c.bucket
+        )
+        return {
+            int(bucket): (int(callers), int(calls))
+            for bucket, callers, calls in await self.session.execute(stmt)
+        }
 
     async def volume(self, cuts: Sequence[datetime], group_by: str | None) -> list[Row]:
         """Calls per bucket, and per direction or status when ``group_by`` names one."""

@@ -110,6 +110,21 @@ class RollupQueries:
             int(row.bucket): _figures(row._mapping) for row in (await self.session.execute(stmt))
         }
 
+    async def inbound_calls(self, cuts: Sequence[datetime]) -> dict[int, int]:
+        """Per bucket, the inbound calls (the repeat pass's whole), for ``aligned`` cuts."""
+        r = call_rollups.c
+        rows = (
+            select(slot_bucket(r.slot, cuts).label("bucket"), r.inbound_calls)
+            .where(
+                r.business_id == self.business_id,
+                r.slot >= _int(_slot(cuts[0])),
+                r.slot < _int(_slot(cuts[-1])),
+            )
+            .subquery()
+        )
+        stmt = select(rows.c.bucket, func.sum(rows.c.inbound_calls)).group_by(rows.c.bucket)
+        return {int(bucket): int(n or 0) for bucket, n in await self.session.execute(stmt)}
+
 
 def _figures(sums: Any) -> Row:
     row: Row = {name: int(sums[column] or 0) for name, column in COUNTS.items()}
