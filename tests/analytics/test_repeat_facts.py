@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import math
 import random
 import uuid
 from collections.abc import Sequence
@@ -26,7 +27,6 @@ from tests.factories import Tenant
 FIRST = datetime(2026, 2, 1, tzinfo=UTC)
 DAYS = 60
 WINDOW = timedelta(days=7)
-NAMES = ("repeat_callers", "repeat_calls", "not_followed_up_calls", "repeat_window_calls")
 
 
 def _start(rng: random.Random) -> datetime:
@@ -89,7 +89,7 @@ def _expected(rows: Sequence[Any]) -> dict[uuid.UUID, bool]:
 async def _repeat(database: Database, business_id: uuid.UUID, rollups: bool, cuts: Any) -> Any:
     async with database.transaction() as session:
         rows = await Reader.of(session, business_id, rollups).figures(Pass.REPEAT, cuts)
-    return {bucket: {name: row.get(name) for name in NAMES} for bucket, row in rows.items()}
+    return rows
 
 
 @pytest.mark.parametrize("seed", [11, 12])
@@ -164,3 +164,41 @@ async def test_two_transactions_writing_one_number_at_once(app: FastAPI, tenant:
     async with database.transaction() as session:
         followed = await session.scalar(select(Call.repeat_followed).where(Call.id == first.id))
     assert followed is True
+
+
+@pytest.mark.parametrize("seed", [21, 22])
+async def test_the_p90_from_the_longest_calls_down_equals_the_histograms(
+    app: FastAPI, tenant: Tenant, seed: int
+) -> None:
+    """Each bucket's p90 read at its rank from the longest call down (the rank from the
+    rollups' count) against the histogram over the bucket's calls, with many ties."""
+    database: Database = app.state.database
+    rng = random.Random(seed)  # noqa: S311 - test data
+    statuses = ("completed", "in_progress", "no_answer", "canceled", "queued")
+    calls = [_call(rng, tenant.business_id) for _ in range(400)]
+    for call in calls:
+        call.status = rng.choice(statuses)
+        call.duration_seconds = rng.choice((None, 0, rng.randrange(60), rng.randrange(3000)))
+    async with database.transaction() as session:
+        session.add_all(calls)
+    async with database.transaction() as session:  # statuses change, calls go
+        for call in rng.sample(calls, 60):
+            changed = update(Call).where(Call.id == call.id)
+            await session.execute(changed.values(status=rng.choice(statuses)))
+        await session.execute(delete(Call).where(Call.id.in_([c.id for c in calls[:40]])))
+    compared = 0
+    for length, count in ((timedelta(days=30), 2), (timedelta(days=20), 3), (timedelta(days=1), 4)):
+        for start in (FIRST, FIRST + timedelta(days=7, hours=5, minutes=45)):
+            cuts = [start + length * i for i in range(count + 1)]
+            async with database.transaction() as session:
+                reader = Reader.of(session, tenant.business_id)
+                assert reader.rollups is not None
+                counts, _ = await reader.rollups.timed_calls(cuts)
+                offsets = {b: n - math.ceil(0.9 * n) for b, n in counts.items() if n}
+                from_the_top = await reader.calls.nth_longest(cuts, offsets)
+                histogram = await reader.calls.p90_durations(cuts)
+                chosen = await reader.figures(Pass.DURATIONS, cuts)
+            assert from_the_top == histogram
+            assert chosen == histogram
+            compared += bool(histogram)
+    assert compared >= 4  # not only empty buckets

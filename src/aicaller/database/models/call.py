@@ -78,6 +78,14 @@ class Call(TenantMixin, Base):
         # Carrier webhooks find their call by the carrier's id; one record per carrier call.
         Index("uq_calls_provider_call", "provider", "provider_call_id", unique=True),
         Index("ix_calls_business_to", "business_id", "to_number"),
+        # The p90 of a few long buckets, read from the longest call down (migration 0026).
+        Index(
+            "ix_calls_business_duration_started",
+            "business_id",
+            "duration_seconds",
+            "started_at",
+            "status",
+        ),
         # Repeat callers: the calls followed by their number's next call (migration 0026).
         Index(
             "ix_calls_repeat_followed",
