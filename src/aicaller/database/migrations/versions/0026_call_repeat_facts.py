@@ -69,7 +69,14 @@ def _predecessor(row: str) -> str:
 
 
 def _recompute(dialect: str, ids: str) -> str:
-    return f"UPDATE calls SET repeat_followed = {_followed(dialect)} WHERE id IN ({ids})"  # noqa: S608
+    # Only a fact that changes is written: on PostgreSQL every UPDATE of a row writes a new
+    # version of it and of its index entries, and most recomputed facts stay as they were.
+    differs = "IS NOT" if dialect == "sqlite" else "IS DISTINCT FROM"
+    followed = _followed(dialect)
+    return (
+        f"UPDATE calls SET repeat_followed = {followed} WHERE id IN ({ids})"  # noqa: S608
+        f" AND repeat_followed {differs} {followed}"
+    )
 
 
 # A call deleted with its business (the cascade) leaves no figure to keep.
