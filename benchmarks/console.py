@@ -10,8 +10,8 @@ rounds of p50 and p95 milliseconds, the statements one request ran (X-Query-Coun
 uncompressed bytes of the scripts and stylesheets the page links.
 
 "overview (not cached, from calls)" is the same uncached overview served by a second app of the
-same run with ``analytics_rollups`` off (every figure read from the calls, as before migration
-0025), its requests interleaved with the first app's: the before and after of the rollups.
+same run with ``analytics_rollups`` off (every figure read from the calls, as before migrations
+0025 and 0026), its requests interleaved with the first app's: the before and after of both.
 
     .venv/bin/python benchmarks/console.py [--calls 100000] [--requests 30] [--rounds 3]
 

@@ -43,6 +43,11 @@ EXECUTION = re.compile(r"Execution Time: ([\d.]+) ms")
 # What each statement computes, told by a phrase of its SQL.
 KINDS = (
     ("lead(", "repeat callers (the repeat pass)"),
+    ("repeat_followed", "repeat callers from the followed calls (migration 0026)"),
+    ("AS repeat_window_calls", "inbound calls summed from the rollups (the repeat pass)"),
+    ("handle_seconds", "call and QA figures summed from the rollups (migration 0025)"),
+    ("AS timed_calls", "timed calls counted from the rollups (the durations pass)"),
+    ("ORDER BY calls.duration_seconds DESC", "p90 read from the longest calls down (0026)"),
     ("histogram", "p90 duration (the durations pass)"),
     ("knowledge_gaps.normalized_question", "top knowledge gaps"),
     ("knowledge_gaps", "knowledge gaps per bucket"),
@@ -54,11 +59,45 @@ KINDS = (
 
 
 def _kind(statement: str, parameters: Any) -> str:
+    suffix = " [baseline: rollups off]" if statement.endswith("-- baseline") else ""
     for phrase, kind in KINDS:
         if phrase in statement:
             buckets = sum(1 for p in parameters if hasattr(p, "tzinfo")) if parameters else 0
-            return f"{kind}, {buckets} timestamps bound"
+            return f"{kind}{suffix}, {buckets} timestamps bound"
     return statement.split("\n", 1)[0][:60]
+
+
+async def _recorded(database: Database, settings: Settings, business_id: Any) -> list[Any]:
+    """The statements of one uncached overview; then those of the same overview with the
+    rollups off that the rollups and migration 0026 replace (repeat callers' ``LEAD()`` and the
+    p90's histogram), to explain in the same runs, alternating."""
+    recorded: list[tuple[str, Any]] = []
+
+    def record(*args: Any) -> None:
+        statement, parameters = args[2], args[3]
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            recorded.append((statement, parameters))
+
+    last = date.today() - timedelta(days=3)
+    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        async with database.transaction() as session:
+            service = AnalyticsService(session, business_id, None, settings, database=database)
+            await service.overview(
+                Period.CUSTOM, last - timedelta(days=29), last, METRICS, Interval.DAY, 7
+            )
+        statements = [s for s in recorded if "set_config" not in s[0]]
+        recorded.clear()
+        off = settings.model_copy(update={"analytics_rollups": False})
+        async with database.transaction() as session:
+            service = AnalyticsService(session, business_id, None, off, database=database)
+            await service.overview(
+                Period.CUSTOM, last - timedelta(days=29), last, METRICS, Interval.DAY, 7
+            )
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
+    baseline = [s for s in recorded if "lead(" in s[0] or "histogram" in s[0]]
+    return statements + [(f"{s} -- baseline", p) for s, p in baseline]
 
 
 async def main(runs: int, plans: bool) -> None:
@@ -75,23 +114,8 @@ async def main(runs: int, plans: bool) -> None:
             {**values, "redis_url": None, "analytics_parallel_connections": 0}
         )
         database = Database(create_engine(settings))
-        recorded: list[tuple[str, Any]] = []
-
-        def record(*args: Any) -> None:
-            statement, parameters = args[2], args[3]
-            if statement.lstrip().upper().startswith(("SELECT", "WITH")):
-                recorded.append((statement, parameters))
-
-        event.listen(database.engine.sync_engine, "before_cursor_execute", record)
-        last = date.today() - timedelta(days=3)
         try:
-            async with database.transaction() as session:
-                service = AnalyticsService(session, business_id, None, settings, database=database)
-                await service.overview(
-                    Period.CUSTOM, last - timedelta(days=29), last, METRICS, Interval.DAY, 7
-                )
-            event.remove(database.engine.sync_engine, "before_cursor_execute", record)
-            statements = [s for s in recorded if "set_config" not in s[0]]
+            statements = await _recorded(database, settings, business_id)
             times: list[list[float]] = [[] for _ in statements]
             async with database.transaction() as session:
                 raw = await session.connection()

@@ -34,7 +34,11 @@ from bench_app import create_tenant
 from bench_postgres import PG, fresh_database
 
 DB_NAME = "aicaller_bench_rollup_writes"
-TRIGGERS = ("call_rollups_insert_delete", "call_rollups_update")
+TRIGGERS: dict[str, tuple[str, ...]] = {  # --triggers: which of them are switched on and off
+    "rollups": ("call_rollups_insert_delete", "call_rollups_update"),
+    "repeats": ("call_repeats_insert_delete", "call_repeats_update"),  # migration 0026
+}
+TRIGGERS["both"] = TRIGGERS["rollups"] + TRIGGERS["repeats"]
 INSERT = """INSERT INTO calls (id, business_id, direction, from_number, to_number, status,
     provider, started_at, metadata, created_at, updated_at)
     VALUES ($1, $2, 'inbound', '+14155550100', '+12125550100', 'ringing', 'simulated', $3,
@@ -71,7 +75,8 @@ async def _life(
     return means
 
 
-async def main(calls: int, rounds: int, together: bool) -> None:
+async def main(calls: int, rounds: int, together: bool, triggers: tuple[str, ...]) -> None:
+    """Write calls through their life with ``triggers`` on and off, alternating."""
     print(f"load average at start: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     url = await fresh_database(DB_NAME)
     tenant = await create_tenant(url)
@@ -82,11 +87,11 @@ async def main(calls: int, rounds: int, together: bool) -> None:
         for n in range(rounds):
             for mode in ("on", "off") if n % 2 == 0 else ("off", "on"):
                 verb = "ENABLE" if mode == "on" else "DISABLE"
-                for trigger in TRIGGERS:
+                for trigger in triggers:
                     await connection.execute(f"ALTER TABLE calls {verb} TRIGGER {trigger}")
                 results[mode].append(await _life(connection, tenant.business_id, calls, together))
     finally:
-        for trigger in TRIGGERS:
+        for trigger in triggers:
             await connection.execute(f"ALTER TABLE calls ENABLE TRIGGER {trigger}")
         await connection.close()
     how = "one transaction a step" if together else "one transaction a statement"
@@ -104,5 +109,6 @@ if __name__ == "__main__":
     parser.add_argument("--calls", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--one-transaction", action="store_true")
+    parser.add_argument("--triggers", choices=sorted(TRIGGERS), default="rollups")
     args = parser.parse_args()
-    asyncio.run(main(args.calls, args.rounds, args.one_transaction))
+    asyncio.run(main(args.calls, args.rounds, args.one_transaction, TRIGGERS[args.triggers]))

@@ -19,6 +19,7 @@ and a parallel read would gain little.
 from __future__ import annotations
 
 import asyncio
+import math
 import uuid
 import weakref
 from collections import deque
@@ -70,6 +71,10 @@ class Reader:
         the per-slot rollups when the cuts fall on slot boundaries (every figure of both)."""
         if source in (Pass.CALLS, Pass.QA) and self.rollups is not None and aligned(cuts):
             return await self.rollups.call_figures(cuts)
+        if source is Pass.REPEAT and self.rollups is not None and aligned(cuts):
+            return await self._repeat_from_facts(self.rollups, cuts)
+        if source is Pass.DURATIONS and self.rollups is not None and aligned(cuts):
+            return await self._p90(self.rollups, cuts)
         if source is Pass.CALLS:
             return await self.calls.call_figures(cuts, names)
         statements = {
@@ -81,6 +86,43 @@ class Reader:
         }
         return await statements[source](cuts)
 
+    async def _repeat_from_facts(
+        self, rollups: RollupQueries, cuts: Sequence[datetime]
+    ) -> dict[int, Row]:
+        """The repeat pass's row per bucket (``CallQueries.repeat_callers``' aggregates) from
+        the followed calls (migration 0026's fact) and the inbound calls' rollups."""
+        inbound = await rollups.inbound_calls(cuts)
+        followed = await self.calls.followed_calls(cuts)
+        rows: dict[int, Row] = {}
+        for bucket, calls in inbound.items():
+            if calls == 0:
+                continue  # no inbound call: the pass has no row for the bucket
+            callers, repeats = followed.get(bucket, (0, 0))
+            rows[bucket] = {
+                "bucket": bucket,
+                "repeat_callers": callers,
+                "repeat_calls": repeats,
+                "not_followed_up_calls": calls - repeats,
+                "repeat_window_calls": calls,
+            }
+        return rows
+
+    async def _p90(self, rollups: RollupQueries, cuts: Sequence[datetime]) -> dict[int, Row]:
+        """The durations pass: each bucket's p90 read from the longest calls down (its rank
+        known from the rollups' count) when that reads fewer index entries than the histogram
+        over the bucket's calls would (few buckets holding much of the business's history,
+        as a dashboard's two periods), else the histogram. The same values either way."""
+        counts, total = await rollups.timed_calls(cuts)
+        offsets = {b: n - math.ceil(0.9 * n) for b, n in counts.items() if n > 0}
+        from_the_top = sum(total * (offset + 1) / counts[b] for b, offset in offsets.items())
+        if len(offsets) > NTH_LONGEST_BUCKETS or from_the_top >= sum(counts.values()):
+            return await self.calls.p90_durations(cuts)
+        return await self.calls.nth_longest(cuts, offsets)
+
+
+# Above this many buckets one statement of scalar subqueries grows long; a chart's days take
+# the histogram.
+NTH_LONGEST_BUCKETS = 4
 
 Job = Callable[[Reader], Awaitable[Any]]
 

@@ -13,7 +13,7 @@ from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.analytics.figures import ANSWERED, Pass, select_list
@@ -111,6 +111,38 @@ class CallQueries:
         )
         return by_bucket((await self.session.execute(stmt)).all())
 
+    async def nth_longest(
+        self, cuts: Sequence[datetime], offsets: dict[int, int]
+    ) -> dict[int, Row]:
+        """Per bucket in ``offsets``, the duration at that offset (0 the longest) among the
+        bucket's answered calls with a duration, longest first: the p90 when the offset is
+        ``n - ceil(0.9 n)`` (the caller knows ``n`` from the rollups). Each is read from the
+        index on (business, duration, start, status) from the longest down, so a bucket costs
+        about ``offset`` times the business's calls over the bucket's, not a pass over the
+        bucket (the caller chooses it when that is fewer rows)."""
+        values = []
+        for bucket, offset in sorted(offsets.items()):
+            longest = (
+                select(Call.duration_seconds)
+                .where(
+                    Call.business_id == self.business_id,
+                    Call.duration_seconds.is_not(None),
+                    Call.status.in_(ANSWERED),
+                    *in_range(Call.started_at, cuts[bucket : bucket + 2]),
+                )
+                .order_by(Call.duration_seconds.desc())
+                .limit(1)
+                .offset(offset)
+            )
+            values.append(longest.scalar_subquery().label(f"b{bucket}"))
+        if not values:
+            return {}
+        row = (await self.session.execute(select(*values))).one()._mapping
+        found = {int(key[1:]): value for key, value in row.items()}
+        return {
+            b: {"bucket": b, "p90_duration_seconds": v} for b, v in found.items() if v is not None
+        }
+
     async def repeat_callers(self, cuts: Sequence[datetime]) -> dict[int, Row]:
         """Inbound calls followed by another inbound call from the same number within 7 days,
         and how many numbers that was, per bucket of the first call (the repeat pass's
@@ -159,6 +191,36 @@ class CallQueries:
         )
         stmt = select(numbers.c.bucket, *select_list(numbers.c, Pass.REPEAT))
         return by_bucket((await self.session.execute(stmt.group_by(numbers.c.bucket))).all())
+
+    async def followed_calls(self, cuts: Sequence[datetime]) -> dict[int, tuple[int, int]]:
+        """Per bucket, how many numbers had a followed inbound call and how many such calls
+        there were: the repeat pass from the fact migration 0026 keeps on each call (whether
+        its number's next inbound call started within 7 days), read from the partial index of
+        the followed calls alone. ``repeat_callers`` computes the same from the calls."""
+        followed = (
+            select(
+                bucket_index(Call.started_at, cuts).label("bucket"),
+                Call.from_number,
+            )
+            .where(
+                Call.business_id == self.business_id,
+                Call.repeat_followed == true(),
+                *in_range(Call.started_at, cuts),
+            )
+            .subquery()
+        )
+        numbers = (
+            select(followed.c.bucket, func.count().label("calls"))
+            .group_by(followed.c.bucket, bytewise(followed.c.from_number))
+            .subquery()
+        )
+        stmt = select(numbers.c.bucket, func.count(), func.sum(numbers.c.calls)).group_by(
+            numbers.c.bucket
+        )
+        return {
+            int(bucket): (int(callers), int(calls))
+            for bucket, callers, calls in await self.session.execute(stmt)
+        }
 
     async def volume(self, cuts: Sequence[datetime], group_by: str | None) -> list[Row]:
         """Calls per bucket, and per direction or status when ``group_by`` names one."""

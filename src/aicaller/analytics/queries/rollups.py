@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, case, func, literal_column, select
+from sqlalchemy import Integer, and_, bindparam, case, func, literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -109,6 +109,44 @@ class RollupQueries:
         return {
             int(row.bucket): _figures(row._mapping) for row in (await self.session.execute(stmt))
         }
+
+    async def inbound_calls(self, cuts: Sequence[datetime]) -> dict[int, int]:
+        """Per bucket, the inbound calls (the repeat pass's whole), for ``aligned`` cuts."""
+        r = call_rollups.c
+        rows = (
+            select(slot_bucket(r.slot, cuts).label("bucket"), r.inbound_calls)
+            .where(
+                r.business_id == self.business_id,
+                r.slot >= _int(_slot(cuts[0])),
+                r.slot < _int(_slot(cuts[-1])),
+            )
+            .subquery()
+        )
+        stmt = select(
+            rows.c.bucket, func.sum(rows.c.inbound_calls).label("repeat_window_calls")
+        ).group_by(rows.c.bucket)
+        return {int(bucket): int(n or 0) for bucket, n in await self.session.execute(stmt)}
+
+    async def timed_calls(self, cuts: Sequence[datetime]) -> tuple[dict[int, int], int]:
+        """Per bucket, the answered calls with a duration (the durations pass's rows), for
+        ``aligned`` cuts; and how many the business has in all (bucket -1 holds the rest)."""
+        r = call_rollups.c
+        inside = and_(r.slot >= _int(_slot(cuts[0])), r.slot < _int(_slot(cuts[-1])))
+        rows = (
+            select(
+                case((inside, slot_bucket(r.slot, cuts)), else_=_int(-1)).label("bucket"),
+                r.timed_calls,
+            )
+            .where(r.business_id == self.business_id)
+            .subquery()
+        )
+        stmt = select(rows.c.bucket, func.sum(rows.c.timed_calls).label("timed_calls")).group_by(
+            rows.c.bucket
+        )
+        counts = {int(bucket): int(n or 0) for bucket, n in await self.session.execute(stmt)}
+        total = sum(counts.values())
+        counts.pop(-1, None)
+        return counts, total
 
 
 def _figures(sums: Any) -> Row:

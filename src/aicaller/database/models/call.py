@@ -78,6 +78,23 @@ class Call(TenantMixin, Base):
         # Carrier webhooks find their call by the carrier's id; one record per carrier call.
         Index("uq_calls_provider_call", "provider", "provider_call_id", unique=True),
         Index("ix_calls_business_to", "business_id", "to_number"),
+        # The p90 of a few long buckets, read from the longest call down (migration 0026).
+        Index(
+            "ix_calls_business_duration_started",
+            "business_id",
+            "duration_seconds",
+            "started_at",
+            "status",
+        ),
+        # Repeat callers: the calls followed by their number's next call (migration 0026).
+        Index(
+            "ix_calls_repeat_followed",
+            "business_id",
+            "started_at",
+            "from_number",
+            sqlite_where=text("repeat_followed = 1"),
+            postgresql_where=text("repeat_followed"),
+        ),
     )
 
     direction: Mapped[str] = mapped_column(String(16))
@@ -103,6 +120,9 @@ class Call(TenantMixin, Base):
     qa_evaluator: Mapped[str | None] = mapped_column(String(16), default=None)
     qa_score: Mapped[float | None] = mapped_column(default=None)
     qa_auto_failed: Mapped[bool | None] = mapped_column(default=None)
+    # Whether the number's next inbound call (by start, then id) started within 7 days: the
+    # repeat callers' fact, kept by migration 0026's triggers, false for other directions.
+    repeat_followed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     # Read-only views for eager loading; children are written through their repositories and
     # removed by the database (ON DELETE CASCADE).
