@@ -37,6 +37,20 @@ def _assert_unavailable(response: httpx.Response) -> None:
     assert int(response.headers["Retry-After"]) > 0
 
 
+async def _readiness_while_only_the_database_is_down(client: httpx.AsyncClient) -> httpx.Response:
+    """``/health/ready``, asked again (three times at most) while a component other than the
+    database fails. The Redis probes have deadlines of a second or less on the event loop, and a
+    CI worker starved of CPU for longer than that (seen once: a 1.4 s stall, and every Redis
+    probe timed out at the same instant while Redis served the other worker) misses them with
+    Redis up. A component that fails because the database is down fails every time, so the
+    caller's assertion still catches it."""
+    for _ in range(3):
+        ready = await client.get("/health/ready")
+        if ready.json()["failing"] in ([], ["database"]):
+            break
+    return ready
+
+
 async def test_an_outage_is_a_503_with_retry_after_and_one_line_per_request(
     client: httpx.AsyncClient, tenant: Tenant, database_proxy: TcpProxy, log_output: io.StringIO
 ) -> None:
@@ -57,7 +71,7 @@ async def test_an_outage_is_a_503_with_retry_after_and_one_line_per_request(
             ),
             await client.post(CALLS, json=NEW_CALL, headers=tenant.headers()),
         ]
-        ready = await client.get("/health/ready")
+        ready = await _readiness_while_only_the_database_is_down(client)
     for response in responses:
         _assert_unavailable(response)
     assert ready.status_code == 503
