@@ -83,3 +83,16 @@ def test_chunk_ids_are_stable_and_follow_content() -> None:
 def test_text_before_any_heading_belongs_to_the_title() -> None:
     chunks = chunk_markdown("Notes", "Loose text.\n\n# Later\nMore.")
     assert [c.heading_path for c in chunks] == ["Notes", "Notes > Later"]
+
+
+def test_a_chunks_token_count_is_its_texts_count() -> None:
+    """Counts are added up from the pieces (each text is counted once): the sum must be what
+    counting the chunk's own text gives, sentence ends and run-on sentences included."""
+    run_on = " ".join(f"word{i}, and-more" for i in range(400))  # no sentence end, > MAX_TOKENS
+    lines = "Line one ends.\nLine two: `code`!\tTabbed?  Spaced.\n(Parenthesised.)"
+    table = "| a | b |\n|---|---|\n| x, y | z. |"
+    markdown = f"## A\n{lines}\n\n{_prose(120)}\n\n{run_on}\n\n{table}\n\n## B\nÜber café — naïve."
+    chunks = chunk_markdown("Counts", markdown)
+    assert len(chunks) > 4
+    assert [c.token_count for c in chunks] == [count_tokens(c.text) for c in chunks]
+    assert "Line one ends. Line two: `code`! Tabbed? Spaced. (Parenthesised.)" in chunks[0].text

@@ -113,9 +113,15 @@ def _sections(title: str, markdown: str) -> list[_Section]:
     return [section for section in sections if section.blocks]
 
 
-def _split_long_text(text: str) -> list[str]:
-    """A paragraph over the limit, cut at sentence ends (or words, for a run-on sentence)."""
-    pieces: list[str] = []
+def _pieces(text: str) -> list[tuple[str, int]]:
+    """A paragraph as pieces of at most ``MAX_TOKENS``, each with its token count: one piece,
+    its sentences joined by single spaces, unless it is over the limit; then cut at sentence
+    ends (or words, for a run-on sentence). A token never spans whitespace, so a text joined
+    from pieces by whitespace has the sum of their counts: each text is counted once."""
+    tokens = count_tokens(text)
+    if tokens <= MAX_TOKENS:
+        return [(_SENTENCE_END.sub(" ", text), tokens)]
+    pieces: list[tuple[str, int]] = []
     current: list[str] = []
     tokens = 0  # of ``current``, kept as a running sum (recounting would be quadratic)
     for sentence in _SENTENCE_END.split(text):
@@ -124,12 +130,12 @@ def _split_long_text(text: str) -> list[str]:
         for unit in units:
             size = sentence_tokens if len(units) == 1 else count_tokens(unit)
             if current and tokens + size > MAX_TOKENS:
-                pieces.append(" ".join(current))
+                pieces.append((" ".join(current), tokens))
                 current, tokens = [], 0
             current.append(unit)
             tokens += size
     if current:
-        pieces.append(" ".join(current))
+        pieces.append((" ".join(current), tokens))
     return pieces
 
 
@@ -142,19 +148,12 @@ def chunk_markdown(title: str, markdown: str) -> list[ChunkText]:
         tokens = 0
         for block in section.blocks:
             is_atomic = block.lstrip().startswith(("```", "~~~", "|"))
-            pieces = [block] if is_atomic else _split_long_text(block)
-            for piece in pieces:
-                size = count_tokens(piece)
+            for piece, size in [(block, count_tokens(block))] if is_atomic else _pieces(block):
                 if current and (tokens + size > MAX_TOKENS or tokens >= TARGET_TOKENS):
-                    chunks.append(_make(len(chunks), path, current))
+                    chunks.append(ChunkText(len(chunks), path, "\n\n".join(current), tokens))
                     current, tokens = [], 0
                 current.append(piece)
                 tokens += size
         if current:
-            chunks.append(_make(len(chunks), path, current))
+            chunks.append(ChunkText(len(chunks), path, "\n\n".join(current), tokens))
     return chunks
-
-
-def _make(ordinal: int, path: str, parts: list[str]) -> ChunkText:
-    text = "\n\n".join(parts)
-    return ChunkText(ordinal, path, text, count_tokens(text))
