@@ -52,7 +52,7 @@ class Parsed:
 
 def parse_page(
     content: bytes,
-    text: str,
+    charset: str | None,
     media_type: str,
     url: str,
     base: str,
@@ -60,8 +60,10 @@ def parse_page(
     content_selector: str | None = None,
 ) -> Parsed:
     """Links, canonical URL, content hash and, when the content changed, title, markdown and
-    chunks."""
+    chunks. The body comes as bytes only (decoded here, for plain text; lxml reads HTML's
+    bytes itself): a page crosses to the extraction process once, not also as text."""
     if media_type == "text/plain":
+        text = content.decode(charset or "utf-8", errors="replace")
         links, canonical, title, markdown = [], None, None, text.strip()
     else:
         page = extract_html(content, url=base, content_selector=content_selector)
@@ -82,4 +84,4 @@ def warm_up() -> None:
     importing this module and parsing one page loads everything extraction uses, so a user's
     first sync finds the processes ready."""
     url = "http://warm-up.invalid/"
-    parse_page(_WARM_UP_PAGE, "", "text/html", url, url, None)
+    parse_page(_WARM_UP_PAGE, None, "text/html", url, url, None)

@@ -164,7 +164,7 @@ class PageProcessor:
     async def _from_body(self, page: PageSnapshot, response: FetchedPage) -> PageResult:
         known = self.cache.known_hash(page)
         parsed = await asyncio.get_running_loop().run_in_executor(
-            self.executor, parse_page, response.content, response.text, response.media_type,
+            self.executor, parse_page, response.content, response.charset, response.media_type,
             page.url, response.final_url, known, self.content_selector,
         )  # fmt: skip
         result = PageResult(

@@ -81,7 +81,7 @@ def _take(
     drop = generator.drop if generator is not None else None
     unwrap = generator.unwrap if generator is not None else None
     for element in elements:
-        for node in _nodes(NEVER_TEXT, element) + _nodes(drop, element):
+        for node in [*element.iter(*NEVER_TEXT), *_nodes(drop, element)]:
             if node.getparent() is not None:
                 node.drop_tree()  # its tail (the text after it) stays
         for node in reversed(_nodes(unwrap, element)):

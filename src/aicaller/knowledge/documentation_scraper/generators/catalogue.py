@@ -29,8 +29,11 @@ class Generator:
     unwrap: etree.XPath | None = None  # layout wrappers whose content is text (tags dropped)
 
 
-# Everywhere: what is never text (buttons are copy/expand widgets in every theme).
-NEVER_TEXT = css("script, style, noscript, template, button, svg, iframe, form, input, select")
+# Everywhere: what is never text (buttons are copy/expand widgets in every theme). Tag names,
+# not a selector: lxml's ``iter`` finds them in one walk of the tree, where the selector's XPath
+# (a union) walks it once for each tag.
+NEVER_TEXT = ("script", "style", "noscript", "template", "button", "svg", "iframe", "form", "input",
+              "select")  # fmt: skip
 
 SPHINX = Generator(
     "sphinx",
