@@ -94,11 +94,16 @@ class DocumentationSync:
         if isinstance(began, str):
             return began
         source_snapshot, force, resuming = began
-        scraper = await self.factory.open(source_snapshot)
-        self.scraper, self.source = scraper, source_snapshot
-        if not resuming:
+        if resuming:
+            scraper = await self.factory.open(source_snapshot)
+            self.scraper, self.source = scraper, source_snapshot
+        else:
+            scraper, listed = await self.factory.open_with_sitemaps(
+                source_snapshot, limit=source_snapshot.max_pages * 2
+            )
+            self.scraper, self.source = scraper, source_snapshot
             seeds = {source_snapshot.url: 0}
-            for url in await scraper.sitemap_urls(limit=source_snapshot.max_pages * 2):
+            for url in listed:
                 seeds.setdefault(url, 1)
             if (await run_to_the_end(self._checkpoint([], 0, seeds=seeds))).cancelled:
                 return SyncStatus.CANCELLED.value
