@@ -91,19 +91,25 @@ class SyncPageRepository(BaseRepository[SyncPage]):
 
     async def enqueue(self, source_id: uuid.UUID, sync_id: uuid.UUID, urls: dict[str, int]) -> int:
         """Queue ``url -> depth`` for this sync unless already queued by it; returns how many
-        were new to the sync."""
+        were new to the sync. Most links lead to pages the sync already has (every page links
+        back to the index), so those are read as ``(url, sync_id)`` only; only rows an earlier
+        sync left are loaded whole, to be queued again."""
         if not urls:
             return 0
-        existing = {
-            page.url: page
-            for page in (
-                await self.session.execute(
-                    self._select().where(SyncPage.source_id == source_id, SyncPage.url.in_(urls))
-                )
-            ).scalars()
-        }
+        known = select(SyncPage.url, SyncPage.sync_id).where(
+            self._tenant_condition(), SyncPage.source_id == source_id, SyncPage.url.in_(urls)
+        )
+        rows = (await self.session.execute(known)).all()
+        taken = {url for url, owner in rows if owner == sync_id}
+        others = [url for url, owner in rows if owner != sync_id]
+        existing: dict[str, SyncPage] = {}
+        if others:
+            stale = self._select().where(SyncPage.source_id == source_id, SyncPage.url.in_(others))
+            existing = {page.url: page for page in (await self.session.execute(stale)).scalars()}
         added = 0
         for url, depth in urls.items():
+            if url in taken:
+                continue
             page = existing.get(url)
             if page is None:
                 self.session.add(
