@@ -8,12 +8,14 @@ import re
 import httpx
 from fastapi import FastAPI
 
+from aicaller.core.query_monitor import count_queries
 from tests.console.calls_data import make_call
 from tests.console.conftest import console_client
 from tests.factories import Tenant
 from tests.helpers import assert_max_queries
 
 CHART = re.compile(r'data-chart="([^"]+)"')
+CACHED = re.compile(r"\bFROM (users|api_keys|businesses|business_phone_numbers)\b")
 
 
 async def test_figures_charts_and_open_escalations_for_a_period(
@@ -70,13 +72,16 @@ async def test_an_uncached_overview_runs_as_many_statements_whatever_its_period_
         for i, period in enumerate(periods):
             for _ in range(i * 3):  # more calls each time (and the reports' entries cleared)
                 await make_call(client, tenant, resolved_by_ai=bool(i % 2))
-            page = await console.get(f"/app/overview?period={period}")
+            with count_queries(keep_statements=True) as counter:
+                page = await console.get(f"/app/overview?period={period}")
             assert page.status_code == 200
-            counts[period] = int(page.headers["X-Query-Count"])
+            # The session and the business's settings come from the cache, or from the
+            # database when Redis is slow to answer (a loaded machine): not the page's own.
+            counts[period] = sum(1 for s in counter.statements if not CACHED.search(s))
     assert len(set(counts.values())) == 1, counts
     # Repeat callers, the rollups' sums, the p90, gaps per period, the top gaps, open
-    # escalations then and now, and the open escalations' list (the session and the business's
-    # settings come from the cache). On PostgreSQL the reports' settings statement, on the
-    # request's connection and on each of the three extra report connections.
+    # escalations then and now, and the open escalations' list. On PostgreSQL the reports'
+    # settings statement, on the request's connection and on each of the three extra report
+    # connections.
     extra = 4 if app.state.database.engine.dialect.name == "postgresql" else 0
     assert counts["7d"] == 7 + extra, counts
