@@ -1,5 +1,6 @@
 # Everything a fresh clone needs, with only Python 3.11+ installed.
-PYTHON ?= python3
+# CPython 3.12+ when the machine has it (coverage is nearly free there), else python3.
+PYTHON ?= $(shell sh tools/find_python.sh)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -19,8 +20,12 @@ run: $(STAMP)
 ## test: the whole suite with the coverage floor (PostgreSQL too when AICALLER_TEST_DATABASE_URL is set),
 ## one worker process per core (at most 4; each has its own databases: tests/services.py), the
 ## real-time voice modules spread through the run (tests/scheduling.py, ADR 0022)
+## coverage through sys.monitoring on Python 3.12+, the C tracer on 3.11 (docs/adr/0026)
 test: $(STAMP)
-	$(BIN)/pytest -n auto --maxprocesses 4 --cov=aicaller --cov-report=term
+	$(COVERAGE_ENV) $(BIN)/pytest -n auto --maxprocesses 4 --cov=aicaller --cov-report=term
+
+# Expanded when a recipe runs, once .venv exists.
+COVERAGE_ENV = $(shell $(BIN)/python tools/coverage_env.py)
 
 ## test-fast: the edit-run loop: no coverage, last failures first, stop at the first failure
 test-fast: $(STAMP)

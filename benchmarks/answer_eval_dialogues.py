@@ -109,10 +109,19 @@ def _folded(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u2019", "'").replace("\u2011", "-")).lower()
 
 
+def _says(said: str, alternative: str) -> bool:
+    """``alternative`` is in ``said``; a space at its start or end (the writers' "no ", " 3 ")
+    stands for any word boundary, so "No. We don't ..." says "no " as "No, we don't" does."""
+    core = re.escape(_folded(alternative).strip())
+    before = r"(?<![^\W_])" if alternative[:1].isspace() else ""
+    after = r"(?![^\W_])" if alternative[-1:].isspace() else ""
+    return re.search(before + core + after, said) is not None
+
+
 def has_facts(text: str, facts: list[list[str]]) -> bool:
     """One alternative of every group is in ``text`` (case-insensitive)."""
     said = _folded(text)
-    return all(any(_folded(alt) in said for alt in group) for group in facts)
+    return all(any(_says(said, alt) for alt in group) for group in facts)
 
 
 def judge(question: dict[str, Any], reply: AgentReply) -> str:

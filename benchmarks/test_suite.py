@@ -39,9 +39,15 @@ def _run(
     if not serial:
         command += ["-n", "auto", "--maxprocesses", "4"]
     command += ["--junitxml", str(folder / "junit.xml"), "-o", "junit_duration_report=total"]
+    env = dict(os.environ, AICALLER_SUITE_TIMING_DIR=str(folder))
     if coverage:
         command += ["--cov=aicaller", "--cov-report="]
-    env = dict(os.environ, AICALLER_SUITE_TIMING_DIR=str(folder))
+        # The coverage core and settings make test uses on this interpreter.
+        words = subprocess.run(  # noqa: S603
+            [sys.executable, str(ROOT / "tools" / "coverage_env.py")],
+            capture_output=True, text=True, check=True,
+        ).stdout.split()  # fmt: skip
+        env.update(word.split("=", 1) for word in words)
     env["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(ROOT / "benchmarks"), env.get("PYTHONPATH")])
     )

@@ -65,6 +65,8 @@ class AppPool:
             app = create_app(settings)
             await self._stack.enter_async_context(LifespanManager(app))
             self._apps[key] = app
+        elif isinstance(app.state.jobs, JobRunner):
+            await app.state.jobs.start()  # stopped while the app waited in the pool (reset)
         return app
 
     @staticmethod
@@ -81,7 +83,10 @@ class AppPool:
         state.update(saved.state)
         jobs = app.state.jobs
         if isinstance(jobs, JobRunner):
-            await jobs.stop()  # no job of this test may run on into the next one
+            # No job of this test may run on into the next one, and an app waiting in the pool
+            # polls nobody's jobs: each running runner's polls took CPU from the test in
+            # progress (and, with real-time voice tests, stalled its event loop).
+            await jobs.stop()
         else:
             await jobs.dispatcher.drain()
         await truncate(app.state.database)
@@ -94,8 +99,6 @@ class AppPool:
         await old_limiter.close()
         if isinstance(app.state.telephony, SimulatedProvider):
             app.state.telephony = SimulatedProvider()
-        if isinstance(jobs, JobRunner):
-            await jobs.start()
 
     async def close(self) -> None:
         await self._stack.aclose()

@@ -130,13 +130,16 @@ def served(embedded_env: Path) -> Iterator[tuple[str, Path]]:
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
+        # A fresh install imports everything and migrates before it listens: on a loaded
+        # 2-core machine that took over 30 s. The wait ends as soon as it answers, or died.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
             try:
                 if httpx.get(f"{base}/health/live", timeout=1).status_code == 200:
                     break
             except httpx.TransportError:
                 time.sleep(0.2)
+        assert process.poll() is None, f"serve exited:\n{output.read_text()}"
         yield base, output
     finally:
         process.terminate()

@@ -192,9 +192,10 @@ async def test_side_by_side_gives_the_bodies_of_one_by_one(
     side_by_side, connections, statements = await _reports(app, tenant, connections=3)
     assert side_by_side == alone
     assert one_connection == 1
-    # PostgreSQL: the request's connection, then 3 more for the dashboard's statements, 3 for QA
-    # stats' five and 1 for the trend's two; SQLite stays on the request's one.
-    extra = 3 + 3 + 1 if backend == "postgresql" else 0
+    # PostgreSQL: the request's connection, then 3 more for the dashboard's statements and 3 for
+    # QA stats' five; the trend's summary and series are one statement over the rollups (none).
+    # SQLite stays on the request's one.
+    extra = 3 + 3 if backend == "postgresql" else 0
     assert connections == 1 + extra
     # Statements on the extra connections count for the request (its X-Query-Count and slow
     # query log): the same ones, plus the settings statement each extra connection starts with.

@@ -14,6 +14,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import delete, event, func, select, update
 
+from aicaller.analytics import summed
 from aicaller.analytics.buckets import DateRange, Interval, boundaries
 from aicaller.analytics.queries.rollups import aligned
 from aicaller.analytics.reports import DASHBOARD_FIGURES, per_bucket_sets, summary_cuts
@@ -168,7 +169,8 @@ async def test_the_reports_read_the_rollups_when_the_cuts_fall_on_slots(
     try:
         kathmandu = DateRange(date(2026, 3, 1), date(2026, 3, 31), "Asia/Kathmandu")
         await _figures(database, tenant.business_id, True, kathmandu, Interval.DAY)
-        assert any("call_rollups" in s for s in statements)
+        # The dashboard's periods and the trends' days: one statement sums the rollups for all.
+        assert sum("call_rollups" in s for s in statements) == 1
         assert not any("qa_auto_failed" in s for s in statements)  # the calls pass did not run
         statements.clear()
         monrovia = DateRange(date(1971, 3, 1), date(1971, 3, 31), "Africa/Monrovia")
@@ -232,3 +234,46 @@ async def test_the_setting_turns_the_rollups_off_with_the_same_dashboard(
     finally:
         event.remove(database.engine.sync_engine, "before_cursor_execute", record)
     assert bodies[True] == bodies[False]
+
+
+async def test_a_union_of_too_many_cuts_sums_the_rollups_per_list_with_the_same_figures(
+    app: FastAPI, tenant: Tenant
+) -> None:
+    """An hourly trend of three weeks and its summary: 505 cuts, more than one statement's
+    tree should hold (``summed.MAX_FINE_CUTS``); each list reads the rollups on its own."""
+    database: Database = app.state.database
+    await _random_history(database, tenant.business_id, 7)
+    span = DateRange(date(2026, 3, 1), date(2026, 3, 21), "Europe/Berlin")
+    cuts = boundaries(span, Interval.HOUR)
+    assert len(set(cuts) | set(summary_cuts(span))) > summed.MAX_FINE_CUTS
+    statements: list[str] = []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine.sync_engine, "before_cursor_execute", record)
+    try:
+        from_rollups = await _figures(database, tenant.business_id, True, span, Interval.HOUR)
+        assert sum("call_rollups" in s for s in statements) >= 2
+    finally:
+        event.remove(database.engine.sync_engine, "before_cursor_execute", record)
+    from_calls = await _figures(database, tenant.business_id, False, span, Interval.HOUR)
+    assert from_rollups == from_calls
+    assert any(point["value"] for point in from_rollups[0][0]["points"])  # not all empty
+
+
+def test_the_fine_buckets_add_up_to_each_lists_buckets() -> None:
+    """Fine buckets without a row (no calls in their slots) add nothing; a list's buckets are
+    the sums of the fine buckets between its cuts."""
+    day = timedelta(days=1)
+    fine = [FIRST + day * i for i in range(6)]
+    rows = {
+        0: {"bucket": 0, "calls": 2},
+        2: {"bucket": 2, "calls": 3},
+        4: {"bucket": 4, "calls": 5},
+    }
+    assert summed.regroup(rows, fine, [fine[0], fine[3], fine[5]]) == {
+        0: {"calls": 5},
+        1: {"calls": 5},
+    }
+    assert summed.regroup(rows, fine, [fine[1], fine[2], fine[4]]) == {1: {"calls": 3}}

@@ -7,15 +7,16 @@ together with the report's other statements, and each figure reads its value per
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from datetime import datetime
 from typing import Any
 
+from aicaller.analytics import summed
 from aicaller.analytics.buckets import DateRange, Interval, boundaries, local_labels
 from aicaller.analytics.figures import FIGURES, TREND_FIGURES, Pass, Value, change, passes_for
 from aicaller.analytics.queries.calls import CallQueries
 from aicaller.analytics.queries.qa import SCORE_BINS
-from aicaller.analytics.runner import Job, Reader, Runner
+from aicaller.analytics.runner import Job, Reader, Runner, repeat_rows
 from aicaller.analytics.schemas import (
     CallVolume,
     CriterionStats,
@@ -29,7 +30,7 @@ from aicaller.analytics.schemas import (
     ScoreBin,
     VolumeBucket,
 )
-from aicaller.analytics.sql import ratio
+from aicaller.analytics.sql import Row, ratio
 from aicaller.database.models.call import CALL_STATUS_VALUES, DIRECTION_VALUES
 
 TOP_GAPS = 5
@@ -44,26 +45,82 @@ def _pass(source: Pass, cuts: Sequence[datetime], wanted: Collection[str]) -> Jo
     return run
 
 
+def _followed(cuts: Sequence[datetime]) -> Job:
+    async def run(reader: Reader) -> Any:
+        return await reader.calls.followed_calls(cuts)
+
+    return run
+
+
+def _summed(fine: Sequence[datetime], plans: Sequence[summed.Request]) -> Job:
+    async def run(reader: Reader) -> Any:
+        return await summed.summed_rows(reader, fine, plans)
+
+    return run
+
+
+def _jobs(
+    runner: Runner, plans: Sequence[summed.Request]
+) -> tuple[list[Job], Callable[[list[Any]], list[dict[Pass, dict[int, Row]]]]]:
+    """The statements for ``plans``, longest first, and how their results become each plan's
+    rows per pass. With the rollups read and every list of cuts aligned, one statement sums
+    the rollups for every plan (``analytics.summed``) and repeat callers read the followed
+    calls; otherwise each plan's passes run one by one (``Reader.figures``)."""
+    fine = summed.fine_cuts(plans) if runner.rollups else None
+    if fine is None:
+        keys = [(i, source) for i, plan in enumerate(plans) for source in plan.passes]
+        jobs = [_pass(source, plans[i].cuts, plans[i].wanted) for i, source in keys]
+
+        def assemble(results: list[Any]) -> list[dict[Pass, dict[int, Row]]]:
+            rows: list[dict[Pass, dict[int, Row]]] = [{} for _ in plans]
+            for (i, source), result in zip(keys, results, strict=True):
+                rows[i][source] = result
+            return rows
+
+        return jobs, assemble
+    repeats = [i for i, plan in enumerate(plans) if Pass.REPEAT in plan.passes]
+    others = [
+        (i, source)
+        for i, plan in enumerate(plans)
+        for source in plan.passes
+        if source not in summed.SUMMED_PASSES
+    ]
+    jobs = [_followed(plans[i].cuts) for i in repeats]
+    jobs += [_summed(fine, plans), *(_pass(s, plans[i].cuts, plans[i].wanted) for i, s in others)]
+
+    def assemble_summed(results: list[Any]) -> list[dict[Pass, dict[int, Row]]]:
+        followed = dict(zip(repeats, results, strict=False))
+        from_rollups = results[len(repeats)]
+        rows: list[dict[Pass, dict[int, Row]]] = []
+        for i, found in enumerate(from_rollups):
+            mine = {source: v for source, v in found.items() if isinstance(source, Pass)}
+            if i in followed:
+                mine[Pass.REPEAT] = repeat_rows(found["inbound"], followed[i])
+            rows.append(mine)
+        for (i, source), result in zip(others, results[len(repeats) + 1 :], strict=True):
+            rows[i][source] = result
+        return rows
+
+    return jobs, assemble_summed
+
+
 async def per_bucket_sets(
     runner: Runner, requests: Sequence[tuple[Sequence[datetime], Collection[str]]], *also: Job
 ) -> tuple[list[Buckets], list[Any]]:
     """For each ``(cuts, wanted)`` request the ``wanted`` figures of each of its
     ``len(cuts) - 1`` buckets, and the results of the ``also`` jobs, all statements in one
     ``Runner.gather``."""
-    plans = [(cuts, wanted, passes_for(wanted)) for cuts, wanted in requests]
-    jobs = [_pass(source, cuts, wanted) for cuts, wanted, sources in plans for source in sources]
+    plans = [summed.Request(cuts, wanted, passes_for(wanted)) for cuts, wanted in requests]
+    jobs, assemble = _jobs(runner, plans)
     results = await runner.gather(*jobs, *also)
     sets: list[Buckets] = []
-    start = 0
-    for cuts, wanted, sources in plans:
-        rows = dict(zip(sources, results[start : start + len(sources)], strict=True))
-        start += len(sources)
+    for plan, rows in zip(plans, assemble(results[: len(jobs)]), strict=True):
         # The calls pass counts the QA figures too when it runs (see ``passes_for``).
-        read = {name: rows.get(FIGURES[name].source, rows.get(Pass.CALLS)) for name in wanted}
+        read = {n: rows.get(FIGURES[n].source, rows.get(Pass.CALLS)) for n in plan.wanted}
         sets.append(
             [
-                {name: FIGURES[name].value((read[name] or {}).get(i)) for name in wanted}
-                for i in range(len(cuts) - 1)
+                {name: FIGURES[name].value((read[name] or {}).get(i)) for name in plan.wanted}
+                for i in range(len(plan.cuts) - 1)
             ]
         )
     return sets, results[len(jobs) :]

@@ -92,32 +92,43 @@ class Reader:
         """The repeat pass's row per bucket (``CallQueries.repeat_callers``' aggregates) from
         the followed calls (migration 0026's fact) and the inbound calls' rollups."""
         inbound = await rollups.inbound_calls(cuts)
-        followed = await self.calls.followed_calls(cuts)
-        rows: dict[int, Row] = {}
-        for bucket, calls in inbound.items():
-            if calls == 0:
-                continue  # no inbound call: the pass has no row for the bucket
-            callers, repeats = followed.get(bucket, (0, 0))
-            rows[bucket] = {
-                "bucket": bucket,
-                "repeat_callers": callers,
-                "repeat_calls": repeats,
-                "not_followed_up_calls": calls - repeats,
-                "repeat_window_calls": calls,
-            }
-        return rows
+        return repeat_rows(inbound, await self.calls.followed_calls(cuts))
 
     async def _p90(self, rollups: RollupQueries, cuts: Sequence[datetime]) -> dict[int, Row]:
-        """The durations pass: each bucket's p90 read from the longest calls down (its rank
-        known from the rollups' count) when that reads fewer index entries than the histogram
-        over the bucket's calls would (few buckets holding much of the business's history,
-        as a dashboard's two periods), else the histogram. The same values either way."""
         counts, total = await rollups.timed_calls(cuts)
+        return await self.p90_from(counts, total, cuts)
+
+    async def p90_from(
+        self, counts: dict[int, int], total: int, cuts: Sequence[datetime]
+    ) -> dict[int, Row]:
+        """The durations pass, given each bucket's timed calls and the business's (from the
+        rollups): each bucket's p90 read from the longest calls down (its rank known from the
+        count) when that reads fewer index entries than the histogram over the bucket's calls
+        would (few buckets holding much of the business's history, as a dashboard's two
+        periods), else the histogram. The same values either way."""
         offsets = {b: n - math.ceil(0.9 * n) for b, n in counts.items() if n > 0}
         from_the_top = sum(total * (offset + 1) / counts[b] for b, offset in offsets.items())
         if len(offsets) > NTH_LONGEST_BUCKETS or from_the_top >= sum(counts.values()):
             return await self.calls.p90_durations(cuts)
         return await self.calls.nth_longest(cuts, offsets)
+
+
+def repeat_rows(inbound: dict[int, int], followed: dict[int, tuple[int, int]]) -> dict[int, Row]:
+    """The repeat pass's rows from the inbound calls per bucket and, per bucket, the numbers
+    with a followed call and the followed calls (``CallQueries.followed_calls``)."""
+    rows: dict[int, Row] = {}
+    for bucket, calls in inbound.items():
+        if calls == 0:
+            continue  # no inbound call: the pass has no row for the bucket
+        callers, repeats = followed.get(bucket, (0, 0))
+        rows[bucket] = {
+            "bucket": bucket,
+            "repeat_callers": callers,
+            "repeat_calls": repeats,
+            "not_followed_up_calls": calls - repeats,
+            "repeat_window_calls": calls,
+        }
+    return rows
 
 
 # Above this many buckets one statement of scalar subqueries grows long; a chart's days take

@@ -68,6 +68,7 @@ class AnalyticsService(BaseService):
         self.settings = settings
         self.clock = clock
         self.calls = CallQueries(session, business_id)
+        self._tuned = False
         # With the database, report statements may run on connections of their own.
         self.runner = Runner(
             session,
@@ -128,7 +129,9 @@ class AnalyticsService(BaseService):
         cached, so a hit is returned without building or validating any model."""
 
         async def run() -> str:
-            await tune_for_reports(self.session)
+            if not self._tuned:  # the settings last the request's transaction
+                await tune_for_reports(self.session)
+                self._tuned = True
             return (await compute()).model_dump_json(by_alias=True)
 
         if self.cache is None:

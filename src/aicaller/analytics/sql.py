@@ -94,6 +94,13 @@ class uniform_bucket(FunctionElement[int]):  # noqa: N801
             bindparam(None, int(last), type_=Integer),
         )
 
+    @classmethod
+    def bound(cls, column: Any, origin: Any, origin_s: Any, step: Any, last: Any) -> uniform_bucket:
+        """The same over bind parameters given by the caller (``analytics.shapes``)."""
+        element = cls.__new__(cls)
+        FunctionElement.__init__(element, column, origin, origin_s, step, last)
+        return element
+
 
 @compiles(uniform_bucket)
 def _uniform_default(element: uniform_bucket, compiler: SQLCompiler, **kw: Any) -> str:

@@ -8,6 +8,7 @@ figures each statement selects, and what they mean, are defined in ``analytics.f
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
@@ -17,6 +18,7 @@ from sqlalchemy import case, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.analytics.figures import ANSWERED, Pass, select_list
+from aicaller.analytics.shapes import BUSINESS, Shape, business, number
 from aicaller.analytics.sql import (
     Row,
     bucket_index,
@@ -120,24 +122,13 @@ class CallQueries:
         index on (business, duration, start, status) from the longest down, so a bucket costs
         about ``offset`` times the business's calls over the bucket's, not a pass over the
         bucket (the caller chooses it when that is fewer rows)."""
-        values = []
-        for bucket, offset in sorted(offsets.items()):
-            longest = (
-                select(Call.duration_seconds)
-                .where(
-                    Call.business_id == self.business_id,
-                    Call.duration_seconds.is_not(None),
-                    Call.status.in_(ANSWERED),
-                    *in_range(Call.started_at, cuts[bucket : bucket + 2]),
-                )
-                .order_by(Call.duration_seconds.desc())
-                .limit(1)
-                .offset(offset)
-            )
-            values.append(longest.scalar_subquery().label(f"b{bucket}"))
-        if not values:
+        if not offsets:
             return {}
-        row = (await self.session.execute(select(*values))).one()._mapping
+        shape = Shape.of(cuts)
+        params = {BUSINESS: self.business_id, **shape.params(cuts)}
+        params.update({f"offset{b}": offset for b, offset in offsets.items()})
+        stmt = _nth_longest_statement(shape, tuple(sorted(offsets)))
+        row = (await self.session.execute(stmt, params)).one()._mapping
         found = {int(key[1:]): value for key, value in row.items()}
         return {
             b: {"bucket": b, "p90_duration_seconds": v} for b, v in found.items() if v is not None
@@ -197,29 +188,13 @@ class CallQueries:
         there were: the repeat pass from the fact migration 0026 keeps on each call (whether
         its number's next inbound call started within 7 days), read from the partial index of
         the followed calls alone. ``repeat_callers`` computes the same from the calls."""
-        followed = (
-            select(
-                bucket_index(Call.started_at, cuts).label("bucket"),
-                Call.from_number,
-            )
-            .where(
-                Call.business_id == self.business_id,
-                Call.repeat_followed == true(),
-                *in_range(Call.started_at, cuts),
-            )
-            .subquery()
-        )
-        numbers = (
-            select(followed.c.bucket, func.count().label("calls"))
-            .group_by(followed.c.bucket, bytewise(followed.c.from_number))
-            .subquery()
-        )
-        stmt = select(numbers.c.bucket, func.count(), func.sum(numbers.c.calls)).group_by(
-            numbers.c.bucket
-        )
+        shape = Shape.of(cuts)
+        params = {BUSINESS: self.business_id, **shape.params(cuts)}
         return {
             int(bucket): (int(callers), int(calls))
-            for bucket, callers, calls in await self.session.execute(stmt)
+            for bucket, callers, calls in await self.session.execute(
+                _followed_statement(shape), params
+            )
         }
 
     async def volume(self, cuts: Sequence[datetime], group_by: str | None) -> list[Row]:
@@ -236,3 +211,45 @@ class CallQueries:
         keys = [sub.c.bucket, *([sub.c.group] if dimension is not None else [])]
         stmt = select(*keys, func.count().label("calls")).group_by(*keys)
         return [dict(r._mapping) for r in (await self.session.execute(stmt)).all()]
+
+
+@functools.lru_cache(maxsize=64)
+def _followed_statement(shape: Shape) -> Any:
+    followed = (
+        select(shape.bucket(Call.started_at).label("bucket"), Call.from_number)
+        .where(
+            Call.business_id == business(),
+            Call.repeat_followed == true(),
+            *shape.in_range(Call.started_at),
+        )
+        .subquery()
+    )
+    numbers = (
+        select(followed.c.bucket, func.count().label("calls"))
+        .group_by(followed.c.bucket, bytewise(followed.c.from_number))
+        .subquery()
+    )
+    return select(numbers.c.bucket, func.count(), func.sum(numbers.c.calls)).group_by(
+        numbers.c.bucket
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _nth_longest_statement(shape: Shape, buckets: tuple[int, ...]) -> Any:
+    values = []
+    for bucket in buckets:
+        longest = (
+            select(Call.duration_seconds)
+            .where(
+                Call.business_id == business(),
+                Call.duration_seconds.is_not(None),
+                Call.status.in_(ANSWERED),
+                Call.started_at >= shape.bound(bucket),
+                Call.started_at < shape.bound(bucket + 1),
+            )
+            .order_by(Call.duration_seconds.desc())
+            .limit(1)
+            .offset(number(f"offset{bucket}"))
+        )
+        values.append(longest.scalar_subquery().label(f"b{bucket}"))
+    return select(*values)

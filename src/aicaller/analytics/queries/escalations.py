@@ -3,6 +3,7 @@ old), and how many were open at the end of each bucket (from those opened and cl
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -11,7 +12,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.analytics.sql import Row, bucket_index, count_if, epoch_seconds, in_range, utc_param
+from aicaller.analytics.shapes import BUSINESS, business, instant
+from aicaller.analytics.sql import Row, bucket_index, count_if, epoch_seconds, in_range
 from aicaller.database.models import Escalation
 from aicaller.database.models.escalation import EscalationStatus
 
@@ -23,15 +25,6 @@ class EscalationQueries:
         self.session = session
         self.business_id = business_id
 
-    def _open_at(self, moment: datetime) -> ColumnElement[bool]:
-        """An escalation not yet resolved at ``moment`` (created before it)."""
-        resolved = Escalation.status == EscalationStatus.RESOLVED.value
-        resolved_before = and_(
-            resolved,
-            or_(Escalation.resolved_at.is_(None), Escalation.resolved_at < utc_param(moment)),
-        )
-        return and_(Escalation.created_at < utc_param(moment), not_(resolved_before))
-
     async def open_escalations(self, moment: datetime) -> Row:
         """Escalations open (or acknowledged) at ``moment``, with their mean and oldest age."""
         (row,) = await self.open_escalations_at([moment])
@@ -39,16 +32,10 @@ class EscalationQueries:
 
     async def open_escalations_at(self, moments: Sequence[datetime]) -> list[Row]:
         """``open_escalations`` at each of ``moments``, from one pass over the escalations."""
-        columns: list[Any] = []
-        for i, moment in enumerate(moments):
-            is_open = self._open_at(moment)
-            columns += [
-                count_if(is_open).label(f"open_{i}"),
-                func.min(Escalation.created_at).filter(is_open).label(f"oldest_{i}"),
-                func.avg(epoch_seconds(Escalation.created_at)).filter(is_open).label(f"mean_{i}"),
-            ]
-        stmt = select(*columns).where(Escalation.business_id == self.business_id)
-        row = (await self.session.execute(stmt)).one()._mapping
+        params = {f"moment{i}": moment for i, moment in enumerate(moments)}
+        stmt = _open_at_statement(len(moments))
+        result = await self.session.execute(stmt, {BUSINESS: self.business_id, **params})
+        row = result.one()._mapping
         rows = []
         for i, moment in enumerate(moments):
             count = int(row[f"open_{i}"])
@@ -94,3 +81,25 @@ class EscalationQueries:
             for row in (await self.session.execute(stmt)).all():
                 result.setdefault(int(row.bucket), {"opened": 0, "closed": 0})[name] = int(row.n)
         return result
+
+
+def _open_at(moment: Any) -> ColumnElement[bool]:
+    """An escalation not yet resolved at ``moment`` (created before it)."""
+    resolved = Escalation.status == EscalationStatus.RESOLVED.value
+    resolved_before = and_(
+        resolved, or_(Escalation.resolved_at.is_(None), Escalation.resolved_at < moment)
+    )
+    return and_(Escalation.created_at < moment, not_(resolved_before))
+
+
+@functools.lru_cache(maxsize=8)
+def _open_at_statement(moments: int) -> Any:
+    columns: list[Any] = []
+    for i in range(moments):
+        is_open = _open_at(instant(f"moment{i}"))
+        columns += [
+            count_if(is_open).label(f"open_{i}"),
+            func.min(Escalation.created_at).filter(is_open).label(f"oldest_{i}"),
+            func.avg(epoch_seconds(Escalation.created_at)).filter(is_open).label(f"mean_{i}"),
+        ]
+    return select(*columns).where(Escalation.business_id == business())
