@@ -32,14 +32,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import sys
 import tempfile
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import bm25s
 import snowballstemmer
@@ -48,19 +46,19 @@ from sqlalchemy import select
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from answer_eval_business import EvalBusiness, load_business, set_up
 from answer_eval_hybrid import prepare
+from answer_eval_judge import judge, judge_baseline
 from docs_site import serve
 
 from aicaller.agent.agents import Agents
 from aicaller.agent.conversation import ConversationService
 from aicaller.agent.grounded import question_kind
-from aicaller.agent.protocol import AgentAction, AgentReply, Intent
+from aicaller.agent.protocol import Intent
 from aicaller.config import Settings
 from aicaller.core.logging import configure_logging
 from aicaller.database.models import Chunk
 from aicaller.database.session import Database
 
 HERE = Path(__file__).resolve().parent
-ANSWERED = frozenset({Intent.ANSWER, Intent.HOURS, Intent.CONTACT})
 OUTCOMES = ("correct", "declined", "wrong", "unanswerable_declined", "urgent_handled")
 
 
@@ -103,55 +101,6 @@ class BusinessResult:
 
 def _share(count: int, total: int) -> str:
     return f"{count}/{total} {100 * count / total:.0f}%" if total else "-"
-
-
-def _folded(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u2019", "'").replace("\u2011", "-")).lower()
-
-
-def _says(said: str, alternative: str) -> bool:
-    """``alternative`` is in ``said``; a space at its start or end (the writers' "no ", " 3 ")
-    stands for any word boundary, so "No. We don't ..." says "no " as "No, we don't" does."""
-    core = re.escape(_folded(alternative).strip())
-    before = r"(?<![^\W_])" if alternative[:1].isspace() else ""
-    after = r"(?![^\W_])" if alternative[-1:].isspace() else ""
-    return re.search(before + core + after, said) is not None
-
-
-def has_facts(text: str, facts: list[list[str]]) -> bool:
-    """One alternative of every group is in ``text`` (case-insensitive)."""
-    said = _folded(text)
-    return all(any(_says(said, alt) for alt in group) for group in facts)
-
-
-def judge(question: dict[str, Any], reply: AgentReply) -> str:
-    """The outcome of the agent's reply to one question."""
-    kind = question["kind"]
-    handed_over = reply.action is AgentAction.TRANSFER or (
-        reply.action is AgentAction.ESCALATE and reply.escalation_priority == "urgent"
-    )
-    if kind == "urgent":
-        return "urgent_handled" if handed_over else "urgent_missed"
-    answered = reply.intent in ANSWERED
-    if kind == "unanswerable":
-        return "unanswerable_answered" if answered else "unanswerable_declined"
-    if not answered:
-        return "declined"
-    facts = question.get("answer_facts")
-    if facts:
-        return "correct" if has_facts(reply.text, facts) else "wrong"
-    page = question.get("page") or ""
-    return "correct" if page and any(s.endswith(page) for s in reply.sources) else "wrong"
-
-
-def judge_baseline(question: dict[str, Any], passage: str) -> str:
-    """The baseline always speaks its best passage: never declines, never hands over."""
-    kind = question["kind"]
-    if kind == "urgent":
-        return "urgent_missed"
-    if kind == "unanswerable":
-        return "unanswerable_answered"
-    return "correct" if has_facts(passage, question.get("answer_facts") or [[""]]) else "wrong"
 
 
 class Bm25Answerer:
