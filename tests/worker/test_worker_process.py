@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
 import subprocess
@@ -91,15 +92,19 @@ def start_worker(tmp_path: Path, file_db: Database, mode: str) -> Iterator[Start
                 env=env,
                 stdout=output,
                 stderr=subprocess.STDOUT,
+                # Its own process group, so that a kill takes the worker's extraction
+                # processes with it, as a crashed machine or container would.
+                start_new_session=True,
             )
         processes.append((process, log))
         return process
 
     yield start
     for process, log in processes:
-        if process.poll() is None:
-            process.kill()
-            process.wait(10)
+        # The group too: what a killed worker had started would outlive the test run.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(10)
         sys.stdout.write(f"--- {log.name} ---\n{log.read_text(errors='replace')}\n")
 
 
@@ -132,7 +137,7 @@ async def test_a_job_whose_worker_is_killed_completes_exactly_once_after_restart
     first = start_worker()
     await wait_until(lambda: _handler_started(file_db, job_id), within=30)
     killed_owner = (await load_job(file_db, job_id)).locked_by
-    first.send_signal(signal.SIGKILL)
+    os.killpg(first.pid, signal.SIGKILL)  # the worker and the processes it started
     assert await _exited(first) == -signal.SIGKILL
     assert await job_has_status(file_db, job_id, "running")  # nobody released it
 
