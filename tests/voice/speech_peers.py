@@ -89,6 +89,7 @@ class FakeDeepgram(_Peer):
 
     async def serve(self, connection: ServerConnection) -> None:
         heard = 0
+        rest_said = False
         async for message in connection:
             if isinstance(message, bytes):
                 samples = np.frombuffer(message, dtype=np.int16)
@@ -102,7 +103,11 @@ class FakeDeepgram(_Peer):
             kind = json.loads(message)["type"]
             self.controls.append(kind)
             if kind == "Finalize":
-                await connection.send(results(self.rest if heard else "", from_finalize=True))
+                # The rest is transcribed once: a Finalize after a later blip of audio (the
+                # pipeline may send two for one utterance) gets only what is new, nothing.
+                words = "" if rest_said or not heard else self.rest
+                rest_said = rest_said or bool(words)
+                await connection.send(results(words, from_finalize=True))
                 heard = 0
             elif kind == "CloseStream":
                 return
