@@ -19,10 +19,10 @@ run: $(STAMP)
 
 ## test: the whole suite with the coverage floor (PostgreSQL too when AICALLER_TEST_DATABASE_URL is set),
 ## one worker process per core (at most 4; each has its own databases: tests/services.py), the
-## real-time voice modules spread through the run (tests/scheduling.py, ADR 0022)
+## real-time voice tests as one group that a worker starts with (tests/scheduling.py, ADR 0022)
 ## coverage through sys.monitoring on Python 3.12+, the C tracer on 3.11 (docs/adr/0026)
 test: $(STAMP)
-	$(COVERAGE_ENV) $(BIN)/pytest -n auto --maxprocesses 4 --cov=aicaller --cov-report=term
+	$(COVERAGE_ENV) $(BIN)/pytest -n auto --maxprocesses 4 --dist loadgroup --cov=aicaller --cov-report=term
 
 # Expanded when a recipe runs, once .venv exists.
 COVERAGE_ENV = $(shell $(BIN)/python tools/coverage_env.py)

@@ -37,7 +37,7 @@ def _run(
     """Wall time, CPU time of pytest and everything it started, and pytest's exit code."""
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "suite_timing"]
     if not serial:
-        command += ["-n", "auto", "--maxprocesses", "4"]
+        command += ["-n", "auto", "--maxprocesses", "4", "--dist", "loadgroup"]
     command += ["--junitxml", str(folder / "junit.xml"), "-o", "junit_duration_report=total"]
     env = dict(os.environ, AICALLER_SUITE_TIMING_DIR=str(folder))
     if coverage:
