@@ -3,15 +3,18 @@
 Most tests keep a core busy, but the streamed-voice tests play a simulated caller in real time
 (20 ms audio frames paced by the clock): minutes of wall time in all, little CPU. They run as
 one xdist group (``make test`` passes ``--dist loadgroup``), and xdist hands out its largest
-work unit first: one worker starts with the whole block of conversations while the other works
-through the CPU-bound tests, and joins it when the block is done. Spreading the voice modules
-through both workers' runs (ADR 0022's first answer) left both waiting on audio at the same
-moments with the cores idle. Every test still runs, and nothing it asserts changes; a plain
-``pytest`` run ignores the group. ADR 0022 has the choice, docs/benchmarks.md ("Test suite")
-the measurements.
+work unit first: one worker starts with the whole block of conversations while the others work
+through the CPU-bound tests, and it joins them when the block is done. ``-n auto`` starts one
+worker more than there are cores, since the group's worker mostly waits. Spreading the voice
+modules through every worker's run (ADR 0022's first answer) left them all waiting on audio at
+the same moments with the cores idle. Every test still runs, and nothing it asserts changes; a
+plain ``pytest`` run ignores the group. ADR 0022 has the choice, docs/benchmarks.md ("Test
+suite") the measurements.
 """
 
 from __future__ import annotations
+
+import os
 
 import pytest
 
@@ -30,3 +33,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if is_real_time(item.nodeid):
             item.add_marker(pytest.mark.xdist_group(GROUP))
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto``: a worker per core and one for the real-time group, which mostly waits
+    (``make test`` caps them at 4). PYTEST_XDIST_AUTO_NUM_WORKERS still decides when set."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    return len(os.sched_getaffinity(0)) + 1

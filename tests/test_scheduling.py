@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any, cast
 
 import pytest
 
-from tests.scheduling import GROUP, pytest_collection_modifyitems
+from tests.scheduling import GROUP, pytest_collection_modifyitems, pytest_xdist_auto_num_workers
 
 
 class _Item:
@@ -32,3 +33,13 @@ def test_the_voice_tests_and_only_they_join_the_real_time_group(
 def test_xdist_hands_out_its_largest_work_unit_first(pytestconfig: pytest.Config) -> None:
     # --loadscope-reorder, xdist's default, which puts the group before every single test.
     assert pytestconfig.option.loadscopereorder
+
+
+def test_auto_starts_a_worker_more_than_the_cores(
+    pytestconfig: pytest.Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PYTEST_XDIST_AUTO_NUM_WORKERS", raising=False)
+    cores = len(os.sched_getaffinity(0))
+    assert pytest_xdist_auto_num_workers(pytestconfig) == cores + 1
+    monkeypatch.setenv("PYTEST_XDIST_AUTO_NUM_WORKERS", "2")
+    assert pytest_xdist_auto_num_workers(pytestconfig) is None  # xdist reads it itself
