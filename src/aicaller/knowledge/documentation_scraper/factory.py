@@ -79,11 +79,11 @@ class ScraperFactory:
     ) -> tuple[Scraper, list[str]]:
         """The scraper for ``source`` and the pages its sitemaps list (``sitemap_urls``), with
         robots.txt and the default sitemap read side by side (see the module docstring)."""
+        if source.delay_seconds > 0:
+            scraper = await self.open(source)
+            return scraper, await scraper.sitemap_urls(limit=limit)
         fetcher, scope = self._fetcher(source), self._scope(source)
         default = default_sitemap(scope)
-        if source.delay_seconds > 0:
-            scraper = self._scraper(source, fetcher, scope, await _robots(fetcher, scope))
-            return scraper, await scraper.sitemap_urls(limit=limit)
         async with asyncio.TaskGroup() as group:
             robots = group.create_task(_robots(fetcher, scope))
             sitemap = group.create_task(
