@@ -29,12 +29,16 @@ def is_real_time(nodeid: str) -> bool:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    # First, before xdist's own hook gives each grouped test its group's work unit.
+    # First, before xdist's own hook gives each grouped test its group's work unit. Without
+    # xdist (-p no:xdist) there is no group, nor its marker (--strict-markers would refuse it).
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
     for item in items:
         if is_real_time(item.nodeid):
             item.add_marker(pytest.mark.xdist_group(GROUP))
 
 
+@pytest.hookimpl(optionalhook=True)  # a run with -p no:xdist has no such hook
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """``-n auto``: a worker per core and one for the real-time group, which mostly waits
     (``make test`` caps them at 4). PYTEST_XDIST_AUTO_NUM_WORKERS still decides when set."""

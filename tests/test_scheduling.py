@@ -9,6 +9,11 @@ import pytest
 
 from tests.scheduling import GROUP, pytest_collection_modifyitems, pytest_xdist_auto_num_workers
 
+# What these tests check exists only with pytest-xdist, which a run with -p no:xdist leaves out.
+needs_xdist = pytest.mark.skipif(
+    "not config.pluginmanager.hasplugin('xdist')", reason="pytest-xdist is not loaded"
+)
+
 
 class _Item:
     def __init__(self, nodeid: str) -> None:
@@ -19,6 +24,7 @@ class _Item:
         self.marks.append(mark)
 
 
+@needs_xdist
 def test_the_voice_tests_and_only_they_join_the_real_time_group(
     pytestconfig: pytest.Config,
 ) -> None:
@@ -30,6 +36,7 @@ def test_the_voice_tests_and_only_they_join_the_real_time_group(
     assert all(not item.marks for item in others)
 
 
+@needs_xdist
 def test_xdist_hands_out_its_largest_work_unit_first(pytestconfig: pytest.Config) -> None:
     # --loadscope-reorder, xdist's default, which puts the group before every single test.
     assert pytestconfig.option.loadscopereorder
