@@ -49,11 +49,15 @@ async def test_a_supervisor_finds_a_call_notes_it_and_overrides_its_score(
     await expect(page).to_have_url(re.compile(r"/app/overview$"))
     await screenshot(page, "overview")
     await page.get_by_role("navigation", name="Main").get_by_role("link", name="Calls").click()
+    # A Tab pressed while the overview is still the document lands on the overview's own links
+    # and the calls page then opens with nothing focused: wait until the calls page has loaded.
+    await expect(page).to_have_url(re.compile(r"/app/calls$"))
+    await expect(page.locator("table.calls tbody tr")).to_have_count(3)
+    await page.wait_for_load_state("load")
     await page.keyboard.press("Tab")
     await expect(page.locator(".skip")).to_be_focused()  # the first stop skips to the content
     await page.keyboard.press("Enter")
     await expect(page.locator("#main")).to_be_focused()
-    await expect(page.locator("table.calls tbody tr")).to_have_count(3)
     await screenshot(page, "calls")
 
     await page.get_by_label("Search summaries and transcripts").fill("boiler")
