@@ -28,7 +28,7 @@ from aicaller.knowledge.sources.schemas import SourceCreate, SyncStart
 from aicaller.knowledge.sources.service import DocumentationService
 from aicaller.knowledge.sources.sync import DocumentationSync
 
-HELD_OUT = frozenset({"ridgeline_plumbing_hvac"})
+HELD_OUT = frozenset({"ridgeline_plumbing_hvac", "harborview_dental"})
 # The trade an admin would pick, by a word of the business's own description of its trade.
 TRADE_WORDS = {
     Trade.VETERINARY: ("vet", "veterinar", "animal", "pet"),
