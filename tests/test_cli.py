@@ -31,7 +31,7 @@ def embedded_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             monkeypatch.delenv(name)
     monkeypatch.setenv("AICALLER_PASSWORD_MEMORY_KIB", "1024")
     monkeypatch.setenv("AICALLER_PASSWORD_TIME_COST", "1")
-    # As everywhere in the suite (tests/conftest.py): the commands' apps never sync, so they
+    # As everywhere in the suite (tests/fixtures.py): the commands' apps never sync, so they
     # start no extraction processes from a background thread of the test's worker process.
     monkeypatch.setenv("AICALLER_KNOWLEDGE_EXTRACT_PRELOAD", "false")
     return tmp_path

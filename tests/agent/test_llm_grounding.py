@@ -18,7 +18,7 @@ from aicaller.config import Settings
 from aicaller.core.http import SafeHttpClient
 from tests.agent.fakes import Passages, config, context
 from tests.agent.openai_peer import Answer, OpenAIPeer, ToolCall
-from tests.conftest import backend_settings
+from tests.fixtures import backend_settings
 
 SEARCH = ToolCall("search_knowledge", json.dumps({"query": "parking"}))
 INJECTED = Passages(

@@ -26,7 +26,7 @@ from aicaller.core.http import SafeHttpClient
 from tests.agent.clinic import say, set_up_clinic, start_call
 from tests.agent.fakes import CLINIC, Passages, context
 from tests.agent.openai_peer import Answer, OpenAIPeer, ToolCall, chunk_data
-from tests.conftest import backend_settings
+from tests.fixtures import backend_settings
 from tests.factories import Tenant
 
 HOURS = "On Saturdays we're open from 10 AM to 2 PM."  # the offline agent's answer

@@ -20,7 +20,7 @@ from aicaller.calls.service import CallListQuery
 from aicaller.config import Settings
 from aicaller.database.models import Call
 from tests.calls.seed import BASE_TIME
-from tests.conftest import backend_settings
+from tests.fixtures import backend_settings
 from tests.factories import Tenant
 
 BATCH = 100

@@ -12,7 +12,7 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from aicaller.main import MULTIPART_OVERHEAD, create_app
-from tests.conftest import make_settings
+from tests.fixtures import make_settings
 from tests.factories import Tenant, make_tenant
 
 LIMIT = 4096 + MULTIPART_OVERHEAD

@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from aicaller.config import Settings
-from tests.conftest import backend_settings
+from tests.fixtures import backend_settings
 from tests.console.conftest import console_client
 from tests.factories import PASSWORD, Tenant
 

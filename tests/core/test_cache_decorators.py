@@ -7,7 +7,7 @@ from pathlib import Path
 
 from aicaller.core.cache import CONFIG, AppCache
 from aicaller.core.cache_decorators import cache_key, cached
-from tests.conftest import make_settings
+from tests.fixtures import make_settings
 
 
 class Catalog:

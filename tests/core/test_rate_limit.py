@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from aicaller.core import metrics
 from aicaller.main import create_app
 from tests.app_pool import truncate
-from tests.conftest import REDIS_URL, flush_redis, make_settings
+from tests.fixtures import REDIS_URL, flush_redis, make_settings
 from tests.factories import PASSWORD, make_tenant
 
 DEAD_REDIS = "redis://127.0.0.1:9/0"  # the discard port: nothing answers there

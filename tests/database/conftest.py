@@ -11,7 +11,7 @@ from sqlalchemy import event, text
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from aicaller.database.session import enable_sqlite_pragmas
-from tests.conftest import BACKENDS, PG_URL
+from tests.fixtures import BACKENDS, PG_URL
 
 
 @pytest.fixture(params=BACKENDS)

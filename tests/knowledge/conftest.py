@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from aicaller.config import Settings
 from aicaller.knowledge.sources.crawl import PageProcessor, PageResult, PageSnapshot
 from aicaller.knowledge.sources.sync import DocumentationSync
-from tests.conftest import REDIS_URL, flush_redis, make_settings
+from tests.fixtures import REDIS_URL, flush_redis, make_settings
 from tests.knowledge.site import DocSite
 
 

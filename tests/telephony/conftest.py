@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from aicaller.config import Settings
-from tests.conftest import backend_settings
+from tests.fixtures import backend_settings
 from tests.knowledge.conftest import site  # noqa: F401 - the documentation site fixture
 
 ACCOUNT_SID = "AC" + "0123456789abcdef" * 2

@@ -17,7 +17,7 @@ from aicaller.database.models import Job
 from aicaller.database.session import Database, create_engine
 from aicaller.worker import JobRegistry, JobRunner, enqueue
 from aicaller.worker import registry as default_registry
-from tests.conftest import REDIS_URL
+from tests.fixtures import REDIS_URL
 
 FAST: dict[str, Any] = {
     "jobs_poll_seconds": 0.05,

@@ -25,7 +25,7 @@ from aicaller.database.models import Business
 from aicaller.database.session import Database, create_engine
 from aicaller.worker import JobContext, JobRegistry, enqueue, run_worker
 from aicaller.worker.queue import QUEUE_NAME
-from tests.conftest import REDIS_URL, make_settings
+from tests.fixtures import REDIS_URL, make_settings
 from tests.worker.conftest import job_has_status, load_job, wait_until
 from tests.worker.sample_jobs import SLOW_EFFECT
 

@@ -23,7 +23,7 @@ from fastapi import FastAPI
 from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright
 
 from aicaller.main import create_app
-from tests.conftest import make_settings
+from tests.fixtures import make_settings
 from tests.factories import PASSWORD, Tenant, make_tenant
 
 CHROMIUM = "/usr/bin/chromium"
