@@ -23,8 +23,8 @@ from aicaller.core.http import SafeHttpClient
 from tests.agent.clinic import say, set_up_clinic, start_call
 from tests.agent.fakes import CLOSED_NOW, context
 from tests.agent.openai_peer import Answer, OpenAIPeer, ToolCall
-from tests.fixtures import backend_settings
 from tests.factories import Tenant
+from tests.fixtures import backend_settings
 
 
 @pytest.fixture

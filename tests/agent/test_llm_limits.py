@@ -26,8 +26,8 @@ from aicaller.core.http import SafeHttpClient
 from tests.agent.clinic import say, set_up_clinic, start_call
 from tests.agent.fakes import CLINIC, Passages, context
 from tests.agent.openai_peer import Answer, OpenAIPeer, ToolCall, chunk_data
-from tests.fixtures import backend_settings
 from tests.factories import Tenant
+from tests.fixtures import backend_settings
 
 HOURS = "On Saturdays we're open from 10 AM to 2 PM."  # the offline agent's answer
 SEARCH = ToolCall("search_knowledge", json.dumps({"query": "cleaning price"}))

@@ -20,9 +20,9 @@ from aicaller.knowledge.search.backend import SearchHit
 from aicaller.knowledge.search.query import search_terms
 from tests.agent.clinic import say, start_call
 from tests.agent.fakes import Passages
-from tests.fixtures import REDIS_URL, flush_redis, make_settings
 from tests.core.http_peer import Reply
 from tests.factories import Tenant
+from tests.fixtures import REDIS_URL, flush_redis, make_settings
 from tests.knowledge.embeddings.conftest import configure, run_embedding, upload
 from tests.knowledge.embeddings.embedder import PATH, Embedder, vector
 

@@ -20,8 +20,8 @@ from aicaller.calls.service import CallListQuery
 from aicaller.config import Settings
 from aicaller.database.models import Call
 from tests.calls.seed import BASE_TIME
-from tests.fixtures import backend_settings
 from tests.factories import Tenant
+from tests.fixtures import backend_settings
 
 BATCH = 100
 

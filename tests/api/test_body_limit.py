@@ -12,8 +12,8 @@ from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from aicaller.main import MULTIPART_OVERHEAD, create_app
-from tests.fixtures import make_settings
 from tests.factories import Tenant, make_tenant
+from tests.fixtures import make_settings
 
 LIMIT = 4096 + MULTIPART_OVERHEAD
 API_LIMIT = 2048

@@ -10,9 +10,9 @@ import pytest
 from fastapi import FastAPI
 
 from aicaller.config import Settings
-from tests.fixtures import backend_settings
 from tests.console.conftest import console_client
 from tests.factories import PASSWORD, Tenant
+from tests.fixtures import backend_settings
 
 
 @pytest.fixture

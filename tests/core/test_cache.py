@@ -16,9 +16,9 @@ from aicaller.core import metrics
 from aicaller.core.cache import CONFIG, PRINCIPAL, AppCache
 from aicaller.main import create_app
 from tests.app_pool import truncate
-from tests.fixtures import REDIS_URL, flush_redis, make_settings
 from tests.factories import create_api_key, make_tenant
 from tests.faults.proxy import TcpProxy, proxy_to
+from tests.fixtures import REDIS_URL, flush_redis, make_settings
 
 needs_redis = pytest.mark.skipif(not REDIS_URL, reason="AICALLER_TEST_REDIS_URL is not set")
 

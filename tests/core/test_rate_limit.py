@@ -13,8 +13,8 @@ from fastapi import FastAPI
 from aicaller.core import metrics
 from aicaller.main import create_app
 from tests.app_pool import truncate
-from tests.fixtures import REDIS_URL, flush_redis, make_settings
 from tests.factories import PASSWORD, make_tenant
+from tests.fixtures import REDIS_URL, flush_redis, make_settings
 
 DEAD_REDIS = "redis://127.0.0.1:9/0"  # the discard port: nothing answers there
 

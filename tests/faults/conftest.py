@@ -15,8 +15,8 @@ from sqlalchemy import delete
 from aicaller.config import Settings
 from aicaller.database.base import Base
 from aicaller.main import create_app
-from tests.fixtures import PG_URL, REDIS_URL, flush_redis, make_settings
 from tests.faults.proxy import TcpProxy, proxy_to
+from tests.fixtures import PG_URL, REDIS_URL, flush_redis, make_settings
 from tests.telephony.conftest import ACCOUNT_SID, AUTH_TOKEN, FROM_NUMBER, PUBLIC_URL
 
 needs_services = pytest.mark.skipif(

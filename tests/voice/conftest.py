@@ -16,8 +16,8 @@ from fastapi import FastAPI
 from aicaller.config import Settings
 from aicaller.telephony.stream_tokens import stream_url
 from tests.agent.clinic import set_up_clinic
-from tests.fixtures import backend_settings
 from tests.factories import Tenant
+from tests.fixtures import backend_settings
 from tests.knowledge.sources.test_progress import ws_session
 from tests.telephony.conftest import ACCOUNT_SID, AUTH_TOKEN, PUBLIC_URL
 from tests.telephony.twilio_client import TwilioCall, sign

@@ -17,14 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
 from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright
 
 from aicaller.main import create_app
-from tests.fixtures import make_settings
 from tests.factories import PASSWORD, Tenant, make_tenant
+from tests.fixtures import make_settings
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -58,6 +59,12 @@ class LiveServer:
 
     async def tenant(self, name: str) -> Tenant:
         return await self.run(make_tenant(self.app, name))
+
+    def client(self) -> httpx.AsyncClient:
+        """An API client that makes the tests' data. The server shares its process and a busy
+        machine with other tests, and how fast it answers is not what these tests check: httpx's
+        5-second default once timed out a call being created."""
+        return httpx.AsyncClient(base_url=self.url, timeout=60)
 
 
 def _free_port() -> int:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 
-import httpx
 from playwright.async_api import Page, expect
 
 from tests.console.browser.conftest import LiveServer, screenshot, sign_in
@@ -15,7 +14,7 @@ from tests.console.calls_data import make_call
 
 async def test_an_admin_sets_up_the_business(page: Page, live_server: LiveServer) -> None:
     tenant = await live_server.tenant("Browser Admin")
-    async with httpx.AsyncClient(base_url=live_server.url) as api:
+    async with live_server.client() as api:
         await make_call(api, tenant, summary="Exported call")
     await sign_in(page, tenant.emails["admin"])
     menu = page.get_by_role("navigation", name="Main")
@@ -39,7 +38,7 @@ async def test_an_admin_sets_up_the_business(page: Page, live_server: LiveServer
     key = await page.locator("#new-key").inner_text()
     assert key.startswith("ak_")
     await screenshot(page, "team")
-    async with httpx.AsyncClient(base_url=live_server.url) as api:
+    async with live_server.client() as api:
         headers = {"Authorization": f"Bearer {key}"}
         assert (await api.get("/api/v1/calls", headers=headers)).status_code == 200
         await page.goto("/app/team")

@@ -16,7 +16,7 @@ from tests.console.calls_data import hostile_call, make_call
 
 @pytest.fixture
 async def api(live_server: LiveServer) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=live_server.url) as client:
+    async with live_server.client() as client:
         yield client
 
 

@@ -4,7 +4,6 @@ stream holds one), the others offer to be opened, and the page stays usable mean
 
 from __future__ import annotations
 
-import httpx
 from playwright.async_api import Page, expect
 
 from tests.agent.clinic import say, start_call
@@ -17,7 +16,7 @@ async def test_the_live_page_follows_four_of_seven_calls_and_opens_any(
     page: Page, live_server: LiveServer
 ) -> None:
     tenant = await live_server.tenant("Browser Busy Line")
-    async with httpx.AsyncClient(base_url=live_server.url) as api:
+    async with live_server.client() as api:
         started = [(await start_call(api, tenant))["call"]["id"] for _ in range(CALLS)]
         newest_first = started[::-1]
         await sign_in(page, tenant.emails["supervisor"])

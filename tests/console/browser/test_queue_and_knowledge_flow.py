@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-import httpx
 import pytest
 from playwright.async_api import Page, expect
 
@@ -28,7 +27,7 @@ async def test_a_supervisor_works_the_queue_and_the_knowledge_base_on_a_phone(
     page: Page, live_server: LiveServer, docs_site: DocSite
 ) -> None:
     tenant = await live_server.tenant("Browser Queue")
-    async with httpx.AsyncClient(base_url=live_server.url) as api:
+    async with live_server.client() as api:
         call = await make_call(api, tenant)
         escalated = await api.post(
             f"/api/v1/calls/{call['id']}/escalations",

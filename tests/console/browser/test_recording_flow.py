@@ -6,7 +6,6 @@ from __future__ import annotations
 import math
 import uuid
 
-import httpx
 from playwright.async_api import Browser, Page, expect
 
 from tests.console.browser.conftest import DESKTOP, LiveServer, screenshot, sign_in
@@ -19,7 +18,7 @@ async def test_a_viewer_plays_the_recording_and_another_business_cannot(
     page: Page, browser: Browser, live_server: LiveServer
 ) -> None:
     tenant = await live_server.tenant("Browser Recording")
-    async with httpx.AsyncClient(base_url=live_server.url) as api:
+    async with live_server.client() as api:
         call_id = (await make_call(api, tenant, summary="Recorded call"))["id"]
     writer = live_server.app.state.recordings.writer(tenant.business_id, uuid.UUID(call_id), RATE)
     tone = [int(8000 * math.sin(2 * math.pi * 440 * i / RATE)) for i in range(RATE * 2)]

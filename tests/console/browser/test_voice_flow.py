@@ -8,7 +8,6 @@ import wave
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import httpx
 import numpy as np
 import pytest
 from playwright.async_api import Browser, BrowserContext, async_playwright, expect
@@ -82,7 +81,7 @@ async def test_a_test_call_spoken_through_the_microphone(
     microphone_context: BrowserContext, live_server: LiveServer
 ) -> None:
     tenant = await live_server.tenant("Browser Voice")
-    async with httpx.AsyncClient(base_url=live_server.url) as api:
+    async with live_server.client() as api:
         await set_up_clinic(api, tenant, greeting=SHORT_GREETING)
     page = await microphone_context.new_page()
     errors: list[str] = []

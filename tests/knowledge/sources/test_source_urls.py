@@ -17,8 +17,8 @@ from fastapi import FastAPI
 from aicaller.config import Settings
 from aicaller.core.http import IPAddress, ssrf
 from aicaller.knowledge.sources import service as sources
-from tests.fixtures import backend_settings
 from tests.factories import Tenant
+from tests.fixtures import backend_settings
 from tests.knowledge.sources.test_sync import SOURCES, add_source
 
 
