@@ -23,7 +23,8 @@ from tests.calls.seed import BASE_TIME
 from tests.factories import Tenant
 from tests.fixtures import backend_settings
 
-BATCH = 100
+BATCH = 50
+SMALL, LARGE = 200, 2000  # ten times the rows, in forty batches
 
 
 @pytest.fixture
@@ -74,20 +75,20 @@ async def _export(app: FastAPI, business_id: uuid.UUID, settings: Settings) -> t
     return peak, rows - 1, chunks
 
 
-async def test_memory_stays_flat_from_500_to_5000_rows(
+async def test_memory_stays_flat_from_200_to_2000_rows(
     app: FastAPI, tenant: Tenant, other_tenant: Tenant, settings: Settings
 ) -> None:
-    await _insert(app, other_tenant.business_id, 500)
-    await _insert(app, tenant.business_id, 500)
+    await _insert(app, other_tenant.business_id, SMALL)
+    await _insert(app, tenant.business_id, SMALL)
     await _export(app, tenant.business_id, settings)  # warm caches (statements, config)
     small, rows, chunks = await _export(app, tenant.business_id, settings)
-    assert (rows, chunks) == (500, 1 + 500 // BATCH)
-    await _insert(app, tenant.business_id, 4500)
+    assert (rows, chunks) == (SMALL, 1 + SMALL // BATCH)
+    await _insert(app, tenant.business_id, LARGE - SMALL)
     # tracemalloc counts every allocation in the process, including other tasks on the event
     # loop that run while the export waits on the database; the lower of two peaks is the
     # export's own (rows held in memory would show in both).
     runs = [await _export(app, tenant.business_id, settings) for _ in range(2)]
-    assert all(run[1:] == (5000, 1 + 5000 // BATCH) for run in runs)
+    assert all(run[1:] == (LARGE, 1 + LARGE // BATCH) for run in runs)
     large = min(run[0] for run in runs)
     # Ten times the rows, about the same peak (one batch in memory at a time).
     assert large < small * 1.5 + 256 * 1024, (small, large)
