@@ -22,14 +22,18 @@ run: $(STAMP)
 ## real-time voice tests as one group that a worker starts with (tests/scheduling.py, ADR 0022)
 ## coverage through sys.monitoring on Python 3.12+, the C tracer on 3.11 (docs/adr/0026)
 test: $(STAMP)
-	$(COVERAGE_ENV) $(BIN)/pytest -n auto --maxprocesses 4 --dist loadgroup --cov=aicaller --cov-report=term
+	$(KEEP_BYTECODE) $(COVERAGE_ENV) $(BIN)/pytest -n auto --maxprocesses 4 --dist loadgroup --cov=aicaller --cov-report=term
 
+# Python's default, whatever the shell says: each process caches what it compiles and pytest
+# its rewritten test modules, so a second run no longer compiles and rewrites everything in
+# every worker (about 6 s of CPU each); PYTHONDONTWRITEBYTECODE=1 in the environment turned it off.
+KEEP_BYTECODE = PYTHONDONTWRITEBYTECODE=
 # Expanded when a recipe runs, once .venv exists.
 COVERAGE_ENV = $(shell $(BIN)/python tools/coverage_env.py)
 
 ## test-fast: the edit-run loop: no coverage, last failures first, stop at the first failure
 test-fast: $(STAMP)
-	$(BIN)/pytest -x -q --failed-first $(ARGS)
+	$(KEEP_BYTECODE) $(BIN)/pytest -x -q --failed-first $(ARGS)
 
 ## lint: what CI checks besides the tests
 lint: $(STAMP)

@@ -6,7 +6,8 @@ Runs pytest once in a subprocess (as ``make test`` does: worker processes, one p
 time, the outcome counts, the time per engine, and the ``--top`` slowest tests with setup, call
 and teardown added up. Extra arguments go to pytest.
 
-    .venv/bin/python benchmarks/test_suite.py [--no-cov] [--serial] [--top 20] [-- pytest args]
+    .venv/bin/python benchmarks/test_suite.py [--no-cov] [--serial] [--cold] [--top 20] \
+        [-- pytest args]
 
 The budget (CONTRIBUTING.md): ``make test`` <= 5 minutes, ``.ci/run`` <= 20 minutes on the
 2-core development machine. Results go in docs/benchmarks.md ("Test suite").
@@ -18,6 +19,7 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -48,6 +50,7 @@ def _run(
             capture_output=True, text=True, check=True,
         ).stdout.split()  # fmt: skip
         env.update(word.split("=", 1) for word in words)
+    env["PYTHONDONTWRITEBYTECODE"] = ""  # as make test: compiled and rewritten modules cached
     env["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(ROOT / "benchmarks"), env.get("PYTHONPATH")])
     )
@@ -134,8 +137,18 @@ def main() -> None:
     parser.add_argument("--no-cov", action="store_true", help="without coverage")
     parser.add_argument("--serial", action="store_true", help="one process, no xdist workers")
     parser.add_argument("--top", type=int, default=20, help="how many slow tests to list")
+    parser.add_argument(
+        "--cold", action="store_true",
+        help="first delete the bytecode of src/ and tests/, as on a fresh clone",
+    )  # fmt: skip
     parser.add_argument("pytest_args", nargs="*", help="passed on to pytest (after --)")
     args = parser.parse_args()
+    if args.cold:
+        for pycache in [
+            *ROOT.joinpath("src").rglob("__pycache__"),
+            *ROOT.joinpath("tests").rglob("__pycache__"),
+        ]:
+            shutil.rmtree(pycache)
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         wall, cpu, code = _run(args.pytest_args, not args.no_cov, args.serial, folder)
@@ -149,7 +162,8 @@ def main() -> None:
     engines = "SQLite, PostgreSQL + Redis" if both else "SQLite"
     mode = "serial" if args.serial else "xdist workers"
     coverage = "off" if args.no_cov else "on"
-    print(f"\nwall time: {wall:.1f} s ({engines}, {mode}, coverage {coverage})")
+    cache = "cold bytecode" if args.cold else "bytecode as found"
+    print(f"\nwall time: {wall:.1f} s ({engines}, {mode}, coverage {coverage}, {cache})")
     print(f"CPU time of pytest and its processes: {cpu:.1f} s; load: {os.getloadavg()}")
     print("tests:", ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items())))
     print("time in tests by engine:", ", ".join(f"{k} {v:.1f} s" for k, v in per_engine.items()))
