@@ -201,21 +201,40 @@ async def flush_redis(url: str) -> None:
 SYNC_JOBS = (SYNC_JOB, RESYNC_JOB)
 POST_CALL_JOBS = (POST_CALL_JOB,)
 EMBEDDING_JOBS = (EMBED_JOB, EMBED_SWEEP_JOB)  # always driven by the tests themselves
+ALL_JOBS = dict(registry._jobs)
+
+
+TAKEN_OUT = frozenset((*SYNC_JOBS, *POST_CALL_JOBS, *EMBEDDING_JOBS))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _background_jobs_taken_out() -> Iterator[None]:
+    """Documentation syncs crawl the network and post-call analyses write to calls a test may
+    be looking at: no test app's job runner (nor the re-sync schedule) runs one by itself; the
+    runner only claims jobs whose handler is registered. Tests drive them directly, or keep
+    them with ``@pytest.mark.background_syncs`` / ``@pytest.mark.post_call_jobs``.
+
+    Taken out for the whole run rather than per test: a runner on another thread (the browser
+    tests' live server) claimed a post-call job in the moment between two tests when the
+    registry was whole, then found no handler for it."""
+    everything = registry._jobs
+    registry._jobs = {name: job for name, job in everything.items() if name not in TAKEN_OUT}
+    yield
+    registry._jobs = everything
 
 
 @pytest.fixture(autouse=True)
 def no_background_jobs(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Documentation syncs crawl the network and post-call analyses write to calls a test may
-    be looking at: no test app's job runner (nor the re-sync schedule) runs one by itself; the
-    runner only claims jobs whose handler is registered. Tests drive them directly, or keep
-    them with ``@pytest.mark.background_syncs`` / ``@pytest.mark.post_call_jobs``."""
-    removed: set[str] = set(EMBEDDING_JOBS)
-    if not request.node.get_closest_marker("background_syncs"):
-        removed.update(SYNC_JOBS)
-    if not request.node.get_closest_marker("post_call_jobs"):
-        removed.update(POST_CALL_JOBS)
-    jobs = {name: job for name, job in registry._jobs.items() if name not in removed}
-    monkeypatch.setattr(registry, "_jobs", jobs)
+    """What a test's markers put back for it (see ``_background_jobs_taken_out``)."""
+    kept: list[str] = []
+    if request.node.get_closest_marker("background_syncs"):
+        kept.extend(SYNC_JOBS)
+    if request.node.get_closest_marker("post_call_jobs"):
+        kept.extend(POST_CALL_JOBS)
+    if kept:
+        jobs = dict(registry._jobs)
+        jobs.update({name: ALL_JOBS[name] for name in kept})
+        monkeypatch.setattr(registry, "_jobs", jobs)
 
 
 @pytest.fixture

@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import io
+import json
 import logging
+import sys
+import threading
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from aicaller.core.logging import build_formatter, get_logger, mask_phone_numbers
+from aicaller.core.logging import (
+    build_formatter,
+    configure_logging,
+    get_logger,
+    mask_phone_numbers,
+)
 from tests.factories import Tenant
 
 CANARY_PHONE = "+14155550199"
@@ -93,3 +101,26 @@ async def test_canaries_never_reach_the_logs(
     assert CANARY_PASSWORD not in written
     assert tenant.tokens["admin"] not in written
     assert "private" not in written
+
+
+def test_logs_follow_stderr_when_it_is_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stream swapped out after logging was set up (then closed) must not swallow the lines
+    logged afterwards, from any thread: they go to stderr as it is now."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    first, second = io.StringIO(), io.StringIO()
+    try:
+        monkeypatch.setattr(sys, "stderr", first)
+        configure_logging(level="INFO", json=True)
+        get_logger("tests.stderr").info("before_the_swap")
+        monkeypatch.setattr(sys, "stderr", second)
+        first.close()
+        thread = threading.Thread(target=lambda: get_logger("tests.stderr").info("after_it"))
+        thread.start()
+        thread.join()
+    finally:
+        root.handlers[:], _ = saved
+        root.setLevel(saved[1])
+    assert "Logging error" not in second.getvalue(), second.getvalue()
+    events = [json.loads(line)["event"] for line in second.getvalue().splitlines()]
+    assert events == ["after_it"]  # the line itself, not logging's report of a failed write

@@ -1,6 +1,6 @@
 """Knowledge tests crawl a site on 127.0.0.1, so the SSRF guard's address check is lifted.
 
-The app's job runner does not run syncs here (see ``no_background_jobs`` in tests/conftest.py):
+The app's job runner does not run syncs here (see ``no_background_jobs`` in tests/fixtures.py):
 tests drive them with ``run_sync``.
 """
 

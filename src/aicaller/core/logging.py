@@ -12,7 +12,7 @@ import sys
 import traceback
 from collections.abc import Mapping, MutableMapping
 from types import TracebackType
-from typing import Any
+from typing import Any, TextIO
 
 import structlog
 from asgi_correlation_id import correlation_id
@@ -217,6 +217,23 @@ def build_formatter(*, json: bool) -> structlog.stdlib.ProcessorFormatter:
     )
 
 
+class StderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to ``sys.stderr`` as it is when a record is emitted, as the standard library's
+    last-resort handler does: a stream captured when logging was set up may be closed since (a
+    test's capture, a replaced stderr), and a thread logging to it lost every line."""
+
+    def __init__(self) -> None:
+        logging.Handler.__init__(self)  # not StreamHandler's, which would keep today's stderr
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        raise AttributeError("StderrHandler writes to sys.stderr; replace sys.stderr instead")
+
+
 def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
     """Route structlog and the standard library through one redacting formatter on stderr."""
     structlog.configure(
@@ -233,7 +250,7 @@ def configure_logging(*, level: str = "INFO", json: bool = False) -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = StderrHandler()
     handler.setFormatter(build_formatter(json=json))
     root = logging.getLogger()
     root.handlers[:] = [handler]
