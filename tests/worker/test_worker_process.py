@@ -80,6 +80,9 @@ def start_worker(tmp_path: Path, file_db: Database, mode: str) -> Iterator[Start
             AICALLER_JOBS_POLL_SECONDS="0.1",
             AICALLER_JOBS_HEARTBEAT_SECONDS="0.2",
             AICALLER_JOBS_STALE_AFTER_SECONDS="2.0",
+            # No sync runs here: the extraction processes a worker starts ahead for them would
+            # only take the cores from the rest of the suite (as everywhere in it).
+            AICALLER_KNOWLEDGE_EXTRACT_PRELOAD="false",
             **overrides,
         )
         if mode == "redis" and REDIS_URL:
