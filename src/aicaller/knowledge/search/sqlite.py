@@ -9,6 +9,7 @@ to itself, SQLite's planner ran the MATCH a second time over every matching row,
 business's chunks first and scanned the index for each (hundreds of times slower). The outer
 query has no MATCH: with the order fixed, FTS5 reads each best row by its rowid, where a MATCH
 made it seek every term's posting list to that rowid again (a millisecond a tier of 24 rows).
+A join added to these statements must be a CROSS JOIN too (ADR 0032).
 
 bm25 walks the whole posting list of each query term for its IDF and scores every match, so a
 question of several very common words costs in proportion to how common they are; its
