@@ -5,11 +5,18 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from aicaller.database.models import Business, BusinessPhoneNumber
 from aicaller.database.repository import BaseRepository
+
+# Built once: every search that misses its result cache reads the version first, and building
+# the ORM expression each time cost about as much as running it (docs/benchmarks.md, "Retrieval
+# quality and search latency", 2026-12-07 evening).
+_KNOWLEDGE_VERSION = select(Business.knowledge_version).where(
+    Business.id == bindparam("business_id")
+)
 
 
 class BusinessRepository(BaseRepository[Business]):
@@ -36,8 +43,8 @@ class BusinessRepository(BaseRepository[Business]):
         return rows[0][0], [number for _, number in rows if number is not None]
 
     async def knowledge_version(self) -> int:
-        stmt = select(Business.knowledge_version).where(self._tenant_condition())
-        return int((await self.session.execute(stmt)).scalar_one())
+        params = {"business_id": self.business_id}
+        return int((await self.session.execute(_KNOWLEDGE_VERSION, params)).scalar_one())
 
     async def bump_knowledge_version(self) -> None:
         """Atomic increment; leaves ``updated_at`` (the configuration's) alone."""

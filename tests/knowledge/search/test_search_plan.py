@@ -134,6 +134,31 @@ async def test_sqlite_joins_only_the_best_rows(database: Database, backend: str)
         steps = [row.detail for row in plan_rows if row.parent == 0]
     outer_loop = next(step for step in steps if step.startswith("SCAN"))
     assert outer_loop == "SCAN best", steps
+    # Then each row's index entry by rowid alone (a MATCH there would seek every term's
+    # posting list again), its chunk and its document by primary key, in that order.
+    loops = [step for step in steps if step.startswith(("SCAN", "SEARCH"))]
+    assert loops[1] == "SCAN chunks_fts VIRTUAL TABLE INDEX 0:=", steps
+    assert loops[2].startswith("SEARCH c USING"), steps
+    assert loops[3].startswith("SEARCH d USING"), steps
+
+
+async def test_sqlite_two_tiers_join_their_best_rows_by_rowid(
+    database: Database, backend: str
+) -> None:
+    """Each tier of the two-tier statement joins only its best rows, by rowid, no MATCH."""
+    if backend != "sqlite":
+        pytest.skip("SQLite's query plan")
+    params = {"match": '"parking"', "broad": '"parking" OR "car"', "limit": 5}
+    async with database.transaction() as session:
+        plan_rows = await session.execute(
+            text(f"EXPLAIN QUERY PLAN {sqlite_search._TWO_TIERS.text}"),
+            {**params, "business_id": "0" * 32},
+        )
+        steps = [row.detail for row in plan_rows]
+    lookups = [step for step in steps if step.startswith("SCAN chunks_fts VIRTUAL TABLE")]
+    # Two best-rows queries (MATCH: "M...") and two lookups of their rows by rowid alone.
+    assert lookups.count("SCAN chunks_fts VIRTUAL TABLE INDEX 0:=") == 2, steps
+    assert sum(step.startswith("SCAN chunks_fts VIRTUAL TABLE INDEX 0:M") for step in lookups) == 2
 
 
 async def test_questions_of_common_words_read_the_lead_index(

@@ -55,8 +55,10 @@ def stem(word: str) -> str:
     return str(_stemmer.stemWord(word))
 
 
+@lru_cache(maxsize=4096)
 def name_stems(title: str, url: str | None) -> frozenset[str]:
-    """The stemmed words of a page's title and URL path (not its host, not its extension)."""
+    """The stemmed words of a page's title and URL path (not its host, not its extension),
+    kept per page: the pages of a business come back search after search."""
     words = _WORD.findall(title.lower())
     if url:
         path = urlsplit(url).path.lower()

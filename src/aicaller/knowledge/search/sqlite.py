@@ -3,11 +3,13 @@
 Each business's chunks sit in their own rowid range of the index (``chunks_fts_tenants``), so
 the tenant filter is a rowid range inside the full-text query: FTS5 seeks to it, and bm25 does
 not read a tenant token's posting list to weigh it. The best rows are chosen inside the index
-alone (bm25, then LIMIT); only those few are joined to their chunks and documents. The CROSS
-JOIN fixes that order: left to itself, SQLite's planner ran the MATCH a second time over every
-matching row and joined each to its chunk and document before picking the few. The outer
-MATCH stays although no snippet is made here (``snippets.py``): without it, FTS5 reads the
-joined rows by a scan of the index, not by rowid (searches were many times slower).
+alone (bm25, then LIMIT); only those few are joined to their chunks and documents. CROSS JOINs
+fix the whole order (the best rows, their index row by rowid, their chunk, its document): left
+to itself, SQLite's planner ran the MATCH a second time over every matching row, or walked the
+business's chunks first and scanned the index for each (hundreds of times slower). The outer
+query has no MATCH: with the order fixed, FTS5 reads each best row by its rowid, where a MATCH
+made it seek every term's posting list to that rowid again (a millisecond a tier of 24 rows).
+A join added to these statements must be a CROSS JOIN too (ADR 0032).
 
 bm25 walks the whole posting list of each query term for its IDF and scores every match, so a
 question of several very common words costs in proportion to how common they are; its
@@ -44,9 +46,9 @@ _SELECT = """
            best.score
     FROM best
     CROSS JOIN chunks_fts ON chunks_fts.rowid = best.fts_rowid
-    JOIN chunks AS c ON c.id = substr(chunks_fts.ref, 2, 32)
-    JOIN documents AS d ON d.id = c.document_id
-    WHERE chunks_fts MATCH :match AND c.business_id = :business_id
+    CROSS JOIN chunks AS c ON c.id = substr(chunks_fts.ref, 2, 32)
+    CROSS JOIN documents AS d ON d.id = c.document_id
+    WHERE c.business_id = :business_id
     ORDER BY best.score DESC
 """
 _QUERY = text(_SELECT.format(index="chunks_fts", weights="0.0, 8.0, 4.0, 1.0", bits=PARTITION_BITS))
@@ -57,9 +59,7 @@ _LEAD_QUERY = text(
 # every-term one found fewer than :limit chunks, as ``plan.tiered_search`` would have run it.
 # The condition is its LIMIT (0 otherwise), which SQLite checks before opening the index: as
 # a WHERE term it would be checked row by row (a subquery is never hoisted out of the loop),
-# walking the whole posting list of a common word for nothing. Each tier's rows are joined
-# under their own MATCH: one outer MATCH of either expression cost more than the statement
-# saved.
+# walking the whole posting list of a common word for nothing.
 _BEST = """
         SELECT rowid AS fts_rowid, -bm25(chunks_fts, 0.0, 8.0, 4.0, 1.0) AS score
         FROM chunks_fts
@@ -78,16 +78,16 @@ _JOINED = """
            best.score, {tier} AS tier
     FROM {best} AS best
     CROSS JOIN chunks_fts ON chunks_fts.rowid = best.fts_rowid
-    JOIN chunks AS c ON c.id = substr(chunks_fts.ref, 2, 32)
-    JOIN documents AS d ON d.id = c.document_id
-    WHERE chunks_fts MATCH {match} AND c.business_id = :business_id
+    CROSS JOIN chunks AS c ON c.id = substr(chunks_fts.ref, 2, 32)
+    CROSS JOIN documents AS d ON d.id = c.document_id
+    WHERE c.business_id = :business_id
 """
 _TWO_TIERS = text(
     f"""
     WITH every AS MATERIALIZED ({_BEST.format(match=":match", bits=_BITS, limit=":limit")}),
     broad AS ({_BEST.format(match=":broad", bits=_BITS, limit=_ONLY_IF_FEW)})
-    SELECT * FROM ({_JOINED.format(tier=0, best="every", match=":match")}
-                   UNION ALL {_JOINED.format(tier=1, best="broad", match=":broad")})
+    SELECT * FROM ({_JOINED.format(tier=0, best="every")}
+                   UNION ALL {_JOINED.format(tier=1, best="broad")})
     ORDER BY tier, score DESC
     """  # noqa: S608 - constants only
 )
