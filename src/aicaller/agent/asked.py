@@ -14,7 +14,10 @@ sentence itself names the question's most telling word that the knowledge has
 
 A question asking how long, how many, how often or what time is answered only by a sentence
 with a quantity in it (``asks_quantity``, ``QUANTITY``): "It takes a day" answers "how long",
-"Bring your paperwork" does not, however many of the question's words it shares.
+"Bring your paperwork" does not, however many of the question's words it shares. "How
+many" wants a count: a year is none ("How many vets?" is not answered by "UC Davis, 2015."),
+and the sentence must itself name what is counted (``quantity_asked``, ``counted``), so that a
+vet's biography counting her cats does not answer it either.
 
 Configured opening hours are weekly. A question about hours in a season, a month or on a
 holiday ("what time do you open in the summer?") is one the week cannot answer; the
