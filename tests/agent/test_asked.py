@@ -4,7 +4,7 @@ seasonal hours come from the knowledge rather than the configured week."""
 
 from __future__ import annotations
 
-from aicaller.agent.asked import QUANTITY, asked_sentence, asks_quantity, seasonal
+from aicaller.agent.asked import COUNT, QUANTITY, asked_sentence, asks_quantity, seasonal
 from aicaller.agent.grounded import grounded_answer, question_kind
 from aicaller.agent.offline import OfflineAgent
 from aicaller.agent.protocol import AgentAction, Intent
@@ -141,3 +141,27 @@ async def test_no_yes_when_the_sentence_names_only_one_of_the_asked_words_equall
     found = await grounded_answer(hours, "Are you open on Sundays at all?")
     assert found.reply is not None
     assert not found.reply.text.startswith(("Yes.", "No."))
+
+
+def test_a_title_before_a_name_ends_no_sentence() -> None:
+    assert asked_sentence("What's Mr. Vale's hourly rate?") == "What's Mr Vale's hourly rate?"
+    assert asked_sentence("Is Dr. Patel in? She saw my cat.") == "Is Dr Patel in?"
+
+
+async def test_a_how_many_question_is_answered_by_a_count_of_what_it_asks_about() -> None:
+    team = Passages(
+        {
+            "Our vets > Dr. Marquez": (
+                "Dr. Marquez graduated in 2015. She lives with two elderly cats."
+            ),
+            "Our team": "Four vets and six nurses work at the clinic.",
+        }
+    )
+    found = await grounded_answer(team, "How many vets have you got over there?")
+    assert found.reply is not None
+    assert "Four vets" in found.reply.text
+    # A year is no count, and a count of something else (cats) does not answer.
+    alone = Passages({"Our vets > Dr. Marquez": team.passages["Our vets > Dr. Marquez"]})
+    assert (await grounded_answer(alone, "How many vets have you got over there?")).reply is None
+    assert COUNT.search("We have 3 exam rooms.")
+    assert not COUNT.search("UC Davis, 2015.")

@@ -14,7 +14,10 @@ sentence itself names the question's most telling word that the knowledge has
 
 A question asking how long, how many, how often or what time is answered only by a sentence
 with a quantity in it (``asks_quantity``, ``QUANTITY``): "It takes a day" answers "how long",
-"Bring your paperwork" does not, however many of the question's words it shares.
+"Bring your paperwork" does not, however many of the question's words it shares. "How
+many" wants a count: a year is none ("How many vets?" is not answered by "UC Davis, 2015."),
+and the sentence must itself name what is counted (``quantity_asked``, ``counted``), so that a
+vet's biography counting her cats does not answer it either.
 
 Configured opening hours are weekly. A question about hours in a season, a month or on a
 holiday ("what time do you open in the summer?") is one the week cannot answer; the
@@ -48,6 +51,14 @@ _NUMBER_WORDS = (
     "|a (?:day|week|month|year|minute|hour)"
 )
 QUANTITY = re.compile(rf"\d|\b(?:{_NUMBER_WORDS})\b", re.IGNORECASE)
+# A count is no year: "How many vets have you got?" is not answered by "UC Davis, 2015."
+COUNT = re.compile(
+    r"\b(?!(?:19|20)\d\d\b)\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|twelve|fifteen|twenty|thirty|forty|fifty|hundred|thousand|dozen|few|several|couple)\b",
+    re.IGNORECASE,
+)
+_COUNT_ASKED = re.compile(r"\bhow many\b")
+_COUNTED = re.compile(r"\bhow many ([a-z']+)")
 
 
 def asks_quantity(question: str) -> bool:
@@ -55,8 +66,28 @@ def asks_quantity(question: str) -> bool:
     return bool(_QUANTITY_ASKED.search(normalise(asked_sentence(question))))
 
 
+# Titles said before a name: their full stop ends no sentence ("What's Mr. Vale's rate?").
+_TITLE = re.compile(r"\b(Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof)\.", re.IGNORECASE)
+
+
+def quantity_asked(question: str) -> re.Pattern[str] | None:
+    """What a sentence must hold to answer a question asking for a number: a count (no year)
+    for "how many", any quantity for how long, how soon, what time...; None otherwise."""
+    if not asks_quantity(question):
+        return None
+    return COUNT if _COUNT_ASKED.search(normalise(asked_sentence(question))) else QUANTITY
+
+
+def counted(question: str) -> str | None:
+    """What "how many" counts ("how many vets" -> "vets"): a count of something else (the
+    two cats of a vet's biography) does not answer it."""
+    found = _COUNTED.search(normalise(asked_sentence(question)))
+    return found.group(1) if found else None
+
+
 def asked_sentence(question: str) -> str:
     """The first sentence of ``question`` that ends with a question mark, or all of it."""
+    question = _TITLE.sub(r"\1", question)
     for match in _SENTENCE.finditer(question):
         if match.group(0).rstrip().endswith("?"):
             return match.group(0).strip()

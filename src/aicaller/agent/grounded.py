@@ -31,7 +31,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 
-from aicaller.agent.asked import QUANTITY, asked_sentence, asks_quantity, yes_no_lead
+from aicaller.agent.asked import asked_sentence, counted, quantity_asked, yes_no_lead
 from aicaller.agent.language import MONEY, QUESTION_WORDS, SPOKEN_FILLER, asks_price, normalise
 from aicaller.agent.passage import negative, section_headings, window
 from aicaller.agent.protocol import AgentReply, Intent, KnowledgeLookup, Meaning
@@ -247,7 +247,7 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     wanted = _Terms(terms, found.equivalents)
     passages = _found(wanted, found.hits)
     weights = _weights(wanted, passages)
-    fact = MONEY if kind == "price" else QUANTITY if asks_quantity(question) else None
+    fact = MONEY if kind == "price" else quantity_asked(question)
     first_pass = sorted(
         _candidates(found.hits[:CONSIDERED], wanted, weights),
         # A price question looks at the sentences with an amount first.
@@ -255,11 +255,8 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     )
     # By meaning, every sentence is a candidate: its words may be none of the question's.
     pool = first_pass if found.meaning is not None else first_pass[:RESCORED]
-    candidates = [
-        spoken
-        for candidate in pool
-        if (spoken := _spoken(candidate, wanted, weights, kind, fact)) is not None
-    ]
+    spoken = (_spoken(candidate, wanted, weights, kind, fact) for candidate in pool)
+    candidates = [candidate for candidate in spoken if candidate is not None]
     thresholds = MIN_SUPPORT
     mixed = None
     if found.meaning is not None and candidates:
@@ -277,8 +274,9 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
         # A price question is answered by a sentence with a price in it, if one is found.
         candidates = [c for c in candidates if c.has_fact]
     elif fact is not None:
-        # "How long", "how many", "what time": a sentence with no quantity does not answer.
-        candidates = [c for c in candidates if c.has_fact]
+        # How long, what time: a quantity; "how many vets": a count of vets, said as such.
+        thing = wanted.present(counted(question) or "")
+        candidates = [c for c in candidates if c.has_fact and thing <= wanted.present(c.spoken)]
     if candidates:
         best = max(candidates, key=lambda c: (round(c.support, 6), c.negative, -c.rank, -c.index))
         if best.support >= thresholds[kind]:

@@ -61,7 +61,9 @@ _GAS = (
 _WATER = (
     "flood|flooding|flooded",
     "burst|broken|bursting|spraying|gushing pipe|pipes|main",
-    "water pouring|gushing|everywhere|spraying|coming",
+    # The same said as callers say it ("a pipe busted", "the water line broke").
+    "broke|busted|bust|popped|blew|ruptured pipe|pipes|water_main|water_line|supply_line|hose",
+    "water pouring|gushing|everywhere|spraying|coming|shooting|spewing|squirting",
     "sewage|sewer backing|overflowing|coming",
     "water_heater leaking|burst|flooding|pouring",
     "frozen pipe|pipes",
@@ -113,6 +115,12 @@ _TRADE: dict[Trade, tuple[str, ...]] = {
         "furnace|heater|boiler dizzy|headache|headaches|nauseous|nausea",
         "burning|electrical smell|smells|odor vent|vents|register|registers|furnace|unit",
         "relief|pressure valve blowing|spraying|discharging|gushing",
+        # No heat said as the appliance not starting, a gas line hit while digging, a
+        # heating appliance that bangs or blew (general knowledge of the trade, ADR 0033).
+        "furnace|boiler|heater|heat won't|wont|isn't|not|doesn't|stopped turn_on|come_on|"
+        "kick_on|start|starting|working|firing",
+        "hit|cut|nicked|damaged|struck|broke gas_line|gas_pipe|gas_main|gas_meter",
+        "furnace|boiler|heater|water_heater banging|booming|exploded|explosion|boom",
     ),
     Trade.ELECTRICAL: (*_ELECTRIC, *_GAS),
     Trade.PROPERTY: (*_GAS, *_WATER, *_LOCKED_OUT, *_ELECTRIC[:3]),
