@@ -102,6 +102,13 @@ def _errors(reference: list[str], heard: list[str]) -> int:
     return row[-1]
 
 
+def test_a_large_knowledge_base_is_read_up_to_its_budget(tmp_path: Path) -> None:
+    texts = ["Bright Smile Dental", "We fix teeth. " * 3, "Zebras and giraffes."]
+    model = build(texts, tmp_path, "k", max_characters=40)
+    assert {"teeth", "dental"} <= _words(model.dictionary)
+    assert "zebras" not in _words(model.dictionary)
+
+
 def test_the_key_moves_with_the_knowledge_and_the_name() -> None:
     first = model_key(3, ["Bright Smile Dental", "Hello"])
     assert first == model_key(3, ["Bright Smile Dental", "Hello"])

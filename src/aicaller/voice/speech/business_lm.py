@@ -40,6 +40,9 @@ RECIPE = 1  # bumped when the way a model is built changes: every business's is 
 PHRASES = Path(__file__).with_name("caller_phrases.txt")
 DICTIONARY = Path(get_model_path()) / "en-us" / "cmudict-en-us.dict"
 DISCOUNT = 0.5  # ArpaBoLM's fixed back-off mass (0.3 measured no better on the tuning sets)
+# A site of thousands of pages adds few words a caller says but seconds of pure-Python
+# counting, during which the process's calls share the interpreter with the build.
+MAX_CHARACTERS = 2_000_000
 _SENTENCE_END = re.compile(r"[.?!;:\n]+")
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _MONEY = re.compile(r"\$\s?(\d[\d,]*)(?:\.(\d\d))?")
@@ -92,10 +95,18 @@ def _write(path: Path, text: str) -> None:
     partial.replace(path)
 
 
-def build(texts: Iterable[str], directory: Path, key: str) -> BusinessModel:
+def build(
+    texts: Iterable[str], directory: Path, key: str, *, max_characters: int = MAX_CHARACTERS
+) -> BusinessModel:
     """Build the model of ``texts`` (plus the caller phrases) into ``directory`` as ``key``
     (CPU-bound, some seconds for a large site: run it off the event loop)."""
-    corpus = [sentence for text in texts for sentence in spoken_sentences(text)]
+    corpus: list[str] = []
+    budget = max_characters
+    for text in texts:  # the name and greeting first, then the documents
+        corpus += spoken_sentences(text[:budget])
+        budget -= len(text)
+        if budget <= 0:
+            break
     corpus += PHRASES.read_text(encoding="utf-8").splitlines()
     model = ArpaBoLM(text="\n".join(corpus), add_start=True, discount_mass=DISCOUNT)
     words = {word for word in model.grams_1 if word not in ("<s>", "</s>")}
