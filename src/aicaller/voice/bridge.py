@@ -20,6 +20,7 @@ from aicaller.core.logging import get_logger
 from aicaller.database.models.call import CallStatus
 from aicaller.database.models.transcript_turn import Speaker
 from aicaller.database.session import Database
+from aicaller.knowledge.documents.service import DocumentService
 
 logger = get_logger(__name__)
 BUSY_RETRIES = 3
@@ -93,6 +94,19 @@ class CallBridge:
         async with self.database.transaction() as session:
             business = BusinessService(session, self.business_id, self.state.cache)
             return await business.speech_keys(secret_box)
+
+    async def knowledge_version(self) -> int:
+        async with self.database.transaction() as session:
+            business = BusinessService(session, self.business_id, self.state.cache)
+            return await business.knowledge_version()
+
+    async def knowledge_texts(self) -> list[str]:
+        """What the offline recogniser's business model is built from: the business's name
+        and greeting, and every document's title and text."""
+        async with self.database.transaction() as session:
+            config = await BusinessService(session, self.business_id, self.state.cache).get_config()
+            texts = await DocumentService(session, self.business_id).texts()
+        return [config.name, config.greeting, *texts]
 
     async def require_live_test_call(self) -> None:
         """404 for a call not of this business; 409 for a phone call or an ended call."""

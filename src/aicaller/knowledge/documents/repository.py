@@ -25,6 +25,11 @@ class DocumentRepository(BaseRepository[Document]):
         )
         return {name for name in (await self.session.execute(stmt)).scalars() if name}
 
+    async def texts(self) -> list[str]:
+        stmt = select(Document.title, Document.content).where(self._tenant_condition())
+        rows = await self.session.execute(stmt)
+        return [f"{title}\n{content}" for title, content in rows]
+
     async def delete_for_source(self, source_id: uuid.UUID) -> None:
         """The crawled pages of a source (their chunks go by cascade)."""
         await self.session.execute(

@@ -62,6 +62,11 @@ class DocumentService(BaseService):
         """The file names of the business's uploaded documents."""
         return await self.documents.upload_filenames()
 
+    async def texts(self) -> list[str]:
+        """Every document's title and text (the offline recogniser learns the business's
+        words from them: ``aicaller.voice.speech.business_lm``)."""
+        return await self.documents.texts()
+
     async def get(self, document_id: uuid.UUID) -> Document:
         return await self.documents.get_or_raise(document_id)
 

@@ -34,7 +34,7 @@ from pipecat.workers.runner import WorkerRunner
 from starlette.websockets import WebSocketState
 
 from aicaller.api.websocket_auth import websocket_principal
-from aicaller.businesses.schemas import BusinessConfig
+from aicaller.businesses.schemas import BusinessConfig, SttProvider
 from aicaller.console.session import SESSION_COOKIE as COOKIE
 from aicaller.core.errors import AppError, NotFound
 from aicaller.core.logging import get_logger
@@ -43,6 +43,7 @@ from aicaller.voice import pipeline
 from aicaller.voice.agent_processor import CallAgentProcessor, CallControl
 from aicaller.voice.bridge import CallBridge
 from aicaller.voice.browser_serializer import SAMPLE_RATE, BrowserPcmSerializer
+from aicaller.voice.speech.business_lm import BusinessModel, business_models, model_key
 from aicaller.voice.speech.piper_voices import voices_dir
 from aicaller.voice.speech.providers import Speech
 from aicaller.voice.streams import VoiceStreams
@@ -87,6 +88,18 @@ async def control(state: Any, config: BusinessConfig) -> CallControl:
     )
 
 
+async def _recogniser_model(
+    state: Any, bridge: CallBridge, config: BusinessConfig
+) -> BusinessModel | None:
+    """The offline recogniser's model of the business, if built (else its build starts and
+    this call uses the general model): one read of the knowledge's version per call."""
+    if config.stt_provider is not SttProvider.OFFLINE:
+        return None
+    key = model_key(await bridge.knowledge_version(), [config.name, config.greeting])
+    models = business_models(state.settings.data_dir)
+    return models.for_call(bridge.business_id, key, bridge.knowledge_texts)
+
+
 async def run_call(
     websocket: WebSocket,
     bridge: CallBridge,
@@ -121,7 +134,10 @@ async def run_call(
         mark=mark,
         recording=recording,
         speech=Speech(
-            config, await bridge.speech_keys(state.secret_box), voices_dir(state.settings.data_dir)
+            config,
+            await bridge.speech_keys(state.secret_box),
+            voices_dir(state.settings.data_dir),
+            await _recogniser_model(state, bridge, config),
         ),
     )
     worker = call.worker

@@ -28,6 +28,7 @@ from pipecat.utils.errors import ErrorCategory
 from aicaller.businesses.schemas import BusinessConfig, SttProvider, TtsProvider
 from aicaller.businesses.speech import SpeechKeys, installed
 from aicaller.core.logging import get_logger
+from aicaller.voice.speech.business_lm import BusinessModel
 from aicaller.voice.speech.espeak import DEFAULT_RATE, EspeakEngine, EspeakTTSService
 from aicaller.voice.speech.piper_tts import PiperTTSService
 from aicaller.voice.speech.piper_voices import DEFAULT_VOICE, installed_voice, piper_available
@@ -51,6 +52,7 @@ class Speech:
     config: BusinessConfig
     keys: SpeechKeys = field(default_factory=SpeechKeys)
     voices: Path | None = None  # where Piper voices are installed (<data dir>/voices)
+    recogniser_model: BusinessModel | None = None  # the offline recogniser's, when built
 
 
 def _language(tag: str) -> Language:
@@ -92,7 +94,7 @@ def recogniser(speech: Speech, *, audio_downstream: bool = True) -> STTService:
             ),
             audio_passthrough=audio_downstream,
         )
-    return PocketsphinxSTTService(audio_passthrough=audio_downstream)
+    return PocketsphinxSTTService(model=speech.recogniser_model, audio_passthrough=audio_downstream)
 
 
 def voice(speech: Speech) -> FrameProcessor:
