@@ -165,6 +165,13 @@ def main() -> None:
     cache = "cold bytecode" if args.cold else "bytecode as found"
     print(f"\nwall time: {wall:.1f} s ({engines}, {mode}, coverage {coverage}, {cache})")
     print(f"CPU time of pytest and its processes: {cpu:.1f} s; load: {os.getloadavg()}")
+    if not args.no_cov:
+        # make test's floor applies to this figure (pyproject.toml, fail_under).
+        total = subprocess.run(
+            [sys.executable, "-m", "coverage", "report", "--format=total"],
+            cwd=ROOT, capture_output=True, text=True, check=False,
+        ).stdout.strip()  # fmt: skip
+        print(f"coverage: {total or '?'}% of lines")
     print("tests:", ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items())))
     print("time in tests by engine:", ", ".join(f"{k} {v:.1f} s" for k, v in per_engine.items()))
     _print_workers(workers)

@@ -12,7 +12,12 @@ import pytest
 pytest_plugins = ["tests.scheduling"]
 
 
-@pytest.hookimpl(trylast=True)  # after pytest-xdist's own pytest_configure registered its session
-def pytest_configure(config: pytest.Config) -> None:
-    if not config.pluginmanager.hasplugin("dsession"):
-        config.pluginmanager.import_plugin("tests.fixtures")
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Load the fixtures, and with them the product, once coverage measures this process:
+    pytest-cov starts a worker's measurement in its own pytest_sessionstart, and the lines a
+    module runs as it is imported (its imports, definitions, constants) count only if they run
+    after that. They used to be counted in the controller, which imported everything first."""
+    plugins = session.config.pluginmanager
+    if not plugins.hasplugin("dsession"):  # pytest-xdist's controller runs no test
+        plugins.import_plugin("tests.fixtures")
