@@ -47,8 +47,15 @@ TRADE_WORDS = {
     Trade.MOVING_STORAGE: ("moving", "mover*", "removal*", "relocation*", "storage"),
     Trade.ROOFING: ("roof*",),
     Trade.CLEANING: ("cleaning", "cleaner*", "janitor*", "maid*", "housekeeping"),
-    Trade.IT_SERVICES: ("it support", "it services", "managed it", "computer*", "network*",
-                        "cyber*", "tech support"),
+    Trade.IT_SERVICES: (
+        "it support",
+        "it services",
+        "managed it",
+        "computer*",
+        "network*",
+        "cyber*",
+        "tech support",
+    ),
     Trade.AUTO_REPAIR: ("auto", "automotive", "car", "cars", "garage", "mechanic*", "vehicle*"),
 }
 

@@ -36,16 +36,21 @@ def rules_at(revision: str) -> Rules:
     folder = Path(tempfile.mkdtemp(prefix="urgency-"))
     names = ("urgency", "urgent_general", "urgent_trades")
     for name in names:
-        shown = subprocess.run(
-            ["git", "show", f"{revision}:src/aicaller/agent/{name}.py"],
-            cwd=ROOT, capture_output=True, text=True, check=False,
+        command = ["git", "show", f"{revision}:src/aicaller/agent/{name}.py"]
+        shown = subprocess.run(  # noqa: S603 - git on our own repository
+            command,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if shown.returncode == 0:
             text = shown.stdout.replace("from aicaller.agent.urgent_", "from urgent_")
             (folder / f"{name}.py").write_text(text)
     sys.path.insert(0, str(folder))
     spec = importlib.util.spec_from_file_location(f"urgency_{revision}", folder / "urgency.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)

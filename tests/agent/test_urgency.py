@@ -100,7 +100,8 @@ def test_the_llm_is_told_the_situations_in_words() -> None:
     assert "burst or broken or bursting or spraying or gushing pipe or pipes or main" in told
     assert told[-2] == "roof collapse"
     # The exceptions come last, in words: the rules' NOT_NOW phrases.
-    assert told[-1] == NOT_NOW_IN_WORDS and "do you fix" in told[-1]
+    assert told[-1] == NOT_NOW_IN_WORDS
+    assert "do you fix" in told[-1]
 
 
 async def test_an_urgent_situation_gets_the_safety_instructions_and_a_transfer_while_open() -> None:

@@ -42,6 +42,7 @@ EVERYDAY: list[tuple[Trade, str]] = [
     (T.MOVING_STORAGE, "can you move a fridge with the water line still attached"),
     (T.MOVING_STORAGE, "the elevator in my building is small, is that a problem"),
     (T.MOVING_STORAGE, "do you move propane tanks for the grill"),
+    (T.MOVING_STORAGE, "will the move run over the estimate if it rains"),
     (T.MOVING_STORAGE, "my couch got stuck in the doorway last time, can you take doors off"),
     (T.MOVING_STORAGE, "do you help people who were flooded out of their homes move"),
     # Roofing.
@@ -87,6 +88,12 @@ EVERYDAY: list[tuple[Trade, str]] = [
     (T.DENTAL, "do you treat bleeding gums"),
     (T.DENTAL, "my gums bleed a little when I floss"),
     (T.DENTAL, "can you fix a tooth that was knocked loose years ago"),
+    (T.DENTAL, "my gums are a bit swollen, can I book a cleaning"),
+    (T.DENTAL, "my kid's baby tooth fell out, is that normal"),
+    (T.DENTAL, "I chipped a tooth on popcorn, do you have an opening next week"),
+    (T.DENTAL, "do you treat gum infections"),
+    (T.DENTAL, "my tooth is a little sensitive to cold"),
+    (T.DENTAL, "how do I stop my gums bleeding when I brush"),
     (T.VETERINARY, "what should my dog eat after surgery"),
     (T.VETERINARY, "is chocolate really bad for dogs"),
     (T.VETERINARY, "my cat throws up hairballs sometimes, is that normal"),
@@ -120,6 +127,7 @@ URGENT: list[tuple[Trade, str]] = [
     (T.GENERAL, "my kid got into the cleaning chemicals and drank some"),
     (T.GENERAL, "I think my arm is broken"),
     (T.GENERAL, "there's been an accident and someone is hurt"),
+    (T.GENERAL, "my neighbor's kid just got hit by a car outside your office"),
     # Moving and storage.
     (T.MOVING_STORAGE, "one of your movers dropped a dresser on his foot and he's bleeding badly"),
     (T.MOVING_STORAGE, "your guy fell off the ramp and he can't get up"),
@@ -154,6 +162,13 @@ URGENT: list[tuple[Trade, str]] = [
     (T.PEST_CONTROL, "we found a rattlesnake in the garage"),
     (T.PEST_CONTROL, "my dog licked up the rat poison you put down"),
     (T.PEST_CONTROL, "a bat bit my daughter"),
+    # Dental: the trade's own emergencies said in plain words.
+    (T.DENTAL, "my son's front tooth got knocked out at soccer"),
+    (T.DENTAL, "I had a tooth pulled yesterday and the bleeding hasn't stopped"),
+    (T.DENTAL, "my jaw is so swollen I can't open my mouth"),
+    (T.DENTAL, "this toothache is unbearable, I haven't slept"),
+    (T.DENTAL, "I have a fever and my gum is full of pus"),
+    (T.DENTAL, "my daughter fell off her bike and her tooth is pushed back"),
     # IT services.
     (T.IT_SERVICES, "our whole network is down and we can't take orders"),
     (T.IT_SERVICES, "we've been hacked and there's a ransom note on every screen"),

@@ -38,6 +38,7 @@ NOT_NOW_IN_WORDS = (
 )
 _FILLER = frozenset({"a", "an", "the", "my", "our", "is", "are", "of", "in", "on", "it", "its"})
 
+
 @dataclass(frozen=True, slots=True)
 class Situation:
     """One urgent situation: the phrase as configured and its slots of stemmed alternatives

@@ -35,7 +35,9 @@ GENERAL = (
     "her|me|husband|wife|son|daughter|kid|child|baby|worker|guy|man|woman|leg|foot|hand|head",
     "is_hurt|got_hurt|badly_hurt|seriously_hurt|really_hurt|is_injured|got_injured|"
     "badly_injured|seriously_injured|just_hurt|he_hurt|she_hurt|he_injured|she_injured",
-    "accident|crash|crashed|collision hurt|injured|bleeding|ambulance|911",
+    "accident|crash|crashed|collision|wreck|wrecked hurt|injured|bleeding|ambulance|911",
+    "hit_by|struck_by|run_over_by|got_run_over|was_run_over car|truck|van|vehicle|bus|"
+    "motorcycle|driver",
     "car|truck|van|vehicle|driver crashed|drove|smashed|slammed|plowed into|through",
     "allergic_reaction",
     "anaphylaxis|anaphylactic",
@@ -43,6 +45,14 @@ GENERAL = (
     "heatstroke|heat_stroke|heat_exhaustion",
     "overheating|overheated mother|father|elderly|baby|kid|child|he|she|someone|worker|mover|"
     "dog|cat|grandma|grandpa",
+    # Signs of heat illness and of a stroke, said in plain words (added after reading the
+    # development movers' questions, ADR 0035).
+    "heat|hot|sun|ninety|hundred|degrees|heatwave confused|confusion|disoriented|dizzy|"
+    "fainted|not_making_sense|slurring|stopped_sweating|throwing_up|vomiting",
+    "slurring|slurred speech|words|talking|suddenly",
+    "he|she|guy|worker|mover|husband|wife|mother|father|someone not_making_sense|"
+    "isn't_making_sense|incoherent|disoriented|slurring",
+    "face|smile drooping|droopy|drooped",
     "ambulance|paramedics|911 on_the_way|coming|called|calling|waiting|here|arrived",
     # Fire, smoke, explosion, fumes.
     "on_fire",
@@ -60,6 +70,7 @@ GENERAL = (
     "electric|electrical shock",
     "power|electric line|lines down|fell|sparking|touching|lying",
     "live_wire|live_wires|exposed_wire|exposed_wires|downed_line|downed_lines|wires_down",
+    "wire|wires hanging|dangling|down|sparking|fallen|snapped",
     "sparks|sparking|arcing outlet|outlets|wall|panel|wires|wire|wiring|socket|breaker|cord",
     # Water where it does damage by the minute.
     "water|rain pouring|gushing|spraying|shooting|streaming|rushing through|everywhere|"

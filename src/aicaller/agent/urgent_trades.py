@@ -58,8 +58,8 @@ _MOVING = (
     "haven't_shown|hasn't_shown|haven't_arrived|hasn't_arrived|didn't_arrive|never_came|"
     "never_arrived|no_show|not_here|still_not|isn't_here|aren't_here|hours_late|"
     "still_waiting today|now|hours|waiting|closing|tonight|noon|morning|out",
-    "truck|van|trailer accident|crashed|crash|collision|overturned|flipped|stolen|broke_down|"
-    "broken_down",
+    "truck|van|trailer accident|crashed|crash|collision|wreck|wrecked|overturned|flipped|"
+    "stolen|broke_down|broken_down",
     "won't|refuse|refusing|refused|refuses unload|deliver|release|give_back|hand_over pay|"
     "paid|money|more|cash|extra|unless|until",
     "hostage",
@@ -153,6 +153,20 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         "tooth|teeth knocked",
         "abscess",
         "severe|unbearable|excruciating pain|toothache",
+        # A dentist's emergencies besides (general knowledge of the trade): bleeding after an
+        # extraction that will not stop, infection with pus or fever, a tooth moved or broken
+        # by a blow, a jaw that will not open or close, pain that keeps the caller awake.
+        "bleeding|bleed hasn't_stopped|not_stopping|can't_stop|won't_stop|doesn't_stop|"
+        "still_bleeding",
+        "pus|infection|infected swollen|swelling|fever|spreading|face|neck|eye|jaw",
+        "fever tooth|toothache|gum|jaw|abscess|swollen|swelling",
+        "tooth|teeth pushed|shoved|shattered|loose|knocked|broke|broken|cracked|snapped fell|"
+        "fall|hit|accident|punched|ball|bike|crash|fight|bleeding|hurts",
+        "jaw locked|stuck|dislocated|won't_close|can't_close|won't_open",
+        "can't|cannot open mouth",
+        "can't|cannot|trouble|hard|difficulty swallow|swallowing",
+        "toothache|tooth|pain killing|throbbing|worst|agony|can't_sleep|haven't_slept|"
+        "up_all_night|kept_me_up",
     ),
     Trade.MEDICAL: (
         "allergic_reaction",
