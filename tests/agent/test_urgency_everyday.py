@@ -128,6 +128,9 @@ URGENT: list[tuple[Trade, str]] = [
     (T.GENERAL, "I think my arm is broken"),
     (T.GENERAL, "there's been an accident and someone is hurt"),
     (T.GENERAL, "my neighbor's kid just got hit by a car outside your office"),
+    # A question about the service, then the situation in a sentence of its own.
+    (T.GENERAL, "Do you do emergencies? Water is pouring in everywhere"),
+    (T.MOVING_STORAGE, "Do you move pianos? One just crushed my foot"),
     # Moving and storage.
     (T.MOVING_STORAGE, "one of your movers dropped a dresser on his foot and he's bleeding badly"),
     (T.MOVING_STORAGE, "your guy fell off the ramp and he can't get up"),

@@ -36,6 +36,7 @@ NOT_NOW_IN_WORDS = (
     "a hypothetical (in case, what if, if someone), of other people in general, or asks "
     "whether the business offers a service for it (do you fix, do you treat)"
 )
+_SENTENCE_END = re.compile(r"[.?!;]+(?=\s|$)")
 _FILLER = frozenset({"a", "an", "the", "my", "our", "is", "are", "of", "in", "on", "it", "its"})
 
 
@@ -93,10 +94,15 @@ def _spans(stems: Sequence[str], found: Situation) -> Iterator[tuple[int, int]]:
             yield min(ends), max(ends)
 
 
-def _not_now(stems: Sequence[str], span: tuple[int, int]) -> bool:
+def _not_now(stems: Sequence[str], sentence: Sequence[int], span: tuple[int, int]) -> bool:
+    """A "not now" phrase near the situation, in a sentence it is said in: "Do you do
+    emergency calls? My basement is flooding" asks nothing about the flood."""
     first, last = span[0] - NOT_NOW_WINDOW, span[1] + NOT_NOW_WINDOW
+    said_in = {sentence[span[0]], sentence[span[1]]}
     return any(
-        end >= first and start <= last for guard in _guards() for start, end in _spans(stems, guard)
+        end >= first and start <= last and sentence[start] in said_in
+        for guard in _guards()
+        for start, end in _spans(stems, guard)
     )
 
 
@@ -105,16 +111,28 @@ def _guards() -> tuple[Situation, ...]:
     return tuple(situation(text) for text in NOT_NOW)
 
 
-def _heard(stems: Sequence[str], found: Situation) -> bool:
-    return any(not _not_now(stems, span) for span in _spans(stems, found))
+def _heard(stems: Sequence[str], sentence: Sequence[int], found: Situation) -> bool:
+    return any(not _not_now(stems, sentence, span) for span in _spans(stems, found))
+
+
+def _sentences(utterance: str) -> tuple[list[str], list[int]]:
+    """The utterance's stems and, for each, the number of its sentence."""
+    stems: list[str] = []
+    sentence: list[int] = []
+    for number, part in enumerate(_SENTENCE_END.split(utterance)):
+        found = _stems(part)
+        stems += found
+        sentence += [number] * len(found)
+    return stems, sentence
 
 
 def urgent_situation(utterance: str, trade: Trade, phrases: Iterable[str] = ()) -> str | None:
     """The urgent situation the caller describes (its phrase), or None."""
-    stems = _stems(utterance)
+    stems, sentence = _sentences(utterance)
     if not stems:
         return None
-    return next((s.phrase for s in situations(trade, phrases) if _heard(stems, s)), None)
+    found = situations(trade, phrases)
+    return next((s.phrase for s in found if _heard(stems, sentence, s)), None)
 
 
 def described(trade: Trade, phrases: Iterable[str] = ()) -> list[str]:

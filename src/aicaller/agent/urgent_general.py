@@ -31,6 +31,7 @@ GENERAL = (
     "fell|fallen|falling off|from|down|through ladder|roof|stairs|staircase|ramp|truck|"
     "scaffold|scaffolding|balcony",
     "trapped|pinned|crushed under|beneath",
+    "crushed|smashed|pinned|squashed foot|hand|leg|fingers|finger|arm|chest",
     "fell_on|fallen_on|fell_onto|landed_on|dropped_on|toppled_onto|collapsed_on someone|him|"
     "her|me|husband|wife|son|daughter|kid|child|baby|worker|guy|man|woman|leg|foot|hand|head",
     "is_hurt|got_hurt|badly_hurt|seriously_hurt|really_hurt|is_injured|got_injured|"
