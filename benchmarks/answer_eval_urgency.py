@@ -87,8 +87,9 @@ def main() -> None:
             counts = [len(urgent) - len(missed), len(urgent), len(alarms), len(ordinary)]
             totals[name] = [a + b for a, b in zip(totals[name], counts, strict=True)]
             label = f"{business.slug} (held out)" if business.held_out else business.slug
+            shown = "(held out)" if business.held_out else trade.value
             print(
-                f"| {label} | {trade.value} | {name} | {counts[0]}/{counts[1]} | "
+                f"| {label} | {shown} | {name} | {counts[0]}/{counts[1]} | "
                 f"{counts[2]}/{counts[3]} |"
             )
             if args.show and not business.held_out and name == "this branch":

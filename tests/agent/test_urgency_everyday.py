@@ -105,6 +105,7 @@ EVERYDAY: list[tuple[Trade, str]] = [
     (T.LOCKSMITH, "can you rekey my locks after I moved in"),
     (T.LOCKSMITH, "I locked myself out last month and want a spare key made"),
     (T.PLUMBING_HVAC, "how do I keep my pipes from freezing"),
+    (T.PLUMBING_HVAC, "the faucet is dripping and can you also move a light switch"),
     (T.PROPERTY, "is there parking for a moving truck"),
 ]
 
@@ -172,6 +173,7 @@ URGENT: list[tuple[Trade, str]] = [
     (T.DENTAL, "this toothache is unbearable, I haven't slept"),
     (T.DENTAL, "I have a fever and my gum is full of pus"),
     (T.DENTAL, "my daughter fell off her bike and her tooth is pushed back"),
+    (T.PLUMBING_HVAC, "water is dripping out of the light fixture in the bathroom"),
     # IT services.
     (T.IT_SERVICES, "our whole network is down and we can't take orders"),
     (T.IT_SERVICES, "we've been hacked and there's a ransom note on every screen"),

@@ -23,6 +23,7 @@ _PLUMBING = (
     "leaking|dripping|pouring|spraying electrical|panel|outlet|outlets|breaker|wires",
     "basement|crawlspace|cellar filling|flooding|flooded|inches water",
     "coming_through|pouring_through|dripping_through|leaking_through ceiling|light|fixture",
+    "water dripping|leaking|pouring|coming|running light|fixture|outlet|socket|ceiling_fan",
     "ceiling bulging|sagging|caving|collapsing|soaked",
     "raw_sewage",
     "sewage|sewer|toilet|toilets|drains|shower|tub backed_up|bubbling_up|coming_up",
