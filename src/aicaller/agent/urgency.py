@@ -6,11 +6,13 @@ kitchen" and in "there's a gas smell". A slot may list alternatives with "|"
 ("burst|broken pipe"), and an alternative of several words must be said as written
 ("passed out"). Words are compared by their stems, so "flooding" fills "flood".
 
-Every business gets the situations of its trade (below; the general ones apply to all) and
-the phrases its admin adds (``emergency_phrases``). They are deliberately specific: "bleeding"
-alone would send "do you treat bleeding gums?" to a person, so it needs "a lot", "badly" or
-"won't stop" beside it. Nothing here needs a model or the network, so the rules hold on the
-offline agent and are given, word for word, to the LLM agent as instructions.
+Every business gets the situations of its trade (``urgent_trades``), those any business's
+caller can describe (``urgent_general``) and the phrases its admin adds (``emergency_phrases``).
+They are deliberately specific: "bleeding" alone would send "do you treat bleeding gums?" to a
+person, so it needs "a lot", "badly" or "won't stop" beside it. A situation said near a "not
+now" phrase in the same sentence (the past, a hypothetical, "do you fix ...") is no emergency
+(ADR 0035). Nothing here needs a model or the network, so the rules hold on the offline agent
+and are given, word for word, to the LLM agent as instructions.
 """
 
 from __future__ import annotations
