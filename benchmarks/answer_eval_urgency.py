@@ -33,28 +33,24 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def rules_at(revision: str) -> Rules:
     """``urgent_situation`` as it is at a git revision (its data modules where it has them)."""
-    folder = Path(tempfile.mkdtemp(prefix="urgency-"))
-    names = ("urgency", "urgent_general", "urgent_trades")
-    for name in names:
-        command = ["git", "show", f"{revision}:src/aicaller/agent/{name}.py"]
-        shown = subprocess.run(  # noqa: S603 - git on our own repository
-            command,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if shown.returncode == 0:
-            text = shown.stdout.replace("from aicaller.agent.urgent_", "from urgent_")
-            (folder / f"{name}.py").write_text(text)
-    sys.path.insert(0, str(folder))
-    spec = importlib.util.spec_from_file_location(f"urgency_{revision}", folder / "urgency.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    sys.path.remove(str(folder))
+    with tempfile.TemporaryDirectory(prefix="urgency-") as name:
+        folder = Path(name)
+        for module_name in ("urgency", "urgent_general", "urgent_trades"):
+            command = ["git", "show", f"{revision}:src/aicaller/agent/{module_name}.py"]
+            shown = subprocess.run(  # noqa: S603 - git on our own repository
+                command, cwd=ROOT, capture_output=True, text=True, check=False
+            )
+            if shown.returncode == 0:
+                text = shown.stdout.replace("from aicaller.agent.urgent_", "from urgent_")
+                (folder / f"{module_name}.py").write_text(text)
+        sys.path.insert(0, str(folder))
+        spec = importlib.util.spec_from_file_location(f"urgency_{revision}", folder / "urgency.py")
+        assert spec is not None
+        assert spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # dataclasses look their module up there
+        spec.loader.exec_module(module)  # imports its data modules now, while they exist
+        sys.path.remove(str(folder))
     found: Rules = module.urgent_situation
     return found
 
