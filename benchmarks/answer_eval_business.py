@@ -29,17 +29,34 @@ from aicaller.knowledge.sources.service import DocumentationService
 from aicaller.knowledge.sources.sync import DocumentationSync
 
 HELD_OUT = frozenset({"ridgeline_plumbing_hvac", "harborview_dental"})
-# The trade an admin would pick, by a word of the business's own description of its trade.
+# The trade an admin would pick, by the words of the business's own description of its trade
+# (whole words; "*" ends a word's stem): the first trade in this order with one of them, so
+# the specific ("pest control", "dental clinic") come before the words they share ("animal",
+# "clinic"). Whole words, since "car" is in "dental care" and "pet" in "carpet cleaning".
 TRADE_WORDS = {
-    Trade.VETERINARY: ("vet", "veterinar", "animal", "pet"),
-    Trade.AUTO_REPAIR: ("auto", "car", "garage", "mechanic", "vehicle"),
-    Trade.LEGAL: ("law", "legal", "attorney", "solicitor"),
-    Trade.PLUMBING_HVAC: ("plumb", "hvac", "heating", "cooling"),
-    Trade.DENTAL: ("dental", "dentist"),
-    Trade.MEDICAL: ("medical", "clinic", "doctor", "physician"),
-    Trade.ELECTRICAL: ("electric",),
-    Trade.LOCKSMITH: ("locksmith",),
-    Trade.PROPERTY: ("property", "landlord", "letting"),
+    Trade.PEST_CONTROL: ("pest*", "exterminat*", "termite*", "wildlife"),
+    Trade.VETERINARY: ("vet", "vets", "veterinar*", "animal*", "pet", "pets"),
+    Trade.LEGAL: ("law", "legal", "attorney*", "solicitor*", "lawyer*"),
+    Trade.PLUMBING_HVAC: ("plumb*",),
+    Trade.HVAC: ("hvac", "heating", "cooling", "air condition*", "furnace*"),
+    Trade.DENTAL: ("dental", "dentist*", "orthodont*"),
+    Trade.MEDICAL: ("medical", "clinic", "doctor*", "physician*"),
+    Trade.ELECTRICAL: ("electric*",),
+    Trade.LOCKSMITH: ("locksmith*",),
+    Trade.PROPERTY: ("property", "properties", "landlord*", "letting"),
+    Trade.MOVING_STORAGE: ("moving", "mover*", "removal*", "relocation*", "storage"),
+    Trade.ROOFING: ("roof*",),
+    Trade.CLEANING: ("cleaning", "cleaner*", "janitor*", "maid*", "housekeeping"),
+    Trade.IT_SERVICES: (
+        "it support",
+        "it services",
+        "managed it",
+        "computer*",
+        "network*",
+        "cyber*",
+        "tech support",
+    ),
+    Trade.AUTO_REPAIR: ("auto", "automotive", "car", "cars", "garage", "mechanic*", "vehicle*"),
 }
 
 
@@ -61,10 +78,15 @@ def load_business(folder: Path) -> EvalBusiness:
     return EvalBusiness(info.get("slug") or folder.name, folder, info, questions)
 
 
+def _said(word: str, text: str) -> bool:
+    stem = re.escape(word.removesuffix("*"))
+    return re.search(rf"\b{stem}{'[a-z]*' if word.endswith('*') else ''}\b", text) is not None
+
+
 def trade_of(description: str) -> Trade:
-    text = description.lower()
+    text = " ".join(re.findall(r"[a-z]+", description.lower()))
     for trade, words in TRADE_WORDS.items():
-        if any(word in text for word in words):
+        if any(_said(word, text) for word in words):
             return trade
     return Trade.GENERAL
 

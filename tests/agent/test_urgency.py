@@ -8,7 +8,7 @@ import pytest
 from aicaller.agent.handover import EMERGENCY_ADVICE
 from aicaller.agent.offline import OfflineAgent
 from aicaller.agent.protocol import AgentAction, Intent, PastTurn
-from aicaller.agent.urgency import described, urgent_situation
+from aicaller.agent.urgency import NOT_NOW_IN_WORDS, described, urgent_situation
 from aicaller.businesses.schemas import Trade
 from tests.agent.fakes import CLOSED_NOW, Passages, context
 
@@ -98,7 +98,10 @@ def test_the_llm_is_told_the_situations_in_words() -> None:
     told = described(Trade.PLUMBING_HVAC, ["roof collapse"])
     assert "chest pain or pains" in told
     assert "burst or broken or bursting or spraying or gushing pipe or pipes or main" in told
-    assert told[-1] == "roof collapse"
+    assert told[-2] == "roof collapse"
+    # The exceptions come last, in words: the rules' NOT_NOW phrases.
+    assert told[-1] == NOT_NOW_IN_WORDS
+    assert "do you fix" in told[-1]
 
 
 async def test_an_urgent_situation_gets_the_safety_instructions_and_a_transfer_while_open() -> None:

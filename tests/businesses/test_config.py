@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from aicaller.businesses.schemas import Trade
 from tests.factories import Tenant
 
 VALID_PATCH = {
@@ -167,6 +168,20 @@ async def test_agent_settings_round_trip_and_the_twilio_token_is_write_only(
     )
     assert cleared.json()["twilio_auth_token_set"] is False
     assert cleared.json()["website"] is None
+
+
+async def test_an_admin_can_pick_every_trade_and_it_is_kept(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    # The trade is a plain string column: the trades added after migration 0017 (ADR 0035)
+    # are stored and read back like the first ones.
+    for trade in Trade:
+        response = await client.patch(
+            "/api/v1/config", json={"trade": trade.value}, headers=tenant.headers()
+        )
+        assert response.status_code == 200, response.text
+        read = await client.get("/api/v1/config", headers=tenant.headers("viewer"))
+        assert read.json()["trade"] == trade.value
 
 
 async def test_half_a_set_of_twilio_credentials_is_refused(

@@ -140,13 +140,19 @@ class Trade(StrEnum):
 
     GENERAL = "general"
     AUTO_REPAIR = "auto_repair"
+    CLEANING = "cleaning"
     DENTAL = "dental"
     ELECTRICAL = "electrical"
+    HVAC = "hvac"
+    IT_SERVICES = "it_services"
     LEGAL = "legal"
     LOCKSMITH = "locksmith"
     MEDICAL = "medical"
+    MOVING_STORAGE = "moving_storage"
+    PEST_CONTROL = "pest_control"
     PLUMBING_HVAC = "plumbing_hvac"
     PROPERTY = "property"
+    ROOFING = "roofing"
     VETERINARY = "veterinary"
 
 
