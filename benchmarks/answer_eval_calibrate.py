@@ -56,7 +56,7 @@ def calibrate(title: str, found: Answered) -> None:
     print(f"\n{title}\n\n| question kind | threshold | correct | wrong | unanswerable answered |")
     print("|---|---|---|---|---|")
     chosen: dict[str, tuple[float, int]] = {}
-    for kind in grounded.MIN_SUPPORT:
+    for kind in grounded.MIN_SUPPORT_WITH_MEANING:
         mine = [item for item in found if item[1] == kind]
         for step in STEPS:
             kept = [item for item in mine if item[2] >= step]
@@ -84,8 +84,9 @@ def main() -> None:
     slugs = args.business or [
         business.slug for business in businesses(args.data, None) if not business.held_out
     ]
-    for kind in grounded.MIN_SUPPORT:
-        grounded.MIN_SUPPORT[kind] = grounded.MIN_SUPPORT_WITH_MEANING[kind] = -1.0
+    grounded.accept = lambda evidence: True  # type: ignore[assignment]
+    for kind in grounded.MIN_SUPPORT_WITH_MEANING:
+        grounded.MIN_SUPPORT_WITH_MEANING[kind] = -1.0
     lexical, hybrid = asyncio.run(answers(args.data, slugs, args.embeddings))
     calibrate("MIN_SUPPORT (words alone)", lexical)
     if args.embeddings:
