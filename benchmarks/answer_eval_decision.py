@@ -1,5 +1,6 @@
-"""Fitting the offline agent's answer decision (``aicaller.agent.decision``) and measuring it
-honestly: leave-one-business-out beside the in-sample fit and the per-kind thresholds.
+"""Measuring the offline agent's answer decision (``aicaller.agent.decision``) honestly, and a
+logistic regression on more of the chosen sentence's evidence against it: leave-one-business-out
+beside in-sample (ADR 0036).
 
 Every question of the development businesses (held-out ones are refused) is asked with the
 decision always saying yes; for each reply that came from the knowledge, the chosen sentence's
@@ -9,9 +10,11 @@ answered-unanswerable (0) sentences; the cutoff is the lowest probability with t
 ``correct - COST x (wrong + unanswerable answered)`` on the businesses fitted on. Reported per
 business, with what the rest of the agent answered (hours, contacts) counted as it was:
 
-- ``thresholds``: ``PER_KIND`` per kind (the decision before ADR 0036);
-- ``in-sample``: fitted on all the development businesses, scored on them;
-- ``leave-one-out``: each business scored by a fit on the others, the honest number.
+- ``thresholds``: ``decision.MIN_SUPPORT`` per kind, the product's decision;
+- ``thresholds leave-one-out``: per kind, thresholds chosen on the other businesses;
+- ``in-sample``: the regression fitted on all the development businesses, scored on them;
+- ``leave-one-out``: each business scored by a fit on the others, the honest number;
+- ``thresholds or regression``: the regression saying what the thresholds would not.
 
     .venv/bin/python benchmarks/answer_eval_decision.py [--data benchmarks/answer_data]
         [--business SLUG ...] [--save rows.json | --load rows.json] [--cost 3] [--l2 5]
@@ -22,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import sys
 from collections import Counter
 from dataclasses import asdict
@@ -33,16 +37,14 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import answer_eval_dialogues as dialogues
 from answer_eval_dialogues import HERE, businesses, evaluate_business
+from answer_eval_judge import judge
 
 from aicaller.agent import decision, grounded
 from aicaller.agent.protocol import AgentReply, Intent
 from aicaller.core.logging import configure_logging
 
-# The decision before ADR 0036: PER_KIND, a support threshold per kind of question.
-PER_KIND = {
-    "price": 0.45, "yes_no": 0.4, "when": 0.25, "where": 0.65, "how": 0.3, "what": 0.7,
-    "other": 0.4,
-}  # fmt: skip
+PER_KIND = decision.MIN_SUPPORT  # the product's decision: a support threshold per kind
+FEATURES = ("support", "key_in_sentence", "has_fact", "yes_no")
 Row = dict[str, Any]  # business, kind (answerable...), outcome, evidence (or None)
 
 
@@ -58,10 +60,8 @@ async def collect(data: Path, slugs: list[str]) -> list[Row]:
         seen.append(evidence)
         return True
 
-    judge = dialogues.judge
-
     def judged(question: dict[str, Any], reply: AgentReply) -> str:
-        outcome = judge(question, reply)
+        outcome = judge(question, reply)  # the judge itself, unchanged
         evidence = seen[-1] if seen and reply.intent is Intent.ANSWER else None
         rows.append({
             "business": question["_business"], "kind": question["kind"], "outcome": outcome,
@@ -71,8 +71,8 @@ async def collect(data: Path, slugs: list[str]) -> list[Row]:
         seen.clear()
         return outcome
 
-    grounded.accept = record  # type: ignore[assignment]
-    dialogues.judge = judged  # type: ignore[assignment]
+    grounded.accept = record  # type: ignore[attr-defined]
+    dialogues.judge = judged  # type: ignore[attr-defined]
     for business in chosen:
         for question in business.questions:
             question["_business"] = business.slug
@@ -80,8 +80,25 @@ async def collect(data: Path, slugs: list[str]) -> list[Row]:
     return rows
 
 
+def features(evidence: dict[str, Any]) -> list[float]:
+    """The regression's inputs (``FEATURES``) from a row's ``decision.Evidence``."""
+    return [
+        evidence["support"],
+        float(evidence["key_in_sentence"]),
+        float(evidence["has_fact"]),
+        float(evidence["kind"] == "yes_no"),
+    ]
+
+
+def probability(evidence: dict[str, Any], coefficients: tuple[float, ...]) -> float:
+    """The regression's probability that the sentence answers the question."""
+    *weights, intercept = coefficients
+    value = intercept + sum(w * x for w, x in zip(weights, features(evidence), strict=True))
+    return 1 / (1 + math.exp(-value))
+
+
 def _matrix(rows: list[Row]) -> np.ndarray:
-    return np.array([decision.Evidence(**row["evidence"]).features() for row in rows], float)
+    return np.array([features(row["evidence"]) for row in rows], float)
 
 
 def fit(rows: list[Row], l2: float) -> tuple[float, ...]:
@@ -138,7 +155,7 @@ def cutoff(
 def _chance(row: Row, coefficients: tuple[float, ...]) -> float:
     if row["evidence"] is None:
         return 0.0
-    return decision.probability(decision.Evidence(**row["evidence"]), coefficients)
+    return probability(row["evidence"], coefficients)
 
 
 def _threshold(row: Row, thresholds: dict[str, float] = PER_KIND) -> bool:
@@ -148,14 +165,16 @@ def _threshold(row: Row, thresholds: dict[str, float] = PER_KIND) -> bool:
 
 def thresholds(rows: list[Row], cost: float) -> dict[str, float]:
     """Per kind, the lowest support threshold with the best value on ``rows`` (as
-    ``answer_eval_calibrate.py`` chooses ``MIN_SUPPORT``)."""
+    ``answer_eval_calibrate.py`` chooses ``decision.MIN_SUPPORT``)."""
     chosen = {}
     for kind in PER_KIND:
         mine = [row for row in rows if row["evidence"] and row["evidence"]["kind"] == kind]
-        steps = [2.0] + sorted({row["evidence"]["support"] for row in mine})
-        chosen[kind] = max(
-            steps, key=lambda step: (value(mine, lambda row: _threshold(row, {kind: step}), cost), -step)
-        )
+        steps = [2.0, *sorted({row["evidence"]["support"] for row in mine})]
+
+        def scored(step: float, mine: list[Row] = mine, kind: str = kind) -> tuple[float, float]:
+            return value(mine, lambda asked: _threshold(asked, {kind: step}), cost), -step
+
+        chosen[kind] = max(steps, key=scored)
     return chosen
 
 
@@ -204,10 +223,10 @@ def report(rows: list[Row], cost: float, l2: float) -> None:
         answerable = sum(row["kind"] == "answerable" for row in rows)
         print(f"| all | {label} | {total['correct']}/{answerable} | {total['wrong']} "
               f"| {total['unanswerable_answered']} |")  # fmt: skip
-    print("\nCOEFFICIENTS = (")
-    for feature, weight in zip((*decision.FEATURES, "intercept"), coefficients, strict=True):
-        print(f"    {weight:.4f},  # {feature}")
-    print(f")\nCUTOFF = {cut:.4f}  # alone; {either:.4f} beside the thresholds")
+    print("\nThe regression fitted on every business (on the raw features):")
+    for feature, weight in zip((*FEATURES, "intercept"), coefficients, strict=True):
+        print(f"    {feature}: {weight:.4f}")
+    print(f"cutoff {cut:.4f} alone, {either:.4f} beside the thresholds")
 
 
 def main() -> None:

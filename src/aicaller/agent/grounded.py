@@ -11,14 +11,13 @@ guys", "like") is no evidence either way. A sentence of a passage other than the
 first needs ``RANK_PENALTY`` more support: on the evaluation's businesses, sentences chosen
 from lower passages were almost never right (3 of 46 with no threshold) against 32 of 73 from
 the first. The best sentence is said only when its share reaches the threshold of the kind of
-question (``question_kind``); otherwise the agent declines (``handover.decline``). A yes/no
-question naming (in the sentence that asks, ``asked.py``) what no passage names is declined.
+question (``question_kind``, ``decision.py``); otherwise the agent declines
+(``handover.decline``). A yes/no question naming (in the sentence that asks, ``asked.py``)
+what no passage names is declined.
 
-``MIN_SUPPORT`` was calibrated per kind of question with ``benchmarks/answer_eval_calibrate.py``
-on the dialogue evaluation's businesses that are not held out, with the search of issue 20
-(page fusion, spoken-word expansions): per kind, the lowest threshold with the best
-``correct - 2 * (wrong + unanswerable answered)``, since a wrong answer costs more than a
-declined one, which still gets a callback (docs/benchmarks.md, "Answer evaluation").
+Whether the best sentence is said is ``decision.accept``'s call: a threshold per kind of
+question (``decision.MIN_SUPPORT``), calibrated on the dialogue evaluation's development
+businesses.
 
 A negative statement is an answer: "We do not repair electric bikes" answers "do you fix
 electric bikes?", and a yes/no question prefers the sentence that says no (itself or its
