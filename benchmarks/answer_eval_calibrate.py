@@ -1,4 +1,4 @@
-"""Calibrating the offline agent's evidence thresholds (``aicaller.agent.grounded.MIN_SUPPORT``)
+"""Calibrating the offline agent's evidence thresholds (``aicaller.agent.decision.MIN_SUPPORT``)
 per kind of question, on the dialogue evaluation's businesses that are not held out; with
 ``--embeddings URL``, ``MIN_SUPPORT_WITH_MEANING``, the agent weighing sentences by meaning too.
 
@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from answer_eval_dialogues import HERE, businesses, evaluate_business
 
-from aicaller.agent import grounded
+from aicaller.agent import decision, grounded
 from aicaller.core.logging import configure_logging
 
 STEPS = [step / 20 for step in range(21)]
@@ -56,7 +56,7 @@ def calibrate(title: str, found: Answered) -> None:
     print(f"\n{title}\n\n| question kind | threshold | correct | wrong | unanswerable answered |")
     print("|---|---|---|---|---|")
     chosen: dict[str, tuple[float, int]] = {}
-    for kind in grounded.MIN_SUPPORT:
+    for kind in decision.MIN_SUPPORT:
         mine = [item for item in found if item[1] == kind]
         for step in STEPS:
             kept = [item for item in mine if item[2] >= step]
@@ -84,8 +84,8 @@ def main() -> None:
     slugs = args.business or [
         business.slug for business in businesses(args.data, None) if not business.held_out
     ]
-    for kind in grounded.MIN_SUPPORT:
-        grounded.MIN_SUPPORT[kind] = grounded.MIN_SUPPORT_WITH_MEANING[kind] = -1.0
+    for kind in decision.MIN_SUPPORT:
+        decision.MIN_SUPPORT[kind] = grounded.MIN_SUPPORT_WITH_MEANING[kind] = -1.0
     lexical, hybrid = asyncio.run(answers(args.data, slugs, args.embeddings))
     calibrate("MIN_SUPPORT (words alone)", lexical)
     if args.embeddings:

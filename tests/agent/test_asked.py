@@ -165,3 +165,16 @@ async def test_a_how_many_question_is_answered_by_a_count_of_what_it_asks_about(
     assert (await grounded_answer(alone, "How many vets have you got over there?")).reply is None
     assert COUNT.search("We have 3 exam rooms.")
     assert not COUNT.search("UC Davis, 2015.")
+
+
+async def test_a_sentence_that_says_yes_itself_gets_no_lead_from_a_heading_that_says_no() -> None:
+    movers = Passages(
+        {
+            "What's not included? > Furniture": (
+                "Yes, beds, cribs and tables are taken apart at no extra charge."
+            ),
+        }
+    )
+    found = await grounded_answer(movers, "Do your guys take the beds apart?")
+    assert found.reply is not None
+    assert found.reply.text.startswith("Yes, beds, cribs")

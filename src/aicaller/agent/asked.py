@@ -100,10 +100,15 @@ def says_no(heading: str, sentence: str) -> bool:
     return negative(heading) or negative(_CONDITION.sub(" ", sentence))
 
 
+_SAYS_YES_OR_NO = re.compile(r"^\W*(?:yes|no|yep|nope|sure|absolutely|of course)\b", re.IGNORECASE)
+
+
 def yes_no_lead(heading: str, sentence: str, names_key_term: bool) -> str:
     """What a yes/no answer begins with: nothing unless the sentence itself names what was
-    asked about; then "No." when it says no, else "Yes."."""
-    if not names_key_term:
+    asked about and does not already begin with its own yes or no (an FAQ's "Yes, beds are
+    included" under a heading that says no would be heard "No. Yes, ..."); then "No." when
+    it says no, else "Yes."."""
+    if not names_key_term or _SAYS_YES_OR_NO.search(sentence):
         return ""
     return "No. " if says_no(heading, sentence) else "Yes. "
 

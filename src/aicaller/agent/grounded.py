@@ -11,14 +11,13 @@ guys", "like") is no evidence either way. A sentence of a passage other than the
 first needs ``RANK_PENALTY`` more support: on the evaluation's businesses, sentences chosen
 from lower passages were almost never right (3 of 46 with no threshold) against 32 of 73 from
 the first. The best sentence is said only when its share reaches the threshold of the kind of
-question (``question_kind``); otherwise the agent declines (``handover.decline``). A yes/no
-question naming (in the sentence that asks, ``asked.py``) what no passage names is declined.
+question (``question_kind``, ``decision.py``); otherwise the agent declines
+(``handover.decline``). A yes/no question naming (in the sentence that asks, ``asked.py``)
+what no passage names is declined.
 
-``MIN_SUPPORT`` was calibrated per kind of question with ``benchmarks/answer_eval_calibrate.py``
-on the dialogue evaluation's businesses that are not held out, with the search of issue 20
-(page fusion, spoken-word expansions): per kind, the lowest threshold with the best
-``correct - 2 * (wrong + unanswerable answered)``, since a wrong answer costs more than a
-declined one, which still gets a callback (docs/benchmarks.md, "Answer evaluation").
+Whether the best sentence is said is ``decision.accept``'s call: a threshold per kind of
+question (``decision.MIN_SUPPORT``), calibrated on the dialogue evaluation's development
+businesses.
 
 A negative statement is an answer: "We do not repair electric bikes" answers "do you fix
 electric bikes?", and a yes/no question prefers the sentence that says no (itself or its
@@ -27,15 +26,23 @@ heading) when it supports the question as well as another.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, replace
 
 from aicaller.agent.asked import asked_sentence, counted, quantity_asked, yes_no_lead
+from aicaller.agent.decision import Evidence, accept
 from aicaller.agent.language import MONEY, QUESTION_WORDS, SPOKEN_FILLER, asks_price, normalise
 from aicaller.agent.passage import negative, section_headings, window
 from aicaller.agent.protocol import AgentReply, Intent, KnowledgeLookup, Meaning
-from aicaller.agent.speech import raw_sentences, speakable, stems, stems_in
+from aicaller.agent.speech import raw_sentences, speakable
+from aicaller.agent.terms import (
+    Terms,
+    found_in,
+    key_terms,
+    names_what_is_not_there,
+    share,
+    weights_of,
+)
 from aicaller.knowledge.search.backend import SearchHit
 
 RANK_PENALTY = 0.2  # support a sentence of a passage other than the first must add
@@ -45,16 +52,6 @@ PRICE_WORDS = frozenset(
     {"cost", "costs", "price", "prices", "pricing", "fee", "fees", "charge", "charges", "rate"}
     | {"rates", "expensive", "cheap", "pay", "much", "run", "runs"}
 )
-# The weighted share of the question's words a sentence and its headings must contain.
-MIN_SUPPORT = {
-    "price": 0.45,
-    "yes_no": 0.4,
-    "when": 0.25,
-    "where": 0.65,
-    "how": 0.3,
-    "what": 0.7,
-    "other": 0.4,
-}
 # With an embeddings endpoint: the weighted share of the question's words a sentence has and
 # its similarity in meaning to the question, mixed (``MEANING_WEIGHT``). Calibrated in the
 # same way; adding the two instead (meaning alone may then answer) was tried and lost.
@@ -107,57 +104,6 @@ def question_kind(question: str) -> str:
     return next((kind for kind, rule in _KINDS[2:] if rule and rule.search(text)), "other")
 
 
-class _Terms:
-    """The question's terms by stem, each also found as one of its equivalents (the synonyms
-    the search added for it: "warranty" stands for "guarantee")."""
-
-    def __init__(self, terms: list[str], equivalents: dict[str, tuple[str, ...]]) -> None:
-        self.alias: dict[str, str] = {}
-        for term in terms:
-            (own,) = stems([term])
-            self.alias[own] = own
-        for term in terms:
-            (own,) = stems([term])
-            for stem in stems(equivalents.get(term, ())):
-                self.alias.setdefault(stem, own)
-        self.stems = set(self.alias.values())
-        self.searched = set(self.alias)
-
-    def present(self, text: str) -> set[str]:
-        """The stems of the terms ``text`` has, itself or by an equivalent."""
-        return {self.alias[stem] for stem in stems_in(text, self.searched)}
-
-
-def _found(terms: _Terms, hits: list[SearchHit]) -> list[set[str]]:
-    """The stems of the terms each passage has (itself, its title or headings)."""
-    return [terms.present(f"{hit.title} {hit.heading_path} {hit.text}") for hit in hits]
-
-
-def _names_what_is_not_there(terms: _Terms, found: list[set[str]], question: str) -> bool:
-    """A yes/no question about something none of the passages found names at all ("can I
-    rent a tandem bike?" where "tandem" is nowhere): whatever is said would be a guess. Only
-    the words of the sentence that asks count, not the caller's story around it."""
-    return bool(terms.present(asked_sentence(question)) - set().union(*found))
-
-
-def _key_terms(
-    terms: _Terms, found: list[set[str]], weights: dict[str, float], question: str
-) -> set[str]:
-    """The rarest asked words some passage names (all on a tie): what a "yes" is about."""
-    named = (terms.present(asked_sentence(question)) or terms.stems) & set().union(*found)
-    return {stem for stem in named if weights[stem] == max(weights[n] for n in named)}
-
-
-def _weights(terms: _Terms, found: list[set[str]]) -> dict[str, float]:
-    """Each term's weight by stem: how rare it is among the passages the search found (a term
-    in every one says little about which answers; one in none is what the knowledge lacks)."""
-    size = len(found)
-    return {
-        stem: math.log(1 + (size + 1) / (sum(stem in seen for seen in found) + 0.5))
-        for stem in terms.stems
-    }
-
-
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     support: float
@@ -171,13 +117,8 @@ class _Candidate:
     spoken: str = ""  # what would be said of the sentence itself
 
 
-def _share(present: set[str], weights: dict[str, float]) -> float:
-    total = sum(weights.values())
-    return sum(weights[stem] for stem in present) / total if total else 0.0
-
-
 def _candidates(
-    hits: list[SearchHit], wanted: _Terms, weights: dict[str, float]
+    hits: list[SearchHit], wanted: Terms, weights: dict[str, float]
 ) -> list[_Candidate]:
     """Every raw sentence of the best passages, with the weighted share of the question's
     terms found in it and the headings it sits under (what the caller would hear it as about):
@@ -187,14 +128,14 @@ def _candidates(
         said = raw_sentences(hit.text)
         context = frozenset(wanted.present(f"{hit.title} {hit.heading_path}"))
         for index, sentence in enumerate(said):
-            share = _share(wanted.present(sentence) | context, weights)
-            found.append(_Candidate(share, False, False, rank, index, said, hit, context))
+            part = share(wanted.present(sentence) | context, weights)
+            found.append(_Candidate(part, False, False, rank, index, said, hit, context))
     return found
 
 
 def _spoken(
     candidate: _Candidate,
-    wanted: _Terms,
+    wanted: Terms,
     weights: dict[str, float],
     kind: str,
     fact: re.Pattern[str] | None,
@@ -206,7 +147,7 @@ def _spoken(
         return None
     return replace(
         candidate,
-        support=_share(wanted.present(first) | candidate.context, weights),
+        support=share(wanted.present(first) | candidate.context, weights),
         has_fact=fact is not None and bool(fact.search(first)),
         negative=kind == "yes_no" and negative(f"{section_headings(candidate.hit)} {first}"),
         spoken=first,
@@ -233,6 +174,16 @@ async def _by_meaning(
     ]
 
 
+def _evidence(kind: str, best: _Candidate, keys: set[str], wanted: Terms) -> Evidence:
+    """What speaks for saying ``best``; ``keys`` are the rarest asked terms some passage names."""
+    return Evidence(
+        kind=kind,
+        support=best.support,
+        key_in_sentence=bool(keys) and keys <= wanted.present(best.spoken),
+        has_fact=best.has_fact,
+    )
+
+
 async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     """The sentence (and the one after it when it carries on) of the best passages that best
     supports ``question``, if one supports it enough for its kind of question."""
@@ -244,9 +195,9 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     if kind == "price":
         # The amount is the evidence: "what do you charge for X" is answered by "X: $350".
         terms = [term for term in terms if term not in PRICE_WORDS] or terms
-    wanted = _Terms(terms, found.equivalents)
-    passages = _found(wanted, found.hits)
-    weights = _weights(wanted, passages)
+    wanted = Terms(terms, found.equivalents)
+    passages = found_in(wanted, found.hits)
+    weights = weights_of(wanted, passages)
     fact = MONEY if kind == "price" else quantity_asked(question)
     first_pass = sorted(
         _candidates(found.hits[:CONSIDERED], wanted, weights),
@@ -257,13 +208,12 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     pool = first_pass if found.meaning is not None else first_pass[:RESCORED]
     spoken = (_spoken(candidate, wanted, weights, kind, fact) for candidate in pool)
     candidates = [candidate for candidate in spoken if candidate is not None]
-    thresholds = MIN_SUPPORT
     mixed = None
     if found.meaning is not None and candidates:
         mixed = await _by_meaning(found.meaning, question, candidates)
     if mixed is not None:
-        candidates, thresholds = mixed, MIN_SUPPORT_WITH_MEANING
-    elif kind == "yes_no" and _names_what_is_not_there(wanted, passages, question):
+        candidates = mixed
+    elif kind == "yes_no" and names_what_is_not_there(wanted, passages, question):
         # By words alone, a yes/no question naming what no passage names is a guess; by
         # meaning, "bunnies" may well be the "rabbits" of a list.
         return Lookup(None, True)
@@ -277,21 +227,24 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
         # How long, what time: a quantity; "how many vets": a count of vets, said as such.
         thing = wanted.present(counted(question) or "")
         candidates = [c for c in candidates if c.has_fact and thing <= wanted.present(c.spoken)]
-    if candidates:
-        best = max(candidates, key=lambda c: (round(c.support, 6), c.negative, -c.rank, -c.index))
-        if best.support >= thresholds[kind]:
-            source = best.hit.url or f"document:{best.hit.document_id}"
-            text = window(best.hit, best.said, best.index, wanted.searched)
-            if kind == "yes_no":
-                keys = _key_terms(wanted, passages, weights, question)
-                names = bool(keys) and keys <= wanted.present(text)  # as said, with its heading
-                text = yes_no_lead(section_headings(best.hit), best.spoken, names) + text
-            reply = AgentReply(
-                text,
-                Intent.ANSWER,
-                confidence=best.support,
-                sources=(source,),
-                notes=(f"passage {best.rank + 1}, sentence {best.index + 1}",),
-            )
-            return Lookup(reply, True)
-    return Lookup(None, True)
+    if not candidates:
+        return Lookup(None, True)
+    best = max(candidates, key=lambda c: (round(c.support, 6), c.negative, -c.rank, -c.index))
+    keys = key_terms(wanted, passages, weights, question)
+    if mixed is not None:
+        if best.support < MIN_SUPPORT_WITH_MEANING[kind]:
+            return Lookup(None, True)
+    elif not accept(_evidence(kind, best, keys, wanted)):
+        return Lookup(None, True)
+    text = window(best.hit, best.said, best.index, wanted.searched)
+    if kind == "yes_no":
+        names = bool(keys) and keys <= wanted.present(text)
+        text = yes_no_lead(section_headings(best.hit), best.spoken, names) + text
+    reply = AgentReply(
+        text,
+        Intent.ANSWER,
+        confidence=best.support,
+        sources=(best.hit.url or f"document:{best.hit.document_id}",),
+        notes=(f"passage {best.rank + 1}, sentence {best.index + 1}",),
+    )
+    return Lookup(reply, True)
