@@ -102,6 +102,9 @@ EVERYDAY: list[tuple[Trade, str]] = [
     (T.ELECTRICAL, "do you install smoke alarms"),
     (T.ELECTRICAL, "can you add an outlet near the water heater"),
     (T.ELECTRICAL, "my lights flicker sometimes when the dryer runs, can you check next week"),
+    (T.ELECTRICAL, "do you replace old breaker panels"),
+    (T.ELECTRICAL, "can you put an outlet by the hot tub"),
+    (T.ELECTRICAL, "how much to wire power out to our dock"),
     (T.LOCKSMITH, "can you rekey my locks after I moved in"),
     (T.LOCKSMITH, "I locked myself out last month and want a spare key made"),
     (T.PLUMBING_HVAC, "how do I keep my pipes from freezing"),
@@ -167,6 +170,12 @@ URGENT: list[tuple[Trade, str]] = [
     (T.PEST_CONTROL, "my dog licked up the rat poison you put down"),
     (T.PEST_CONTROL, "a bat bit my daughter"),
     # Dental: the trade's own emergencies said in plain words.
+    # Electrical: an overheating panel, and a tingle in the water (electric shock drowning);
+    # added with their rules after reading lakeside_electric's questions (ADR 0035).
+    (T.ELECTRICAL, "the breaker panel is buzzing and it's hot to the touch"),
+    (T.ELECTRICAL, "the outlet by the bed is melting"),
+    (T.ELECTRICAL, "my son felt a tingle swimming by our dock"),
+    (T.ELECTRICAL, "I got shocked in the shower just now"),
     (T.DENTAL, "my son's front tooth got knocked out at soccer"),
     (T.DENTAL, "I had a tooth pulled yesterday and the bleeding hasn't stopped"),
     (T.DENTAL, "my jaw is so swollen I can't open my mouth"),

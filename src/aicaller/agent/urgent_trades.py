@@ -135,7 +135,16 @@ TRADES: dict[Trade, tuple[str, ...]] = {
     Trade.CLEANING: _CLEANING,
     Trade.PEST_CONTROL: _PEST_CONTROL,
     Trade.IT_SERVICES: _IT_SERVICES,
-    Trade.ELECTRICAL: (*ELECTRIC, *GAS),
+    Trade.ELECTRICAL: (
+        *ELECTRIC,
+        *GAS,
+        # An overheating panel or device: a fire about to start (added after reading the
+        # development business lakeside_electric's urgent questions, ADR 0035).
+        "panel|breaker|breakers|outlet|outlets|switch|plug|meter buzzing|humming|crackling|melted|"
+        "melting|scorched|hot_when|hot_to_the_touch|feels_hot|is_hot|getting_hot|really_hot|so_hot",
+        # A tingle in water near a dock, pool or tub: electric shock drowning.
+        "tingle|tingly|tingling|shock|shocked|zapped swim|swimming|water|pool|dock|lake|tub|shower",
+    ),
     Trade.PROPERTY: (*GAS, *WATER, *LOCKED_OUT, *ELECTRIC[:3]),
     Trade.LOCKSMITH: (*LOCKED_OUT, *BREAK_IN),
     Trade.AUTO_REPAIR: (
