@@ -138,16 +138,6 @@ def test_a_very_long_page_ranks_below_a_short_one_on_equal_evidence() -> None:
     )
 
 
-def test_the_section_named_after_the_question_ranks_first() -> None:
-    other, upgrading = uuid.uuid4(), uuid.uuid4()
-    hits = [
-        replace(_hit(other, 1.0), heading_path="Install > Other platforms"),
-        replace(_hit(upgrading, 1.0), heading_path="Install > Upgrading"),
-    ]
-    ranked = rank_by_page(hits, ["upgrading"], 2)
-    assert [hit.document_id for hit in ranked] == [upgrading, other]
-
-
 async def test_a_handbook_that_mentions_the_subject_ranks_below_the_page_about_it(
     client: httpx.AsyncClient, tenant: Tenant
 ) -> None:
