@@ -10,7 +10,6 @@ the hits themselves (no further query):
 - the question's words in the page's title or in its URL path ("threads" in
   ``library/threading.html``), stemmed, as a share of the question's words: documentation names
   its pages after their subjects, and a question names its subject;
-- the question's words in the chunk's own heading path (the section it sits in);
 - the page's coverage: the share of the question's words its pooled chunks hold between them
   (a page that answers holds most of them; one that shares a common word or two does not);
 - the page's length (its chunks, ``SearchHit.chunk_count``), against: a very long page (a user
@@ -39,12 +38,12 @@ from aicaller.knowledge.search.backend import SearchHit
 POOL_FACTOR = 4
 MIN_POOL = 24
 """Chunks fetched per search, at least: the pool the page evidence reranks."""
-CHUNK_WEIGHT, PAGE_WEIGHT, NAME_WEIGHT = 0.5, 0.4, 0.2
+CHUNK_WEIGHT, PAGE_WEIGHT, NAME_WEIGHT = 0.5, 0.5, 0.2
 """Weights in the fused score: the chunk's own match, its page's strength, the page's name."""
-HEADING_WEIGHT, COVERAGE_WEIGHT, LENGTH_WEIGHT = 0.05, 0.2, 0.05
-"""Weights of the chunk's heading path, its page's coverage of the question's words, and (per
-natural log of the page's chunks) the page's length, counted against it. Chosen on the
-development sets with each set left out in turn (docs/benchmarks.md, ADR 0038)."""
+COVERAGE_WEIGHT, LENGTH_WEIGHT = 0.3, 0.05
+"""Weights of the page's coverage of the question's words and (per natural log of the page's
+chunks) of its length, counted against it. Chosen on the development sets of both engines
+with each set left out in turn (docs/benchmarks.md, ADR 0038)."""
 PAGE_DECAY = 0.5
 """Each further matching chunk of a page counts this much of the one before it."""
 _PATH_NOISE = frozenset({"html", "htm", "index", "php", "aspx", "www", "http", "https"})
@@ -134,12 +133,10 @@ def rank_by_page(hits: list[SearchHit], terms: list[str], limit: int) -> list[Se
     for hit, own_score in zip(hits, own, strict=True):
         if hit.document_id not in names:
             names[hit.document_id] = name_match(terms, hit.title, hit.url)
-        heading = name_stems(hit.heading_path, None)
         score = (
             CHUNK_WEIGHT * own_score
             + PAGE_WEIGHT * strength[hit.document_id] / strongest
             + NAME_WEIGHT * names[hit.document_id]
-            + HEADING_WEIGHT * sum(1 for word in stems if word in heading) / max(len(stems), 1)
             + COVERAGE_WEIGHT * covered[hit.document_id]
             + LENGTH_WEIGHT * (longest - math.log(max(hit.chunk_count, 1)))
         )
