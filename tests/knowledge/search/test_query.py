@@ -31,6 +31,23 @@ from aicaller.knowledge.search.query import search_terms
         ("does whitening last two years", ["whitening", "last", "two", "years"]),
         ("is the 1040 form ready", ["1040", "form", "ready"]),
         ("hundred", ["hundred"]),
+        # A number said with a point is a version or a decimal, searched as typed "3.2" is
+        # (both indexes split it at the point), whatever its size.
+        (
+            "which Python versions does Django three point two work with",
+            ["python", "versions", "django", "3", "2", "work"],
+        ),
+        ("does it take two dot five quarts", ["take", "2", "5", "quarts"]),
+        ("twenty one point five", ["21", "5"]),
+        # "point" that is no decimal stays a word.
+        (
+            "shops within five kilometers of a point",
+            ["shops", "within", "five", "kilometers", "point"],
+        ),
+        ("three point", ["three", "point"]),
+        # "dot" said inside a name is the "." typed there; said as a word, it stays.
+        ("how do I run manage dot py", ["run", "manage", "py"]),
+        ("what does the dot mean", ["dot", "mean"]),
     ],
 )
 def test_spoken_questions_become_search_terms(question: str, terms: list[str]) -> None:

@@ -31,6 +31,23 @@ process shares its memory, so guard shared data with a lock.
 """
 
 
+# A handbook of 80 chapters, one of which says in a line what the guests page is about.
+MANUAL = b"# Handbook\n\n" + b"\n\n".join(
+    b"## Chapter %d\n" % n
+    + (
+        b"Visitors sign in at the front desk and wear a badge."
+        if n == 7
+        else b"Chapter %d covers printers, keys and the kitchen rota." % n
+    )
+    for n in range(1, 81)
+)
+VISITORS = b"""# Guests
+
+## On arrival
+Visitors sign in at the front desk and wear a badge; coats go on the rack by the door.
+"""
+
+
 def _hit(page: uuid.UUID, score: float, title: str = "T", url: str | None = None) -> SearchHit:
     return SearchHit(uuid.uuid4(), page, title, url, title, "text", "snippet", score)
 
@@ -94,3 +111,46 @@ def test_a_source_listing_ranks_below_prose_on_the_same_words() -> None:
         prose,
         listing,
     ]
+
+
+def test_a_page_holding_all_the_question_words_beats_a_stronger_match_of_one() -> None:
+    # One word matched hard (a changelog line) against a chunk that holds every word asked.
+    passing, answering = uuid.uuid4(), uuid.uuid4()
+    hits = [
+        replace(_hit(passing, 1.0), text="Threads, threads: the changelog of threads."),
+        replace(_hit(answering, 0.9), text="Start threads and guard shared data with a lock."),
+    ]
+    ranked = rank_by_page(hits, ["start", "threads", "lock"], 2)
+    assert [hit.document_id for hit in ranked] == [answering, passing]
+
+
+def test_a_very_long_page_ranks_below_a_short_one_on_equal_evidence() -> None:
+    # A user manual of 400 chunks mentions everything; the short page is about the subject.
+    manual, page = uuid.uuid4(), uuid.uuid4()
+    hits = [
+        replace(_hit(manual, 1.0), chunk_count=400),
+        replace(_hit(page, 0.95), chunk_count=5),
+    ]
+    assert [hit.document_id for hit in rank_by_page(hits, ["text"], 2)] == [page, manual]
+    # A page of unknown length (0: a hit made elsewhere) is not counted against.
+    assert rank_by_page([replace(hit, chunk_count=0) for hit in hits], ["text"], 1)[0] == replace(
+        hits[0], chunk_count=0
+    )
+
+
+async def test_a_handbook_that_mentions_the_subject_ranks_below_the_page_about_it(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    # The page's length comes from the search statement itself, on both engines.
+    for name, data in (("handbook.md", MANUAL), ("guests.md", VISITORS)):
+        response = await client.post(
+            "/api/v1/knowledge/documents", files={"file": (name, data)}, headers=tenant.headers()
+        )
+        assert response.status_code == 201, response.text
+    found = await client.get(
+        SEARCH,
+        params={"q": "do visitors sign in and wear a badge at the desk", "limit": 5},
+        headers=tenant.headers("agent"),
+    )
+    assert found.status_code == 200, found.text
+    assert found.json()["results"][0]["title"] == "Guests"

@@ -23,13 +23,14 @@ class SearchHit:
     text: str
     snippet: str
     score: float
+    chunk_count: int = 0  # the page's chunks, its length (``pages.py``); 0 when unknown
 
 
 def hit_from_row(row: Any) -> SearchHit:
-    """A hit from a backend's result row (id, document_id, title, url, heading_path, text,
-    snippet, score); SQLite returns ids as hex strings, PostgreSQL as UUIDs (kept as they are:
-    a search reads two dozen rows, and each UUID made again from its string cost more than the
-    row)."""
+    """A hit from a backend's result row (id, document_id, title, url, chunk_count,
+    heading_path, text, snippet, score); SQLite returns ids as hex strings, PostgreSQL as UUIDs
+    (kept as they are: a search reads two dozen rows, and each UUID made again from its string
+    cost more than the row)."""
     return SearchHit(
         chunk_id=_uuid(row.id),
         document_id=_uuid(row.document_id),
@@ -39,6 +40,7 @@ def hit_from_row(row: Any) -> SearchHit:
         text=row.text,
         snippet=row.snippet,
         score=float(row.score),
+        chunk_count=row.chunk_count,
     )
 
 

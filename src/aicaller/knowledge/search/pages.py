@@ -1,15 +1,20 @@
 """Ranking chunks with what is known of their pages: a caller's question is answered by a page,
 and the chunk that matches best is not always on the page that answers.
 
-A pool of chunks (several times what was asked for) is ranked by a fusion of three kinds of
-evidence, all from the hits themselves (no further query):
+A pool of chunks (several times what was asked for) is ranked by a fusion of evidence, all from
+the hits themselves (no further query):
 
 - the chunk's own full-text score (``plan.normalise``: 1.0 for the best);
 - its page's strength: the page's matching chunks, each worth less than the one before, so a
   page that treats the subject throughout beats one that mentions it in passing;
 - the question's words in the page's title or in its URL path ("threads" in
   ``library/threading.html``), stemmed, as a share of the question's words: documentation names
-  its pages after their subjects, and a question names its subject.
+  its pages after their subjects, and a question names its subject;
+- the page's coverage: the share of the question's words its pooled chunks hold between them
+  (a page that answers holds most of them; one that shares a common word or two does not);
+- the page's length (its chunks, ``SearchHit.chunk_count``), against: a very long page (a user
+  manual, a settings reference, release notes) holds a few of any question's words somewhere,
+  and its many pooled chunks make it strong for every question (ADR 0038).
 
 Pages that only list links to other pages (an index, a table of contents) match many words in
 passing and treat none; the page strength and the title evidence are what puts the page that
@@ -18,6 +23,7 @@ answers above them.
 
 from __future__ import annotations
 
+import math
 import re
 import uuid
 from collections import defaultdict
@@ -32,8 +38,12 @@ from aicaller.knowledge.search.backend import SearchHit
 POOL_FACTOR = 4
 MIN_POOL = 24
 """Chunks fetched per search, at least: the pool the page evidence reranks."""
-CHUNK_WEIGHT, PAGE_WEIGHT, NAME_WEIGHT = 0.5, 0.3, 0.2
-"""Shares of the fused score: the chunk's own match, its page's strength, the page's name."""
+CHUNK_WEIGHT, PAGE_WEIGHT, NAME_WEIGHT = 0.5, 0.5, 0.2
+"""Weights in the fused score: the chunk's own match, its page's strength, the page's name."""
+COVERAGE_WEIGHT, LENGTH_WEIGHT = 0.3, 0.05
+"""Weights of the page's coverage of the question's words and (per natural log of the page's
+chunks) of its length, counted against it. Chosen on the development sets of both engines
+with each set left out in turn (docs/benchmarks.md, ADR 0038)."""
 PAGE_DECAY = 0.5
 """Each further matching chunk of a page counts this much of the one before it."""
 _PATH_NOISE = frozenset({"html", "htm", "index", "php", "aspx", "www", "http", "https"})
@@ -86,6 +96,20 @@ def _own_score(hit: SearchHit) -> float:
     return hit.score * (CODE_PENALTY if code else 1.0)
 
 
+def coverage(hits: list[SearchHit], stems: list[str]) -> dict[uuid.UUID, float]:
+    """Per page, the share of ``stems`` found in its hits' titles, heading paths and texts, as
+    substrings: "thread" is in "threading" (and, more rarely, a short stem inside an unrelated
+    word: a few false matches cost less than stemming every word of the pool)."""
+    found: dict[uuid.UUID, set[str]] = defaultdict(set)
+    for hit in hits:
+        held = found[hit.document_id]
+        missing = [word for word in stems if word not in held]
+        if missing:
+            text = f"{hit.title}\n{hit.heading_path}\n{hit.text}".lower()
+            held.update(word for word in missing if word in text)
+    return {page: len(held) / len(stems) if stems else 0.0 for page, held in found.items()}
+
+
 def rank_by_page(hits: list[SearchHit], terms: list[str], limit: int) -> list[SearchHit]:
     """The best ``limit`` of ``hits`` by fused chunk, page and page-name evidence, scores
     relative to the best (1.0)."""
@@ -100,6 +124,10 @@ def rank_by_page(hits: list[SearchHit], terms: list[str], limit: int) -> list[Se
         for page, scores in by_page.items()
     }
     strongest = max(strength.values()) or 1.0
+    stems = list(dict.fromkeys(stem(term) for term in terms))
+    covered = coverage(hits, stems)
+    # Against the longest page of the pool, so that every score stays positive.
+    longest = math.log(max(1, *(hit.chunk_count for hit in hits)))
     names: dict[uuid.UUID, float] = {}
     fused = []
     for hit, own_score in zip(hits, own, strict=True):
@@ -109,6 +137,8 @@ def rank_by_page(hits: list[SearchHit], terms: list[str], limit: int) -> list[Se
             CHUNK_WEIGHT * own_score
             + PAGE_WEIGHT * strength[hit.document_id] / strongest
             + NAME_WEIGHT * names[hit.document_id]
+            + COVERAGE_WEIGHT * covered[hit.document_id]
+            + LENGTH_WEIGHT * (longest - math.log(max(hit.chunk_count, 1)))
         )
         fused.append((score, hit))
     fused.sort(key=lambda pair: pair[0], reverse=True)

@@ -68,7 +68,8 @@ _TIER = """
         LIMIT {limit}
     )"""
 _ROWS = """
-    SELECT c.id, c.document_id, c.title, d.url, c.heading_path, c.text, '' AS snippet,
+    SELECT c.id, c.document_id, c.title, d.url, d.chunk_count, c.heading_path, c.text,
+           '' AS snippet,
            best.score, {tier} AS tier
     FROM best{p} AS best
     JOIN chunks AS c ON c.id = best.id JOIN documents AS d ON d.id = c.document_id"""

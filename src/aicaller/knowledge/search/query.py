@@ -10,6 +10,9 @@ two would make the every-term query find nothing, so they are dropped, and so ar
 nouns of a spoken question ("is there a way to", "that kind of thing"), which no page is
 about; a number of ten or more said in words ("twenty four", "fifteen") becomes its digits, as
 documentation writes such numbers (below ten, prose writes words: "two years" stays as said).
+A number said with a point ("three point two", "two dot five") is a version or a decimal,
+and a "dot" said inside a name ("manage dot py") is a typed "."; both become the terms the
+typed form gives (ADR 0038).
 """
 
 from __future__ import annotations
@@ -54,18 +57,35 @@ SPOKEN_DIGITS_FROM = 10
 
 def _numbers_as_digits(words: list[str]) -> list[str]:
     """Runs of number words ("twenty four", "two hundred") as digits when the number is at
-    least ``SPOKEN_DIGITS_FROM``; other words unchanged."""
+    least ``SPOKEN_DIGITS_FROM``, and both sides of a number said with a point ("three point
+    two", "two dot five") whatever their size; other words unchanged."""
     out: list[str] = []
     index = 0
     while index < len(words):
         value, end = _spoken_number(words, index)
-        if end > index and value >= SPOKEN_DIGITS_FROM:
+        decimal = _decimal_part(words, index, end)
+        if decimal is not None:
+            after, end = decimal
+            out += [str(value), str(after)]
+            index = end
+        elif end > index and value >= SPOKEN_DIGITS_FROM:
             out.append(str(value))
             index = end
         else:
             out.append(words[index])
             index += 1
     return out
+
+
+def _decimal_part(words: list[str], start: int, end: int) -> tuple[int, int] | None:
+    """After a number said from ``start`` to ``end``, "point" (or "dot") and a number: its
+    value and the index after it. Documentation writes "3.2", which both full-text indexes
+    split at the point, so "three point two" must search for "3" and "2" as typed "3.2"
+    does (a version, a decimal)."""
+    if end == start or words[end : end + 1] not in (["point"], ["dot"]):
+        return None
+    after, stop = _spoken_number(words, end + 1)
+    return (after, stop) if stop > end + 1 else None
 
 
 def _spoken_number(words: list[str], start: int) -> tuple[int, int]:
@@ -93,13 +113,29 @@ HEDGES = frozenset({"kind", "sort"})
 """Filler before "of" ("it's kind of slow"), and words otherwise ("sort a list")."""
 
 
+def _spoken_dot(words: list[str], index: int) -> bool:
+    """ "dot" said between two words of a name ("manage dot py", "example dot com"): typed,
+    it would be a "." that both full-text indexes split at, so it is not searched for."""
+    return (
+        words[index] == "dot"
+        and 0 < index < len(words) - 1
+        and words[index - 1] not in STOPWORDS
+        and words[index + 1] not in STOPWORDS
+    )
+
+
 def search_terms(question: str) -> list[str]:
     """Distinct lowercase terms in order of appearance, stopwords dropped, at most 16."""
     terms: list[str] = []
     words = _numbers_as_digits(_WORD.findall(question.lower()))
     for index, word in enumerate(words):
         hedge = word in HEDGES and words[index + 1 : index + 2] == ["of"]
-        if not hedge and word not in STOPWORDS and word not in terms:
+        if (
+            not hedge
+            and not _spoken_dot(words, index)
+            and word not in STOPWORDS
+            and word not in terms
+        ):
             terms.append(word)
         if len(terms) == MAX_TERMS:
             break

@@ -42,7 +42,8 @@ _SELECT = """
         ORDER BY score DESC
         LIMIT :limit
     )
-    SELECT c.id, c.document_id, c.title, d.url, c.heading_path, c.text, '' AS snippet,
+    SELECT c.id, c.document_id, c.title, d.url, d.chunk_count, c.heading_path, c.text,
+           '' AS snippet,
            best.score
     FROM best
     CROSS JOIN chunks_fts ON chunks_fts.rowid = best.fts_rowid
@@ -74,7 +75,8 @@ _BEST = """
 _BITS = PARTITION_BITS
 _ONLY_IF_FEW = "CASE WHEN (SELECT count(*) FROM every) < :limit THEN :limit ELSE 0 END"
 _JOINED = """
-    SELECT c.id, c.document_id, c.title, d.url, c.heading_path, c.text, '' AS snippet,
+    SELECT c.id, c.document_id, c.title, d.url, d.chunk_count, c.heading_path, c.text,
+           '' AS snippet,
            best.score, {tier} AS tier
     FROM {best} AS best
     CROSS JOIN chunks_fts ON chunks_fts.rowid = best.fts_rowid
