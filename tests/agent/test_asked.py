@@ -113,6 +113,21 @@ async def test_a_how_long_question_is_answered_only_by_a_sentence_with_a_quantit
     ).reply is None
 
 
+async def test_how_long_wants_a_duration_not_any_number() -> None:
+    about = Passages(
+        {
+            "EV chargers > For businesses": (
+                "We install up to four Level 2 chargers for a small business."
+            ),
+        }
+    )
+    assert (await grounded_answer(about, "How long have you guys been in business?")).reply is None
+    since = Passages({"About us": "We have served small businesses since 1998."})
+    found = await grounded_answer(since, "How long have you guys been in business?")
+    assert found.reply is not None
+    assert "since 1998" in found.reply.text
+
+
 async def test_a_condition_is_no_no_and_a_sentence_found_by_its_heading_gets_neither() -> None:
     office = Passages(
         {

@@ -17,7 +17,9 @@ with a quantity in it (``asks_quantity``, ``QUANTITY``): "It takes a day" answer
 "Bring your paperwork" does not, however many of the question's words it shares. "How
 many" wants a count: a year is none ("How many vets?" is not answered by "UC Davis, 2015."),
 and the sentence must itself name what is counted (``quantity_asked``, ``counted``), so that a
-vet's biography counting her cats does not answer it either.
+vet's biography counting her cats does not answer it either. "How long" and "how soon" want a
+duration ("2 years", "same-day", "since 1998"): "We install up to four chargers for a small
+business" does not say how long the business has been open (``DURATION``).
 
 Configured opening hours are weekly. A question about hours in a season, a month or on a
 holiday ("what time do you open in the summer?") is one the week cannot answer; the
@@ -58,6 +60,16 @@ COUNT = re.compile(
     re.IGNORECASE,
 )
 _COUNT_ASKED = re.compile(r"\bhow many\b")
+_DURATION_ASKED = re.compile(r"\bhow (?:long|soon|much time|much notice)\b")
+_UNIT = r"(?:second|minute|min|hour|hr|day|night|week|month|year|yr|decade)s?"
+# "How long" wants a duration, not any number: "We install up to four chargers" does not say
+# how long a business has been open; "2 years", "half an hour", "same-day" and "since 1998" do.
+DURATION = re.compile(
+    rf"\b(?:\d+(?:[.,]\d+)?|{_NUMBER_WORDS}|a|an|one|couple|few|several)"
+    rf"(?:\s*(?:-|to|or|and a half)?\s*\S+)?[\s-]+(?:\w+[\s-]+)?{_UNIT}\b"
+    r"|\b(?:same[- ]day|overnight|since (?:19|20)\d\d|(?:19|20)\d\d)\b",
+    re.IGNORECASE,
+)
 _COUNTED = re.compile(r"\bhow many ([a-z']+)")
 
 
@@ -72,10 +84,14 @@ _TITLE = re.compile(r"\b(Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof)\.", re.IGNORECASE)
 
 def quantity_asked(question: str) -> re.Pattern[str] | None:
     """What a sentence must hold to answer a question asking for a number: a count (no year)
-    for "how many", any quantity for how long, how soon, what time...; None otherwise."""
+    for "how many", a duration for how long and how soon, any quantity for what time, how
+    often...; None otherwise."""
     if not asks_quantity(question):
         return None
-    return COUNT if _COUNT_ASKED.search(normalise(asked_sentence(question))) else QUANTITY
+    asked = normalise(asked_sentence(question))
+    if _COUNT_ASKED.search(asked):
+        return COUNT
+    return DURATION if _DURATION_ASKED.search(asked) else QUANTITY
 
 
 def counted(question: str) -> str | None:
