@@ -1,6 +1,6 @@
 """The question's terms as the offline agent weighs them (``grounded.py``): each by its stem,
-found also as the synonyms the search added for it, and weighted by how rare it is among the
-passages the search found."""
+found also as the synonyms the search added for it (and, when long, as a longer word it
+begins), and weighted by how rare it is among the passages the search found."""
 
 from __future__ import annotations
 
