@@ -9,6 +9,7 @@ from aicaller.agent.grounded import grounded_answer, question_kind
 from aicaller.agent.offline import OfflineAgent
 from aicaller.agent.protocol import AgentAction, Intent, KnowledgeAnswer
 from aicaller.agent.speech import sentences
+from aicaller.agent.terms import Terms
 from tests.agent.fakes import Passages, context
 
 SHOP = Passages(
@@ -100,3 +101,28 @@ async def test_the_synonyms_the_search_added_count_as_the_callers_words() -> Non
     assert "36-month warranty" in found.reply.text
     plain = await grounded_answer(TEAM, "what guarantee do you give?")
     assert plain.reply is None
+
+
+FEES = Passages(
+    {
+        "Fees": (
+            "| Service | Fee |\n|---|---|\n| Simple will | $450 |\n"
+            "| Prenuptial agreement | $1,400 |\n| Uncontested divorce | $1,200 |"
+        ),
+        "Office policies": "Returned checks are charged a $35 fee.",
+    }
+)
+
+
+async def test_a_callers_short_form_of_the_sites_word_is_that_word() -> None:
+    # "prenup" and "prenuptial" stem apart; without the prefix, "$35" for returned checks
+    # or nothing would be said.
+    found = await grounded_answer(FEES, "What does a prenup cost with you guys?")
+    assert found.reply is not None
+    assert "Prenuptial agreement: $1,400." in found.reply.text
+
+
+def test_only_a_long_stem_stands_for_the_longer_words_it_begins() -> None:
+    assert Terms(["prenup"], {}).present("Prenuptial agreement") == {"prenup"}
+    # Four letters begin too many unrelated words: "card" is no "cardiology".
+    assert Terms(["card"], {}).present("Our cardiology team") == set()

@@ -61,6 +61,16 @@ def stems_in(text: str, wanted: set[str]) -> set[str]:
     return wanted & set(_stemmer.stemWords(words))
 
 
+def stems_begun_in(text: str, wanted: set[str]) -> set[str]:
+    """The stems of ``wanted`` that begin the stem of a longer word of ``text``: a caller's
+    short form of the site's word ("prenup" of "prenuptial", which stem apart)."""
+    if not wanted:
+        return set()
+    words = set(_starting_with(frozenset(wanted)).findall(text.lower()))
+    begun = set(_stemmer.stemWords(words))
+    return {stem for stem in wanted if any(word.startswith(stem) for word in begun)}
+
+
 @lru_cache(maxsize=256)
 def _starting_with(starts: frozenset[str]) -> re.Pattern[str]:
     alternatives = "|".join(re.escape(start) for start in sorted(starts))

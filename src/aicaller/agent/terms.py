@@ -1,14 +1,19 @@
 """The question's terms as the offline agent weighs them (``grounded.py``): each by its stem,
-found also as the synonyms the search added for it, and weighted by how rare it is among the
-passages the search found."""
+found also as the synonyms the search added for it (and, when long, as a longer word it
+begins), and weighted by how rare it is among the passages the search found."""
 
 from __future__ import annotations
 
 import math
 
 from aicaller.agent.asked import asked_sentence
-from aicaller.agent.speech import stems, stems_in
+from aicaller.agent.speech import stems, stems_begun_in, stems_in
 from aicaller.knowledge.search.backend import SearchHit
+
+# A question's stem this long also stands for a longer word it begins: callers shorten
+# ("prenup" for "prenuptial", which the stemmer keeps apart); shorter stems begin too many
+# unrelated words ("car" in "card"). ADR 0039.
+PREFIX_STEM = 5
 
 
 class Terms:
@@ -28,8 +33,12 @@ class Terms:
         self.searched = set(self.alias)
 
     def present(self, text: str) -> set[str]:
-        """The stems of the terms ``text`` has, itself or by an equivalent."""
-        return {self.alias[stem] for stem in stems_in(text, self.searched)}
+        """The stems of the terms ``text`` has, itself, by an equivalent, or begun by a long
+        enough stem (``PREFIX_STEM``)."""
+        found = stems_in(text, self.searched)
+        if longer := {s for s in self.searched - found if len(s) >= PREFIX_STEM}:
+            found |= stems_begun_in(text, longer)
+        return {self.alias[stem] for stem in found}
 
 
 def found_in(terms: Terms, hits: list[SearchHit]) -> list[set[str]]:
