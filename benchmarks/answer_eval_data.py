@@ -22,7 +22,9 @@ from urllib.parse import unquote, urlsplit
 from docs_site import CACHE, SITES, debian_docs
 
 DATA = Path(__file__).resolve().parent / "answer_data"
-HELD_OUT = frozenset({"sqlalchemy", "ridgeline_plumbing_hvac", "harborview_dental", "granite_peak_roofing"})
+HELD_OUT = frozenset(
+    {"sqlalchemy", "ridgeline_plumbing_hvac", "harborview_dental", "granite_peak_roofing"}
+)
 
 
 @dataclass(frozen=True, slots=True)

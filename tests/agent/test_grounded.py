@@ -126,3 +126,25 @@ def test_only_a_long_stem_stands_for_the_longer_words_it_begins() -> None:
     assert Terms(["prenup"], {}).present("Prenuptial agreement") == {"prenup"}
     # Four letters begin too many unrelated words: "card" is no "cardiology".
     assert Terms(["card"], {}).present("Our cardiology team") == set()
+
+
+async def test_a_price_is_said_only_when_its_sentence_names_what_was_asked() -> None:
+    outdoor = Passages(
+        {
+            "Services > Hot tubs, docks and boat lifts": (
+                "We test docks and lifts for stray voltage in the water for $175."
+            ),
+        }
+    )
+    asked = "How much to get power run for a hot tub?"
+    assert (await grounded_answer(outdoor, asked)).reply is None
+    priced = Passages(
+        {
+            "Services > Hot tubs, docks and boat lifts": (
+                "A hot tub circuit with its disconnect runs $1,150."
+            ),
+        }
+    )
+    found = await grounded_answer(priced, asked)
+    assert found.reply is not None
+    assert "$1,150" in found.reply.text

@@ -39,8 +39,14 @@ class Evidence:
     support: float  # weighted share of the question's terms, less the lower-passage penalty
     key_in_sentence: bool  # the sentence itself names the rarest asked terms found
     has_fact: bool  # an amount or a quantity, when the question asks for one
+    names_asked: bool = True  # the sentence itself, not only its headings, names an asked term
 
 
 def accept(evidence: Evidence) -> bool:
-    """Say the sentence: its support reaches its kind of question's threshold."""
+    """Say the sentence: its support reaches its kind of question's threshold, and a price's
+    sentence names something asked about (an amount whose sentence names nothing asked prices
+    whatever else sits under the same heading: "hot tub" found only in the heading "Hot tubs,
+    docks and boat lifts" is no price of a hot tub)."""
+    if evidence.kind == "price" and not evidence.names_asked:
+        return False
     return evidence.support >= MIN_SUPPORT[evidence.kind]

@@ -180,6 +180,7 @@ def _evidence(kind: str, best: _Candidate, keys: set[str], wanted: Terms) -> Evi
         kind=kind,
         support=best.support,
         key_in_sentence=bool(keys) and keys <= wanted.present(best.spoken),
+        names_asked=bool(wanted.present(best.spoken)),
         has_fact=best.has_fact,
     )
 
