@@ -7,6 +7,7 @@ import re
 import httpx
 from fastapi import FastAPI
 
+from aicaller.businesses.schemas import Trade
 from tests.console.conftest import console_client, csrf_of
 from tests.factories import Tenant
 
@@ -126,3 +127,51 @@ async def test_managers_create_and_edit_scorecards(
         page = await console.get("/app/settings")
         assert "Only politeness" in page.text
         assert "Create scorecard" not in page.text
+
+
+async def test_an_admin_picks_the_trade_and_writes_safety_instructions_the_agent_says_first(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    safety = "Stay away from the panel & don't touch it; if there is smoke, get out and call 911."
+    async with console_client(app, tenant, "admin") as console:
+        csrf = csrf_of(console, app)
+        page = await console.get("/app/settings")
+        offered = set(re.findall(r'<option value="([a-z_]+)"', page.text))
+        assert {t.value for t in Trade} <= offered  # every trade can be picked
+        assert '<option value="general" selected>' in page.text
+        saved = await console.post(
+            "/app/settings",
+            data={"csrf_token": csrf, "trade": "electrical", "safety_instructions": safety},
+        )
+        assert saved.status_code == 303
+        config = await _config(client, tenant)
+        assert (config["trade"], config["safety_instructions"]) == ("electrical", safety)
+        shown = await console.get("/app/settings")
+        assert '<option value="electrical" selected>' in shown.text
+        assert "Stay away from the panel &amp; don&#39;t touch it" in shown.text
+
+        # The electrician's own situation, which a business of no trade does not know.
+        started = await console.post("/app/test-call", data={"csrf_token": csrf})
+        call_url = started.headers["location"]
+        said = await console.post(
+            f"{call_url}/say",
+            data={"csrf_token": csrf, "text": "The breaker panel is buzzing and hot to the touch"},
+        )
+        assert said.status_code == 303
+        call = await console.get(call_url)
+        assert "Stay away from the panel &amp; don&#39;t touch it" in call.text
+
+        bad = await console.post(
+            "/app/settings", data={"csrf_token": csrf, "trade": "astrology", "greeting": "Hi"}
+        )
+        assert bad.status_code == 422
+        assert "trade" in bad.text
+        cleared = await console.post(
+            "/app/settings", data={"csrf_token": csrf, "safety_instructions": "  "}
+        )
+        assert cleared.status_code == 303
+    config = await _config(client, tenant)
+    # The refused form changed nothing (not even its valid greeting); emptied, the
+    # instructions are cleared and the trade stays.
+    assert (config["trade"], config["safety_instructions"]) == ("electrical", "")
+    assert config["greeting"] != "Hi"

@@ -1,5 +1,6 @@
 """Settings: the business configuration (profile, greeting, timezone, opening hours, phone
-numbers, agent mode and instructions, escalation numbers and emergency phrases) through the
+numbers, agent mode and instructions, escalation numbers, and urgent calls: the trade, the
+business's own emergency phrases and its safety instructions) through the
 same service as ``PATCH /api/v1/config``, and QA scorecards (create, edit weights and
 criteria) through the QA service. Admins change the configuration; managers the scorecards."""
 
@@ -13,10 +14,11 @@ from fastapi.responses import Response
 
 from aicaller.api.deps import CacheDep, SessionDep, SettingsDep
 from aicaller.businesses import routes as config_routes
-from aicaller.businesses.schemas import BusinessConfigUpdate, Weekday
+from aicaller.businesses.schemas import MAX_SAFETY_INSTRUCTIONS, BusinessConfigUpdate, Weekday
 from aicaller.businesses.service import BusinessService
 from aicaller.console.deps import Viewer, form_of, may, parsed, redirect, render
 from aicaller.console.forms import hours_field, hours_text, lines, optional
+from aicaller.console.options import TRADE_LABELS
 from aicaller.qa import routes as qa_routes
 from aicaller.qa.schemas import ScorecardCreate, ScorecardOut, ScorecardUpdate
 from aicaller.qa.service import QaService
@@ -25,7 +27,15 @@ router = APIRouter(prefix="/app/settings")
 ConfigReader = Annotated[Viewer, may(config_routes.Reader)]
 ConfigWriter = Annotated[Viewer, may(config_routes.Writer)]
 ScorecardWriter = Annotated[Viewer, may(qa_routes.Writer)]
-TEXT_FIELDS = ("name", "greeting", "timezone", "language", "agent_instructions", "agent_mode")
+TEXT_FIELDS = (
+    "name",
+    "greeting",
+    "timezone",
+    "language",
+    "agent_instructions",
+    "agent_mode",
+    "trade",
+)
 OPTIONAL_FIELDS = ("contact_email", "address", "website")
 LIST_FIELDS = ("phone_numbers", "escalation_numbers", "emergency_phrases")
 
@@ -47,6 +57,8 @@ async def settings_page(
         config=config,
         hours={day.value: hours_text(config.business_hours.get(day, [])) for day in Weekday},
         scorecards=scorecards,
+        trades=TRADE_LABELS,
+        max_safety=MAX_SAFETY_INSTRUCTIONS,
         can_configure=viewer.can(config_routes.Writer),
         can_score=viewer.can(qa_routes.Writer),
         saved=request.query_params.get("saved"),
@@ -72,6 +84,9 @@ async def save_settings(
     for name in LIST_FIELDS:
         if name in form:
             body[name] = lines(form.get(name))
+    if "safety_instructions" in form:
+        # Emptied, it is cleared: the agent then gives the general advice (call 911).
+        body["safety_instructions"] = optional(form.get("safety_instructions")) or ""
     if (duration := optional(form.get("max_call_duration_seconds"))) is not None:
         body["max_call_duration_seconds"] = duration
     if any(f"hours_{day.value}" in form for day in Weekday):
