@@ -1,6 +1,7 @@
-"""An admin in the browser at 1280 px: change the greeting and hear it on the next test call,
-create an API key (shown once) and revoke it, export calls as CSV; a supervisor sees no Team
-menu entry and gets a 403 page at its address."""
+"""An admin in the browser at 1280 px: change the greeting, the trade and the safety
+instructions, and hear the greeting on the next test call; create an API key (shown once) and
+revoke it, export calls as CSV; a supervisor sees no Team menu entry and gets a 403 page at its
+address."""
 
 from __future__ import annotations
 
@@ -22,8 +23,14 @@ async def test_an_admin_sets_up_the_business(page: Page, live_server: LiveServer
     await menu.get_by_role("link", name="Settings").click()
     await page.get_by_label("Greeting").fill("Thanks for calling Browser Admin, I am listening.")
     await page.get_by_label("Monday").fill("08:00-18:00")
+    await page.get_by_label("Trade").select_option(label="Electrician")
+    await page.get_by_label("Safety instructions").fill("Keep away from the panel.")
     await page.get_by_role("button", name="Save settings").click()
     await expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    await expect(page.get_by_label("Trade")).to_have_value("electrical")
+    await expect(page.get_by_label("Safety instructions")).to_have_value(
+        "Keep away from the panel."
+    )
     await screenshot(page, "settings")
     await menu.get_by_role("link", name="Test call").click()
     await page.get_by_role("button", name="Start a test call").click()
