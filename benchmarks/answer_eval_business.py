@@ -28,7 +28,9 @@ from aicaller.knowledge.sources.schemas import SourceCreate, SyncStart
 from aicaller.knowledge.sources.service import DocumentationService
 from aicaller.knowledge.sources.sync import DocumentationSync
 
-HELD_OUT = frozenset({"ridgeline_plumbing_hvac", "harborview_dental", "granite_peak_roofing"})
+HELD_OUT = frozenset(
+    {"ridgeline_plumbing_hvac", "harborview_dental", "granite_peak_roofing", "bayside_locksmith"}
+)
 # The trade an admin would pick, by the words of the business's own description of its trade
 # (whole words; "*" ends a word's stem): the first trade in this order with one of them, so
 # the specific ("pest control", "dental clinic") come before the words they share ("animal",

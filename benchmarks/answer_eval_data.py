@@ -23,7 +23,13 @@ from docs_site import CACHE, SITES, debian_docs
 
 DATA = Path(__file__).resolve().parent / "answer_data"
 HELD_OUT = frozenset(
-    {"sqlalchemy", "ridgeline_plumbing_hvac", "harborview_dental", "granite_peak_roofing"}
+    {
+        "sqlalchemy",
+        "ridgeline_plumbing_hvac",
+        "harborview_dental",
+        "granite_peak_roofing",
+        "bayside_locksmith",
+    }
 )
 
 
