@@ -67,6 +67,10 @@ EVERYDAY: list[tuple[Trade, str]] = [
     (T.CLEANING, "do you do move out cleaning for apartments"),
     # Pest control.
     (T.PEST_CONTROL, "do you get rid of wasp nests"),
+    (T.PEST_CONTROL, "do you sell bug bombs or foggers"),
+    (T.PEST_CONTROL, "we have bees coming out of a hole in the siding, can you come this week"),
+    (T.MOVING_STORAGE, "the chest of drawers was too tight to fit through the door"),
+    (T.GENERAL, "is there a blood pressure cuff I can use in the waiting room"),
     (T.PEST_CONTROL, "are your sprays safe for pets and kids"),
     (T.PEST_CONTROL, "do you handle bed bugs in apartments"),
     (T.PEST_CONTROL, "what do you use for rats in the attic"),
@@ -165,6 +169,10 @@ URGENT: list[tuple[Trade, str]] = [
     (T.CLEANING, "sewage is backing up into the basement"),
     # Pest control.
     (T.PEST_CONTROL, "my son is allergic and got stung by a wasp, his face is swelling"),
+    # Added with their rules after reading sunnyside_pest_control's questions (ADR 0035).
+    (T.PEST_CONTROL, "I set off bug bombs and now I'm dizzy and throwing up"),
+    (T.PEST_CONTROL, "bees are pouring out of the wall in the bedroom"),
+    (T.GENERAL, "my chest feels tight and I can barely think"),
     (T.PEST_CONTROL, "there's a swarm of bees in the kids' room"),
     (T.PEST_CONTROL, "we found a rattlesnake in the garage"),
     (T.PEST_CONTROL, "my dog licked up the rat poison you put down"),

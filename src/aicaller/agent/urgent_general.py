@@ -11,6 +11,8 @@ from __future__ import annotations
 GENERAL = (
     # Someone's body: the heart, breathing, consciousness, blood, bones, a fall, a blow.
     "chest pain|pains",
+    "chest_feels_tight|chest_is_tight|chest_tightness|tight_chest|tightness_in_my_chest|"
+    "pressure_in_my_chest|chest_feels_heavy|chest_hurts|chest_is_hurting",
     "heart_attack",
     "a_stroke|having_stroke",
     "can't|cannot|not|trouble|struggling|difficulty breathe|breathing",

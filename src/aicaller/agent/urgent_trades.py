@@ -95,14 +95,16 @@ _CLEANING = (
 _PEST_CONTROL = (
     "stung|bitten|bit_me|bit_my|bit_him|bit_her allergic|swelling|swollen|breathe|breathing|"
     "hives|face|throat|dizzy",
-    "swarm|swarming|nest|hive bee|bees|wasp|wasps|hornet|hornets|yellow_jackets inside|house|"
+    "swarm|swarming|nest|hive|pouring|coming_out bee|bees|wasp|wasps|hornet|hornets|yellow_jackets "
+    "inside|house|"
     "room|bedroom|kitchen|attacking|chasing|stinging|kids|door",
     "rattlesnake|rattler|copperhead|cottonmouth|water_moccasin|venomous_snake|poisonous_snake|"
     "black_widow|brown_recluse|scorpion found|inside|garage|house|bedroom|kitchen|bit|bitten|"
     "stung|there's|under|in",
     "ate|eaten|licked|swallowed|drank|chewed|got_into poison|bait|pesticide|spray|chemicals|"
     "rat_poison|ant_bait|traps|insecticide|pellets",
-    "sprayed|spray|spraying|pesticide|chemical|fumigation|fumigated eyes|sick|vomiting|dizzy|"
+    "sprayed|spray|spraying|pesticide|chemical|fumigation|fumigated|bomb|bombs|fogger|foggers "
+    "eyes|sick|vomiting|dizzy|"
     "rash|burning|breathe|coughing|headache|throwing_up",
     "bat|raccoon|skunk|snake|fox|coyote|possum|opossum|squirrel bedroom|house|room|kitchen|"
     "crib|living_room|bed",
