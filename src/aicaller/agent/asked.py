@@ -86,9 +86,9 @@ def quantity_asked(question: str) -> re.Pattern[str] | None:
     """What a sentence must hold to answer a question asking for a number: a count (no year)
     for "how many", a duration for how long and how soon, any quantity for what time, how
     often...; None otherwise."""
-    if not asks_quantity(question):
-        return None
     asked = normalise(asked_sentence(question))
+    if not _QUANTITY_ASKED.search(asked):
+        return None
     if _COUNT_ASKED.search(asked):
         return COUNT
     return DURATION if _DURATION_ASKED.search(asked) else QUANTITY

@@ -176,11 +176,12 @@ async def _by_meaning(
 
 def _evidence(kind: str, best: _Candidate, keys: set[str], wanted: Terms) -> Evidence:
     """What speaks for saying ``best``; ``keys`` are the rarest asked terms some passage names."""
+    named = wanted.present(best.spoken)
     return Evidence(
         kind=kind,
         support=best.support,
-        key_in_sentence=bool(keys) and keys <= wanted.present(best.spoken),
-        names_asked=bool(wanted.present(best.spoken)),
+        key_in_sentence=bool(keys) and keys <= named,
+        names_asked=bool(named),
         has_fact=best.has_fact,
     )
 
