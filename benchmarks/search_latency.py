@@ -3,7 +3,7 @@ needed (old code against new in turns, near idle), without the ten minutes of a 
 
     .venv/bin/python benchmarks/search_latency.py build --dir DIR
     .venv/bin/python benchmarks/search_latency.py measure --dir DIR [--engine sqlite|postgresql]
-        [--corpus docs|big] [--rounds 5]
+        [--corpus docs|big] [--rounds 5] [--cold-counts]
 
 ``build`` syncs the Python docs (as ``retrieval_eval.py`` does) into SQLite (``DIR/docs.db``)
 and into PostgreSQL (``--pg-database``, dropped and recreated), then copies each and adds
@@ -11,8 +11,11 @@ and into PostgreSQL (``--pg-database``, dropped and recreated), then copies each
 times the service as ``retrieval_eval.py`` does (each search a miss of its result cache, the
 synonym groups cached) after a warm-up round, and prints wall p50 / p95, the p50 / p95 of each
 question's fastest round, process CPU p50 / p95, statements a search, and a digest of the
-results (equal digests: the same hits, scores and snippets). To compare with other code, run
-it with ``PYTHONPATH=<that checkout>/src``, in turns with this one.
+results (equal digests: the same hits, scores and snippets). The terms' counts a worker keeps
+(``backend.TermMemo``) serve every round after the first, as they serve a term asked again;
+``--cold-counts`` forgets them before each search, as for a question of words never asked.
+To compare with other code, run it with ``PYTHONPATH=<that checkout>/src``, in turns with this
+one.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ from aicaller.config import Settings
 from aicaller.core.cache import SEARCH, AppCache
 from aicaller.core.logging import configure_logging
 from aicaller.database.session import Database, create_engine
+from aicaller.knowledge.search import postgres_stats
+from aicaller.knowledge.search import sqlite as sqlite_search
 from aicaller.knowledge.search.maintenance import tidy_index
 from aicaller.knowledge.search.service import SearchService
 
@@ -88,7 +93,17 @@ def _percentiles(values: list[float]) -> str:
     return f"{statistics.median(ordered):.1f} / {ordered[int(0.95 * len(ordered))]:.1f}"
 
 
-async def measure(meta: dict[str, str], engine: str, corpus: str, rounds: int) -> None:
+def _forget_counts() -> None:
+    """Forget the terms' counts the worker keeps (code without them has nothing to forget)."""
+    for module in (sqlite_search, postgres_stats):
+        memo = getattr(module, "COUNTS", None)
+        if memo is not None:
+            memo.clear()
+
+
+async def measure(
+    meta: dict[str, str], engine: str, corpus: str, rounds: int, cold_counts: bool
+) -> None:
     business_id = uuid.UUID(meta["business_id"])
     database = _database(meta[corpus])
     statements = [0]
@@ -107,6 +122,8 @@ async def measure(meta: dict[str, str], engine: str, corpus: str, rounds: int) -
     for round_ in range(rounds + 1):  # the first warms the connections and caches up
         for question, _ in QUESTIONS:
             await cache.layered.delete_match(AppCache.key(SEARCH, business_id, "v*"))
+            if cold_counts:
+                _forget_counts()
             async with database.transaction() as session:
                 statements[0] = 0
                 cpu, started = time.process_time(), time.perf_counter()
@@ -123,7 +140,8 @@ async def measure(meta: dict[str, str], engine: str, corpus: str, rounds: int) -
     await cache.close()
     await database.dispose()
     print(
-        f"{engine} {corpus}: wall {_percentiles(walls)} ms; fastest of each question "
+        f"{engine} {corpus}{' cold counts' if cold_counts else ''}: "
+        f"wall {_percentiles(walls)} ms; fastest of each question "
         f"{_percentiles(list(fastest.values()))} ms; CPU {_percentiles(cpus)} ms; "
         f"statements {statistics.mean(counts):.2f}; results {digest.hexdigest()[:12]}"
     )
@@ -138,6 +156,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--synthetic", type=int, default=100_000)
     parser.add_argument("--pg-database", default="aicaller_bench_search_kept")
+    parser.add_argument("--cold-counts", action="store_true")
     args = parser.parse_args()
     configure_logging(level="WARNING")
     kept = args.dir / "meta.json"
@@ -147,7 +166,7 @@ def main() -> None:
         kept.write_text(json.dumps(meta, indent=1))
     else:
         meta = json.loads(kept.read_text())[args.engine]
-        asyncio.run(measure(meta, args.engine, args.corpus, args.rounds))
+        asyncio.run(measure(meta, args.engine, args.corpus, args.rounds, args.cold_counts))
 
 
 if __name__ == "__main__":

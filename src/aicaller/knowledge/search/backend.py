@@ -3,14 +3,20 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 Q = TypeVar("Q")
+V = TypeVar("V")
+COUNTS_TTL = 60.0
+"""Seconds a worker keeps what it counted of a term (``TermMemo``)."""
+MEMO_SIZE = 50_000
+"""Terms a worker keeps counts of, over all its businesses."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,24 +34,61 @@ class SearchHit:
 
 def hit_from_row(row: Any) -> SearchHit:
     """A hit from a backend's result row (id, document_id, title, url, chunk_count,
-    heading_path, text, snippet, score); SQLite returns ids as hex strings, PostgreSQL as UUIDs
-    (kept as they are: a search reads two dozen rows, and each UUID made again from its string
+    heading_path, text, snippet, score), read by position: a search reads a few dozen rows, and
+    each column looked up by name cost about as much as the rest of the row. SQLite returns ids
+    as hex strings, PostgreSQL as UUIDs (kept as they are: each UUID made again from its string
     cost more than the row)."""
     return SearchHit(
-        chunk_id=_uuid(row.id),
-        document_id=_uuid(row.document_id),
-        title=row.title,
-        url=row.url,
-        heading_path=row.heading_path,
-        text=row.text,
-        snippet=row.snippet,
-        score=float(row.score),
-        chunk_count=row.chunk_count,
+        _uuid(row[0]), _uuid(row[1]), row[2], row[3], row[5], row[6], row[7], float(row[8]), row[4]
     )
+
+
+def with_score(hit: SearchHit, score: float) -> SearchHit:
+    """``hit`` with another score (``dataclasses.replace`` inspects the fields on every call,
+    and ranking a pool rescores every hit in it twice)."""
+    return SearchHit(
+        hit.chunk_id, hit.document_id, hit.title, hit.url, hit.heading_path, hit.text,
+        hit.snippet, score, hit.chunk_count,
+    )  # fmt: skip
 
 
 def _uuid(value: uuid.UUID | str) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+class TermMemo(Generic[V]):
+    """What a backend learned about a business's terms (how many chunks hold each), kept per
+    worker under the business's knowledge version for ``ttl`` seconds.
+
+    Every search the result cache misses needs its terms' counts before it can plan its
+    queries, and they change only with the knowledge: an upload, a deletion or a sync bumps
+    the version, so the business's own changes are seen by its next search. On SQLite the
+    counts are of the whole index (posting lists are shared by the businesses), so another
+    business's changes are seen once the entry expires; they only steer which terms the
+    any-term query keeps (``plan.broad_terms``).
+    """
+
+    def __init__(self, ttl: float, size: int) -> None:
+        self.ttl = ttl
+        self.size = size
+        self._entries: dict[tuple[uuid.UUID, int, str], tuple[float, V]] = {}
+
+    def get(self, business_id: uuid.UUID, version: int, term: str) -> V | None:
+        entry = self._entries.get((business_id, version, term))
+        if entry is None or entry[0] < time.monotonic():
+            return None
+        return entry[1]
+
+    def put(self, business_id: uuid.UUID, version: int, term: str, value: V) -> None:
+        if len(self._entries) >= self.size:
+            now = time.monotonic()
+            self._entries = {k: e for k, e in self._entries.items() if e[0] >= now}
+            if len(self._entries) >= self.size:  # all fresh: the oldest half goes
+                self._entries = dict(list(self._entries.items())[self.size // 2 :])
+        self._entries[business_id, version, term] = (time.monotonic() + self.ttl, value)
+
+    def clear(self) -> None:
+        self._entries.clear()
 
 
 class SearchBackend(Protocol):
@@ -56,9 +99,11 @@ class SearchBackend(Protocol):
         terms: list[str],
         limit: int,
         expansions: list[str] | None = None,
+        version: int | None = None,
     ) -> list[SearchHit]:
         """The best ``limit`` chunks of the business matching any of ``terms`` or of
-        ``expansions`` (words searched beside them, never required: ``synonyms.py``)."""
+        ``expansions`` (words searched beside them, never required: ``synonyms.py``); with the
+        business's knowledge ``version``, what was counted of the terms is kept under it."""
         ...
 
 

@@ -24,10 +24,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
 from typing import NamedTuple
 
-from aicaller.knowledge.search.backend import SearchHit
+from aicaller.knowledge.search.backend import SearchHit, with_score
 
 BROAD_BUDGET = 5000
 """How many chunks the any-term query may have to rank (the rarest term is always searched)."""
@@ -133,7 +132,7 @@ def normalise(ranked: list[tuple[SearchHit, int]]) -> list[SearchHit]:
         best = max((hit.score for hit in hits), default=0.0)
         high = 1.0 - position * width
         scored += [
-            replace(hit, score=round(high - width + width * (hit.score / best if best else 0), 4))
+            with_score(hit, round(high - width + width * (hit.score / best if best else 0), 4))
             for hit in hits
         ]
     return scored

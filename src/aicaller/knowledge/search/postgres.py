@@ -140,11 +140,12 @@ class PostgresSearch:
         terms: list[str],
         limit: int,
         expansions: list[str] | None = None,
+        version: int | None = None,
     ) -> list[SearchHit]:
         if not terms:
             return []
         searched = terms + [word for word in expansions or () if word not in terms]
-        counts = await lexeme_counts(session, business_id, searched)
+        counts = await lexeme_counts(session, business_id, searched, version)
 
         def runner(vector: str) -> Run:
             async def run(query: Query) -> list[SearchHit]:
@@ -160,7 +161,7 @@ class PostgresSearch:
             params.update(_parameters(broad, counts, searched, "a"))
             params.update(business_id=business_id, limit=limit)
             rows = await session.execute(two_tiers(len(every.terms), len(broad.terms)), params)
-            hits = [(row.tier, hit_from_row(row)) for row in rows]
+            hits = [(row[9], hit_from_row(row)) for row in rows]  # its tier
             return [hit for tier, hit in hits if not tier], [hit for tier, hit in hits if tier]
 
         found: list[int | None] = list(counts.chunks)

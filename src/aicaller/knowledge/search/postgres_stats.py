@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from aicaller.knowledge.search.backend import COUNTS_TTL, MEMO_SIZE, TermMemo
+
 # Each term as the 'english' configuration stems it (a term it drops as a stopword has no
 # lexeme: no chunk holds it); the row whose lexeme is '' counts the business's chunks, ' ' sums
 # their lengths (in distinct lexemes).
@@ -52,15 +54,40 @@ class LexemeCounts:
         return math.log(1 + (self.total - count + 0.5) / (count + 0.5))
 
 
+COUNTS = TermMemo[tuple[int, str]](COUNTS_TTL, MEMO_SIZE)
+"""Per term, the chunks holding it and its lexeme; under '' the business's chunks and under ' '
+their summed lengths, as ``search_lexemes`` keeps them (terms are never blank)."""
+_TOTALS = ("", " ")
+
+
 async def lexeme_counts(
-    session: AsyncSession, business_id: uuid.UUID, terms: list[str]
+    session: AsyncSession,
+    business_id: uuid.UUID,
+    terms: list[str],
+    version: int | None = None,
 ) -> LexemeCounts:
+    """The counts of ``terms``, remembered under the business's knowledge ``version`` (exact:
+    the table changes only with the chunks, and a change of the chunks bumps the version)."""
+    if version is not None:
+        known = [COUNTS.get(business_id, version, key) for key in (*_TOTALS, *terms)]
+        if all(entry is not None for entry in known):
+            return _counts([entry for entry in known if entry is not None])
     rows = (await session.execute(_COUNTS, {"terms": terms, "business_id": business_id})).all()
     total = int(rows[0].total or 0) if rows else 0
     lengths = int(rows[0].lengths or 0) if rows else 0
+    entries = [(total, ""), (lengths, " "), *((int(row.chunks), row.lexeme) for row in rows)]
+    if version is not None and rows:
+        for key, entry in zip((*_TOTALS, *terms), entries, strict=True):
+            COUNTS.put(business_id, version, key, entry)
+    return _counts(entries)
+
+
+def _counts(entries: list[tuple[int, str]]) -> LexemeCounts:
+    """The counts from the totals' entries and the terms' ones after them."""
+    (total, _), (lengths, _), *terms = entries
     return LexemeCounts(
         total,
-        [int(row.chunks) for row in rows],
-        [row.lexeme for row in rows],
+        [chunks for chunks, _ in terms],
+        [lexeme for _, lexeme in terms],
         lengths / total if total else 1.0,
     )

@@ -72,7 +72,12 @@ class SearchService(BaseService):
                 word for word in expansions(question, terms, tuple(own)) if word not in extra
             ]
             pool = await backend_for(self.session).search(
-                self.session, self.business_id, terms, pool_size(limit), added
+                self.session,
+                self.business_id,
+                terms,
+                pool_size(limit),
+                added,
+                None if self.cache is None else version,
             )
             ranked = rank_by_page(pool, terms, limit if index is None else len(pool))
             if semantic is not None and index is not None:

@@ -25,7 +25,14 @@ import uuid
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.knowledge.search.backend import SearchHit, both_tiers_at_once, hit_from_row
+from aicaller.knowledge.search.backend import (
+    COUNTS_TTL,
+    MEMO_SIZE,
+    SearchHit,
+    TermMemo,
+    both_tiers_at_once,
+    hit_from_row,
+)
 from aicaller.knowledge.search.plan import BROAD_BUDGET, Query, Run, lead_first, query_tiers
 
 PARTITION_BITS = 40  # migration 0007: business partition p owns rowids [p << 40, (p + 1) << 40)
@@ -68,12 +75,15 @@ _BEST = """
           AND rowid BETWEEN (SELECT partition << {bits} FROM chunks_fts_tenants
                              WHERE business_id = :business_id)
                         AND (SELECT ((partition + 1) << {bits}) - 1
-                             FROM chunks_fts_tenants WHERE business_id = :business_id)
+                             FROM chunks_fts_tenants WHERE business_id = :business_id){unseen}
         ORDER BY score DESC
         LIMIT {limit}
 """
 _BITS = PARTITION_BITS
-_ONLY_IF_FEW = "CASE WHEN (SELECT count(*) FROM every) < :limit THEN :limit ELSE 0 END"
+# The any-term rows are only those the every-term query did not find, as many as it left to
+# find: ``plan.tiered_search`` would have dropped the others (fewer rows to join and to read).
+_ONLY_IF_FEW = "max(:limit - (SELECT count(*) FROM every), 0)"
+_UNSEEN = "\n          AND rowid NOT IN (SELECT fts_rowid FROM every)"
 _JOINED = """
     SELECT c.id, c.document_id, c.title, d.url, d.chunk_count, c.heading_path, c.text,
            '' AS snippet,
@@ -86,8 +96,10 @@ _JOINED = """
 """
 _TWO_TIERS = text(
     f"""
-    WITH every AS MATERIALIZED ({_BEST.format(match=":match", bits=_BITS, limit=":limit")}),
-    broad AS ({_BEST.format(match=":broad", bits=_BITS, limit=_ONLY_IF_FEW)})
+    WITH every AS MATERIALIZED ({
+        _BEST.format(match=":match", bits=_BITS, limit=":limit", unseen="")
+    }),
+    broad AS ({_BEST.format(match=":broad", bits=_BITS, limit=_ONLY_IF_FEW, unseen=_UNSEEN)})
     SELECT * FROM ({_JOINED.format(tier=0, best="every")}
                    UNION ALL {_JOINED.format(tier=1, best="broad")})
     ORDER BY tier, score DESC
@@ -121,6 +133,30 @@ async def chunk_counts(session: AsyncSession, terms: list[str]) -> list[int | No
     return [int(count) for count in row]
 
 
+COUNTS = TermMemo[int](COUNTS_TTL, MEMO_SIZE)
+"""The counts of the worker's recent terms (``TermMemo``)."""
+
+
+async def known_counts(
+    session: AsyncSession, terms: list[str], business_id: uuid.UUID, version: int | None
+) -> list[int | None]:
+    """``chunk_counts``, remembered under the business's knowledge ``version`` (None: the
+    caller has none, so all are counted): only the terms not seen lately are counted."""
+    if version is None:
+        return await chunk_counts(session, terms)
+    known: list[int | None] = [COUNTS.get(business_id, version, term) for term in terms]
+    missing = [term for term, count in zip(terms, known, strict=True) if count is None]
+    if not missing:
+        return known
+    fresh = dict(zip(missing, await chunk_counts(session, missing), strict=True))
+    for term, count in fresh.items():
+        if count is not None:
+            COUNTS.put(business_id, version, term, count)
+    return [
+        fresh[term] if count is None else count for term, count in zip(terms, known, strict=True)
+    ]
+
+
 class SqliteSearch:
     async def search(
         self,
@@ -129,11 +165,12 @@ class SqliteSearch:
         terms: list[str],
         limit: int,
         expansions: list[str] | None = None,
+        version: int | None = None,
     ) -> list[SearchHit]:
         if not terms:
             return []
         searched = terms + [word for word in expansions or () if word not in terms]
-        counts = await chunk_counts(session, searched)
+        counts = await known_counts(session, searched, business_id, version)
         tiers = query_tiers(searched, counts, len(terms))
         base = {"business_id": business_id.hex, "limit": limit}
 
@@ -152,7 +189,7 @@ class SqliteSearch:
                 **base,
             }
             rows = (await session.execute(_TWO_TIERS, params)).all()
-            hits = [(row.tier, hit_from_row(row)) for row in rows]
+            hits = [(row[9], hit_from_row(row)) for row in rows]  # its tier
             return [hit for tier, hit in hits if not tier], [hit for tier, hit in hits if tier]
 
         full = both_tiers_at_once(tiers, runner(_QUERY), both)
