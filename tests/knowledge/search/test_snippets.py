@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aicaller.knowledge.search.snippets import snippet
+from aicaller.knowledge.search.snippets import _Vocabulary, snippet
 
 HOURS = (
     "We are open Monday to Friday from 8am to 5pm, and on Saturday mornings from 9am to noon. "
@@ -34,3 +34,16 @@ def test_any_unicode_whitespace_separates_words() -> None:
     # space and an information separator all split words.
     text = "open\u00a0on\u3000Saturday\x1cmornings and more"
     assert snippet(text, ["saturday"], words=3) == "…**Saturday** mornings and…"
+
+
+def test_a_workers_vocabulary_finds_every_match_past_its_size() -> None:
+    vocabulary = _Vocabulary(size=4)
+    assert vocabulary.matches({"Opening", "hours", "today"}, ["open"]) == {"Opening": "open"}
+    # Four more tokens: it starts again from them, and still finds each match, with the stem
+    # of its first matching word ("open-saturday" is bold for "open" first).
+    tokens = {"open-Saturday", "closed", "Saturdays,", "noon"}
+    assert vocabulary.matches(tokens, ["saturday", "open"]) == {
+        "open-Saturday": "open",
+        "Saturdays,": "saturday",
+    }
+    assert vocabulary.known == tokens

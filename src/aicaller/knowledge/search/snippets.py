@@ -7,8 +7,10 @@ chunks cost more than the search itself. Words match by their Snowball stem, as 
 match them.
 
 A chunk can be thousands of words (a long table or code block) and every search makes five
-snippets, so the per-word work is done by C loops (``set``, ``map``, ``compress``): each
-distinct token is stemmed once, and the window is chosen among the matches' positions only.
+snippets, so the per-word work is done by C loops (``set``, ``compress``): each distinct token
+is stemmed once per worker and filed under its stems (``_Vocabulary``), so the tokens of a text
+that match are found by set intersections rather than by a look at each of its tokens, and the
+window is chosen among the matches' positions only.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from functools import lru_cache
 from itertools import compress
 
 from aicaller.knowledge.search.pages import stem
@@ -31,13 +32,8 @@ def snippet(text: str, terms: list[str], words: int = SNIPPET_WORDS) -> str:
     tokens = text.split()  # as ``\S+`` splits (the same whitespace), several times faster
     if not tokens:
         return ""
-    wanted = {stem(term) for term in terms}
-    distinct = set(tokens)
-    stems = {
-        token: next(stemmed for stemmed in found if stemmed in wanted)
-        for token, found in zip(distinct, map(_stems, distinct), strict=True)
-        if not wanted.isdisjoint(found)
-    }
+    wanted = list(dict.fromkeys(stem(term) for term in terms))
+    stems = _VOCABULARY.matches(set(tokens), wanted)
     positions = list(compress(range(len(tokens)), map(stems.__contains__, tokens)))
     start = _best_window([stems[tokens[i]] for i in positions], positions, words)
     # Start a little before the window's first match, so the reader sees what leads to it
@@ -51,11 +47,50 @@ def snippet(text: str, terms: list[str], words: int = SNIPPET_WORDS) -> str:
     return f"{lead}{' '.join(shown)}{tail}"
 
 
-@lru_cache(maxsize=65536)
 def _stems(token: str) -> tuple[str, ...]:
-    """The stems of a token's words: every search makes snippets from a few chunks of
-    hundreds of tokens, most of them words the documentation repeats."""
+    """The stems of a token's words, in order."""
     return tuple(stem(word) for word in _CORE.findall(token.lower()))
+
+
+class _Vocabulary:
+    """The tokens a worker has stemmed, filed under each of their stems: documentation repeats
+    its words, so after the first searches nearly every token of a result is known, and the
+    ones matching a question are the intersection of its tokens with its stems' files."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.known: set[str] = set()
+        self.by_stem: dict[str, set[str]] = {}
+
+    def matches(self, tokens: set[str], wanted: list[str]) -> dict[str, str]:
+        """Each of ``tokens`` holding a word whose stem is ``wanted``, with the first such
+        stem among its words."""
+        self._learn(tokens)
+        found: set[str] = set()
+        for stemmed in wanted:
+            filed = self.by_stem.get(stemmed)
+            if filed:
+                found |= tokens.intersection(filed)
+        chosen = set(wanted)
+        return {token: next(s for s in _stems(token) if s in chosen) for token in found}
+
+    def _learn(self, tokens: set[str]) -> None:
+        new = tokens.difference(self.known)
+        if not new:
+            return
+        if len(self.known) + len(new) > self.size:  # bounded: start again from these
+            self.known.clear()
+            self.by_stem.clear()
+            new = tokens
+        self.known |= new
+        for token in new:
+            for stemmed in set(_stems(token)):
+                self.by_stem.setdefault(stemmed, set()).add(token)
+
+
+VOCABULARY_SIZE = 100_000
+"""Distinct tokens a worker keeps filed by their stems (a few megabytes)."""
+_VOCABULARY = _Vocabulary(VOCABULARY_SIZE)
 
 
 def _best_window(matched: list[str], positions: list[int], words: int) -> int:
