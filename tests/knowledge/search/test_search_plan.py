@@ -4,11 +4,13 @@ and each backend knows how many chunks hold a term."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import httpx
 import pytest
 from sqlalchemy import text
 
+from aicaller.core.query_monitor import count_queries
 from aicaller.database.session import Database
 from aicaller.knowledge.search import plan
 from aicaller.knowledge.search import sqlite as sqlite_search
@@ -63,6 +65,40 @@ def test_each_tier_scores_below_the_one_before() -> None:
     assert [h.score for h in normalise(ranked)] == [1.0, 0.75, 0.6667, 0.3333]
     assert [h.score for h in normalise([(hit(3.0), 2), (hit(1.5), 2)])] == [1.0, 0.5]
     assert normalise([]) == []
+
+
+async def test_one_statement_answers_from_the_lead_index_or_the_tiers_after_it() -> None:
+    def hit(score: float) -> SearchHit:
+        return SearchHit(uuid.uuid4(), uuid.uuid4(), "t", None, "t", "x", "x", score)
+
+    led, every, broad = [hit(4.0), hit(2.0)], [hit(9.0)], [hit(3.0), hit(1.0)]
+    asked: list[Query | None] = []
+
+    async def together(
+        lead: Query | None, _every: Query, _broad: Query
+    ) -> tuple[list[SearchHit], list[SearchHit], list[SearchHit]]:
+        asked.append(lead)
+        return led, every, broad + every  # a repeated hit counts once
+
+    async def one(_query: Query) -> list[SearchHit]:
+        return broad
+
+    terms, common = ["class", "method", "define"], [9000, 8000, 7000]
+    # Three common words: the lead index's hits, when there are enough of them.
+    found = await plan.planned_search(one, together, terms, list(common), limit=2)
+    assert [h.chunk_id for h in found] == [h.chunk_id for h in led]
+    assert asked[0] is not None
+    # Too few there: the every-term tier, then the any-term one below it.
+    found = await plan.planned_search(one, together, terms, list(common), limit=5)
+    assert [h.chunk_id for h in found] == [h.chunk_id for h in every + broad]
+    assert [h.score for h in found] == [1.0, 0.5, 0.1667]
+    # Rarer words: no lead query; a long question: the any-term query alone.
+    await plan.planned_search(one, together, terms, [90, 80, 70], limit=5)
+    assert asked[-1] is None
+    words = ["admin", "account", "log", "first", "time"]
+    assert await plan.planned_search(one, together, words, [1, 2, 3, 4, 5], limit=5) == [
+        replace(hit, score=score) for hit, score in zip(broad, [1.0, 0.3333], strict=True)
+    ]
 
 
 def test_rare_words_weigh_more_in_postgres_ranking() -> None:
@@ -182,9 +218,13 @@ async def test_questions_of_common_words_read_the_lead_index(
     async def titles(limit: int) -> set[str]:
         # The backend itself: the service asks it for a larger pool (pages.pool_size).
         async with database.transaction() as session:
-            hits = await backend_for(session).search(
-                session, tenant.business_id, question.split(), limit
-            )
+            with count_queries() as counter:
+                hits = await backend_for(session).search(
+                    session, tenant.business_id, question.split(), limit
+                )
+        # The terms' counts, then the lead index and, if it found too few, the full one: one
+        # statement (``plan.planned_search``).
+        assert counter.count == 2
         return {hit.title for hit in hits}
 
     assert await titles(3) == {"Early 0", "Early 1", "Early 2"}

@@ -1,7 +1,8 @@
 """What one search costs the database, counted in statements (never timed): a search the
-result cache misses reads the knowledge version, the terms' counts and its tiers' queries, and
-the business's synonym groups only once per knowledge version; a group created or deleted is
-used (or dropped) by the very next search, on any worker."""
+result cache misses reads the knowledge version, the terms' counts (only of terms the worker
+has not counted under this version) and its tiers' queries in one statement, and the business's
+synonym groups only once per knowledge version; a group created or deleted is used (or dropped)
+by the very next search, on any worker."""
 
 from __future__ import annotations
 
@@ -40,6 +41,14 @@ def _reads_synonyms(counter: QueryCounter) -> bool:
     return any("search_synonyms" in statement for statement in counter.statements)
 
 
+def _counts_terms(counter: QueryCounter) -> bool:
+    """The search counted chunks per term (SQLite's index, PostgreSQL's ``search_lexemes``)."""
+    return any(
+        "search_lexemes" in statement or "SELECT 1 FROM chunks_fts" in statement
+        for statement in counter.statements
+    )
+
+
 async def _upload(client: httpx.AsyncClient, tenant: Tenant) -> None:
     response = await client.post(
         "/api/v1/knowledge/documents", files={"file": ("b.md", BOOKING)}, headers=tenant.headers()
@@ -59,7 +68,7 @@ async def test_a_search_reads_the_synonym_groups_once_per_knowledge_version(
     assert hits[0].heading_path == "Booking > Same-day appointments"
     assert not _reads_synonyms(second), second.statements
     # The knowledge version, the terms' counts, then the every-term and any-term queries in
-    # one statement (``backend.both_tiers_at_once``).
+    # one statement (``plan.planned_search``).
     assert second.count == 3, second.statements
     assert hits[1].heading_path == "Booking > Cancelling"  # the any-term tier: "day"
 
@@ -96,3 +105,25 @@ async def test_a_group_changes_the_next_search_on_every_worker(
             assert hits == []
     finally:
         await other_worker.close()
+
+
+async def test_terms_are_counted_again_only_when_the_knowledge_changes(
+    app: FastAPI, client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    await _upload(client, tenant)
+    _, first = await _search(app, tenant, "a same day appointment")
+    assert _counts_terms(first)
+    # The same words in another order: the result cache misses, the counts are known.
+    hits, again = await _search(app, tenant, "appointment on the same day")
+    assert hits[0].heading_path == "Booking > Same-day appointments"
+    assert not _counts_terms(again)
+    assert again.count == 2, again.statements  # the knowledge version, then the search
+
+    late = b"# Late arrivals\n\nArrive late for a same day appointment and we keep it an hour."
+    response = await client.post(
+        "/api/v1/knowledge/documents", files={"file": ("l.md", late)}, headers=tenant.headers()
+    )
+    assert response.status_code == 201, response.text
+    hits, changed = await _search(app, tenant, "appointment on the same day")
+    assert _counts_terms(changed)  # a new knowledge version: counted again
+    assert "Late arrivals" in {hit.title for hit in hits}

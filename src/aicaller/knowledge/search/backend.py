@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-Q = TypeVar("Q")
 V = TypeVar("V")
 COUNTS_TTL = 60.0
 """Seconds a worker keeps what it counted of a term (``TermMemo``)."""
@@ -41,6 +40,20 @@ def hit_from_row(row: Any) -> SearchHit:
     return SearchHit(
         _uuid(row[0]), _uuid(row[1]), row[2], row[3], row[5], row[6], row[7], float(row[8]), row[4]
     )
+
+
+Staged = tuple[list[SearchHit], list[SearchHit], list[SearchHit]]
+"""The hits of a statement running several queries (``plan.Together``): the lead index's
+every-term query, then the full index's every-term and any-term queries."""
+
+
+def staged(rows: Iterable[Any]) -> Staged:
+    """The hits of a statement's rows by their tier, a tenth column (-1 the lead index's
+    every-term query, 0 the full index's, 1 its any-term query)."""
+    stages: Staged = ([], [], [])
+    for row in rows:
+        stages[row[9] + 1].append(hit_from_row(row))
+    return stages
 
 
 def with_score(hit: SearchHit, score: float) -> SearchHit:
@@ -105,27 +118,3 @@ class SearchBackend(Protocol):
         ``expansions`` (words searched beside them, never required: ``synonyms.py``); with the
         business's knowledge ``version``, what was counted of the terms is kept under it."""
         ...
-
-
-def both_tiers_at_once(
-    tiers: list[Q],
-    one: Callable[[Q], Awaitable[list[SearchHit]]],
-    both: Callable[[Q, Q], Awaitable[tuple[list[SearchHit], list[SearchHit]]]],
-) -> Callable[[Q], Awaitable[list[SearchHit]]]:
-    """A runner for ``plan.tiered_search`` over ``tiers`` (``plan.query_tiers``) that runs an
-    every-term tier and the any-term tier after it in one statement (``both``), each
-    backend's statement running the second only when the first found fewer than the limit;
-    ``plan.tiered_search`` asks for the second under the same condition and gets what that
-    statement found. Any other query runs alone (``one``)."""
-    fetched: list[list[SearchHit]] = []
-
-    async def run(query: Q) -> list[SearchHit]:
-        if fetched and query == tiers[1]:
-            return fetched.pop()
-        if len(tiers) != 2 or query != tiers[0]:  # noqa: PLR2004 - every term, then any term
-            return await one(query)
-        first, second = await both(tiers[0], tiers[1])
-        fetched.append(second)
-        return first
-
-    return run

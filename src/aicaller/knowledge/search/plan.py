@@ -17,7 +17,9 @@ A question of several such words (``use_lead``) matches thousands of chunks with
 (3,400 of 107,000 for "define a class with methods"), all of which a backend would rank. Its
 every-term query goes first to each backend's lead index (title, headings and the first 500
 characters of each chunk, migration 0009), which holds a fraction of those matches; only if
-that finds fewer than ``limit`` chunks do the usual tiers run on the full text (``lead_first``).
+that finds fewer than ``limit`` chunks do the usual tiers run on the full text
+(``planned_search``, which runs all of a question's queries in one statement: each runs only
+when the ones before it found too few).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import NamedTuple
 
-from aicaller.knowledge.search.backend import SearchHit, with_score
+from aicaller.knowledge.search.backend import SearchHit, Staged, with_score
 
 BROAD_BUDGET = 5000
 """How many chunks the any-term query may have to rank (the rarest term is always searched)."""
@@ -85,25 +87,36 @@ def use_lead(counts: list[int | None]) -> bool:
 
 
 Run = Callable[[Query], Awaitable[list[SearchHit]]]
+Together = Callable[[Query | None, Query, Query], Awaitable[Staged]]
+"""One statement running, in order, the every-term query on the lead index (when given), the
+every-term query and the any-term one on the full index, each only when the ones before it
+found fewer than ``limit`` chunks; its hits of each, the any-term ones only those the every-term
+query did not find, as many as it left to find."""
 
 
-async def lead_first(
-    lead: Run,
-    full: Run,
+async def planned_search(
+    one: Run,
+    together: Together,
     terms: list[str],
     counts: list[int | None],
     limit: int,
     required: int | None = None,
 ) -> list[SearchHit]:
-    """The every-term query on the lead index when ``use_lead``, else (or if it found too
-    few) the tiers on the full index. Only that query: an any-term one over a word in
-    thousands of leads costs as much as in the full index."""
+    """The best ``limit`` hits over the tiers (``query_tiers``), in one statement. When
+    ``use_lead``, the every-term query goes to the lead index first, and its hits are the
+    answer if they are ``limit`` or more; otherwise (or if it found too few) the tiers on the
+    full index are (an any-term query over a word in thousands of leads costs as much as in the
+    full index, so the lead index gets only the every-term one)."""
     tiers = query_tiers(terms, counts, required)
-    if tiers and tiers[0].every and use_lead(counts[:required]):
-        hits = await tiered_search(lead, tiers[:1], limit)
-        if len(hits) >= limit:
-            return hits
-    return await tiered_search(full, tiers, limit)
+    if len(tiers) != 2:  # noqa: PLR2004 - the any-term query alone (or none)
+        return await tiered_search(one, tiers, limit)
+    lead = tiers[0] if use_lead(counts[:required]) else None
+    led, every, broad = await together(lead, tiers[0], tiers[1])
+    if lead is not None and len(led) >= limit:
+        return normalise([(hit, 0) for hit in led[:limit]])
+    seen = {hit.chunk_id for hit in every}
+    ranked = [(hit, 0) for hit in every] + [(hit, 1) for hit in broad if hit.chunk_id not in seen]
+    return normalise(ranked[:limit])
 
 
 async def tiered_search(run: Run, tiers: list[Query], limit: int) -> list[SearchHit]:

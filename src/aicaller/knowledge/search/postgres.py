@@ -30,8 +30,8 @@ from functools import lru_cache
 from sqlalchemy import TextClause, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from aicaller.knowledge.search.backend import SearchHit, both_tiers_at_once, hit_from_row
-from aicaller.knowledge.search.plan import Query, Run, lead_first, query_tiers
+from aicaller.knowledge.search.backend import SearchHit, Staged, hit_from_row, staged
+from aicaller.knowledge.search.plan import Query, planned_search
 from aicaller.knowledge.search.postgres_stats import LexemeCounts, lexeme_counts
 
 POOL = 100
@@ -63,7 +63,7 @@ _TIER = """
                   JOIN unnest(CAST(:{p}lexemes AS text[]), CAST(:{p}idfs AS float8[]))
                     AS x(lexeme, idf) ON x.lexeme = u.lexeme) AS t
         ) AS score
-        FROM pool{p} AS pool
+        FROM pool{p} AS pool{unseen}
         ORDER BY score DESC, pool.id
         LIMIT {limit}
     )"""
@@ -73,15 +73,17 @@ _ROWS = """
            best.score, {tier} AS tier
     FROM best{p} AS best
     JOIN chunks AS c ON c.id = best.id JOIN documents AS d ON d.id = c.document_id"""
-# The any-term tier after an every-term one runs only when that found fewer than :limit
-# chunks (``backend.both_tiers_at_once``): its LIMIT is 0 otherwise, and a Limit node of 0
-# never reads what is under it.
-_ONLY_IF_FEW = "CASE WHEN (SELECT count(*) FROM beste) < :limit THEN :limit ELSE 0 END"
+# The tiers of ``plan.planned_search`` in one statement (``plan.Together``): a query runs only
+# when the ones before it found fewer than :limit chunks (its LIMIT is 0 otherwise, and a Limit
+# node of 0 never reads what is under it). The any-term rows are only those the every-term
+# query did not find, as many as it left to find.
+_UNSEEN = " WHERE pool.id NOT IN (SELECT id FROM beste)"
 
 
-def _tier(prefix: str, terms: int, vector: str, limit: str) -> str:
+def _tier(prefix: str, terms: int, vector: str, limit: str, unseen: str = "") -> str:
     """The CTEs ranking one tier's candidates from ``vector``'s index (``search_vector``, or
-    ``lead_vector``: ``plan.lead_first``) on the full text, parameters named ``prefix``..."""
+    ``lead_vector``: ``plan.planned_search``) on the full text, parameters named
+    ``prefix``..."""
     parts = ", ".join(f"to_tsquery('english', :{prefix}t{i}) AS q{i}" for i in range(terms))
     first = " + ".join(
         f":{prefix}w{i} * ts_rank(c.search_vector, q.q{i}, 32)" for i in range(terms)
@@ -90,28 +92,36 @@ def _tier(prefix: str, terms: int, vector: str, limit: str) -> str:
         "k1": K1, "k1_plus_1": K1 + 1, "b": B, "one_minus_b": 1 - B,
         "title": TITLE, "headings": HEADINGS, "body": BODY,
     }  # fmt: skip
-    return _TIER.format(p=prefix, parts=parts, first=first, vector=vector, limit=limit, **constants)
+    return _TIER.format(
+        p=prefix, parts=parts, first=first, vector=vector, limit=limit, unseen=unseen, **constants
+    )
 
 
 @lru_cache(maxsize=64)
-def statement(terms: int, vector: str) -> TextClause:
-    """The query for one tier of ``terms`` terms (``:t0``, ``:w0``...)."""
+def statement(terms: int) -> TextClause:
+    """The any-term query alone, of ``terms`` terms (``:t0``, ``:w0``...)."""
     return text(
-        f"WITH {_tier('', terms, vector, ':limit')} {_ROWS.format(p='', tier=0)}"
+        f"WITH {_tier('', terms, 'search_vector', ':limit')} {_ROWS.format(p='', tier=0)}"
         " ORDER BY best.score DESC, best.id"
     )
 
 
 @lru_cache(maxsize=64)
-def two_tiers(every: int, broad: int) -> TextClause:
-    """An every-term tier (parameters ``:e...``) and the any-term one after it (``:a...``)
-    on the full index, rows tagged with their tier."""
-    tiers = (
-        f"{_tier('e', every, 'search_vector', ':limit')}, "
-        f"{_tier('a', broad, 'search_vector', _ONLY_IF_FEW)}"
-    )
-    rows = f"{_ROWS.format(p='e', tier=0)} UNION ALL {_ROWS.format(p='a', tier=1)}"
-    return text(f"WITH {tiers} {rows} ORDER BY tier, score DESC, id")
+def together(lead: int, every: int, broad: int) -> TextClause:
+    """The every-term query on the lead index (parameters ``:l...``, none when ``lead`` is 0),
+    then the every-term (``:e...``) and the any-term (``:a...``) ones on the full index, rows
+    tagged with their tier (``backend.staged``)."""
+    few = "(SELECT count(*) FROM bestl) < :limit" if lead else "TRUE"
+    left = f"CASE WHEN {few} THEN greatest(:limit - (SELECT count(*) FROM beste), 0) ELSE 0 END"  # noqa: S608 - constants only
+    tiers = [
+        _tier("e", every, "search_vector", f"CASE WHEN {few} THEN :limit ELSE 0 END"),
+        _tier("a", broad, "search_vector", left, _UNSEEN),
+    ]
+    rows = [_ROWS.format(p="e", tier=0), _ROWS.format(p="a", tier=1)]
+    if lead:
+        tiers.insert(0, _tier("l", lead, "lead_vector", ":limit"))
+        rows.insert(0, _ROWS.format(p="l", tier=-1))
+    return text(f"WITH {', '.join(tiers)} {' UNION ALL '.join(rows)} ORDER BY tier, score DESC, id")
 
 
 def _parameters(
@@ -147,26 +157,22 @@ class PostgresSearch:
         searched = terms + [word for word in expansions or () if word not in terms]
         counts = await lexeme_counts(session, business_id, searched, version)
 
-        def runner(vector: str) -> Run:
-            async def run(query: Query) -> list[SearchHit]:
-                params = _parameters(query, counts, searched)
-                params.update(business_id=business_id, limit=limit)
-                rows = await session.execute(statement(len(query.terms), vector), params)
-                return [hit_from_row(row) for row in rows]
+        base = {"business_id": business_id, "limit": limit}
 
-            return run
+        async def one(query: Query) -> list[SearchHit]:
+            params = {**_parameters(query, counts, searched), **base}
+            rows = await session.execute(statement(len(query.terms)), params)
+            return [hit_from_row(row) for row in rows]
 
-        async def both(every: Query, broad: Query) -> tuple[list[SearchHit], list[SearchHit]]:
+        async def tiers(lead: Query | None, every: Query, broad: Query) -> Staged:
             params = _parameters(every, counts, searched, "e")
             params.update(_parameters(broad, counts, searched, "a"))
-            params.update(business_id=business_id, limit=limit)
-            rows = await session.execute(two_tiers(len(every.terms), len(broad.terms)), params)
-            hits = [(row[9], hit_from_row(row)) for row in rows]  # its tier
-            return [hit for tier, hit in hits if not tier], [hit for tier, hit in hits if tier]
+            if lead is not None:
+                params.update(_parameters(lead, counts, searched, "l"))
+            params.update(base)
+            lead_terms = 0 if lead is None else len(lead.terms)
+            query = together(lead_terms, len(every.terms), len(broad.terms))
+            return staged(await session.execute(query, params))
 
         found: list[int | None] = list(counts.chunks)
-        tiers = query_tiers(searched, found, len(terms))
-        full = both_tiers_at_once(tiers, runner("search_vector"), both)
-        return await lead_first(
-            runner("lead_vector"), full, searched, found, limit, required=len(terms)
-        )
+        return await planned_search(one, tiers, searched, found, limit, len(terms))

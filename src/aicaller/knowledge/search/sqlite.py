@@ -13,7 +13,7 @@ A join added to these statements must be a CROSS JOIN too (ADR 0032).
 
 bm25 walks the whole posting list of each query term for its IDF and scores every match, so a
 question of several very common words costs in proportion to how common they are; its
-every-term query goes to ``chunks_fts_lead`` first (``plan.lead_first``): each chunk's title,
+every-term query goes to ``chunks_fts_lead`` first (``plan.planned_search``): each chunk's title,
 headings and first 500 characters under the same rowid, whose lists are a fraction as long.
 (The measurements behind both choices are in docs/benchmarks.md, "Retrieval quality".)
 """
@@ -29,49 +29,24 @@ from aicaller.knowledge.search.backend import (
     COUNTS_TTL,
     MEMO_SIZE,
     SearchHit,
+    Staged,
     TermMemo,
-    both_tiers_at_once,
     hit_from_row,
+    staged,
 )
-from aicaller.knowledge.search.plan import BROAD_BUDGET, Query, Run, lead_first, query_tiers
+from aicaller.knowledge.search.plan import BROAD_BUDGET, Query, planned_search
 
 PARTITION_BITS = 40  # migration 0007: business partition p owns rowids [p << 40, (p + 1) << 40)
-# bm25 column weights: title, headings, body (chunks_fts also has ref, the chunk id: none).
-_SELECT = """
-    WITH best AS (
+# The tiers of ``plan.planned_search`` in one statement (``plan.Together``): a query runs only
+# when the ones before it found fewer than :limit chunks, as a statement of its own would have
+# run. The condition is its LIMIT (0 otherwise), which SQLite checks before opening the index:
+# as a WHERE term it would be checked row by row (a subquery is never hoisted out of the loop),
+# walking the whole posting list of a common word for nothing. The any-term rows are only those
+# the every-term query did not find, as many as it left to find.
+_BEST = """
         SELECT rowid AS fts_rowid, -bm25({index}, {weights}) AS score
         FROM {index}
-        WHERE {index} MATCH :match
-          AND rowid BETWEEN (SELECT partition << {bits} FROM chunks_fts_tenants
-                             WHERE business_id = :business_id)
-                        AND (SELECT ((partition + 1) << {bits}) - 1
-                             FROM chunks_fts_tenants WHERE business_id = :business_id)
-        ORDER BY score DESC
-        LIMIT :limit
-    )
-    SELECT c.id, c.document_id, c.title, d.url, d.chunk_count, c.heading_path, c.text,
-           '' AS snippet,
-           best.score
-    FROM best
-    CROSS JOIN chunks_fts ON chunks_fts.rowid = best.fts_rowid
-    CROSS JOIN chunks AS c ON c.id = substr(chunks_fts.ref, 2, 32)
-    CROSS JOIN documents AS d ON d.id = c.document_id
-    WHERE c.business_id = :business_id
-    ORDER BY best.score DESC
-"""
-_QUERY = text(_SELECT.format(index="chunks_fts", weights="0.0, 8.0, 4.0, 1.0", bits=PARTITION_BITS))
-_LEAD_QUERY = text(
-    _SELECT.format(index="chunks_fts_lead", weights="8.0, 4.0, 1.0", bits=PARTITION_BITS)
-)
-# Both tiers of ``plan.query_tiers`` in one statement: the any-term query runs only when the
-# every-term one found fewer than :limit chunks, as ``plan.tiered_search`` would have run it.
-# The condition is its LIMIT (0 otherwise), which SQLite checks before opening the index: as
-# a WHERE term it would be checked row by row (a subquery is never hoisted out of the loop),
-# walking the whole posting list of a common word for nothing.
-_BEST = """
-        SELECT rowid AS fts_rowid, -bm25(chunks_fts, 0.0, 8.0, 4.0, 1.0) AS score
-        FROM chunks_fts
-        WHERE chunks_fts MATCH {match}
+        WHERE {index} MATCH :{match}
           AND rowid BETWEEN (SELECT partition << {bits} FROM chunks_fts_tenants
                              WHERE business_id = :business_id)
                         AND (SELECT ((partition + 1) << {bits}) - 1
@@ -79,11 +54,6 @@ _BEST = """
         ORDER BY score DESC
         LIMIT {limit}
 """
-_BITS = PARTITION_BITS
-# The any-term rows are only those the every-term query did not find, as many as it left to
-# find: ``plan.tiered_search`` would have dropped the others (fewer rows to join and to read).
-_ONLY_IF_FEW = "max(:limit - (SELECT count(*) FROM every), 0)"
-_UNSEEN = "\n          AND rowid NOT IN (SELECT fts_rowid FROM every)"
 _JOINED = """
     SELECT c.id, c.document_id, c.title, d.url, d.chunk_count, c.heading_path, c.text,
            '' AS snippet,
@@ -94,16 +64,43 @@ _JOINED = """
     CROSS JOIN documents AS d ON d.id = c.document_id
     WHERE c.business_id = :business_id
 """
-_TWO_TIERS = text(
-    f"""
-    WITH every AS MATERIALIZED ({
-        _BEST.format(match=":match", bits=_BITS, limit=":limit", unseen="")
-    }),
-    broad AS ({_BEST.format(match=":broad", bits=_BITS, limit=_ONLY_IF_FEW, unseen=_UNSEEN)})
-    SELECT * FROM ({_JOINED.format(tier=0, best="every")}
-                   UNION ALL {_JOINED.format(tier=1, best="broad")})
-    ORDER BY tier, score DESC
-    """  # noqa: S608 - constants only
+_FULL, _LEAD = ("chunks_fts", "0.0, 8.0, 4.0, 1.0"), ("chunks_fts_lead", "8.0, 4.0, 1.0")
+LEAD_TIER = -1
+"""The tier of the lead index's rows."""
+
+
+def _best(index: tuple[str, str], match: str, limit: str, unseen: str = "") -> str:
+    name, weights = index
+    return _BEST.format(
+        index=name, weights=weights, match=match, bits=PARTITION_BITS, limit=limit, unseen=unseen
+    )
+
+
+def _together(lead: bool) -> TextClause:
+    """The every-term (``:match``) and any-term (``:broad``) queries on the full index, after
+    the every-term one on the lead index (``:lead``) when ``lead``."""
+    few = "(SELECT count(*) FROM lead) < :limit" if lead else "1"
+    every_limit = f"CASE WHEN {few} THEN :limit ELSE 0 END"
+    left = f"CASE WHEN {few} THEN max(:limit - (SELECT count(*) FROM every), 0) ELSE 0 END"  # noqa: S608 - constants only
+    ctes = [
+        f"every AS MATERIALIZED ({_best(_FULL, 'match', every_limit)})",
+        f"broad AS ({_best(_FULL, 'broad', left, _UNSEEN)})",
+    ]
+    rows = [_JOINED.format(tier=0, best="every"), _JOINED.format(tier=1, best="broad")]
+    if lead:
+        ctes.insert(0, f"lead AS MATERIALIZED ({_best(_LEAD, 'lead', ':limit')})")
+        rows.insert(0, _JOINED.format(tier=LEAD_TIER, best="lead"))
+    union = " UNION ALL ".join(rows)
+    return text(f"WITH {', '.join(ctes)} SELECT * FROM ({union}) ORDER BY tier, score DESC")  # noqa: S608 - constants only
+
+
+_UNSEEN = "\n          AND rowid NOT IN (SELECT fts_rowid FROM every)"
+_TWO_TIERS, _THREE_TIERS = _together(lead=False), _together(lead=True)
+# The any-term query alone. bm25 column weights: title, headings, body (chunks_fts also has
+# ref, the chunk id: none).
+_QUERY = text(
+    f"WITH best AS ({_best(_FULL, 'match', ':limit')}) {_JOINED.format(tier=0, best='best')}"
+    " ORDER BY best.score DESC"
 )
 
 
@@ -171,28 +168,21 @@ class SqliteSearch:
             return []
         searched = terms + [word for word in expansions or () if word not in terms]
         counts = await known_counts(session, searched, business_id, version)
-        tiers = query_tiers(searched, counts, len(terms))
         base = {"business_id": business_id.hex, "limit": limit}
 
-        def runner(statement: TextClause) -> Run:
-            async def run(query: Query) -> list[SearchHit]:
-                match = match_expression(query.terms, every=query.every)
-                params = {"match": match, **base}
-                return [hit_from_row(row) for row in await session.execute(statement, params)]
+        async def one(query: Query) -> list[SearchHit]:
+            params = {"match": match_expression(query.terms, every=query.every), **base}
+            return [hit_from_row(row) for row in await session.execute(_QUERY, params)]
 
-            return run
-
-        async def both(every: Query, broad: Query) -> tuple[list[SearchHit], list[SearchHit]]:
+        async def together(lead: Query | None, every: Query, broad: Query) -> Staged:
             params = {
                 "match": match_expression(every.terms, every=True),
                 "broad": match_expression(broad.terms),
                 **base,
             }
-            rows = (await session.execute(_TWO_TIERS, params)).all()
-            hits = [(row[9], hit_from_row(row)) for row in rows]  # its tier
-            return [hit for tier, hit in hits if not tier], [hit for tier, hit in hits if tier]
+            if lead is not None:
+                params["lead"] = match_expression(lead.terms, every=True)
+            statement = _TWO_TIERS if lead is None else _THREE_TIERS
+            return staged(await session.execute(statement, params))
 
-        full = both_tiers_at_once(tiers, runner(_QUERY), both)
-        return await lead_first(
-            runner(_LEAD_QUERY), full, searched, counts, limit, required=len(terms)
-        )
+        return await planned_search(one, together, searched, counts, limit, len(terms))
