@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -14,8 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 V = TypeVar("V")
 COUNTS_TTL = 60.0
 """Seconds a worker keeps what it counted of a term (``TermMemo``)."""
-MEMO_SIZE = 50_000
-"""Terms a worker keeps counts of, over all its businesses."""
+MEMO_SIZE = 20_000
+"""Terms a worker keeps counts of, over all its businesses (a few megabytes)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,24 +81,28 @@ class TermMemo(Generic[V]):
     any-term query keeps (``plan.broad_terms``).
     """
 
-    def __init__(self, ttl: float, size: int) -> None:
+    def __init__(self, ttl: float, size: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl = ttl
         self.size = size
+        self.clock = clock
         self._entries: dict[tuple[uuid.UUID, int, str], tuple[float, V]] = {}
+
+    def __len__(self) -> int:
+        return len(self._entries)
 
     def get(self, business_id: uuid.UUID, version: int, term: str) -> V | None:
         entry = self._entries.get((business_id, version, term))
-        if entry is None or entry[0] < time.monotonic():
+        if entry is None or entry[0] < self.clock():
             return None
         return entry[1]
 
     def put(self, business_id: uuid.UUID, version: int, term: str, value: V) -> None:
+        now = self.clock()
         if len(self._entries) >= self.size:
-            now = time.monotonic()
-            self._entries = {k: e for k, e in self._entries.items() if e[0] >= now}
-            if len(self._entries) >= self.size:  # all fresh: the oldest half goes
+            self._entries = {key: e for key, e in self._entries.items() if e[0] >= now}
+            if len(self._entries) >= self.size:  # all fresh: the older half goes
                 self._entries = dict(list(self._entries.items())[self.size // 2 :])
-        self._entries[business_id, version, term] = (time.monotonic() + self.ttl, value)
+        self._entries[business_id, version, term] = (now + self.ttl, value)
 
     def clear(self) -> None:
         self._entries.clear()
