@@ -120,7 +120,9 @@ def together(lead: int, every: int, broad: int) -> TextClause:
     rows = [_ROWS.format(p="e", tier=0), _ROWS.format(p="a", tier=1)]
     if lead:
         tiers.insert(0, _tier("l", lead, "lead_vector", ":limit"))
-        rows.insert(0, _ROWS.format(p="l", tier=-1))
+        # Its rows only when they are the answer (``plan.planned_search``).
+        enough = " WHERE (SELECT count(*) FROM bestl) >= :limit"
+        rows.insert(0, _ROWS.format(p="l", tier=-1) + enough)
     return text(f"WITH {', '.join(tiers)} {' UNION ALL '.join(rows)} ORDER BY tier, score DESC, id")
 
 

@@ -89,7 +89,9 @@ def _together(lead: bool) -> TextClause:
     rows = [_JOINED.format(tier=0, best="every"), _JOINED.format(tier=1, best="broad")]
     if lead:
         ctes.insert(0, f"lead AS MATERIALIZED ({_best(_LEAD, 'lead', ':limit')})")
-        rows.insert(0, _JOINED.format(tier=LEAD_TIER, best="lead"))
+        # Its rows only when they are the answer (``plan.planned_search``).
+        enough = "\n      AND (SELECT count(*) FROM lead) >= :limit"
+        rows.insert(0, _JOINED.format(tier=LEAD_TIER, best="lead") + enough)
     union = " UNION ALL ".join(rows)
     return text(f"WITH {', '.join(ctes)} SELECT * FROM ({union}) ORDER BY tier, score DESC")  # noqa: S608 - constants only
 
