@@ -6,7 +6,11 @@ A caller asks "how much is it to ..." where the page that answers is a price lis
 group below names words that trigger it (stemmed as the indexes stem them) and the words it
 adds to the any-term query; the every-term query keeps the caller's own words only, so an added
 word can widen a search but never make one fail. The groups are general English of small
-businesses' calls, not any one business's words.
+businesses' calls, not any one business's words: what a job "runs" a caller is its price, a
+card named ("Amex") asks about payment, money "up front" is a deposit, "who runs it" or "your
+guy for generators" asks for the team. One is the language of documentation: what a user makes
+"of their own" (a command, a template filter, a lookup) is what documentation calls "custom"
+(ADR 0043).
 """
 
 from __future__ import annotations
@@ -53,13 +57,25 @@ def phrase_group(phrases: list[str]) -> SynonymGroup:
     )
 
 
+_WHAT_IT_RUNS = r"\bwhat(?:['\u2019]s| is) (?:that|it|this) (?:gonna |going to )?run\b"
+_WHO_RUNS = r"\bwho(?:['\u2019]s| is)? (?:runs?|running|owns?|in charge)\b"
+_WHO_IS_THE = r"\byour (?:guy|person|people) for\b|\bwho(?:['\u2019]s| is) the (?:guy|person|one)\b"
+
 DEFAULT_GROUPS = (
-    group("price cost fee charge rate", "pricing expensive cheap quote", r"\bhow much\b"),
+    group(
+        "price cost fee charge rate",
+        "pricing expensive cheap quote",
+        rf"\bhow much\b|\brun (?:me|us|you)\b|{_WHAT_IT_RUNS}",
+    ),
+    group("payment pay", "amex visa mastercard credit debit card"),
+    group("deposit", "upfront", r"\bup front\b|\bdown payment\b"),
     group("guarantee warranty", ""),
     group("lawyer attorney", ""),
     group("veterinarian vet", ""),
     group("hours", "open opening close closing"),
     group("appointment book schedule", "booking"),
+    group("team owner", "staff", f"{_WHO_RUNS}|{_WHO_IS_THE}"),
+    group("custom", "", r"\b(?:my|our|your|their) own\b"),
 )
 
 
