@@ -24,6 +24,7 @@ update old wills and help families through probate after a death.
 
 
 PRICE = ["price", "cost", "fee", "charge", "rate"]
+SPEED = ["performance", "optimization"]
 
 
 @pytest.mark.parametrize(
@@ -42,6 +43,14 @@ PRICE = ["price", "cost", "fee", "charge", "rate"]
         ("who's your guy for generators", ["guy", "generators"], ["team", "owner"]),
         ("how do I write my own template filter", ["write", "template", "filter"], ["custom"]),
         ("who wrote this commit", ["wrote", "commit"], []),
+        (
+            "we have an old database full of tables",
+            ["old", "database", "full", "tables"],
+            ["legacy"],
+        ),
+        ("what's the quick way to insert rows", ["quick", "insert", "rows"], [*SPEED]),
+        ("can it remember my password", ["remember", "password"], ["store", "cache", "record"]),
+        ("where do I save the cache", ["save", "cache"], []),
     ],
 )
 def test_spoken_words_add_the_written_ones(

@@ -8,9 +8,10 @@ adds to the any-term query; the every-term query keeps the caller's own words on
 word can widen a search but never make one fail. The groups are general English of small
 businesses' calls, not any one business's words: what a job "runs" a caller is its price, a
 card named ("Amex") asks about payment, money "up front" is a deposit, "who runs it" or "your
-guy for generators" asks for the team. One is the language of documentation: what a user makes
-"of their own" (a command, a template filter, a lookup) is what documentation calls "custom"
-(ADR 0043).
+guy for generators" asks for the team. Others are the language of documentation: what a user makes
+"of their own" (a command, a template filter, a lookup) is what documentation calls "custom",
+an "old database" is a "legacy" one, "quick" or "slow" is about "performance", and what
+software "remembers" it stores, caches or records (ADR 0043).
 """
 
 from __future__ import annotations
@@ -35,10 +36,13 @@ class SynonymGroup:
         return self.phrase is not None and self.phrase.search(spoken) is not None
 
 
-def group(adds: str, triggers: str = "", phrase: str | None = None) -> SynonymGroup:
-    """A group adding the words ``adds`` when a question names one of them or of ``triggers``
-    (or says ``phrase``, a regular expression)."""
-    words = (adds + " " + triggers).split()
+def group(
+    adds: str, triggers: str = "", phrase: str | None = None, *, adds_trigger: bool = True
+) -> SynonymGroup:
+    """A group adding the words ``adds`` when a question names one of ``triggers`` (or of
+    ``adds``, unless not ``adds_trigger``: "save" is no reason to search for "remember") or
+    says ``phrase``, a regular expression."""
+    words = (adds + " " + triggers if adds_trigger else triggers).split()
     return SynonymGroup(
         tuple(adds.split()),
         tuple(frozenset({stem(word)}) for word in words),
@@ -76,6 +80,9 @@ DEFAULT_GROUPS = (
     group("appointment book schedule", "booking"),
     group("team owner", "staff", f"{_WHO_RUNS}|{_WHO_IS_THE}"),
     group("custom", "", r"\b(?:my|our|your|their) own\b"),
+    group("legacy", "", r"\b(?:old|existing) (?:database|system|code|project|app)"),
+    group("performance optimization", "quick quickly faster slow", r"\bspeed up\b"),
+    group("store cache record", "remember", adds_trigger=False),
 )
 
 
