@@ -87,7 +87,7 @@ Payment is due when the work is done. We take all major credit cards, cash and c
 """
 PANELS = b"""# Panels
 
-We put in new breaker panels and put up outdoor lights.
+We replace fuse boxes with breaker panels, and put in new circuits for kitchens and shops.
 """
 
 
