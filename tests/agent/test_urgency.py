@@ -89,8 +89,9 @@ def test_questions_about_the_same_things_are_not_urgent(trade: Trade, utterance:
 
 
 def test_a_business_adds_its_own_situations_in_any_word_order() -> None:
-    assert urgent_situation("the gas is leaking", Trade.GENERAL) is None
-    assert urgent_situation("the gas is leaking", Trade.GENERAL, ["gas leak"]) == "gas leak"
+    freezer = "the walk in freezer is warm and the food is thawing"
+    assert urgent_situation(freezer, Trade.GENERAL) is None
+    assert urgent_situation(freezer, Trade.GENERAL, ["freezer warm"]) == "freezer warm"
     assert urgent_situation("the elevator trapped someone", Trade.GENERAL, ["trapped"])
 
 
@@ -102,6 +103,16 @@ def test_the_llm_is_told_the_situations_in_words() -> None:
     # The exceptions come last, in words: the rules' NOT_NOW phrases.
     assert told[-1] == NOT_NOW_IN_WORDS
     assert "do you fix" in told[-1]
+    # A group's name is said once, with what it stands for, before the situations using it.
+    assert told[0].startswith("PERSON means he or she or ")
+    assert any(text.startswith("PERSON not waking up or ") for text in told)
+
+
+def test_a_question_asked_beforehand_is_no_emergency_but_the_same_words_told_are() -> None:
+    asked = "will the spray make my cat sick"
+    told = "the spray made my cat sick, will she be okay"
+    assert urgent_situation(asked, Trade.PEST_CONTROL) is None
+    assert urgent_situation(told, Trade.PEST_CONTROL) is not None
 
 
 async def test_an_urgent_situation_gets_the_safety_instructions_and_a_transfer_while_open() -> None:

@@ -8,6 +8,9 @@ without reading any evaluation question (ADR 0040).
 
 from __future__ import annotations
 
+import pytest
+
+from aicaller.agent.urgency import urgent_situation
 from aicaller.businesses.schemas import Trade
 
 T = Trade
@@ -215,3 +218,10 @@ EVERYDAY: list[tuple[Trade, str]] = [
 def test_the_everyday_sentences_cover_many_trades() -> None:
     assert len(EVERYDAY) >= 150
     assert len({trade for trade, _ in EVERYDAY}) >= 12
+
+
+@pytest.mark.parametrize(("trade", "sentence"), EVERYDAY)
+def test_an_everyday_question_with_an_emergencys_nouns_is_not_urgent(
+    trade: Trade, sentence: str
+) -> None:
+    assert urgent_situation(sentence, trade) is None

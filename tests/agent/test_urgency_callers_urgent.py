@@ -8,6 +8,9 @@ product's list (a garage-door company, a hotel, a tree service) picks ``general`
 
 from __future__ import annotations
 
+import pytest
+
+from aicaller.agent.urgency import urgent_situation
 from aicaller.businesses.schemas import Trade
 
 T = Trade
@@ -134,8 +137,14 @@ URGENT: list[tuple[Trade, str]] = [
     (T.IT_SERVICES, "the server closet is beeping and it's roasting in there"),
     (T.IT_SERVICES, "we can't open any patient records, the whole system is locked up"),
     # Moving and storage.
-    (T.MOVING_STORAGE, "it's moving day, the truck still hasn't come and the buyers get keys at noon"),
-    (T.MOVING_STORAGE, "your guys dropped the fridge on the stairs and one of them's hand is mashed"),
+    (
+        T.MOVING_STORAGE,
+        "it's moving day, the truck still hasn't come and the buyers get keys at noon",
+    ),
+    (
+        T.MOVING_STORAGE,
+        "your guys dropped the fridge on the stairs and one of them's hand is mashed",
+    ),
     (T.MOVING_STORAGE, "the driver says he won't unload unless I hand him two grand in cash"),
     (T.MOVING_STORAGE, "the lock on my unit has been cut and half my stuff is gone"),
     (T.MOVING_STORAGE, "one of your movers is stumbling and slurring and he's about to drive"),
@@ -196,3 +205,20 @@ URGENT: list[tuple[Trade, str]] = [
 def test_the_urgent_sentences_cover_many_trades() -> None:
     assert len(URGENT) >= 150
     assert len({trade for trade, _ in URGENT}) >= 12
+
+
+# Missed, and why: "oak" alone also names furniture ("an oak dresser cracking in the cold
+# warehouse", a development mover's ordinary question), so a tree is heard as "tree", "limb" or
+# "branch" only.
+MISSED = {"the big oak split in the storm and it's leaning on the house, it's cracking"}
+
+
+@pytest.mark.parametrize(
+    ("trade", "sentence"),
+    [
+        pytest.param(t, s, marks=pytest.mark.xfail(strict=True)) if s in MISSED else (t, s)
+        for t, s in URGENT
+    ],
+)
+def test_an_emergency_in_a_callers_own_words_is_heard(trade: Trade, sentence: str) -> None:
+    assert urgent_situation(sentence, trade) is not None
