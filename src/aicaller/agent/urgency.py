@@ -55,7 +55,8 @@ NOT_NOW = (
     "you_guys_handle|you_guys_treat|you_guys_offer|you_guys_repair|y'all_do",
     "how_much|how_often|how_long_does|how_long_do|how_long_will|the_claim|my_claim|our_claim|"
     "insurance_claim|old_place|old_house|old_apartment|false_alarm|chirping|chirps|gun_safe|"
-    "gun_safes",
+    "gun_safes|new_battery|needs_a_battery|change_the_battery|replace_the_battery|"
+    "last_storm|last_big_storm|previous_storm|this_past|earlier_this_year",
     "sometimes|occasionally|now_and_then|once_in_a_while|from_time_to_time|every_so_often|"
     "when_i_brush|when_i_floss|next_week|next_month|no_rush|no_hurry|not_urgent|"
     "isn't_urgent|not_an_emergency|when_you_get_a_chance",

@@ -22,7 +22,7 @@ GROUPS = {
     "BODY": "arm|arms|leg|legs|hand|hands|foot|feet|finger|fingers|head|neck|chest",
     "MACHINE": "motor|opener|dryer|washer|dishwasher|fridge|freezer|oven|stove|microwave|"
     "toaster|heater|furnace|boiler|fan|light|fixture|lamp|outlet|plug|cord|charger|battery|"
-    "panel|breaker|box|meter|switch|wire|wires|wiring|transformer|pump|engine|unit|tv|"
+    "panel|breaker|meter|switch|wire|wires|wiring|transformer|pump|engine|tv|"
     "computer|server",
 }
 
@@ -30,10 +30,12 @@ GENERAL = (
     # Someone's body: the heart, breathing, consciousness, blood, bones, a fall, a blow.
     "chest pain|pains",
     "chest_feels_tight|chest_is_tight|chest_tightness|tight_chest|tightness_in_my_chest|"
-    "pressure_in_my_chest|chest_feels_heavy|chest_hurts|chest_is_hurting|chest_is_killing",
+    "pressure_in_my_chest|chest_feels_heavy|chest_hurts|chest_is_hurting|chest_is_killing|"
+    "sitting_on_my_chest|weight_on_my_chest|squeezing_my_chest|crushing_my_chest",
     "heart_attack",
     "a_stroke|having_stroke",
     "can't|cannot|not|isn't|wasn't|trouble|struggling|difficulty|hard|barely|gasping|fast|"
+    "hurts|painful|"
     "funny|weird|catch breathe|breathing|breath",
     "unconscious|unresponsive|collapsed|fainted",
     "passed_out|knocked_out_cold",
@@ -45,7 +47,8 @@ GENERAL = (
     "bleed|bleeding|blood lot|bleeding_badly|bleed_badly|heavily|everywhere|won't|soaking|"
     "soaked|pouring|gushing|spurting|squirting|head",
     "throwing_up|vomiting|coughing_up|puking|spitting_up blood",
-    "stung|bitten bunch|multiple|several|dozen|dozens|many_times|over_and_over|all_over",
+    "stung|bitten|stings|bites|welts bunch|multiple|several|dozen|dozens|many_times|"
+    "over_and_over|all_over|covered",
     "deep_cut|bad_cut|badly_cut|cut_open|gash|gashed|deep_wound|open_wound|sliced_open|"
     "cut_himself|cut_herself|cut_myself",
     "seizure|convulsing|convulsions",
@@ -57,6 +60,7 @@ GENERAL = (
     "took|taken|swallowed|ate|gave|given|got_into|drank|chewed too_many|too_much|by_mistake|"
     "by_accident|accidentally|wrong|whole_bottle|handful|bunch|double|twice|extra|adult|"
     "dad's|mom's pills|medicine|medication|meds|insulin|tablets|vitamins|dose|ibuprofen|"
+    "syrup|cough_syrup|painkillers|melatonin|benadryl|"
     "tylenol|acetaminophen|aspirin|gummies|edibles",
     "broken|broke|fractured bone|bones|ankle|wrist|hip|ribs|collarbone",
     "broken_arm|broken_leg|arm_is_broken|leg_is_broken|broke_his_arm|broke_her_arm|"
@@ -173,7 +177,8 @@ GENERAL = (
     "toilet|toilets|drain|drains|tub|shower backing_up|backed_up|overflowing|overflowed|"
     "spilling all_over|everywhere|into_the|into_my|onto|out_of|won't_stop",
     # A structure giving way, a hole someone can fall in.
-    "caved_in|collapsed|gave_way|fell_in|sinkhole|opened_up|giving_way|caving|collapsing "
+    "caved_in|collapsed|gave_way|gave_out|fell_in|sinkhole|opened_up|giving_way|caving|"
+    "collapsing "
     "ground|yard|tank|septic|driveway|floor|deck|balcony|ceiling|roof|wall|porch|stairs|"
     "sidewalk",
     "septic|tank|manhole|well|cistern|pit lid|cover gone|missing|off|broken|open|cracked",
@@ -183,9 +188,21 @@ GENERAL = (
     "hanging|dangling|swinging|about_to_fall|going_to_fall|gonna_fall one_cable|by_a_thread|"
     "right_under|under_it|underneath CHILD|PERSON",
     # No heat in a freeze, for anyone.
+    "heat|heating|furnace|boiler|heater quit|died|stopped|went_out|broke|gone|not_working|"
+    "isn't_working|won't_come_on freezing|degrees|below|zero|newborn|infant|baby|elderly|"
+    "oxygen",
     "no_heat|without_heat|heat's_off|heat_is_off|heat's_been_off|heat_went_out|heat_is_out|"
     "heat_off|heat_out|no_heating|heating_is_out|heating's_out freezing|degrees|below|zero|"
     "fifty|forty|thirty|baby|infant|newborn|elderly|oxygen|ninety|sick|grandma|grandpa",
+    # A flood said as a picture; a baby coming now; a vehicle that hit someone.
+    "basement|kitchen|floor|house|garage|downstairs swimming_pool|a_lake|a_river|a_pond|"
+    "like_a_pool",
+    "having_the_baby|having_a_baby|having_her_baby|giving_birth|baby_is_coming|baby's_coming "
+    "right_now|now|in_the_car|here|on_the_floor|too_early|crowning",
+    "car|truck|van|vehicle|driver hit|struck|ran_over|knocked_down|run_over|rolled_over CHILD|"
+    "PERSON|PET",
+    "got_a_shock|got_shocked|got_zapped|got_electrocuted|got_a_jolt numb|burn|burned|"
+    "can't_feel|tingling|chest|heart|fell|knocked|thrown",
     # Danger from someone; trapped; a child lost.
     "kill|hurt|hit|shoved|pushed|punched|beat|beating|attacked|threatened|choked|strangled me",
     "gun|knife|weapon threatening|waving|pulled|pointing|pointed|armed|brandishing",
@@ -220,8 +237,14 @@ GENERAL = (
     "tree|machine|crib",
     "trapped in|inside car|truck|room|bathroom|building|house|closet|freezer|attic|basement",
     "locked_in|locked_inside|shut_in child|kid|baby|dog|cat|pet|son|daughter|toddler|puppy",
+    "PERSON not_answering|isn't_answering|won't_answer|not_responding inside|in_there|"
+    "on_the_floor|fell|locked|can't_get_in|can't_get_into",
     "CHILD|PET|PERSON inside|in_there|in_the_car|in_the_house|in_with|on_the_floor locked|"
-    "shut|bolted|can't_open|can't_get_in|can't_get_to|can't_reach|won't_open",
+    "shut|bolted|can't_open|can't_get_in|can't_get_into|can't_get_to|can't_reach|won't_open",
+    "someone|somebody|stranger|man|guy trying|tried|jiggling|rattling|checking door|handle|"
+    "doorknob|knob|lock|window|windows",
+    "glass_breaking|breaking_glass|glass_shattering|screaming_for_help|crying_for_help|"
+    "yelling_for_help|calling_for_help|screams_for_help",
     "hot_car",
     "CHILD|mom|dad|grandma|grandpa missing|wandered_off|wandered_away|can't_find|cannot_find|"
     "nobody_knows_where|no_one_knows_where",
@@ -265,7 +288,8 @@ ELECTRIC = (
     "wire|wires live|exposed|hanging",
 )
 LOCKED_OUT = (
-    "locked_out|locked_myself_out|locked_ourselves_out|locked_me_out|locked_us_out",
+    "locked_out|locked_myself_out|locked_ourselves_out|locked_me_out|locked_us_out|"
+    "stuck_outside|can't_get_in|can't_get_into|keys_inside|keys_are_inside|left_my_keys",
     "locked inside|car|house|room",
     "locked keys",
 )

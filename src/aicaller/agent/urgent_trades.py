@@ -46,7 +46,9 @@ _HEATING = (
     "relief|pressure valve blowing|spraying|discharging|gushing",
     "furnace|boiler|heater|heat won't|wont|isn't|not|doesn't|stopped turn_on|come_on|"
     "kick_on|start|starting|working|firing",
-    "furnace|boiler|heater|water_heater banging|booming|exploded|explosion|boom",
+    "furnace|boiler|heater|water_heater banging|booming|exploded|explosion|boom|screaming|"
+    "shrieking|whistling",
+    "gauge|pressure in_the_red|too_high|maxed|pegged|past_the_red|way_up",
 )
 _COOLING = (
     "ac|air_conditioning|air_conditioner|cooling quit|died|stopped|broke|broken|dead|out "
@@ -76,13 +78,14 @@ _ROOFING = (
     "tree|branch|limb fell|crashed|came_through|went_through|through|smashed roof|house|"
     "ceiling|bedroom",
     "roof|ceiling caved|collapsed|collapsing|caving|fell_in|giving_way|came_down",
-    "rain|water coming_in|pouring_in|pour_in|gushing_in|leaking_in|getting_in|"
+    "rain|water coming_in|pouring_in|pour_in|gushing_in|leaking_in|getting_in|coming_into|"
+    "pouring_into|leaking_into|getting_into|dripping_into|"
     "coming_through|pouring_through|dripping_through|running_in",
     "roof|shingles|shingle|sheets|panels|flashing|tarp blew_off|blown_off|torn_off|"
     "ripped_off|peeled_off|blew_away|ripped_away",
     "hole roof|ceiling",
-    "ripped|tore|torn|blew|blown|peeled|lifted roof|shingles|section|piece|part|sheet|tarp|"
-    "flashing|skylight off|away|open|up",
+    "ripped|tore|torn|blew|blown|peeled|lifted|took_off|taken_off|came_off|tore_off roof|"
+    "shingles|section|piece|part|sheet|tarp|flashing|skylight off|away|open|up",
     "bucket|buckets|pots|towels everywhere|all_over|catch|catching|under|spots|places",
     "skylight|chimney smashed|shattered|collapsed|fell|toppled|caved",
     _PLUMBING[9],
@@ -163,6 +166,9 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         "melting|scorched|hot_when|hot_to_the_touch|feels_hot|is_hot|getting_hot|really_hot|so_hot",
         # A tingle in water near a dock, pool or tub: electric shock drowning.
         "tingle|tingly|tingling|shock|shocked|zapped swim|swimming|water|pool|dock|lake|tub|shower",
+        # Wiring heard arcing inside a wall; a shock from the panel or a fitting.
+        "crackling|sizzling|popping|buzzing wall|walls|ceiling|fixture|light_switch",
+        "shock|shocked|zapped|jolt panel|outlet|wire|wires|switch|breaker|meter|box|fixture",
     ),
     Trade.PROPERTY: (*GAS, *WATER, *LOCKED_OUT, *ELECTRIC[:3]),
     Trade.LOCKSMITH: (
@@ -178,7 +184,8 @@ TRADES: dict[Trade, tuple[str, ...]] = {
     ),
     Trade.AUTO_REPAIR: (
         "accident|crash|crashed|collision just|hurt|injured|bleeding",
-        "brake|brakes|pedal failed|gone|failing|floor|nothing",
+        "brake|brakes|pedal failed|gone|failing|floor|nothing|went_out|gave_out|quit|"
+        "stopped_working|don't_work|aren't_working|not_working",
         "no_brakes|brake_failure",
         "smoke|steam|flames|flame hood|bonnet|engine|car",
         "stranded|stuck|broke|broken|died|stalled|quit|flat|out_of_gas|won't_start|dead|"
@@ -194,7 +201,7 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         "wheel|tire came_off|fell_off|flew_off",
     ),
     Trade.DENTAL: (
-        "swollen|swelling face|jaw|cheek|eye",
+        "swollen|swelling|puffed|puffy|huge|ballooned|blown_up face|jaw|cheek|eye",
         "tooth|teeth knocked",
         "abscess",
         "severe|unbearable|excruciating pain|toothache",
@@ -204,10 +211,11 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         "bleeding|bleed hasn't_stopped|not_stopping|can't_stop|won't_stop|doesn't_stop|"
         "still_bleeding",
         "pus|infection|infected swollen|swelling|fever|spreading|face|neck|eye|jaw",
-        "fever tooth|toothache|gum|jaw|abscess|swollen|swelling",
+        "fever tooth|toothache|gum|jaw|abscess|swollen|swelling|face|cheek|huge",
         "tooth|teeth pushed|shoved|shattered|loose|knocked|broke|broken|cracked|snapped|wobbly|"
-        "wiggly|bent|displaced fell|fall|hit|accident|punched|ball|bike|crash|fight|bleeding|"
-        "hurts|mouth|face|baseball|softball|hockey|puck|elbow|trampoline|playground|skateboard",
+        "wiggly|bent|displaced|gone|halfway|sideways|jammed fell|fall|hit|accident|punched|"
+        "ball|bike|crash|fight|bleeding|hurts|mouth|face|baseball|softball|hockey|puck|elbow|"
+        "trampoline|playground|skateboard|smashed|took",
         "jaw broken|fractured|dislocated|out_of_place|won't_line_up|punched|hit",
         "jaw locked|stuck|dislocated|won't_close|can't_close|won't_open",
         "can't|cannot open mouth",
