@@ -118,24 +118,34 @@ def situations(trade: Trade, phrases: Iterable[str] = ()) -> list[Situation]:
     return [found for text in dict.fromkeys(texts) if (found := situation(text)).slots]
 
 
-def _positions(stems: Sequence[str], alternative: tuple[str, ...]) -> list[tuple[int, int]]:
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """An utterance's stems, where each stem is said, and the sentence of each word. The
+    index makes a situation's thousands of alternatives cheap to look up."""
+
+    stems: Sequence[str]
+    at: dict[str, list[int]]
+    sentence: Sequence[int]
+
+
+def _positions(said: _Said, alternative: tuple[str, ...]) -> list[tuple[int, int]]:
     """Where the alternative is said: its first and last word."""
     size = len(alternative)
     return [
         (i, i + size - 1)
-        for i in range(len(stems) - size + 1)
-        if tuple(stems[i : i + size]) == alternative
+        for i in said.at.get(alternative[0], ())
+        if size == 1 or tuple(said.stems[i : i + size]) == alternative
     ]
 
 
-def _spans(stems: Sequence[str], found: Situation) -> Iterator[tuple[int, int]]:
+def _spans(said: _Said, found: Situation) -> Iterator[tuple[int, int]]:
     """The first and last word of each place where every slot of the situation is heard."""
-    places = [
-        sorted(p for alternative in slot for p in _positions(stems, alternative))
-        for slot in found.slots
-    ]
-    if not all(places):
-        return
+    places: list[list[tuple[int, int]]] = []
+    for slot in found.slots:
+        place = sorted(p for alternative in slot for p in _positions(said, alternative))
+        if not place:
+            return
+        places.append(place)
     for anchor in places[0]:
         near = [[p for p in slot if abs(p[0] - anchor[0]) <= WINDOW] for slot in places[1:]]
         if all(near):
@@ -143,17 +153,19 @@ def _spans(stems: Sequence[str], found: Situation) -> Iterator[tuple[int, int]]:
             yield min(p[0] for p in ends), max(p[1] for p in ends)
 
 
-def _not_now(stems: Sequence[str], sentence: Sequence[int], span: tuple[int, int]) -> bool:
+def _not_now(said: _Said, span: tuple[int, int]) -> bool:
     """A "not now" phrase near the situation, in a sentence it is said in: "Do you do
     emergency calls? My basement is flooding" asks nothing about the flood. A question asked
     beforehand counts only before it: "will the spray make my cat sick" asks, "the spray made
     my cat sick, will she be okay" tells."""
     first, last = span[0] - NOT_NOW_WINDOW, span[1] + NOT_NOW_WINDOW
-    said_in = {sentence[span[0]], sentence[span[1]]}
+    said_in = {said.sentence[span[0]], said.sentence[span[1]]}
     return any(
-        end >= first and start <= (last if anywhere else span[0] - 1) and sentence[start] in said_in
+        end >= first
+        and start <= (last if anywhere else span[0] - 1)
+        and said.sentence[start] in said_in
         for guard, anywhere in _guards()
-        for start, end in _spans(stems, guard)
+        for start, end in _spans(said, guard)
     )
 
 
@@ -166,28 +178,31 @@ def _guards() -> tuple[tuple[Situation, bool], ...]:
     )
 
 
-def _heard(stems: Sequence[str], sentence: Sequence[int], found: Situation) -> bool:
-    return any(not _not_now(stems, sentence, span) for span in _spans(stems, found))
+def _heard(said: _Said, found: Situation) -> bool:
+    return any(not _not_now(said, span) for span in _spans(said, found))
 
 
-def _sentences(utterance: str) -> tuple[list[str], list[int]]:
-    """The utterance's stems and, for each, the number of its sentence."""
+def _sentences(utterance: str) -> _Said:
+    """The utterance's stems, where each is said, and for each the number of its sentence."""
     stems: list[str] = []
     sentence: list[int] = []
     for number, part in enumerate(_SENTENCE_END.split(utterance)):
         found = _stems(part)
         stems += found
         sentence += [number] * len(found)
-    return stems, sentence
+    at: dict[str, list[int]] = {}
+    for position, stem in enumerate(stems):
+        at.setdefault(stem, []).append(position)
+    return _Said(stems, at, sentence)
 
 
 def urgent_situation(utterance: str, trade: Trade, phrases: Iterable[str] = ()) -> str | None:
     """The urgent situation the caller describes (its phrase), or None."""
-    stems, sentence = _sentences(utterance)
-    if not stems:
+    said = _sentences(utterance)
+    if not said.stems:
         return None
     found = situations(trade, phrases)
-    return next((s.phrase for s in found if _heard(stems, sentence, s)), None)
+    return next((s.phrase for s in found if _heard(said, s)), None)
 
 
 def _in_words(text: str) -> str:
