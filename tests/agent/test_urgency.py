@@ -8,7 +8,7 @@ import pytest
 from aicaller.agent.handover import EMERGENCY_ADVICE
 from aicaller.agent.offline import OfflineAgent
 from aicaller.agent.protocol import AgentAction, Intent, PastTurn
-from aicaller.agent.urgency import NOT_NOW_IN_WORDS, described, urgent_situation
+from aicaller.agent.urgency import GENERAL_IN_BRIEF, NOT_NOW_IN_WORDS, described, urgent_situation
 from aicaller.businesses.schemas import Trade
 from tests.agent.fakes import CLOSED_NOW, Passages, context
 
@@ -97,15 +97,25 @@ def test_a_business_adds_its_own_situations_in_any_word_order() -> None:
 
 def test_the_llm_is_told_the_situations_in_words() -> None:
     told = described(Trade.PLUMBING_HVAC, ["roof collapse"])
-    assert "chest pain or pains" in told
+    # The general layer in brief: the rules hear its phrases before the model is asked.
+    assert told[0] == GENERAL_IN_BRIEF
+    assert "chest pain or tightness" in told[0]
+    assert "chest pain or pains" not in told
+    # The trade's situations and the business's own, word for word.
     assert "burst or broken or bursting or spraying or gushing pipe or pipes or main" in told
     assert told[-2] == "roof collapse"
     # The exceptions come last, in words: the rules' NOT_NOW phrases.
     assert told[-1] == NOT_NOW_IN_WORDS
     assert "do you fix" in told[-1]
-    # A group's name is said once, with what it stands for, before the situations using it.
-    assert told[0].startswith("PERSON means he or she or ")
-    assert any(text.startswith("PERSON not waking up or ") for text in told)
+
+
+def test_a_group_named_by_a_situation_told_is_said_once_before_it() -> None:
+    told = described(Trade.GENERAL, ["PET stuck in the dryer vent"])
+    assert told.count("PET means dog or cat or puppy or kitten or pet or pets") == 1
+    assert told.index("PET means dog or cat or puppy or kitten or pet or pets") < told.index(
+        "PET stuck in the dryer vent"
+    )
+    assert urgent_situation("the puppy is stuck in the dryer vent", Trade.GENERAL, told[-2:-1])
 
 
 def test_a_question_asked_beforehand_is_no_emergency_but_the_same_words_told_are() -> None:

@@ -209,13 +209,33 @@ def _in_words(text: str) -> str:
     return text.replace("|", " or ").replace("_", " ")
 
 
+# The general layer in brief, for the LLM agent. Its phrases (over 17,000 characters in
+# words) are applied word for word to every utterance before the model is asked
+# (``LlmAgent.reply``), so the model needs their kinds, not their list: every turn's prompt
+# would otherwise carry some 5,000 tokens, paid in cost and in time before the first word.
+GENERAL_IN_BRIEF = (
+    "anyone hurt, ill or in danger right now (chest pain or tightness, trouble breathing, "
+    "unconscious or not waking up, a stroke, bleeding that won't stop, a bad fall or broken "
+    "bone, a seizure, choking, an allergic reaction, poisoning or an overdose, someone "
+    "threatening to hurt themselves or others), a child, an elderly or vulnerable person or a "
+    "pet trapped, missing or in danger (locked in a car, a hot car, swallowed something), "
+    "fire, smoke, sparks or a burning smell, a gas smell or a carbon monoxide alarm, water "
+    "flooding in or pouring where it must not be, live or fallen wires and electric shocks, "
+    "something collapsing or about to fall on someone, a break-in, intruder or threat in "
+    "progress, someone locked out or locked in where that puts them at risk, no heat in "
+    "freezing weather or no cooling in dangerous heat for someone vulnerable"
+)
+
+
 def described(trade: Trade, phrases: Iterable[str] = ()) -> list[str]:
-    """The situations in words, for the LLM agent's instructions: first what each group's
-    name (in capitals) stands for, then the situations, then the exceptions."""
-    texts = dict.fromkeys([*GENERAL, *TRADES.get(trade, ()), *phrases])
+    """The situations in words, for the LLM agent's instructions: the general layer in brief
+    (``GENERAL_IN_BRIEF``), then what each group's name (in capitals) used by the trade's and
+    the business's situations stands for, those situations word for word, and the exceptions."""
+    texts = dict.fromkeys([*TRADES.get(trade, ()), *phrases])
     used = [name for name in GROUPS if any(_names(text, name) for text in texts)]
     groups = [f"{name} means {_in_words(GROUPS[name])}" for name in used]
-    return [*groups, *(_in_words(text) for text in texts), NOT_NOW_IN_WORDS]
+    situations = (_in_words(text) for text in texts)
+    return [GENERAL_IN_BRIEF, *groups, *situations, NOT_NOW_IN_WORDS]
 
 
 def _names(text: str, name: str) -> bool:
