@@ -109,3 +109,17 @@ async def test_a_list_item_answers_a_yes_no_question_only_about_itself() -> None
     said = await _said(passages, "Do you do liquid soil treatment for termites?")
     assert said is not None
     assert "Liquid soil treatment" in said
+
+
+async def test_an_amount_asked_of_a_named_thing_is_said_of_that_thing() -> None:
+    warranty = {
+        "Policies > Warranty": "Residential work: 2 years on labor.",
+        "Generators": "We install Generac standby generators.",
+        "Generators > Maintenance": "A Generac needs an oil change every year.",
+    }
+    asked = "How many years is the warranty on a Generac if you put it in?"
+    assert await _said(warranty, asked) is None
+    warranty["Generators > Warranty"] = "A Generac carries a 5 years warranty on parts."
+    said = await _said(warranty, asked)
+    assert said is not None
+    assert "5 years" in said

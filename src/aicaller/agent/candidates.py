@@ -3,8 +3,9 @@
 Every sentence of the best passages is a candidate, weighed by the share of the question's
 words it and its headings have (``first_pass``), and the best again on what would actually be
 said of it (``spoken``). Then the candidates that cannot be the answer are left out
-(``answering``): a sentence without the kind of fact asked for (``facts.py``), a count of
-something else, or a list item of another topic for a yes/no question.
+(``answering``): a sentence without the kind of fact asked for (``facts.py``), an amount or
+a count of something other than what was named, or a list item of another topic for a
+yes/no question.
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ class Asked:
     fact: Fact | None  # what a sentence must hold, when the question asks for an amount
     names: CallersNames
     keys: set[str]  # the rarest asked terms some passage names
+    found: set[str]  # the asked terms some passage names
+
+    def names_said(self) -> set[str]:
+        """The asked terms the caller said as proper names that some passage names."""
+        return self.wanted.present(" ".join(self.names.capitalised)) & self.found
 
     def named(self, text: str) -> set[str]:
         """The asked terms ``text`` names, apart from inside names the caller did not say."""
@@ -120,6 +126,10 @@ def answering(candidates: list[Candidate], asked: Asked, by_words: bool) -> list
     candidates = [
         replace(c, support=c.support - (RANK_PENALTY if c.rank else 0.0)) for c in candidates
     ]
+    if asked.fact is not None and (named := asked.names_said()):
+        # An amount asked of a thing called by its name ("the warranty on a Generac") is said
+        # of that thing, not of whatever else the page counts ("2 years on labor").
+        candidates = [c for c in candidates if named <= asked.named(c.spoken) | c.context]
     if asked.kind == "price" and any(c.has_fact for c in candidates):
         # A price question is answered by a sentence with a price in it, if one is found.
         return [c for c in candidates if c.has_fact]

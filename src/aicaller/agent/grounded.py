@@ -8,11 +8,11 @@ how rare it is among the passages found (``_weights``: "dog" in a vet's every pa
 little; "MRI" in none is exactly what the knowledge lacks). A word is also found as the
 synonyms the search added for it ("warranty" for "guarantee"). Spoken filler ("um", "you
 guys", "like") is no evidence either way. A sentence of a passage other than the search's
-first needs ``candidates.RANK_PENALTY`` more support: on the evaluation's businesses, sentences chosen
-from lower passages were almost never right (3 of 46 with no threshold) against 32 of 73 from
-the first. The best sentence is said only when its share reaches the threshold of the kind of
-question (``question_kind``, ``decision.py``); otherwise the agent declines
-(``handover.decline``). A yes/no question naming (in the sentence that asks, ``asked.py``)
+first needs ``candidates.RANK_PENALTY`` more support: on the evaluation's businesses,
+sentences chosen from lower passages were almost never right (3 of 46 with no threshold)
+against 32 of 73 from the first. The best sentence is said only when its share reaches the
+threshold of the kind of question (``question_kind``, ``decision.py``); otherwise the agent
+declines (``handover.decline``). A yes/no question naming (in the sentence that asks, ``asked.py``)
 what no passage names is declined.
 
 Whether the best sentence is said is ``decision.accept``'s call: a threshold per kind of
@@ -130,7 +130,8 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     weights = weights_of(wanted, passages)
     keys = key_terms(wanted, passages, weights, question)
     fact = fact_asked(question, kind)
-    asked = Asked(question, kind, wanted, weights, fact, CallersNames(question), keys)
+    names = CallersNames(question)
+    asked = Asked(question, kind, wanted, weights, fact, names, keys, set().union(*passages))
     first_pass = sorted(
         choice.first_pass(found.hits[:CONSIDERED], asked),
         # A price question looks at the sentences with an amount first.

@@ -29,7 +29,7 @@ class CallersNames:
     def __init__(self, question: str) -> None:
         words = _WORD.findall(question)
         self.cased = any(ch.isupper() for ch in question)
-        self.capitalised = {w.lower() for w in words[1:] if w[:1].isupper()}
+        self.capitalised = {w.lower() for w in words[1:] if w[:1].isupper() and w != "I"}
         self.said = {w.lower() for w in words}
 
     def _named(self, name: str) -> bool:
