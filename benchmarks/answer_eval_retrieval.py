@@ -9,7 +9,7 @@ set: top-1 and top-3 page hit of each. Held-out sets print their totals only.
 
     .venv/bin/pip install -e '.[bench]'
     .venv/bin/python benchmarks/answer_eval_retrieval.py [--sets django git] [--engine sqlite]
-        [--misses] [--data DIR] [--embeddings URL [--first-pass]]
+        [--misses [--why]] [--data DIR] [--embeddings URL [--first-pass]]
 
 Environment: AICALLER_BENCH_PG (PostgreSQL runs drop and recreate ``--pg-database``).
 """
@@ -41,7 +41,10 @@ from aicaller.core.logging import configure_logging
 from aicaller.database.models import Document
 from aicaller.database.session import Database, create_engine
 from aicaller.knowledge.embeddings import prefilter
-from aicaller.knowledge.search.service import SearchService
+from aicaller.knowledge.search.pages import page_evidence, pool_size, rank_by_page
+from aicaller.knowledge.search.query import search_terms
+from aicaller.knowledge.search.service import SearchService, backend_for
+from aicaller.knowledge.search.synonyms import expansions
 
 SEARCH_LIMIT = 20  # chunks asked of the product per question (the API's maximum)
 
@@ -52,12 +55,14 @@ class Score:
     top3: int = 0
     misses: list[str] = field(default_factory=list)
 
-    def add(self, ranked: list[str], wanted: tuple[str, ...], label: str) -> None:
+    def add(self, ranked: list[str], wanted: tuple[str, ...], label: str) -> bool:
+        """Scores ``ranked``; whether it missed the top 3."""
         at = next((i for i, page in enumerate(ranked) if page in wanted), None)
         self.top1 += at == 0
         self.top3 += at is not None and at < 3
         if at is None or at >= 3:
             self.misses.append(f"{label} -> {ranked[:3]} (wanted {list(wanted)})")
+        return at is None or at >= 3
 
 
 @dataclass
@@ -79,6 +84,31 @@ async def product_ranking(
     async with database.transaction() as session:
         _, hits = await SearchService(session, business_id).search(question, limit=SEARCH_LIMIT)
     return list(dict.fromkeys(relative_key(hit.url or "", base) for hit in hits))
+
+
+async def why(
+    database: Database, business_id: uuid.UUID, question: str, base: str, wanted: tuple[str, ...]
+) -> str:
+    """The ranked pages down to the first wanted one, with their ``pages.page_evidence`` and
+    best chunk's headings (built-in synonym groups only: these businesses have no own ones)."""
+    terms = search_terms(question)
+    added = expansions(question, terms)
+    async with database.transaction() as session:
+        backend = backend_for(session)
+        pool = await backend.search(session, business_id, terms, pool_size(SEARCH_LIMIT), added)
+    evidence = page_evidence(pool, terms)
+    first = {hit.document_id: hit for hit in reversed(rank_by_page(pool, terms, len(pool)))}
+    lines = [f"    terms {terms}, added {added}"]
+    for rank, (page, hit) in enumerate(sorted(first.items(), key=lambda i: -i[1].score)):
+        key, e = relative_key(hit.url or "", base), evidence[page]
+        lines.append(
+            f"    {'*' if key in wanted else ' '}{rank} {key} {hit.score:.2f}: page "
+            f"{e.strength:.2f} name {e.name:.2f} coverage {e.coverage:.2f} length "
+            f"{e.length:.2f} | {hit.heading_path[:60]}"
+        )
+        if key in wanted:
+            break
+    return "\n".join(lines)
 
 
 class Bm25Baseline:
@@ -146,8 +176,9 @@ def stored_base(data_dir: Path, base: str) -> str:
 
 
 async def evaluate(
-    page_set: PageSet, database_url: str | None, reuse: Path | None, embeddings: str | None = None
-) -> SetResult:
+    page_set: PageSet, database_url: str | None, reuse: Path | None,
+    embeddings: str | None = None, why_misses: bool = False,
+) -> SetResult:  # fmt: skip
     port, _ = serve(page_set.root, 0.0)
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = Path(tmp) if reuse is None else reuse / page_set.name.replace(":", "_")
@@ -167,7 +198,9 @@ async def evaluate(
             for question in page_set.questions:
                 label = f"{question.id} {question.question!r}"
                 ranked = await product_ranking(database, business_id, question.question, base)
-                product.add(ranked, question.pages, label)
+                if product.add(ranked, question.pages, label) and why_misses:
+                    text = await why(database, business_id, question.question, base, question.pages)
+                    product.misses[-1] += "\n" + text
                 bm25.add(baseline.ranking(question.question), question.pages, label)
                 if hybrid is not None:
                     with hybrid.active():
@@ -218,7 +251,8 @@ async def run(args: argparse.Namespace) -> list[SetResult]:
         if not page_set.questions:
             continue
         url = await fresh_database(args.pg_database) if args.engine == "postgresql" else None
-        results.append(await evaluate(page_set, url, args.reuse, args.embeddings))
+        why = args.why and not page_set.held_out
+        results.append(await evaluate(page_set, url, args.reuse, args.embeddings, why))
         print(table(results[-1:], args.engine)[-1], flush=True)
     print("\n".join(table(results, args.engine)))
     if args.misses:
@@ -245,6 +279,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--pg-database", default="aicaller_bench_answers")
     parser.add_argument("--no-business", action="store_true", help="documentation sets only")
     parser.add_argument("--misses", action="store_true", help="print misses (not held out)")
+    parser.add_argument("--why", action="store_true", help="with --misses: why (page evidence)")
     parser.add_argument(
         "--embeddings",
         metavar="BASE_URL",
@@ -254,10 +289,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--reuse", type=Path, help="keep SQLite databases synced here and reuse them (development)"
     )
     parser.add_argument(
-        "--first-pass",
-        action="store_true",
-        help="hybrid through the sign-bit first pass at any size (large matrices get it), to "
-        "compare with exact scoring",
+        "--first-pass", action="store_true", help="hybrid: the sign-bit first pass at any size"
     )
 
 

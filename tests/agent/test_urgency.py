@@ -8,7 +8,7 @@ import pytest
 from aicaller.agent.handover import EMERGENCY_ADVICE
 from aicaller.agent.offline import OfflineAgent
 from aicaller.agent.protocol import AgentAction, Intent, PastTurn
-from aicaller.agent.urgency import NOT_NOW_IN_WORDS, described, urgent_situation
+from aicaller.agent.urgency import GENERAL_IN_BRIEF, NOT_NOW_IN_WORDS, described, urgent_situation
 from aicaller.businesses.schemas import Trade
 from tests.agent.fakes import CLOSED_NOW, Passages, context
 
@@ -89,19 +89,40 @@ def test_questions_about_the_same_things_are_not_urgent(trade: Trade, utterance:
 
 
 def test_a_business_adds_its_own_situations_in_any_word_order() -> None:
-    assert urgent_situation("the gas is leaking", Trade.GENERAL) is None
-    assert urgent_situation("the gas is leaking", Trade.GENERAL, ["gas leak"]) == "gas leak"
+    freezer = "the walk in freezer is warm and the food is thawing"
+    assert urgent_situation(freezer, Trade.GENERAL) is None
+    assert urgent_situation(freezer, Trade.GENERAL, ["freezer warm"]) == "freezer warm"
     assert urgent_situation("the elevator trapped someone", Trade.GENERAL, ["trapped"])
 
 
 def test_the_llm_is_told_the_situations_in_words() -> None:
     told = described(Trade.PLUMBING_HVAC, ["roof collapse"])
-    assert "chest pain or pains" in told
+    # The general layer in brief: the rules hear its phrases before the model is asked.
+    assert told[0] == GENERAL_IN_BRIEF
+    assert "chest pain or tightness" in told[0]
+    assert "chest pain or pains" not in told
+    # The trade's situations and the business's own, word for word.
     assert "burst or broken or bursting or spraying or gushing pipe or pipes or main" in told
     assert told[-2] == "roof collapse"
     # The exceptions come last, in words: the rules' NOT_NOW phrases.
     assert told[-1] == NOT_NOW_IN_WORDS
     assert "do you fix" in told[-1]
+
+
+def test_a_group_named_by_a_situation_told_is_said_once_before_it() -> None:
+    told = described(Trade.GENERAL, ["PET stuck in the dryer vent"])
+    assert told.count("PET means dog or cat or puppy or kitten or pet or pets") == 1
+    assert told.index("PET means dog or cat or puppy or kitten or pet or pets") < told.index(
+        "PET stuck in the dryer vent"
+    )
+    assert urgent_situation("the puppy is stuck in the dryer vent", Trade.GENERAL, told[-2:-1])
+
+
+def test_a_question_asked_beforehand_is_no_emergency_but_the_same_words_told_are() -> None:
+    asked = "will the spray make my cat sick"
+    told = "the spray made my cat sick, will she be okay"
+    assert urgent_situation(asked, Trade.PEST_CONTROL) is None
+    assert urgent_situation(told, Trade.PEST_CONTROL) is not None
 
 
 async def test_an_urgent_situation_gets_the_safety_instructions_and_a_transfer_while_open() -> None:

@@ -11,8 +11,9 @@ caller can describe (``urgent_general``) and the phrases its admin adds (``emerg
 They are deliberately specific: "bleeding" alone would send "do you treat bleeding gums?" to a
 person, so it needs "a lot", "badly" or "won't stop" beside it. A situation said near a "not
 now" phrase in the same sentence (the past, a hypothetical, "do you fix ...") is no emergency
-(ADR 0035). Nothing here needs a model or the network, so the rules hold on the offline agent
-and are given, word for word, to the LLM agent as instructions.
+(ADR 0035), nor one asked about beforehand ("will the spray make my cat sick", ADR 0040).
+Nothing here needs a model or the network, so the rules hold on the offline agent and are
+given, word for word, to the LLM agent as instructions.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from aicaller.agent.urgent_general import GENERAL, NOT_NOW
+from aicaller.agent.urgent_general import GENERAL, GROUPS
 from aicaller.agent.urgent_trades import TRADES
 from aicaller.businesses.schemas import Trade
 
@@ -32,11 +33,49 @@ WINDOW = 10  # words: every slot of a situation is filled within this distance o
 _stemmer = snowballstemmer.stemmer("english")
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 NOT_NOW_WINDOW = 6  # words: a "not now" phrase this close to a situation's words cancels it
+# Heard near a situation, these make it no emergency now: the past, a hypothetical, someone
+# else in general, the caller asking whether the business offers a service for it or what it
+# costs, or a "sometimes", "next week" that says it can wait.
+NOT_NOW = (
+    "last_year|last_month|last_summer|last_winter|last_spring|last_fall|last_autumn|"
+    "last_time|last_week|years_ago|months_ago|weeks_ago|year_ago|month_ago|week_ago|"
+    "a_while_ago|while_back|used_to|as_a_kid|as_a_child|when_i_was|when_he_was|when_she_was|"
+    "growing_up|back_then|years_back",
+    "in_case|what_if|what_happens_if|if_ever|ever_happens|hypothetically|prevent|preventing|"
+    "even_if|if_someone|if_something|if_anything|if_anyone|if_a|if_an|if_you|if_your|if_the|"
+    "if_one|if_my|if_our|in_the_event|if_i'm|if_we're|if_i_get|if_we_get|if_i_ever|"
+    "if_we_ever",
+    "so_it_doesn't|so_it_won't|so_they_don't|so_they_won't|so_nothing|so_that|make_sure|"
+    "so_you_don't|so_i_don't|so_we_don't|so_no_one|so_nobody|to_avoid|to_keep",
+    "people_who|customers_who|families_who|anyone_who|those_who|clients_who|folks_who",
+    "do_you_treat|do_you_fix|do_you_repair|do_you_clean|do_you_handle|do_you_install|"
+    "do_you_remove|do_you_offer|do_you_sell|do_you_service|do_you_do|do_you_cover|"
+    "do_you_help|do_you_deal|do_you_tow|do_you_move|do_you_inspect|do_you_protect|"
+    "do_you_replace|do_you_get_rid|do_you_provide|do_you_work_on|you_guys_do|you_guys_fix|"
+    "you_guys_handle|you_guys_treat|you_guys_offer|you_guys_repair|y'all_do",
+    "how_much|how_often|how_long_does|how_long_do|how_long_will|the_claim|my_claim|our_claim|"
+    "insurance_claim|old_place|old_house|old_apartment|false_alarm|chirping|chirps|gun_safe|"
+    "gun_safes|new_battery|needs_a_battery|change_the_battery|replace_the_battery|"
+    "last_storm|last_big_storm|previous_storm|this_past|earlier_this_year",
+    "sometimes|occasionally|now_and_then|once_in_a_while|from_time_to_time|every_so_often|"
+    "when_i_brush|when_i_floss|next_week|next_month|no_rush|no_hurry|not_urgent|"
+    "isn't_urgent|not_an_emergency|when_you_get_a_chance",
+)
+# Heard just before a situation (not after), a question whether it would happen: "will the
+# spray make my cat sick" asks, "my cat got sick from the spray, will she be okay" tells.
+ASKED_BEFORE = (
+    "will_the|will_it|will_that|will_this|will_your|would_the|would_it|would_that|would_your|"
+    "could_the|could_that|does_the|does_it|does_that|does_your|do_the|do_your|can_the|"
+    "can_that|can_your",
+)
 # Said to the LLM agent after the situations: the same exceptions as NOT_NOW, in words.
 NOT_NOW_IN_WORDS = (
-    "none of these is urgent when the caller speaks of the past (last year, years ago), of "
-    "a hypothetical (in case, what if, if someone), of other people in general, or asks "
-    "whether the business offers a service for it (do you fix, do you treat)"
+    "none of these is urgent when the caller speaks of the past (last year, years ago, as a "
+    "kid), of a hypothetical (in case, what if, if someone), of other people in general, asks "
+    "whether the business offers a service for it (do you fix, do you treat), what it costs "
+    "or how long it takes (how much, how long does), says it happens only sometimes or can "
+    "wait (next week, no rush), or asks beforehand whether something would happen (will the "
+    "spray make my cat sick)"
 )
 _SENTENCE_END = re.compile(r"[.?!;]+(?=\s|$)")
 _FILLER = frozenset({"a", "an", "the", "my", "our", "is", "are", "of", "in", "on", "it", "its"})
@@ -62,8 +101,11 @@ def situation(phrase: str) -> Situation:
     "_" joins words said together ("passed_out"); filler words ("my", "the") are no slots."""
     slots: list[tuple[tuple[str, ...], ...]] = []
     for word in phrase.split():
+        parts = [p for part in word.split("|") for p in GROUPS.get(part, part).split("|")]
         alternatives = tuple(
-            tuple(stems) for part in word.split("|") if (stems := _stems(part.replace("_", " ")))
+            dict.fromkeys(
+                tuple(stems) for part in parts if (stems := _stems(part.replace("_", " ")))
+            )
         )
         if alternatives and not all(len(a) == 1 and a[0] in _FILLER for a in alternatives):
             slots.append(alternatives)
@@ -76,68 +118,125 @@ def situations(trade: Trade, phrases: Iterable[str] = ()) -> list[Situation]:
     return [found for text in dict.fromkeys(texts) if (found := situation(text)).slots]
 
 
-def _positions(stems: Sequence[str], alternative: tuple[str, ...]) -> list[int]:
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """An utterance's stems, where each stem is said, and the sentence of each word. The
+    index makes a situation's thousands of alternatives cheap to look up."""
+
+    stems: Sequence[str]
+    at: dict[str, list[int]]
+    sentence: Sequence[int]
+
+
+def _positions(said: _Said, alternative: tuple[str, ...]) -> list[tuple[int, int]]:
+    """Where the alternative is said: its first and last word."""
     size = len(alternative)
-    return [i for i in range(len(stems) - size + 1) if tuple(stems[i : i + size]) == alternative]
-
-
-def _spans(stems: Sequence[str], found: Situation) -> Iterator[tuple[int, int]]:
-    """The first and last word of each place where every slot of the situation is heard."""
-    places = [
-        sorted(p for alternative in slot for p in _positions(stems, alternative))
-        for slot in found.slots
+    return [
+        (i, i + size - 1)
+        for i in said.at.get(alternative[0], ())
+        if size == 1 or tuple(said.stems[i : i + size]) == alternative
     ]
-    if not all(places):
-        return
+
+
+def _spans(said: _Said, found: Situation) -> Iterator[tuple[int, int]]:
+    """The first and last word of each place where every slot of the situation is heard."""
+    places: list[list[tuple[int, int]]] = []
+    for slot in found.slots:
+        place = sorted(p for alternative in slot for p in _positions(said, alternative))
+        if not place:
+            return
+        places.append(place)
     for anchor in places[0]:
-        near = [[p for p in slot if abs(p - anchor) <= WINDOW] for slot in places[1:]]
+        near = [[p for p in slot if abs(p[0] - anchor[0]) <= WINDOW] for slot in places[1:]]
         if all(near):
-            ends = [anchor, *(min(slot, key=lambda p: abs(p - anchor)) for slot in near)]
-            yield min(ends), max(ends)
+            ends = [anchor, *(min(slot, key=lambda p: abs(p[0] - anchor[0])) for slot in near)]
+            yield min(p[0] for p in ends), max(p[1] for p in ends)
 
 
-def _not_now(stems: Sequence[str], sentence: Sequence[int], span: tuple[int, int]) -> bool:
+def _not_now(said: _Said, span: tuple[int, int]) -> bool:
     """A "not now" phrase near the situation, in a sentence it is said in: "Do you do
-    emergency calls? My basement is flooding" asks nothing about the flood."""
+    emergency calls? My basement is flooding" asks nothing about the flood. A question asked
+    beforehand counts only before it: "will the spray make my cat sick" asks, "the spray made
+    my cat sick, will she be okay" tells."""
     first, last = span[0] - NOT_NOW_WINDOW, span[1] + NOT_NOW_WINDOW
-    said_in = {sentence[span[0]], sentence[span[1]]}
+    said_in = {said.sentence[span[0]], said.sentence[span[1]]}
     return any(
-        end >= first and start <= last and sentence[start] in said_in
-        for guard in _guards()
-        for start, end in _spans(stems, guard)
+        end >= first
+        and start <= (last if anywhere else span[0] - 1)
+        and said.sentence[start] in said_in
+        for guard, anywhere in _guards()
+        for start, end in _spans(said, guard)
     )
 
 
 @lru_cache(maxsize=1)
-def _guards() -> tuple[Situation, ...]:
-    return tuple(situation(text) for text in NOT_NOW)
+def _guards() -> tuple[tuple[Situation, bool], ...]:
+    """The "not now" phrases, each with whether it counts after the situation too."""
+    return (
+        *((situation(text), True) for text in NOT_NOW),
+        *((situation(text), False) for text in ASKED_BEFORE),
+    )
 
 
-def _heard(stems: Sequence[str], sentence: Sequence[int], found: Situation) -> bool:
-    return any(not _not_now(stems, sentence, span) for span in _spans(stems, found))
+def _heard(said: _Said, found: Situation) -> bool:
+    return any(not _not_now(said, span) for span in _spans(said, found))
 
 
-def _sentences(utterance: str) -> tuple[list[str], list[int]]:
-    """The utterance's stems and, for each, the number of its sentence."""
+def _sentences(utterance: str) -> _Said:
+    """The utterance's stems, where each is said, and for each the number of its sentence."""
     stems: list[str] = []
     sentence: list[int] = []
     for number, part in enumerate(_SENTENCE_END.split(utterance)):
         found = _stems(part)
         stems += found
         sentence += [number] * len(found)
-    return stems, sentence
+    at: dict[str, list[int]] = {}
+    for position, stem in enumerate(stems):
+        at.setdefault(stem, []).append(position)
+    return _Said(stems, at, sentence)
 
 
 def urgent_situation(utterance: str, trade: Trade, phrases: Iterable[str] = ()) -> str | None:
     """The urgent situation the caller describes (its phrase), or None."""
-    stems, sentence = _sentences(utterance)
-    if not stems:
+    said = _sentences(utterance)
+    if not said.stems:
         return None
     found = situations(trade, phrases)
-    return next((s.phrase for s in found if _heard(stems, sentence, s)), None)
+    return next((s.phrase for s in found if _heard(said, s)), None)
+
+
+def _in_words(text: str) -> str:
+    return text.replace("|", " or ").replace("_", " ")
+
+
+# The general layer in brief, for the LLM agent. Its phrases (over 17,000 characters in
+# words) are applied word for word to every utterance before the model is asked
+# (``LlmAgent.reply``), so the model needs their kinds, not their list: every turn's prompt
+# would otherwise carry some 5,000 tokens, paid in cost and in time before the first word.
+GENERAL_IN_BRIEF = (
+    "anyone hurt, ill or in danger right now (chest pain or tightness, trouble breathing, "
+    "unconscious or not waking up, a stroke, bleeding that won't stop, a bad fall or broken "
+    "bone, a seizure, choking, an allergic reaction, poisoning or an overdose, someone "
+    "threatening to hurt themselves or others), a child, an elderly or vulnerable person or a "
+    "pet trapped, missing or in danger (locked in a car, a hot car, swallowed something), "
+    "fire, smoke, sparks or a burning smell, a gas smell or a carbon monoxide alarm, water "
+    "flooding in or pouring where it must not be, live or fallen wires and electric shocks, "
+    "something collapsing or about to fall on someone, a break-in, intruder or threat in "
+    "progress, someone locked out or locked in where that puts them at risk, no heat in "
+    "freezing weather or no cooling in dangerous heat for someone vulnerable"
+)
 
 
 def described(trade: Trade, phrases: Iterable[str] = ()) -> list[str]:
-    """The situations in words, for the LLM agent's instructions."""
-    texts = dict.fromkeys([*GENERAL, *TRADES.get(trade, ()), *phrases])
-    return [*(text.replace("|", " or ").replace("_", " ") for text in texts), NOT_NOW_IN_WORDS]
+    """The situations in words, for the LLM agent's instructions: the general layer in brief
+    (``GENERAL_IN_BRIEF``), then what each group's name (in capitals) used by the trade's and
+    the business's situations stands for, those situations word for word, and the exceptions."""
+    texts = dict.fromkeys([*TRADES.get(trade, ()), *phrases])
+    used = [name for name in GROUPS if any(_names(text, name) for text in texts)]
+    groups = [f"{name} means {_in_words(GROUPS[name])}" for name in used]
+    situations = (_in_words(text) for text in texts)
+    return [GENERAL_IN_BRIEF, *groups, *situations, NOT_NOW_IN_WORDS]
+
+
+def _names(text: str, name: str) -> bool:
+    return any(name in word.split("|") for word in text.split())

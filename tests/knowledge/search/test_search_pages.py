@@ -10,7 +10,14 @@ import httpx
 import pytest
 
 from aicaller.knowledge.search.backend import SearchHit
-from aicaller.knowledge.search.pages import code_share, name_match, pool_size, rank_by_page
+from aicaller.knowledge.search.pages import (
+    CHUNK_WEIGHT,
+    code_share,
+    name_match,
+    page_evidence,
+    pool_size,
+    rank_by_page,
+)
 from tests.factories import Tenant
 
 SEARCH = "/api/v1/knowledge/search"
@@ -122,6 +129,23 @@ def test_a_page_holding_all_the_question_words_beats_a_stronger_match_of_one() -
     ]
     ranked = rank_by_page(hits, ["start", "threads", "lock"], 2)
     assert [hit.document_id for hit in ranked] == [answering, passing]
+
+
+def test_the_page_evidence_says_why_the_page_that_answers_won() -> None:
+    # What an evaluation prints for a miss: the parts behind the order, which it must match.
+    passing, answering = uuid.uuid4(), uuid.uuid4()
+    hits = [
+        replace(_hit(passing, 1.0), text="Threads, threads: the changelog of threads."),
+        replace(_hit(answering, 0.9, "Threads"), text="Start threads, guard data with a lock."),
+    ]
+    evidence = page_evidence(hits, ["start", "threads", "lock"])
+    assert evidence[answering].coverage > evidence[passing].coverage
+    assert evidence[answering].name > evidence[passing].name == 0.0
+    fused = {
+        hit.document_id: CHUNK_WEIGHT * hit.score + evidence[hit.document_id].total for hit in hits
+    }
+    ranked = rank_by_page(hits, ["start", "threads", "lock"], 2)
+    assert [hit.document_id for hit in ranked] == sorted(fused, key=fused.__getitem__)[::-1]
 
 
 def test_a_very_long_page_ranks_below_a_short_one_on_equal_evidence() -> None:

@@ -23,6 +23,10 @@ update old wills and help families through probate after a death.
 """
 
 
+PRICE = ["price", "cost", "fee", "charge", "rate"]
+SPEED = ["performance", "optimization"]
+
+
 @pytest.mark.parametrize(
     ("question", "terms", "added"),
     [
@@ -32,6 +36,21 @@ update old wills and help families through probate after a death.
         ("when are you open on saturday", ["open", "saturday"], ["hours"]),
         ("can I speak to a lawyer", ["speak", "lawyer"], ["attorney"]),
         ("where do I park", ["park"], []),
+        ("what's that gonna run me", ["run"], ["price", "cost", "fee", "charge", "rate"]),
+        ("can I put it on my Amex", ["put", "amex"], ["payment", "pay"]),
+        ("how much do you want up front", ["much", "front"], [*PRICE, "deposit"]),
+        ("who runs the company now", ["runs", "company"], ["team", "owner"]),
+        ("who's your guy for generators", ["guy", "generators"], ["team", "owner"]),
+        ("how do I write my own template filter", ["write", "template", "filter"], ["custom"]),
+        ("who wrote this commit", ["wrote", "commit"], []),
+        (
+            "we have an old database full of tables",
+            ["old", "database", "full", "tables"],
+            ["legacy"],
+        ),
+        ("what's the quick way to insert rows", ["quick", "insert", "rows"], [*SPEED]),
+        ("can it remember my password", ["remember", "password"], ["store", "cache", "record"]),
+        ("where do I save the cache", ["save", "cache"], []),
     ],
 )
 def test_spoken_words_add_the_written_ones(
@@ -59,3 +78,32 @@ async def test_how_much_finds_the_fee_schedule(client: httpx.AsyncClient, tenant
     )
     assert found.status_code == 200, found.text
     assert found.json()["results"][0]["title"] == "Our fees"
+
+
+POLICIES = b"""# Policies
+
+## Payment
+Payment is due when the work is done. We take all major credit cards, cash and checks.
+"""
+PANELS = b"""# Panels
+
+We replace fuse boxes with breaker panels, and put in new circuits for kitchens and shops.
+"""
+
+
+async def test_a_named_card_finds_the_payment_policy(
+    client: httpx.AsyncClient, tenant: Tenant
+) -> None:
+    """ "Amex" is on no page: without the payment group, only "put" would be searched."""
+    for name, data in (("panels.md", PANELS), ("policies.md", POLICIES)):
+        response = await client.post(
+            "/api/v1/knowledge/documents", files={"file": (name, data)}, headers=tenant.headers()
+        )
+        assert response.status_code == 201, response.text
+    found = await client.get(
+        "/api/v1/knowledge/search",
+        params={"q": "can I put it on my Amex?"},
+        headers=tenant.headers("agent"),
+    )
+    assert found.status_code == 200, found.text
+    assert found.json()["results"][0]["title"] == "Policies"

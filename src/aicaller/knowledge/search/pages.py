@@ -27,7 +27,7 @@ import math
 import re
 import uuid
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -110,12 +110,27 @@ def coverage(hits: list[SearchHit], stems: list[str]) -> dict[uuid.UUID, float]:
     return {page: len(held) / len(stems) if stems else 0.0 for page, held in found.items()}
 
 
-def rank_by_page(hits: list[SearchHit], terms: list[str], limit: int) -> list[SearchHit]:
-    """The best ``limit`` of ``hits`` by fused chunk, page and page-name evidence, scores
-    relative to the best (1.0)."""
-    if not hits:
-        return []
-    own = [_own_score(hit) for hit in hits]
+@dataclass(frozen=True, slots=True)
+class PageEvidence:
+    """What a page adds to the fused score of each of its chunks, each part weighted: kept
+    apart so that an evaluation can say why one page ranked above another."""
+
+    strength: float
+    name: float
+    coverage: float
+    length: float
+
+    @property
+    def total(self) -> float:
+        return self.strength + self.name + self.coverage + self.length
+
+
+def page_evidence(
+    hits: list[SearchHit], terms: list[str], own: list[float] | None = None
+) -> dict[uuid.UUID, PageEvidence]:
+    """Per page of ``hits``, its weighted strength, name, coverage and length evidence
+    (``own``: each hit's own score, when already known)."""
+    own = [_own_score(hit) for hit in hits] if own is None else own
     by_page: dict[uuid.UUID, list[float]] = defaultdict(list)
     for hit, score in zip(hits, own, strict=True):
         by_page[hit.document_id].append(score)
@@ -128,19 +143,30 @@ def rank_by_page(hits: list[SearchHit], terms: list[str], limit: int) -> list[Se
     covered = coverage(hits, stems)
     # Against the longest page of the pool, so that every score stays positive.
     longest = math.log(max(1, *(hit.chunk_count for hit in hits)))
-    names: dict[uuid.UUID, float] = {}
-    fused = []
-    for hit, own_score in zip(hits, own, strict=True):
-        if hit.document_id not in names:
-            names[hit.document_id] = name_match(terms, hit.title, hit.url)
-        score = (
-            CHUNK_WEIGHT * own_score
-            + PAGE_WEIGHT * strength[hit.document_id] / strongest
-            + NAME_WEIGHT * names[hit.document_id]
-            + COVERAGE_WEIGHT * covered[hit.document_id]
-            + LENGTH_WEIGHT * (longest - math.log(max(hit.chunk_count, 1)))
-        )
-        fused.append((score, hit))
+    evidence: dict[uuid.UUID, PageEvidence] = {}
+    for hit in hits:
+        page = hit.document_id
+        if page not in evidence:
+            evidence[page] = PageEvidence(
+                PAGE_WEIGHT * strength[page] / strongest,
+                NAME_WEIGHT * name_match(terms, hit.title, hit.url),
+                COVERAGE_WEIGHT * covered[page],
+                LENGTH_WEIGHT * (longest - math.log(max(hit.chunk_count, 1))),
+            )
+    return evidence
+
+
+def rank_by_page(hits: list[SearchHit], terms: list[str], limit: int) -> list[SearchHit]:
+    """The best ``limit`` of ``hits`` by fused chunk, page and page-name evidence, scores
+    relative to the best (1.0)."""
+    if not hits:
+        return []
+    own = [_own_score(hit) for hit in hits]
+    pages = {page: evidence.total for page, evidence in page_evidence(hits, terms, own).items()}
+    fused = [
+        (CHUNK_WEIGHT * own_score + pages[hit.document_id], hit)
+        for hit, own_score in zip(hits, own, strict=True)
+    ]
     fused.sort(key=lambda pair: pair[0], reverse=True)
     best = fused[0][0] or 1.0
     return [replace(hit, score=round(score / best, 4)) for score, hit in fused[:limit]]

@@ -6,7 +6,12 @@ A caller asks "how much is it to ..." where the page that answers is a price lis
 group below names words that trigger it (stemmed as the indexes stem them) and the words it
 adds to the any-term query; the every-term query keeps the caller's own words only, so an added
 word can widen a search but never make one fail. The groups are general English of small
-businesses' calls, not any one business's words.
+businesses' calls, not any one business's words: what a job "runs" a caller is its price, a
+card named ("Amex") asks about payment, money "up front" is a deposit, "who runs it" or "your
+guy for generators" asks for the team. Others are the language of documentation: what a user makes
+"of their own" (a command, a template filter, a lookup) is what documentation calls "custom",
+an "old database" is a "legacy" one, "quick" or "slow" is about "performance", and what
+software "remembers" it stores, caches or records (ADR 0043).
 """
 
 from __future__ import annotations
@@ -31,10 +36,13 @@ class SynonymGroup:
         return self.phrase is not None and self.phrase.search(spoken) is not None
 
 
-def group(adds: str, triggers: str = "", phrase: str | None = None) -> SynonymGroup:
-    """A group adding the words ``adds`` when a question names one of them or of ``triggers``
-    (or says ``phrase``, a regular expression)."""
-    words = (adds + " " + triggers).split()
+def group(
+    adds: str, triggers: str = "", phrase: str | None = None, *, adds_trigger: bool = True
+) -> SynonymGroup:
+    """A group adding the words ``adds`` when a question names one of ``triggers`` (or of
+    ``adds``, unless not ``adds_trigger``: "save" is no reason to search for "remember") or
+    says ``phrase``, a regular expression."""
+    words = (adds + " " + triggers if adds_trigger else triggers).split()
     return SynonymGroup(
         tuple(adds.split()),
         tuple(frozenset({stem(word)}) for word in words),
@@ -53,13 +61,28 @@ def phrase_group(phrases: list[str]) -> SynonymGroup:
     )
 
 
+_WHAT_IT_RUNS = r"\bwhat(?:['\u2019]s| is) (?:that|it|this) (?:gonna |going to )?run\b"
+_WHO_RUNS = r"\bwho(?:['\u2019]s| is)? (?:runs?|running|owns?|in charge)\b"
+_WHO_IS_THE = r"\byour (?:guy|person|people) for\b|\bwho(?:['\u2019]s| is) the (?:guy|person|one)\b"
+
 DEFAULT_GROUPS = (
-    group("price cost fee charge rate", "pricing expensive cheap quote", r"\bhow much\b"),
+    group(
+        "price cost fee charge rate",
+        "pricing expensive cheap quote",
+        rf"\bhow much\b|\brun (?:me|us|you)\b|{_WHAT_IT_RUNS}",
+    ),
+    group("payment pay", "amex visa mastercard credit debit card"),
+    group("deposit", "upfront", r"\bup front\b|\bdown payment\b"),
     group("guarantee warranty", ""),
     group("lawyer attorney", ""),
     group("veterinarian vet", ""),
     group("hours", "open opening close closing"),
     group("appointment book schedule", "booking"),
+    group("team owner", "staff", f"{_WHO_RUNS}|{_WHO_IS_THE}"),
+    group("custom", "", r"\b(?:my|our|your|their) own\b"),
+    group("legacy", "", r"\b(?:old|existing) (?:database|system|code|project|app)"),
+    group("performance optimization", "quick quickly faster slow", r"\bspeed up\b"),
+    group("store cache record", "remember", adds_trigger=False),
 )
 
 
