@@ -28,9 +28,8 @@ import answer_eval_dialogues as dialogues
 from answer_eval_dialogues import HERE, businesses, evaluate_business
 from answer_eval_judge import has_facts, judge
 
-from aicaller.agent import grounded
+from aicaller.agent import candidates, grounded
 from aicaller.agent.asked import counted, yes_no_lead
-from aicaller.agent.language import MONEY
 from aicaller.agent.passage import section_headings, window
 from aicaller.agent.protocol import AgentReply
 from aicaller.core.logging import configure_logging
@@ -45,8 +44,9 @@ async def collect(slugs: list[str], chunks: int) -> list[Row]:
         raise SystemExit(f"held out, never looked at: {', '.join(held)}")
     state: Row = {}
     rows: list[Row] = []
-    kind_of, spoken_of, not_there_of = (
-        grounded.question_kind, grounded._spoken, grounded.names_what_is_not_there
+    kind_of, spoken_of, not_there_of, answering_of = (
+        grounded.question_kind, candidates.spoken, grounded.names_what_is_not_there,
+        candidates.answering,
     )  # fmt: skip
 
     def kind(question: str) -> str:
@@ -54,20 +54,29 @@ async def collect(slugs: list[str], chunks: int) -> list[Row]:
         state.update(question=question, asked=kind_of(question), candidates=[], not_there=False)
         return str(state["asked"])
 
-    def spoken(candidate: Any, wanted: Any, weights: Any, kind: str, fact: Any) -> Any:
-        said = spoken_of(candidate, wanted, weights, kind, fact)
+    def spoken(candidate: Any, asked: Any) -> Any:
+        said = spoken_of(candidate, asked)
         if said is not None:
-            thing = wanted.present(counted(state["question"]) or "")
+            thing = asked.wanted.present(counted(state["question"]) or "")
             lead = yes_no_lead(section_headings(said.hit), said.spoken, True)
+            fact = asked.fact
             state["candidates"].append({
                 "rank": said.rank, "index": said.index, "raw": candidate.support,
                 "support": said.support, "has_fact": said.has_fact, "negative": said.negative,
-                "money": bool(MONEY.search(said.said[said.index])), "fact_asked": fact is not None,
-                "thing": thing <= wanted.present(said.spoken),
-                "said": (lead if kind == "yes_no" else "")
-                + window(said.hit, said.said, said.index, wanted.searched),
+                "fact_in_raw": fact is not None and fact(said.said[said.index]),
+                "fact_asked": fact is not None, "thing": thing <= asked.wanted.present(said.spoken),
+                "said": (lead if asked.kind == "yes_no" else "")
+                + window(said.hit, said.said, said.index, asked.wanted.searched),
             })  # fmt: skip
         return said
+
+    def answering(found: list[Any], asked: Any, by_words: bool) -> Any:
+        # The list items a yes/no question leaves out (``candidates.answering``).
+        kept = {(c.rank, c.index) for c in answering_of(found, asked, by_words)}
+        if asked.kind == "yes_no":
+            for candidate in state.get("candidates", []):
+                candidate["other_topic"] = (candidate["rank"], candidate["index"]) not in kept
+        return answering_of(found, asked, by_words)
 
     def not_there(*args: Any) -> bool:
         state["not_there"] = not_there_of(*args)
@@ -82,7 +91,8 @@ async def collect(slugs: list[str], chunks: int) -> list[Row]:
         return judge(question, reply)
 
     grounded.CONSIDERED, grounded.RESCORED = chunks, 10**6  # type: ignore[misc]
-    grounded.question_kind, grounded._spoken = kind, spoken  # type: ignore[assignment]
+    grounded.question_kind, candidates.spoken = kind, spoken  # type: ignore[assignment]
+    candidates.answering = answering  # type: ignore[assignment]
     grounded.names_what_is_not_there = not_there  # type: ignore[assignment]
     grounded.accept = lambda evidence: True  # type: ignore[assignment]
     dialogues.judge = judged  # type: ignore[attr-defined]
@@ -99,12 +109,12 @@ def choice(row: Row, chunks: int, penalty: float) -> Row | None:
         return None
     price = row["asked"] == "price"
     pool = sorted(
-        (c for c in row["candidates"] if c["rank"] < chunks),
-        key=lambda c: (price and not c["money"], -c["raw"]),
+        (c for c in row["candidates"] if c["rank"] < chunks and not c.get("other_topic")),
+        key=lambda c: (price and not c["fact_in_raw"], -c["raw"]),
     )[: 12 if chunks <= 6 else None]  # grounded.RESCORED, as main re-weighs
     if price and any(c["has_fact"] for c in pool):
         pool = [c for c in pool if c["has_fact"]]
-    elif not price and pool and pool[0]["fact_asked"]:
+    elif pool and pool[0]["fact_asked"]:
         pool = [c for c in pool if c["has_fact"] and c["thing"]]
     return max(
         pool,

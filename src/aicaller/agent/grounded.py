@@ -8,16 +8,22 @@ how rare it is among the passages found (``_weights``: "dog" in a vet's every pa
 little; "MRI" in none is exactly what the knowledge lacks). A word is also found as the
 synonyms the search added for it ("warranty" for "guarantee"). Spoken filler ("um", "you
 guys", "like") is no evidence either way. A sentence of a passage other than the search's
-first needs ``RANK_PENALTY`` more support: on the evaluation's businesses, sentences chosen
-from lower passages were almost never right (3 of 46 with no threshold) against 32 of 73 from
-the first. The best sentence is said only when its share reaches the threshold of the kind of
-question (``question_kind``, ``decision.py``); otherwise the agent declines
-(``handover.decline``). A yes/no question naming (in the sentence that asks, ``asked.py``)
+first needs ``candidates.RANK_PENALTY`` more support: on the evaluation's businesses,
+sentences chosen from lower passages were almost never right (3 of 46 with no threshold)
+against 32 of 73 from the first. The best sentence is said only when its share reaches the
+threshold of the kind of question (``question_kind``, ``decision.py``); otherwise the agent
+declines (``handover.decline``). A yes/no question naming (in the sentence that asks, ``asked.py``)
 what no passage names is declined.
 
 Whether the best sentence is said is ``decision.accept``'s call: a threshold per kind of
 question (``decision.MIN_SUPPORT``), calibrated on the dialogue evaluation's development
 businesses.
+
+Words can match while the fact does not. The sentence must hold the kind of fact asked for
+(``facts.py``: a percentage for a rate, a price and not a limit, a duration and not an
+interval); a common word the caller said counts for nothing inside a proper name of the page
+(``names.py``: "union" in "North Star Credit Union"); and a bare list item answers a yes/no
+question only about its own item or heading (``candidates.answering``).
 
 A negative statement is an answer: "We do not repair electric bikes" answers "do you fix
 electric bikes?", and a yes/no question prefers the sentence that says no (itself or its
@@ -27,35 +33,27 @@ heading) when it supports the question as well as another.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from aicaller.agent.asked import asked_sentence, counted, quantity_asked, yes_no_lead
+from aicaller.agent import candidates as choice
+from aicaller.agent.asked import asked_sentence, yes_no_lead
+from aicaller.agent.candidates import Asked, Candidate
 from aicaller.agent.decision import Evidence, accept
-from aicaller.agent.language import MONEY, QUESTION_WORDS, SPOKEN_FILLER, asks_price, normalise
-from aicaller.agent.passage import negative, section_headings, window
-from aicaller.agent.protocol import AgentReply, Intent, KnowledgeLookup, Meaning
-from aicaller.agent.speech import raw_sentences, speakable
-from aicaller.agent.terms import (
-    Terms,
-    found_in,
-    key_terms,
-    names_what_is_not_there,
-    share,
-    weights_of,
-)
-from aicaller.knowledge.search.backend import SearchHit
+from aicaller.agent.facts import fact_asked
+from aicaller.agent.language import QUESTION_WORDS, SPOKEN_FILLER, asks_price, normalise
+from aicaller.agent.names import CallersNames
+from aicaller.agent.passage import section_headings, window
+from aicaller.agent.protocol import AgentReply, Intent, KnowledgeLookup
+from aicaller.agent.terms import Terms, found_in, key_terms, names_what_is_not_there, weights_of
 
-RANK_PENALTY = 0.2  # support a sentence of a passage other than the first must add
 POOL = 12  # passages searched for: the best few are candidates, all of them weigh the terms
 CONSIDERED, RESCORED = 6, 12  # passages whose sentences are candidates; sentences said again
 PRICE_WORDS = frozenset(
     {"cost", "costs", "price", "prices", "pricing", "fee", "fees", "charge", "charges", "rate"}
     | {"rates", "expensive", "cheap", "pay", "much", "run", "runs"}
 )
-# With an embeddings endpoint: the weighted share of the question's words a sentence has and
-# its similarity in meaning to the question, mixed (``MEANING_WEIGHT``). Calibrated in the
-# same way; adding the two instead (meaning alone may then answer) was tried and lost.
-MEANING_WEIGHT = 0.5
+# With an embeddings endpoint, the threshold on support mixed with meaning
+# (``candidates.MEANING_WEIGHT``), calibrated in the same way.
 MIN_SUPPORT_WITH_MEANING = {
     "price": 0.55,
     "yes_no": 0.6,
@@ -104,83 +102,13 @@ def question_kind(question: str) -> str:
     return next((kind for kind, rule in _KINDS[2:] if rule and rule.search(text)), "other")
 
 
-@dataclass(frozen=True, slots=True)
-class _Candidate:
-    support: float
-    has_fact: bool  # the kind of fact the question asks for: an amount, a quantity
-    negative: bool
-    rank: int
-    index: int
-    said: list[str]  # the passage's sentences, raw
-    hit: SearchHit
-    context: frozenset[str]  # the question's stems in the passage's title and headings
-    spoken: str = ""  # what would be said of the sentence itself
-
-
-def _candidates(
-    hits: list[SearchHit], wanted: Terms, weights: dict[str, float]
-) -> list[_Candidate]:
-    """Every raw sentence of the best passages, with the weighted share of the question's
-    terms found in it and the headings it sits under (what the caller would hear it as about):
-    a cheap first pass, before the best are made speakable and weighed again (``_spoken``)."""
-    found = []
-    for rank, hit in enumerate(hits):
-        said = raw_sentences(hit.text)
-        context = frozenset(wanted.present(f"{hit.title} {hit.heading_path}"))
-        for index, sentence in enumerate(said):
-            part = share(wanted.present(sentence) | context, weights)
-            found.append(_Candidate(part, False, False, rank, index, said, hit, context))
-    return found
-
-
-def _spoken(
-    candidate: _Candidate,
-    wanted: Terms,
-    weights: dict[str, float],
-    kind: str,
-    fact: re.Pattern[str] | None,
-) -> _Candidate | None:
-    """The candidate weighed again on what would be said of it (links, URLs and the end of
-    a long sentence are not said), or None when it cannot be said (code, a fragment)."""
-    first = speakable(candidate.said[candidate.index])
-    if first is None:
-        return None
-    return replace(
-        candidate,
-        support=share(wanted.present(first) | candidate.context, weights),
-        has_fact=fact is not None and bool(fact.search(first)),
-        negative=kind == "yes_no" and negative(f"{section_headings(candidate.hit)} {first}"),
-        spoken=first,
-    )
-
-
-async def _by_meaning(
-    meaning: Meaning, question: str, candidates: list[_Candidate]
-) -> list[_Candidate] | None:
-    """The candidates with their support mixed with their similarity in meaning to the
-    question, or None when the endpoint cannot tell now. A sentence is compared alone and
-    under its section's headings, the closer counting: the heading says what a list is
-    about ("Small mammals: Rabbits, ..."), but a heading naming two things ("Spay & neuter")
-    blurs which of its rows the question asked for."""
-    said = [c.spoken for c in candidates]
-    said += [f"{section_headings(c.hit)}: {c.spoken}" for c in candidates]
-    similar = await meaning.similarities(question, said)
-    if similar is None:
-        return None
-    count = len(candidates)
-    return [
-        replace(c, support=(1 - MEANING_WEIGHT) * c.support + MEANING_WEIGHT * value)
-        for c, value in zip(candidates, map(max, similar[:count], similar[count:]), strict=True)
-    ]
-
-
-def _evidence(kind: str, best: _Candidate, keys: set[str], wanted: Terms) -> Evidence:
-    """What speaks for saying ``best``; ``keys`` are the rarest asked terms some passage names."""
-    named = wanted.present(best.spoken)
+def _evidence(best: Candidate, asked: Asked) -> Evidence:
+    """What speaks for saying ``best``."""
+    named = asked.named(best.spoken)
     return Evidence(
-        kind=kind,
+        kind=asked.kind,
         support=best.support,
-        key_in_sentence=bool(keys) and keys <= named,
+        key_in_sentence=bool(asked.keys) and asked.keys <= named,
         names_asked=bool(named),
         has_fact=best.has_fact,
     )
@@ -200,48 +128,41 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     wanted = Terms(terms, found.equivalents)
     passages = found_in(wanted, found.hits)
     weights = weights_of(wanted, passages)
-    fact = MONEY if kind == "price" else quantity_asked(question)
+    keys = key_terms(wanted, passages, weights, question)
+    fact = fact_asked(question, kind)
+    names = CallersNames(question)
+    asked = Asked(question, kind, wanted, weights, fact, names, keys, set().union(*passages))
     first_pass = sorted(
-        _candidates(found.hits[:CONSIDERED], wanted, weights),
+        choice.first_pass(found.hits[:CONSIDERED], asked),
         # A price question looks at the sentences with an amount first.
-        key=lambda c: (kind != "price" or not MONEY.search(c.said[c.index]), -c.support),
+        key=lambda c: (kind != "price" or fact is None or not fact(c.said[c.index]), -c.support),
     )
     # By meaning, every sentence is a candidate: its words may be none of the question's.
     pool = first_pass if found.meaning is not None else first_pass[:RESCORED]
-    spoken = (_spoken(candidate, wanted, weights, kind, fact) for candidate in pool)
+    spoken = (choice.spoken(candidate, asked) for candidate in pool)
     candidates = [candidate for candidate in spoken if candidate is not None]
     mixed = None
     if found.meaning is not None and candidates:
-        mixed = await _by_meaning(found.meaning, question, candidates)
+        mixed = await choice.by_meaning(found.meaning, question, candidates)
     if mixed is not None:
         candidates = mixed
     elif kind == "yes_no" and names_what_is_not_there(wanted, passages, question):
         # By words alone, a yes/no question naming what no passage names is a guess; by
         # meaning, "bunnies" may well be the "rabbits" of a list.
         return Lookup(None, True)
-    candidates = [
-        replace(c, support=c.support - (RANK_PENALTY if c.rank else 0.0)) for c in candidates
-    ]
-    if kind == "price" and any(c.has_fact for c in candidates):
-        # A price question is answered by a sentence with a price in it, if one is found.
-        candidates = [c for c in candidates if c.has_fact]
-    elif fact is not None:
-        # How long, what time: a quantity; "how many vets": a count of vets, said as such.
-        thing = wanted.present(counted(question) or "")
-        candidates = [c for c in candidates if c.has_fact and thing <= wanted.present(c.spoken)]
+    candidates = choice.answering(candidates, asked, by_words=mixed is None)
     if not candidates:
         return Lookup(None, True)
     best = max(candidates, key=lambda c: (round(c.support, 6), c.negative, -c.rank, -c.index))
-    keys = key_terms(wanted, passages, weights, question)
     if mixed is not None:
         if best.support < MIN_SUPPORT_WITH_MEANING[kind]:
             return Lookup(None, True)
-    elif not accept(_evidence(kind, best, keys, wanted)):
+    elif not accept(_evidence(best, asked)):
         return Lookup(None, True)
     text = window(best.hit, best.said, best.index, wanted.searched)
     if kind == "yes_no":
-        names = bool(keys) and keys <= wanted.present(text)
-        text = yes_no_lead(section_headings(best.hit), best.spoken, names) + text
+        said_key = bool(keys) and keys <= wanted.present(text)
+        text = yes_no_lead(section_headings(best.hit), best.spoken, said_key) + text
     reply = AgentReply(
         text,
         Intent.ANSWER,
