@@ -123,3 +123,22 @@ async def test_an_amount_asked_of_a_named_thing_is_said_of_that_thing() -> None:
     said = await _said(warranty, asked)
     assert said is not None
     assert "5 years" in said
+
+
+async def test_whether_a_charge_applies_is_not_answered_by_its_row() -> None:
+    asked = "If you check my engine light and then do the repair, do I still pay that fee on top?"
+    row = {"Pricing > Diagnostics": "Check engine light diagnosis: $129. Brake inspection: free."}
+    assert await _said(row, asked) is None
+    credited = {
+        "Pricing > Diagnostics": (
+            "The check engine light diagnosis fee of $129 is credited toward the repair if we "
+            "do the work."
+        )
+    }
+    said = await _said(credited, asked)
+    assert said is not None
+    assert "credited toward the repair" in said
+    # What it costs is still answered by the row.
+    said = await _said(row, "How much do you charge to check the engine light?")
+    assert said is not None
+    assert "$129" in said

@@ -40,6 +40,7 @@ class Asked:
     names: CallersNames
     keys: set[str]  # the rarest asked terms some passage names
     found: set[str]  # the asked terms some passage names
+    applies: bool = False  # asks whether a charge applies ("do I still pay the fee on top?")
 
     def names_said(self) -> set[str]:
         """The asked terms the caller said as proper names that some passage names."""
@@ -130,6 +131,10 @@ def answering(candidates: list[Candidate], asked: Asked, by_words: bool) -> list
         # An amount asked of a thing called by its name ("the warranty on a Generac") is said
         # of that thing, not of whatever else the page counts ("2 years on labor").
         candidates = [c for c in candidates if named <= asked.named(c.spoken) | c.context]
+    if asked.kind == "price" and asked.applies:
+        # "Do I still pay that checking fee on top?" is not answered by the fee's row
+        # ("Check engine light diagnosis: $129."): only a statement can say yes or no.
+        candidates = [c for c in candidates if not is_fragment(c.spoken)]
     if asked.kind == "price" and any(c.has_fact for c in candidates):
         # A price question is answered by a sentence with a price in it, if one is found.
         return [c for c in candidates if c.has_fact]

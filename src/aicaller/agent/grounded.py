@@ -72,6 +72,12 @@ _KINDS = (
     ("how", re.compile(r"\bhow\b")),
     ("what", re.compile(r"\b(?:what|which|who)\b")),
 )
+_AMOUNT_ASKED = re.compile(r"\b(?:how much|how many|what|which)\b")
+# Words asking whether a charge applies in a case, which a price list's row cannot say.
+_APPLIES = re.compile(
+    r"\b(?:still|on top|extra|additional|included|include|come off|comes off|toward|towards|"
+    r"waive|waived|credited|refund|refundable)\b"
+)
 _LEAD_IN = re.compile(
     r"^(?:(?:hi|hello|hey|um+|uh+|so|well|okay|ok|yes|yeah|and|also|quick question|"
     r"i was wondering|i wanted to ask|can you tell me|could you tell me|i'd like to know|"
@@ -88,14 +94,28 @@ class Lookup:
     searchable: bool
 
 
+def _asked_clauses(question: str) -> list[str]:
+    # The sentence that asks, not the story around it; a yes/no question may follow a clause
+    # ("My Harley's ticking, do y'all work on bikes?").
+    return [_LEAD_IN.sub("", normalise(clause)) for clause in asked_sentence(question).split(",")]
+
+
+def asks_whether_it_applies(question: str) -> bool:
+    """The question asks yes or no whether a charge applies ("do I still pay that fee on
+    top?", "does that come off the treatment?"), not what it is."""
+    clauses = _asked_clauses(question)
+    return (
+        any(_YES_NO.search(clause) for clause in clauses)
+        and _APPLIES.search(normalise(question)) is not None
+        and _AMOUNT_ASKED.search(normalise(question)) is None
+    )
+
+
 def question_kind(question: str) -> str:
     """price, yes_no, when, where, how, what or other: the calibration's unit."""
     if asks_price(question):
         return "price"
-    # The sentence that asks, not the story around it; a yes/no question may follow a clause
-    # ("My Harley's ticking, do y'all work on bikes?").
-    asked = asked_sentence(question)
-    clauses = [_LEAD_IN.sub("", normalise(clause)) for clause in asked.split(",")]
+    clauses = _asked_clauses(question)
     if any(_YES_NO.search(clause) for clause in clauses):
         return "yes_no"
     text = " ".join(clauses)
@@ -131,7 +151,9 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     keys = key_terms(wanted, passages, weights, question)
     fact = fact_asked(question, kind)
     names = CallersNames(question)
-    asked = Asked(question, kind, wanted, weights, fact, names, keys, set().union(*passages))
+    found_terms: set[str] = set().union(*passages)
+    applies = asks_whether_it_applies(question)
+    asked = Asked(question, kind, wanted, weights, fact, names, keys, found_terms, applies)
     first_pass = sorted(
         choice.first_pass(found.hits[:CONSIDERED], asked),
         # A price question looks at the sentences with an amount first.
