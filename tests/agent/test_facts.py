@@ -126,19 +126,21 @@ async def test_an_amount_asked_of_a_named_thing_is_said_of_that_thing() -> None:
 
 
 async def test_whether_a_charge_applies_is_not_answered_by_its_row() -> None:
-    asked = "If you check my engine light and then do the repair, do I still pay that fee on top?"
-    row = {"Pricing > Diagnostics": "Check engine light diagnosis: $129. Brake inspection: free."}
-    assert await _said(row, asked) is None
-    credited = {
-        "Pricing > Diagnostics": (
-            "The check engine light diagnosis fee of $129 is credited toward the repair if we "
-            "do the work."
-        )
+    asked = (
+        "If I pay you to check out my engine light and then you do the repair, do I still pay "
+        "that checking fee on top?"
+    )
+    shop = {
+        "Prices > Diagnostics": "Check engine light diagnosis: $129. Brake inspection: $49.",
+        "Repairs > How it works": "We check the car, then call you before we do any repair.",
+        "About": "You pay when you pick up the car.",
     }
-    said = await _said(credited, asked)
+    assert await _said(shop, asked) is None
+    credited = "The $129 check engine light fee is credited toward the repair if we do the work."
+    said = await _said({**shop, "Prices > Diagnostics": credited}, asked)
     assert said is not None
     assert "credited toward the repair" in said
     # What it costs is still answered by the row.
-    said = await _said(row, "How much do you charge to check the engine light?")
+    said = await _said(shop, "How much do you charge to check the engine light?")
     assert said is not None
     assert "$129" in said
