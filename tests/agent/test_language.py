@@ -105,3 +105,22 @@ def test_how_much_notice_or_time_is_no_price_question() -> None:
     assert asks_price("how much is a cleaning")
     assert not asks_price("how much notice do you need for a refill")
     assert not asks_price("how much time does it take")
+
+
+@pytest.mark.parametrize(
+    ("utterance", "intent"),
+    [
+        ("where are you located", Intent.CALLER_CONTACT),
+        ("where are you guys", Intent.CALLER_CONTACT),
+        ("where is your office", Intent.CALLER_CONTACT),
+        ("where is the clinic", Intent.CALLER_CONTACT),
+        # Something else of the business is a question for its knowledge, not its address.
+        ("Where is your storage place? Is it at the office?", Intent.CALLER_QUESTION),
+        ("where is your warehouse", Intent.CALLER_QUESTION),
+        ("where is your parking", Intent.CALLER_QUESTION),
+    ],
+)
+def test_where_the_business_is_differs_from_where_something_of_it_is(
+    utterance: str, intent: Intent
+) -> None:
+    assert classify(utterance) is intent

@@ -68,6 +68,7 @@ _THANKS = re.compile(
     r"(?: (?:so much|very much|a lot|again))?$"
 )
 _YOUR = r"(?:you|your|you're|the (?:office|clinic|shop|store|practice|business|team))"
+_PREMISES = r"office|clinic|shop|store|practice|business|location|building|place|garage|studio"
 _HOURS = _any(
     [
         r"\b(?:opening|business|office|working|operating|open) hours\b",
@@ -84,7 +85,10 @@ _YOU_ALL = re.compile(r"\b(?:you guys|you all|y'all|yall|you folks)\b")
 _CONTACT = _any(
     [
         rf"\b(?:what(?:'s| is)|give me) {_YOUR}\b.{{0,15}}\b(?:phone number|number|email|e mail|address|website|web site)\b",  # noqa: E501
-        rf"\bwhere (?:are|is) {_YOUR}\b|\bwhere (?:are|is) (?:you|it) located\b",
+        # "where is your office", not "where is your storage place": the business's own
+        # address answers the first; the second is a question for the knowledge.
+        rf"\bwhere (?:are|is) (?:you\b|(?:your|the) (?:{_PREMISES})\b)",
+        r"\bwhere (?:are|is) (?:you|it) located\b",
         r"\bhow (?:can|do|could) i (?:contact|reach|email|find|call|write to)\b",
         r"\b(?:email address|mailing address|street address|contact details|contact info\w*)\b",
         rf"\b{_YOUR}\b.{{0,10}}\b(?:address|location|website|email)\b",
