@@ -4,7 +4,14 @@ seasonal hours come from the knowledge rather than the configured week."""
 
 from __future__ import annotations
 
-from aicaller.agent.asked import COUNT, QUANTITY, asked_sentence, asks_quantity, seasonal
+from aicaller.agent.asked import (
+    COUNT,
+    QUANTITY,
+    asked_sentence,
+    asks_quantity,
+    on_the_days,
+    seasonal,
+)
 from aicaller.agent.grounded import grounded_answer, question_kind
 from aicaller.agent.offline import OfflineAgent
 from aicaller.agent.protocol import AgentAction, Intent
@@ -193,3 +200,22 @@ async def test_a_sentence_that_says_yes_itself_gets_no_lead_from_a_heading_that_
     found = await grounded_answer(movers, "Do your guys take the beds apart?")
     assert found.reply is not None
     assert found.reply.text.startswith("Yes, beds, cribs")
+
+
+async def test_a_day_outside_the_days_stated_is_answered_no() -> None:
+    movers = Passages(
+        {"FAQ > Moving on a Sunday": "We move Monday through Saturday. Crews start at 8 AM."}
+    )
+    sunday = await grounded_answer(movers, "Do you guys move on Sundays?")
+    assert sunday.reply is not None
+    assert sunday.reply.text.startswith("No. We move Monday through Saturday.")
+    saturday = await grounded_answer(movers, "Do you move on a Saturday?")
+    assert saturday.reply is not None
+    assert saturday.reply.text.startswith("Yes. We move Monday through Saturday.")
+
+
+def test_a_run_of_days_off_or_round_the_weekend_is_read_as_written() -> None:
+    assert on_the_days("open Tuesday?", "We are closed Monday to Friday.") == ""
+    assert on_the_days("do you come out on a Sunday?", "Crews work Friday to Monday.") == "Yes. "
+    assert on_the_days("do you come out on a Wednesday?", "Crews work Friday to Monday.") == "No. "
+    assert on_the_days("can you come today?", "We move Monday through Saturday.") == ""

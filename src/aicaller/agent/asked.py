@@ -21,6 +21,9 @@ vet's biography counting her cats does not answer it either. "How long" and "how
 duration ("2 years", "same-day", "since 1998"): "We install up to four chargers for a small
 business" does not say how long the business has been open (``DURATION``).
 
+A sentence giving a run of days ("We move Monday through Saturday.") answers a yes/no question
+about one day by whether the day is in the run (``on_the_days``): "No." for Sunday.
+
 Configured opening hours are weekly. A question about hours in a season, a month or on a
 holiday ("what time do you open in the summer?") is one the week cannot answer; the
 knowledge may (``seasonal``).
@@ -30,8 +33,9 @@ from __future__ import annotations
 
 import re
 
-from aicaller.agent.language import normalise
+from aicaller.agent.language import asked_day, normalise
 from aicaller.agent.passage import negative
+from aicaller.businesses.schemas import Weekday
 
 _CONDITION = re.compile(r"\b(?:if|when|unless|until|because|in case)\b[^,.;:]*", re.IGNORECASE)
 _SENTENCE = re.compile(r"[^.?!]+[.?!]*")
@@ -136,3 +140,22 @@ def seasonal(utterance: str) -> bool:
         if match.group(0).lower() != "may" or _WHEN_IN_SEASON.search(utterance[: match.start()]):
             return True
     return False
+
+
+_DAYS = "|".join(day.value for day in Weekday)
+_OFF = re.compile(r"\b(?:closed|except|excluding|off)\b")  # a run of days not worked
+_DAY_RUN = re.compile(rf"\b({_DAYS})s? (?:through|thru|to|until|till|-|\u2013) ({_DAYS})s?\b")
+
+
+def on_the_days(question: str, sentence: str) -> str:
+    """ "Yes. " or "No. " when ``sentence`` states a run of days and ``question`` asks about
+    one day, by whether the run holds it; otherwise nothing. A run of days off ("closed Monday
+    to Friday", "except Monday through Wednesday") is left to ``yes_no_lead``."""
+    day = asked_day(question)
+    run = _DAY_RUN.search(sentence.lower())
+    if day is None or run is None or negative(sentence) or _OFF.search(sentence.lower()):
+        return ""
+    week = list(Weekday)
+    first, last = week.index(Weekday(run.group(1))), week.index(Weekday(run.group(2)))
+    covered = week[first : last + 1] if first <= last else week[first:] + week[: last + 1]
+    return "Yes. " if day in covered else "No. "

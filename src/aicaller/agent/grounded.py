@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass
 
 from aicaller.agent import candidates as choice
-from aicaller.agent.asked import asked_sentence, yes_no_lead
+from aicaller.agent.asked import asked_sentence, on_the_days, yes_no_lead
 from aicaller.agent.candidates import Asked, Candidate
 from aicaller.agent.decision import Evidence, accept
 from aicaller.agent.facts import fact_asked
@@ -184,7 +184,8 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     text = window(best.hit, best.said, best.index, wanted.searched)
     if kind == "yes_no":
         said_key = bool(keys) and keys <= wanted.present(text)
-        text = yes_no_lead(section_headings(best.hit), best.spoken, said_key) + text
+        lead = on_the_days(question, best.spoken)
+        text = (lead or yes_no_lead(section_headings(best.hit), best.spoken, said_key)) + text
     reply = AgentReply(
         text,
         Intent.ANSWER,
