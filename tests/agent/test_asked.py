@@ -219,3 +219,7 @@ def test_a_run_of_days_off_or_round_the_weekend_is_read_as_written() -> None:
     assert on_the_days("do you come out on a Sunday?", "Crews work Friday to Monday.") == "Yes. "
     assert on_the_days("do you come out on a Wednesday?", "Crews work Friday to Monday.") == "No. "
     assert on_the_days("can you come today?", "We move Monday through Saturday.") == ""
+    # The day asked about, not the one in the caller's story; an FAQ's own "No," is kept.
+    sunday_off = "Sunday's my only day off. Could you come Saturday instead?"
+    assert on_the_days(sunday_off, "We move Monday through Saturday.") == "Yes. "
+    assert on_the_days("Sundays?", "No, we move Monday through Saturday.") == ""

@@ -151,9 +151,11 @@ def on_the_days(question: str, sentence: str) -> str:
     """ "Yes. " or "No. " when ``sentence`` states a run of days and ``question`` asks about
     one day, by whether the run holds it; otherwise nothing. A run of days off ("closed Monday
     to Friday", "except Monday through Wednesday") is left to ``yes_no_lead``."""
-    day = asked_day(question)
+    day = asked_day(asked_sentence(question))  # the day asked about, not one in the story
     run = _DAY_RUN.search(sentence.lower())
     if day is None or run is None or negative(sentence) or _OFF.search(sentence.lower()):
+        return ""
+    if _SAYS_YES_OR_NO.search(sentence):  # "No, we move Monday through Saturday."
         return ""
     week = list(Weekday)
     first, last = week.index(Weekday(run.group(1))), week.index(Weekday(run.group(2)))
