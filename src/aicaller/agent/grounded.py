@@ -100,15 +100,17 @@ def _asked_clauses(question: str) -> list[str]:
     return [_LEAD_IN.sub("", normalise(clause)) for clause in asked_sentence(question).split(",")]
 
 
+def _asks_yes_no(clauses: list[str]) -> bool:
+    return any(_YES_NO.search(clause) for clause in clauses)
+
+
 def asks_whether_it_applies(question: str) -> bool:
     """The question asks yes or no whether a charge applies ("do I still pay that fee on
     top?", "does that come off the treatment?"), not what it is."""
-    clauses = _asked_clauses(question)
-    return (
-        any(_YES_NO.search(clause) for clause in clauses)
-        and _APPLIES.search(normalise(question)) is not None
-        and _AMOUNT_ASKED.search(normalise(question)) is None
-    )
+    said = normalise(question)
+    if _APPLIES.search(said) is None or _AMOUNT_ASKED.search(said) is not None:
+        return False
+    return _asks_yes_no(_asked_clauses(question))
 
 
 def question_kind(question: str) -> str:
@@ -116,7 +118,7 @@ def question_kind(question: str) -> str:
     if asks_price(question):
         return "price"
     clauses = _asked_clauses(question)
-    if any(_YES_NO.search(clause) for clause in clauses):
+    if _asks_yes_no(clauses):
         return "yes_no"
     text = " ".join(clauses)
     return next((kind for kind, rule in _KINDS[2:] if rule and rule.search(text)), "other")
@@ -152,7 +154,7 @@ async def grounded_answer(knowledge: KnowledgeLookup, question: str) -> Lookup:
     fact = fact_asked(question, kind)
     names = CallersNames(question)
     found_terms: set[str] = set().union(*passages)
-    applies = asks_whether_it_applies(question)
+    applies = kind == "price" and asks_whether_it_applies(question)  # only a price's row
     asked = Asked(question, kind, wanted, weights, fact, names, keys, found_terms, applies)
     first_pass = sorted(
         choice.first_pass(found.hits[:CONSIDERED], asked),
