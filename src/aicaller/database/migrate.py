@@ -20,6 +20,8 @@ SEARCH_OBJECT_PREFIXES = (
     "ix_chunks_search_vector",
     "lead_vector",
     "ix_chunks_lead_vector",
+    "name_vector",
+    "ix_chunks_name_vector",
     "ix_calls_summary_trgm",
     "ix_transcript_turns_text_trgm",
     "calls_text_",

@@ -1,6 +1,6 @@
 """The search index follows every write to chunks: insert, update and delete, on both
 databases (SQLite's FTS5 triggers, for its full and lead indexes; PostgreSQL's stored,
-generated ``search_vector`` and ``lead_vector``)."""
+generated ``search_vector``, ``lead_vector`` and ``name_vector``)."""
 
 from __future__ import annotations
 
@@ -14,13 +14,17 @@ from aicaller.database.session import Database
 from aicaller.knowledge.search.service import backend_for
 from tests.factories import Tenant
 
-# What search_vector and lead_vector must hold for each row (migrations 0005 and 0009).
-_EXPECTED = """
+# What search_vector, lead_vector and name_vector must hold for each row (migrations 0005,
+# 0009 and 0027).
+_NAME = """
     setweight(to_tsvector('english', title), 'A')
-    || setweight(to_tsvector('english', heading_path), 'B')
-    || setweight(to_tsvector('english', {body}), 'C')"""
+    || setweight(to_tsvector('english', heading_path), 'B')"""
+_EXPECTED = _NAME + "\n    || setweight(to_tsvector('english', {body}), 'C')"
 _FULL, _LEAD = _EXPECTED.format(body="text"), _EXPECTED.format(body="substr(text, 1, 500)")
-_STALE = f"SELECT count(*) FROM chunks WHERE search_vector <> ({_FULL}) OR lead_vector <> ({_LEAD})"  # noqa: S608
+_STALE = (
+    f"SELECT count(*) FROM chunks WHERE search_vector <> ({_FULL}) OR lead_vector <> ({_LEAD})"  # noqa: S608
+    f" OR name_vector <> ({_NAME})"
+)
 
 
 async def _found(database: Database, business_id: uuid.UUID, word: str) -> list[str]:

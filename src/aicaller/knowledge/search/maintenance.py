@@ -28,7 +28,11 @@ async def tidy_index(database: Database) -> int:
     if database.engine.dialect.name == "postgresql":
         async with database.transaction() as session:
             await session.execute(text("ANALYZE chunks"))
-            for index in ("ix_chunks_search_vector", "ix_chunks_lead_vector"):
+            for index in (
+                "ix_chunks_search_vector",
+                "ix_chunks_lead_vector",
+                "ix_chunks_name_vector",
+            ):
                 flush = text("SELECT gin_clean_pending_list(CAST(:index AS regclass))")
                 await session.execute(flush, {"index": index})
         return 1

@@ -9,7 +9,12 @@ word the caller asked about. Two stages:
 - the candidates (chunks of the business matching the tier's query) are ranked by each term's
   saturated ``ts_rank`` (normalisation 32: rank / (rank + 1)) weighted by the term's inverse
   document frequency among the business's chunks (``postgres_stats.py``), and the best
-  ``POOL`` kept: one read of each candidate's vector per term, no more;
+  ``POOL`` kept: one read of each candidate's vector per term, no more. A chunk holding none
+  of the terms in its title or headings ranks below ``UNNAMED_RANK`` times the sum of the
+  weights, so the candidates naming a term there (``name_vector``, migration 0027: a few
+  hundred where thousands match) are ranked first, and when ``POOL`` of them rank above that
+  bound they are the pool, the very one all candidates give; only otherwise are all the
+  candidates read (ADR 0047: at 100,000 chunks, reading each one's row was most of a search);
 - those get BM25 proper: each term's occurrences by field (``unnest`` of the vector: its
   positions and their weights), saturated by k1 and normalised by the chunk's length (its
   distinct lexemes, against the business's average), which reads each vector whole, so only
@@ -39,16 +44,39 @@ POOL = 100
 K1, B = 1.2, 0.75
 TITLE, HEADINGS, BODY = 8, 4, 1
 """BM25's term-frequency weight of an occurrence in each field (labels A, B and C)."""
+BY_NAME_FROM = 1000
+"""Candidates (the terms' summed chunk counts) from which an any-term query seeks its pool among
+the chunks naming a term first (``by_name``); below, reading them all costs little."""
+UNNAMED_RANK = 1 / 6
+"""Above what ``ts_rank(vector, term, 32)`` can be for a term held only in body text (label C,
+weight 0.2): with its occurrences j = 1.. weighing 0.2 / j**2 each, at most 0.2 * pi**2 / 6
+before the division by pi**2 / 6, so a rank r below 0.2 and r / (r + 1) below 1/6 (0.1664 at
+the 256 positions a tsvector keeps). A title (A, 1.0) or heading (B, 0.4) occurrence alone
+gives at least 0.608 or 0.243, 0.378 or 0.196 after normalisation."""
 _TIER = """
     q{p} AS MATERIALIZED (  -- parsed once, not once per candidate row
-        SELECT to_tsquery('english', :{p}tsquery) AS query, {parts}
+        SELECT to_tsquery('english', :{p}tsquery) AS query,
+               to_tsquery('english', :{p}named) AS named, {parts}
+    ),
+    named{p} AS MATERIALIZED (  -- only for an any-term query, which each of these matches
+        SELECT c.id, c.search_vector, {first} AS rank
+        FROM chunks AS c, q{p} AS q
+        WHERE :{p}by_name AND c.business_id = :business_id AND c.name_vector @@ q.named
+        ORDER BY rank DESC, c.id
+        LIMIT :pool
+    ),
+    decided{p} AS MATERIALIZED (
+        SELECT count(*) = :pool AND min(rank) > :{p}unnamed AS decided FROM named{p}
     ),
     pool{p} AS (
-        SELECT c.id, c.search_vector
-        FROM chunks AS c, q{p} AS q
-        WHERE c.business_id = :business_id AND c.{vector} @@ q.query
-        ORDER BY {first} DESC, c.id
-        LIMIT :pool
+        SELECT id, search_vector FROM named{p} WHERE (SELECT decided FROM decided{p})
+        UNION ALL
+        (SELECT c.id, c.search_vector
+         FROM chunks AS c, q{p} AS q
+         WHERE NOT (SELECT decided FROM decided{p})
+           AND c.business_id = :business_id AND c.{vector} @@ q.query
+         ORDER BY {first} DESC, c.id
+         LIMIT :pool)
     ),
     best{p} AS (
         SELECT pool.id, (
@@ -126,6 +154,14 @@ def together(lead: int, every: int, broad: int) -> TextClause:
     return text(f"WITH {', '.join(tiers)} {' UNION ALL '.join(rows)} ORDER BY tier, score DESC, id")
 
 
+def by_name(query: Query, chunks: list[int]) -> bool:
+    """Whether the pool is first sought among the chunks naming a term in their title or
+    headings: for an any-term query that may match ``BY_NAME_FROM`` chunks or more. An
+    every-term query rarely has ``POOL`` such chunks among its few matches, and the index
+    lookup of its common words in titles would cost more than it saved."""
+    return not query.every and sum(chunks) >= BY_NAME_FROM
+
+
 def _parameters(
     query: Query, counts: LexemeCounts, terms: list[str], prefix: str = ""
 ) -> dict[str, object]:
@@ -134,6 +170,9 @@ def _parameters(
     idfs = [counts.weight(counts.chunks[known[term]]) for term in query.terms]
     params: dict[str, object] = {
         f"{prefix}tsquery": (" & " if query.every else " | ").join(query.terms),
+        f"{prefix}named": " | ".join(query.terms),
+        f"{prefix}unnamed": UNNAMED_RANK * sum(idfs),
+        f"{prefix}by_name": by_name(query, [counts.chunks[known[term]] for term in query.terms]),
         f"{prefix}lexemes": [counts.lexemes[known[term]] for term in query.terms],
         f"{prefix}idfs": idfs,
         "average_length": counts.average_length,
