@@ -44,9 +44,10 @@ POOL = 100
 K1, B = 1.2, 0.75
 TITLE, HEADINGS, BODY = 8, 4, 1
 """BM25's term-frequency weight of an occurrence in each field (labels A, B and C)."""
-BY_NAME_FROM = 1000
-"""Candidates (the terms' summed chunk counts) from which an any-term query seeks its pool among
-the chunks naming a term first (``by_name``); below, reading them all costs little."""
+BY_NAME_FROM, BY_NAME_TERMS = 1000, 2
+"""Candidates (the terms' summed chunk counts) from which, and terms up to which, an any-term
+query seeks its pool among the chunks naming a term first (``by_name``); below that many
+candidates, reading them all costs little."""
 UNNAMED_RANK = 1 / 6
 """Above what ``ts_rank(vector, term, 32)`` can be for a term held only in body text (label C,
 weight 0.2): with its occurrences j = 1.. weighing 0.2 / j**2 each, at most 0.2 * pi**2 / 6
@@ -156,10 +157,12 @@ def together(lead: int, every: int, broad: int) -> TextClause:
 
 def by_name(query: Query, chunks: list[int]) -> bool:
     """Whether the pool is first sought among the chunks naming a term in their title or
-    headings: for an any-term query that may match ``BY_NAME_FROM`` chunks or more. An
-    every-term query rarely has ``POOL`` such chunks among its few matches, and the index
-    lookup of its common words in titles would cost more than it saved."""
-    return not query.every and sum(chunks) >= BY_NAME_FROM
+    headings: for an any-term query of at most ``BY_NAME_TERMS`` terms that may match
+    ``BY_NAME_FROM`` chunks or more. Of more terms, the bound (a sixth of all their weights) is
+    seldom beaten by chunks naming one or two of them, and reading those chunks for nothing cost
+    about what the few decided saved; an every-term query rarely has ``POOL`` such chunks among
+    its matches, and its index lookup of common words in titles costs more than it saves."""
+    return not query.every and len(query.terms) <= BY_NAME_TERMS and sum(chunks) >= BY_NAME_FROM
 
 
 def _parameters(
