@@ -14,6 +14,9 @@ question's fastest round, process CPU p50 / p95, statements a search, and a dige
 results (equal digests: the same hits, scores and snippets). The terms' counts a worker keeps
 (``backend.TermMemo``) serve every round after the first, as they serve a term asked again;
 ``--cold-counts`` forgets them before each search, as for a question of words never asked.
+``--buffers`` (PostgreSQL) then runs each question's search statement again under ``EXPLAIN
+(ANALYZE, BUFFERS)`` and prints the shared buffers it touched (hit or read), p50 / p95 and in
+all: a count of the server's work that the machine's load does not move.
 To compare with other code, run it with ``PYTHONPATH=<that checkout>/src``, in turns with this
 one.
 """
@@ -101,15 +104,40 @@ def _forget_counts() -> None:
             memo.clear()
 
 
+async def _buffers(database: Database, searches: list[tuple[str, Any]]) -> str:
+    """Shared buffers (hit or read) each search statement touches, p50 / p95, and in all."""
+    touched: list[int] = []
+    async with database.transaction() as session:
+        connection = await session.connection()
+        for statement, parameters in searches:
+            explain = f"EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) {statement}"
+            plan = (await connection.exec_driver_sql(explain, parameters)).scalar_one()
+            top = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+            touched.append(int(top["Shared Hit Blocks"]) + int(top["Shared Read Blocks"]))
+    ordered = sorted(touched)
+    return (
+        f"; buffers a search {statistics.median(ordered):.0f} / "
+        f"{ordered[int(0.95 * len(ordered))]}, {sum(ordered)} in all"
+    )
+
+
 async def measure(
-    meta: dict[str, str], engine: str, corpus: str, rounds: int, cold_counts: bool
+    meta: dict[str, str],
+    engine: str,
+    corpus: str,
+    rounds: int,
+    cold_counts: bool,
+    buffers: bool = False,
 ) -> None:
     business_id = uuid.UUID(meta["business_id"])
     database = _database(meta[corpus])
     statements = [0]
+    searches: list[tuple[str, Any]] = []  # each question's search statement, the first round
 
-    def count(*_: Any) -> None:
+    def count(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         statements[0] += 1
+        if len(searches) < len(QUESTIONS) and statement.lstrip().startswith("WITH"):
+            searches.append((statement, parameters))
 
     event.listen(database.engine.sync_engine, "before_cursor_execute", count)
     cache = AppCache(Settings.model_validate({"environment": "test", "redis_url": None}))
@@ -138,12 +166,13 @@ async def measure(
             counts.append(statements[0])
             fastest[question] = min(fastest.get(question, wall), wall)
     await cache.close()
+    touched = await _buffers(database, searches) if buffers and engine == "postgresql" else ""
     await database.dispose()
     print(
         f"{engine} {corpus}{' cold counts' if cold_counts else ''}: "
         f"wall {_percentiles(walls)} ms; fastest of each question "
         f"{_percentiles(list(fastest.values()))} ms; CPU {_percentiles(cpus)} ms; "
-        f"statements {statistics.mean(counts):.2f}; results {digest.hexdigest()[:12]}"
+        f"statements {statistics.mean(counts):.2f}; results {digest.hexdigest()[:12]}{touched}"
     )
 
 
@@ -157,6 +186,7 @@ def main() -> None:
     parser.add_argument("--synthetic", type=int, default=100_000)
     parser.add_argument("--pg-database", default="aicaller_bench_search_kept")
     parser.add_argument("--cold-counts", action="store_true")
+    parser.add_argument("--buffers", action="store_true", help="PostgreSQL: buffers a search")
     args = parser.parse_args()
     configure_logging(level="WARNING")
     kept = args.dir / "meta.json"
@@ -166,7 +196,9 @@ def main() -> None:
         kept.write_text(json.dumps(meta, indent=1))
     else:
         meta = json.loads(kept.read_text())[args.engine]
-        asyncio.run(measure(meta, args.engine, args.corpus, args.rounds, args.cold_counts))
+        asyncio.run(
+            measure(meta, args.engine, args.corpus, args.rounds, args.cold_counts, args.buffers)
+        )
 
 
 if __name__ == "__main__":
