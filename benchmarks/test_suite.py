@@ -138,6 +138,12 @@ def main() -> None:
     parser.add_argument("--serial", action="store_true", help="one process, no xdist workers")
     parser.add_argument("--top", type=int, default=20, help="how many slow tests to list")
     parser.add_argument(
+        "--by",
+        choices=("time", "cpu"),
+        default="time",
+        help="list the slowest tests by their time (default) or by their worker's CPU",
+    )
+    parser.add_argument(
         "--cold", action="store_true",
         help="first delete the bytecode of src/ and tests/, as on a fresh clone",
     )  # fmt: skip
@@ -175,9 +181,13 @@ def main() -> None:
     print("tests:", ", ".join(f"{count} {outcome}" for outcome, count in sorted(outcomes.items())))
     print("time in tests by engine:", ", ".join(f"{k} {v:.1f} s" for k, v in per_engine.items()))
     _print_workers(workers)
-    print(f"\n{args.top} slowest (setup + call + teardown = total; CPU of the worker in them):")
+    print(f"\n{args.top} costliest by {args.by} (setup + call + teardown = total; worker CPU):")
     tests = [(tid, t) for w in workers for tid, t in w["tests"].items()]
-    for tid, t in sorted(tests, key=lambda x: -_total(x[1]))[: args.top]:
+
+    def cost(t: Mapping[str, float]) -> float:
+        return t.get("cpu", 0.0) if args.by == "cpu" else _total(t)
+
+    for tid, t in sorted(tests, key=lambda x: -cost(x[1]))[: args.top]:
         split = " + ".join(f"{t.get(p, 0.0):.1f}" for p in ("setup", "call", "teardown"))
         print(f"  {_total(t):7.2f} s  [{split}; {t.get('cpu', 0.0):.1f}]  {tid}")
     sys.exit(code)

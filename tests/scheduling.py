@@ -18,13 +18,29 @@ import os
 
 import pytest
 
-# Test modules whose time is mostly a conversation in real time (CPU-light).
+# Test modules whose time is mostly a conversation in real time (CPU-light), in two groups of
+# about two minutes each (their serial times, docs/benchmarks.md "Test suite"), so that neither
+# is the run's tail. A new module under tests/voice/ joins the second group unless listed here.
 REAL_TIME = ("tests/voice/",)
-GROUP = "real_time"
+FIRST_GROUP_MODULES = (
+    "tests/voice/test_barge_in.py",
+    "tests/voice/test_smart_turn.py",
+    "tests/voice/test_browser_audio.py",
+    "tests/voice/test_stream_fallback.py",
+    "tests/voice/test_business_lm.py",
+    "tests/voice/test_recording.py",
+    "tests/voice/test_vad_windows.py",
+)
+GROUPS = ("real_time_1", "real_time_2")
 
 
 def is_real_time(nodeid: str) -> bool:
     return nodeid.startswith(REAL_TIME)
+
+
+def group_of(nodeid: str) -> str:
+    """The real-time group a real-time test runs in."""
+    return GROUPS[0] if nodeid.startswith(FIRST_GROUP_MODULES) else GROUPS[1]
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -35,13 +51,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return
     for item in items:
         if is_real_time(item.nodeid):
-            item.add_marker(pytest.mark.xdist_group(GROUP))
+            item.add_marker(pytest.mark.xdist_group(group_of(item.nodeid)))
 
 
 @pytest.hookimpl(optionalhook=True)  # a run with -p no:xdist has no such hook
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
-    """``-n auto``: a worker per core and one for the real-time group, which mostly waits
+    """``-n auto``: a worker per core and one per real-time group, which mostly waits
     (``make test`` caps them at 4). PYTEST_XDIST_AUTO_NUM_WORKERS still decides when set."""
     if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
         return None
-    return len(os.sched_getaffinity(0)) + 1
+    return len(os.sched_getaffinity(0)) + len(GROUPS)
