@@ -17,10 +17,11 @@ from aicaller.database.models import Chunk, Document
 from aicaller.database.session import Database
 from aicaller.knowledge.search import postgres
 from aicaller.knowledge.search.backend import SearchHit
+from aicaller.knowledge.search.plan import Query
 from tests.factories import Tenant
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def _postgresql_only(backend: str) -> None:
     if backend != "postgresql":
         pytest.skip("PostgreSQL's first stage (SQLite's bm25 has no such bound)")
@@ -104,6 +105,7 @@ def _ranked(hits: list[SearchHit]) -> list[tuple[str, float]]:
     return [(hit.title, hit.score) for hit in hits]
 
 
+@pytest.mark.usefixtures("_postgresql_only")
 async def test_chunks_naming_the_term_decide_the_pool_unread_others(
     database: Database, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -119,6 +121,7 @@ async def test_chunks_naming_the_term_decide_the_pool_unread_others(
     assert _all_candidates_read(full_plan) == 410
 
 
+@pytest.mark.usefixtures("_postgresql_only")
 async def test_too_few_chunks_naming_the_term_rank_every_candidate(
     database: Database, tenant: Tenant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -131,3 +134,15 @@ async def test_too_few_chunks_naming_the_term_rank_every_candidate(
     assert _ranked(by_name) == _ranked(every)
     assert any(title.startswith("Page") for title, _ in _ranked(by_name))
     assert _all_candidates_read(plan) == 320
+
+
+def test_only_any_term_queries_of_one_or_two_plain_terms_over_many_candidates_go_by_name() -> None:
+    """Where the named chunks seldom decide, or the bound does not hold, every candidate is
+    ranked from the start."""
+    assert postgres.by_name(Query(["zebra"], every=False), [5000])
+    assert postgres.by_name(Query(["café", "v2"], every=False), [600, 600])
+    assert not postgres.by_name(Query(["zebra"], every=False), [999])  # few: all are cheap
+    assert not postgres.by_name(Query(["zebra", "stripes"], every=True), [5000, 5000])
+    assert not postgres.by_name(Query(["a", "b", "c"], every=False), [5000, 5000, 5000])
+    # PostgreSQL's parser makes "ab½cd" the phrase 'ab' <-> 'cd', which ts_rank ranks otherwise
+    assert not postgres.by_name(Query(["ab½cd"], every=False), [5000])

@@ -161,8 +161,16 @@ def by_name(query: Query, chunks: list[int]) -> bool:
     ``BY_NAME_FROM`` chunks or more. Of more terms, the bound (a sixth of all their weights) is
     seldom beaten by chunks naming one or two of them, and reading those chunks for nothing cost
     about what the few decided saved; an every-term query rarely has ``POOL`` such chunks among
-    its matches, and its index lookup of common words in titles costs more than it saves."""
-    return not query.every and len(query.terms) <= BY_NAME_TERMS and sum(chunks) >= BY_NAME_FROM
+    its matches, and its index lookup of common words in titles costs more than it saves. Each
+    term must be one lexeme (``UNNAMED_RANK`` holds for a lone lexeme's rank): ASCII letters and
+    digits, or letters, are one token to PostgreSQL's parser, while a term such as "ab½cd" is
+    the phrase 'ab' <-> 'cd', ranked otherwise."""
+    return (
+        not query.every
+        and len(query.terms) <= BY_NAME_TERMS
+        and sum(chunks) >= BY_NAME_FROM
+        and all(term.isascii() or term.isalpha() for term in query.terms)
+    )
 
 
 def _parameters(
@@ -174,7 +182,7 @@ def _parameters(
     params: dict[str, object] = {
         f"{prefix}tsquery": (" & " if query.every else " | ").join(query.terms),
         f"{prefix}named": " | ".join(query.terms),
-        f"{prefix}unnamed": UNNAMED_RANK * sum(idfs),
+        f"{prefix}unnamed": UNNAMED_RANK * sum(max(idf, 0.0) for idf in idfs),
         f"{prefix}by_name": by_name(query, [counts.chunks[known[term]] for term in query.terms]),
         f"{prefix}lexemes": [counts.lexemes[known[term]] for term in query.terms],
         f"{prefix}idfs": idfs,
