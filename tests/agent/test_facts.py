@@ -66,6 +66,16 @@ async def test_how_long_is_not_answered_by_how_often() -> None:
     assert "two hours" in said
 
 
+async def test_how_long_a_business_has_been_is_a_year_not_how_long_a_job_takes() -> None:
+    asked = "How long have y'all been in business?"
+    days = {"Pickup": "Please pick up your vehicle within 3 business days of our call."}
+    assert await _said(days, asked) is None
+    year = {"About us": "We have been in business on Ironwood Road since 1998."}
+    said = await _said(year, asked)
+    assert said is not None
+    assert "1998" in said
+
+
 def test_an_interval_is_no_duration() -> None:
     assert not lasts("We spray every 21 days.")
     assert not lasts("We treat the lawn twice a year.")

@@ -75,6 +75,13 @@ DURATION = re.compile(
     re.IGNORECASE,
 )
 _COUNTED = re.compile(r"\bhow many ([a-z']+)")
+# "How long have you been in business?" asks since when, answered by a year or a number of
+# years ("opened in 1998", "for 30 years"), not by how long a job takes ("3 business days").
+_SINCE_ASKED = re.compile(r"\bhow long (?:have|has|had)\b.*\bbeen\b")
+SINCE = re.compile(
+    r"\b(?:19|20)\d\d\b|\b(?:\d+|[a-z]+(?:-[a-z]+)?) (?:years|decades)\b|\bdecades\b",
+    re.IGNORECASE,
+)
 
 
 def asks_quantity(question: str) -> bool:
@@ -89,12 +96,14 @@ _TITLE = re.compile(r"\b(Mr|Mrs|Ms|Dr|St|Jr|Sr|Prof)\.", re.IGNORECASE)
 def quantity_asked(question: str) -> re.Pattern[str] | None:
     """What a sentence must hold to answer a question asking for a number: a count (no year)
     for "how many", a duration for how long and how soon, any quantity for what time, how
-    often...; None otherwise."""
+    often..., a year or a number of years for how long something has been; None otherwise."""
     asked = normalise(asked_sentence(question))
     if not _QUANTITY_ASKED.search(asked):
         return None
     if _COUNT_ASKED.search(asked):
         return COUNT
+    if _SINCE_ASKED.search(asked):
+        return SINCE
     return DURATION if _DURATION_ASKED.search(asked) else QUANTITY
 
 
