@@ -8,7 +8,7 @@ to the rain, ransomware on every screen, a wasp sting on an allergic child.
 
 from __future__ import annotations
 
-from aicaller.agent.urgent_general import BREAK_IN, ELECTRIC, ESCAPED, GAS, LOCKED_OUT, WATER
+from aicaller.agent.urgent_building import BREAK_IN, ELECTRIC, ESCAPED, GAS, LOCKED_OUT, WATER
 from aicaller.businesses.schemas import Trade
 
 # What callers of a plumber say when it cannot wait (general knowledge of the trade: water

@@ -1,0 +1,43 @@
+"""The hazards of a building that several trades hear (a plumber, a property manager, a
+locksmith, a mover): gas, water, loose electricity, a door that shuts someone out or was forced,
+a pet that got out (``aicaller.agent.urgency`` explains the phrase syntax).
+"""
+
+from __future__ import annotations
+
+GAS = (
+    "smell|smells|smelling|odor|odour|leak|leaking|hissing gas|propane",
+    "rotten_eggs",
+    "carbon_monoxide|co going_off|beeping|went_off|sounding|leak|leaking|poisoning|poisoned|"
+    "sick|dizzy|headache|headaches|nauseous",
+    "co alarm|detector",
+    "alarm|detector beeping|going_off carbon|co|gas",
+)
+WATER = (
+    "flood|flooding|flooded",
+    "burst|broken|bursting|spraying|gushing pipe|pipes|main",
+    # The same said as callers say it ("a pipe busted", "the water line broke").
+    "broke|busted|bust|popped|blew|ruptured pipe|pipes|water_main|water_line|supply_line|hose",
+    "water pouring|gushing|everywhere|spraying|coming|shooting|spewing|squirting",
+    "sewage|sewer backing|overflowing|coming",
+    "water_heater leaking|burst|flooding|pouring",
+    "frozen pipe|pipes",
+    "ceiling collapsing|leaking|dripping|falling",
+)
+ELECTRIC = (
+    "sparks|sparking|arcing",
+    "burning|smoke smell|smells|coming",
+    "electric|electrical shock",
+    "electrocuted",
+    "power|electric line|lines down",
+    "wire|wires live|exposed|hanging",
+)
+LOCKED_OUT = (
+    "locked_out|locked_myself_out|locked_ourselves_out|locked_me_out|locked_us_out|"
+    "stuck_outside|can't_get_in|can't_get_into|keys_inside|keys_are_inside|left_my_keys",
+    "locked inside|car|house|room",
+    "locked keys",
+)
+BREAK_IN = ("break_in|broken_into|burglary|burgled|burglarized",)
+# Pets and children getting out of an open door on a job (movers, cleaners, exterminators).
+ESCAPED = ("dog|cat|pet|puppy|kitten got_out|escaped|ran_off|ran_away|missing|gone",)
