@@ -58,8 +58,8 @@ def main() -> None:
                     print(f"    missed: {s['text']}  [{s['why']}]")
                 for s in alarms:
                     print(f"    alarm ({rules(s['text'], trade, ())}): {s['text']}")
-    for name, (heard, urgent, alarms, everyday) in totals.items():
-        print(f"| all | {name} | {heard}/{urgent} | {alarms}/{everyday} |")
+    for name, (heard, of_urgent, sent, of_everyday) in totals.items():
+        print(f"| all | {name} | {heard}/{of_urgent} | {sent}/{of_everyday} |")
 
 
 if __name__ == "__main__":

@@ -106,14 +106,8 @@ WRONG = {
     "I hear a gushing noise under the house and the floor is soaked": (
         "'gushing' needs 'water' beside it; 'soaked' is no flow word"
     ),
-    "the ceiling is sagging with water and it's about to burst": (
-        "roofing hears a ceiling 'collapsing' or 'caving', not 'sagging'"
-    ),
     "my key snapped in the ignition and I'm stuck on the side of the highway": (
         "a locksmith has no stranded-driver situation (the auto trade has)"
-    ),
-    "there's a man in the parking lot threatening people": (
-        "'threatening' is heard with a weapon or 'me', not 'people'"
     ),
     "the bouncy castle blew over with kids inside": "nothing for a structure blown over",
     "can you fix the water stain on my ceiling from the old leak": (

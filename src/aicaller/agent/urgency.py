@@ -46,18 +46,24 @@ NOT_NOW = (
     "if_one|if_my|if_our|in_the_event|if_i'm|if_we're|if_i_get|if_we_get|if_i_ever|"
     "if_we_ever",
     "so_it_doesn't|so_it_won't|so_they_don't|so_they_won't|so_nothing|so_that|make_sure|"
-    "so_you_don't|so_i_don't|so_we_don't|so_no_one|so_nobody|to_avoid|to_keep",
+    "so_you_don't|so_i_don't|so_we_don't|so_no_one|so_nobody|to_avoid|to_keep|from_being|"
+    "from_getting|protect_against|protection_against|protected_against",
     "people_who|customers_who|families_who|anyone_who|those_who|clients_who|folks_who",
     "do_you_treat|do_you_fix|do_you_repair|do_you_clean|do_you_handle|do_you_install|"
     "do_you_remove|do_you_offer|do_you_sell|do_you_service|do_you_do|do_you_cover|"
     "do_you_help|do_you_deal|do_you_tow|do_you_move|do_you_inspect|do_you_protect|"
-    "do_you_replace|do_you_get_rid|do_you_provide|do_you_work_on|you_guys_do|you_guys_fix|"
+    "do_you_replace|do_you_fit|do_you_get_rid|do_you_provide|do_you_work_on|you_guys_do|you_guys_fix|"
     "you_guys_handle|you_guys_treat|you_guys_offer|you_guys_repair|y'all_do",
     "how_much|how_often|how_long_does|how_long_do|how_long_will|the_claim|my_claim|our_claim|"
     "insurance_claim|old_place|old_house|old_apartment|false_alarm|chirping|chirps|gun_safe|"
     "gun_safes|new_battery|needs_a_battery|change_the_battery|replace_the_battery|"
-    "last_storm|last_big_storm|previous_storm|this_past|earlier_this_year",
-    "sometimes|occasionally|now_and_then|once_in_a_while|from_time_to_time|every_so_often|"
+    "last_storm|last_big_storm|previous_storm|this_past|earlier_this_year|last_monday|"
+    "last_tuesday|last_wednesday|last_thursday|last_friday|last_saturday|last_sunday|"
+    "last_weekend",
+    # Over and dealt with: a scare, something since sorted or fixed.
+    "a_scare|the_scare|leak_scare|gas_scare|fire_scare|smoke_scare|was_sorted|been_sorted|"
+    "all_sorted|was_fixed|been_fixed|was_repaired|been_repaired",
+    "sometimes|occasionally|get_a_lot_of|lots_of_power_cuts|now_and_then|once_in_a_while|from_time_to_time|every_so_often|"
     "when_i_brush|when_i_floss|next_week|next_month|no_rush|no_hurry|not_urgent|"
     "isn't_urgent|not_an_emergency|when_you_get_a_chance",
 )

@@ -18,7 +18,7 @@ WATER = (
     "burst|broken|bursting|spraying|gushing pipe|pipes|main",
     # The same said as callers say it ("a pipe busted", "the water line broke").
     "broke|busted|bust|popped|blew|ruptured pipe|pipes|water_main|water_line|supply_line|hose",
-    "water pouring|gushing|everywhere|spraying|coming|shooting|spewing|squirting",
+    "water pouring|gushing|everywhere|spraying|coming|shooting|spewing|squirting|pissing|cascading",
     "sewage|sewer backing|overflowing|coming",
     "water_heater leaking|burst|flooding|pouring",
     "frozen pipe|pipes",
@@ -37,7 +37,18 @@ LOCKED_OUT = (
     "stuck_outside|can't_get_in|can't_get_into|keys_inside|keys_are_inside|left_my_keys",
     "locked inside|car|house|room",
     "locked keys",
+    # Shut out where that puts the caller at risk: the cold, the dark, a baby, crutches.
+    "locked_out|locked_myself_out|can't_get_in|lost_my_keys|lost_keys|lost_the_keys|key|keys|"
+    "lock won't_turn|won't_work|won't_open|jammed|stuck|snapped|broke|broken|lost|lost_my "
+    "freezing|pitch_dark|midnight|crutches|wheelchair|pram|buggy|newborn|infant|"
+    "nobody_else_home|"
+    "nobody_home|oxygen|insulin",
 )
-BREAK_IN = ("break_in|broken_into|burglary|burgled|burglarized",)
+BREAK_IN = (
+    "break_in|broken_into|burglary|burgled|burglarized",
+    "door|doors|lock|window|entrance|gate|front_door smashed|kicked_in|been_forced|was_forced|"
+    "bashed_in|pried|jemmied|jimmied wide_open|in_and_out|wandering|strangers|someone|"
+    "somebody|hanging_off|off_its_hinges|can't_lock|won't_lock|won't_shut",
+)
 # Pets and children getting out of an open door on a job (movers, cleaners, exterminators).
 ESCAPED = ("dog|cat|pet|puppy|kitten got_out|escaped|ran_off|ran_away|missing|gone",)

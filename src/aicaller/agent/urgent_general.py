@@ -10,6 +10,8 @@ word: who is in danger (a person, a child, a pet) and what is happening to them 
 
 from __future__ import annotations
 
+from aicaller.agent.urgent_said_plainly import SAID_PLAINLY
+
 # Who or what a situation is about; a name in capitals in a phrase stands for its group.
 GROUPS = {
     "PERSON": "he|she|him|her|someone|somebody|man|woman|guy|lady|boy|girl|baby|infant|"
@@ -37,7 +39,7 @@ GENERAL = (
     "can't|cannot|not|isn't|wasn't|trouble|struggling|difficulty|hard|barely|gasping|fast|"
     "hurts|painful|"
     "funny|weird|catch breathe|breathing|breath",
-    "unconscious|unresponsive|collapsed|fainted",
+    "unconscious|unresponsive|collapsed|fainted|keeled_over|slumped_over|slumped_at_the_wheel",
     "passed_out|knocked_out_cold",
     "PERSON not_waking_up|won't_wake_up|can't_wake|won't_wake|isn't_waking|not_responding|"
     "won't_respond|isn't_responding|won't_stay_awake|can't_stay_awake|really_floppy|"
@@ -189,8 +191,9 @@ GENERAL = (
     "right_under|under_it|underneath CHILD|PERSON",
     # No heat in a freeze, for anyone.
     "heat|heating|furnace|boiler|heater quit|died|stopped|went_out|broke|gone|not_working|"
-    "isn't_working|won't_come_on freezing|degrees|below|zero|newborn|infant|baby|elderly|"
-    "oxygen",
+    "isn't_working|won't_come_on|packed_in|packed_up|conked_out|gave_up|given_up|cut_out|"
+    "failed|broken_down|broke_down|been_off freezing|degrees|below|zero|minus|newborn|infant|"
+    "baby|elderly|oxygen|shivering|ninety|pensioner|frail|disabled|out_of_hospital",
     "no_heat|without_heat|heat's_off|heat_is_off|heat's_been_off|heat_went_out|heat_is_out|"
     "heat_off|heat_out|no_heating|heating_is_out|heating's_out freezing|degrees|below|zero|"
     "fifty|forty|thirty|baby|infant|newborn|elderly|oxygen|ninety|sick|grandma|grandpa",
@@ -204,7 +207,7 @@ GENERAL = (
     "got_a_shock|got_shocked|got_zapped|got_electrocuted|got_a_jolt numb|burn|burned|"
     "can't_feel|tingling|chest|heart|fell|knocked|thrown",
     # Danger from someone; trapped; a child lost.
-    "kill|hurt|hit|shoved|pushed|punched|beat|beating|attacked|threatened|choked|strangled me",
+    "hurt|hit|shoved|pushed|punched|beat|beating|attacked|threatened|choked|strangled me",
     "gun|knife|weapon threatening|waving|pulled|pointing|pointed|armed|brandishing",
     "has_a_gun|has_a_knife|had_a_gun|had_a_knife|with_a_gun|with_a_knife|pulled_a_gun|pulled_a_knife|carrying_a_gun|carrying_a_knife|has_a_weapon|"
     "with_a_bat|has_a_bat|swinging_a_bat|holding_a_bat|gun_in_his|gun_in_her",
@@ -258,4 +261,5 @@ GENERAL = (
     "gonna_end_it|don't_want_to_live|doesn't_want_to_live",
     "in_danger",
     "this_is_an_emergency|it's_an_emergency|it_is_an_emergency|this_is_urgent|it's_urgent",
+    *SAID_PLAINLY,
 )
