@@ -6,8 +6,10 @@ kitchen" and in "there's a gas smell". A slot may list alternatives with "|"
 ("burst|broken pipe"), and an alternative of several words must be said as written
 ("passed out"). Words are compared by their stems, so "flooding" fills "flood".
 
-Every business gets the situations of its trade (``urgent_trades``), those any business's
-caller can describe (``urgent_general``) and the phrases its admin adds (``emergency_phrases``).
+Every business gets the situations of its trade (``urgent_trades``, ``urgent_services``, with
+the building hazards of ``urgent_building``), those any business's caller can describe
+(``urgent_general``, ``urgent_said_plainly``) and the phrases its admin adds
+(``emergency_phrases``).
 They are deliberately specific: "bleeding" alone would send "do you treat bleeding gums?" to a
 person, so it needs "a lot", "badly" or "won't stop" beside it. A situation said near a "not
 now" phrase in the same sentence (the past, a hypothetical, "do you fix ...") is no emergency
@@ -220,16 +222,23 @@ def _in_words(text: str) -> str:
 # (``LlmAgent.reply``), so the model needs their kinds, not their list: every turn's prompt
 # would otherwise carry some 5,000 tokens, paid in cost and in time before the first word.
 GENERAL_IN_BRIEF = (
-    "anyone hurt, ill or in danger right now (chest pain or tightness, trouble breathing, "
-    "unconscious or not waking up, a stroke, bleeding that won't stop, a bad fall or broken "
-    "bone, a seizure, choking, an allergic reaction, poisoning or an overdose, someone "
-    "threatening to hurt themselves or others), a child, an elderly or vulnerable person or a "
-    "pet trapped, missing or in danger (locked in a car, a hot car, swallowed something), "
-    "fire, smoke, sparks or a burning smell, a gas smell or a carbon monoxide alarm, water "
-    "flooding in or pouring where it must not be, live or fallen wires and electric shocks, "
-    "something collapsing or about to fall on someone, a break-in, intruder or threat in "
-    "progress, someone locked out or locked in where that puts them at risk, no heat in "
-    "freezing weather or no cooling in dangerous heat for someone vulnerable"
+    "anyone hurt, ill or in danger right now (chest pain or tightness, a heart attack's look: "
+    "gone grey, sweating, clutching the chest or arm; trouble breathing, unconscious, lying "
+    "still and not responding or not waking up, a stroke, bleeding that won't stop, a bad "
+    "fall or broken bone, a seizure or fit, choking, an allergic reaction, a diabetic's low "
+    "sugar, poisoning, an overdose or more medicine than prescribed, someone threatening to "
+    "hurt themselves or others or turning aggressive on people), a child, an elderly or "
+    "vulnerable person or a pet trapped, missing or in danger (locked in a car with the keys, "
+    "a hot car, shut in a room by a jammed lock, swallowed something: pills, a magnet, a "
+    "battery, a coin), power lost to an oxygen machine or other life support, an ambulance or "
+    "fire engine that cannot get through, fire, smoke, sparks or a burning smell (smoke and "
+    "sparks from any machine), a gas smell or a carbon monoxide alarm, water flooding in or "
+    "pouring where it must not be (through a light, a switch or a socket), live or fallen "
+    "wires and electric shocks, something collapsing or about to fall on someone (a sign, a "
+    "gutter, bricks or glass over a pavement, a ceiling or roof bowing under water), a "
+    "break-in, intruder or threat in progress or premises smashed open, someone locked out or "
+    "locked in where that puts them at risk, no heat in freezing weather or no cooling in "
+    "dangerous heat for someone vulnerable"
 )
 
 
