@@ -61,7 +61,8 @@ NOT_NOW = (
     "gun_safes|new_battery|needs_a_battery|change_the_battery|replace_the_battery|"
     "last_storm|last_big_storm|previous_storm|this_past|earlier_this_year|last_monday|"
     "last_tuesday|last_wednesday|last_thursday|last_friday|last_saturday|last_sunday|"
-    "last_weekend",
+    "last_weekend|old_leak|previous_leak|next_monday|next_tuesday|next_wednesday|"
+    "next_thursday|next_friday|next_saturday|next_sunday|next_weekend",
     # Over and dealt with: a scare, something since sorted or fixed.
     "a_scare|the_scare|leak_scare|gas_scare|fire_scare|smoke_scare|was_sorted|been_sorted|"
     "all_sorted|was_fixed|been_fixed|was_repaired|been_repaired",

@@ -17,7 +17,9 @@ WATER = (
     "flood|flooding|flooded",
     "burst|broken|bursting|spraying|gushing pipe|pipes|main",
     # The same said as callers say it ("a pipe busted", "the water line broke").
-    "broke|busted|bust|popped|blew|ruptured pipe|pipes|water_main|water_line|supply_line|hose",
+    "broke|busted|bust|popped|blew|ruptured pipe|pipes|water_main|water_line|supply_line|hose|"
+    "main_line|mains_pipe|service_line",
+    "like_a_geyser|like_a_fountain|gushing_noise|gushing_sound|rushing_water_noise",
     "water pouring|gushing|everywhere|spraying|coming|shooting|spewing|squirting|pissing|cascading",
     "sewage|sewer backing|overflowing|coming",
     "water_heater leaking|burst|flooding|pouring",

@@ -42,6 +42,9 @@ SAID_PLAINLY = (
     "turning_aggressive|kicking_off|getting_violent|being_violent|turned_violent|threatening|"
     "screaming_at|swinging_at|squaring_up_to|lunging_at people|customers|staff|everyone|"
     "passers_by|residents|kids|children|PERSON",
+    # Something blown over or away with people in or on it.
+    "blew_over|blown_over|tipped_over|flipped_over|blew_away|blown_away|lifted_off "
+    "CHILD|PERSON|with_kids|kids_inside|people_inside|someone_inside|inside|on_it|in_it",
     # Help that cannot get through.
     "fire_engine|fire_truck|ambulance|paramedics|police_car can't_get|cannot_get|"
     "can't_get_past|can't_get_through|blocked|blocking|stuck_behind",

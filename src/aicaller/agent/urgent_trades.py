@@ -117,6 +117,10 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         "stolen|stole|snatched|robbed|took keys|key|purse|wallet|bag",
         "stove|oven|burner|iron|candle|bath|tub|faucet locked_out|locked_myself_out|"
         "can't_get_in|locked|left_on|still_on",
+        # A key that failed far from help: on a roadside, on a level crossing.
+        "stuck|stranded|snapped|broke|won't_start|won't_turn side_of_the_highway|"
+        "side_of_the_road|side_of_the_motorway|hard_shoulder|level_crossing|railway_crossing|"
+        "train_tracks",
     ),
     Trade.AUTO_REPAIR: (
         "accident|crash|crashed|collision just|hurt|injured|bleeding",
