@@ -53,4 +53,7 @@ BREAK_IN = (
     "somebody|hanging_off|off_its_hinges|can't_lock|won't_lock|won't_shut",
 )
 # Pets and children getting out of an open door on a job (movers, cleaners, exterminators).
-ESCAPED = ("dog|cat|pet|puppy|kitten got_out|escaped|ran_off|ran_away|missing|gone",)
+ESCAPED = (
+    "dog|cat|pet|puppy|kitten got_out|escaped|ran_off|ran_away|missing|gone|legged_it|bolted|"
+    "run_off|shot_out|onto_the_road|into_the_road",
+)

@@ -43,6 +43,7 @@ GENERAL = (
     "passed_out|knocked_out_cold",
     "PERSON not_waking_up|won't_wake_up|can't_wake|won't_wake|isn't_waking|not_responding|"
     "won't_respond|isn't_responding|won't_stay_awake|can't_stay_awake|really_floppy|"
+    "gone_all_floppy|all_floppy|gone_floppy|gone_all_limp|"
     "gone_limp|went_limp|is_floppy|won't_answer_me|isn't_answering_me|not_answering_me",
     "lips|face|skin blue|purple|grey|gray",
     "PERSON wheezing|gasping|turning_blue|choking_on",
@@ -71,7 +72,8 @@ GENERAL = (
     "fell|fallen|falling|slipped|tumbled off|from|down|through ladder|roof|stairs|staircase|"
     "ramp|truck|scaffold|scaffolding|balcony|deck|tree",
     "fell|fallen|slipped|tripped|collapsed PERSON can't_get_up|cannot_get_up|won't_get_up|"
-    "can't_stand|can't_move|can't_walk|unable_to_get_up|not_moving|isn't_moving|lying|laying",
+    "can't_stand|can't_move|can't_walk|unable_to_get_up|not_moving|isn't_moving|lying|laying|"
+    "behind_the_door|behind_his|behind_her|can't_get_in|can't_get_it_open",
     "trapped|pinned|crushed under|beneath",
     "crushed|smashed|pinned|squashed|mashed|squished|jammed foot|hand|leg|fingers|finger|arm|chest",
     "fell_on|fallen_on|fell_onto|landed_on|dropped_on|toppled_onto|collapsed_on someone|him|"
@@ -80,7 +82,8 @@ GENERAL = (
     "came_down|fell|dropped|landed|collapsed|toppled|slammed|closed|shut on_my|on_his|on_her|"
     "on_our|on_him|on_top|right_on|onto_my|onto_his|onto_her|onto_him BODY|PERSON|PET",
     "caught|stuck|trapped|pinned|jammed|closed_on|shut_on|slammed_on|clamped_on BODY",
-    "came_down|fell|collapsed|toppled|tipped_over|caved_in under|underneath|beneath PERSON|PET",
+    "came_down|fell|collapsed|toppled|tipped_over|caved_in|fallen|fallen_in|come_down|"
+    "given_way under|underneath|beneath PERSON|PET",
     "is_hurt|got_hurt|badly_hurt|seriously_hurt|really_hurt|is_injured|got_injured|"
     "badly_injured|seriously_injured|just_hurt|he_hurt|she_hurt|he_injured|she_injured",
     "accident|crash|crashed|collision|wreck|wrecked hurt|injured|bleeding|ambulance|911",
@@ -89,8 +92,9 @@ GENERAL = (
     "car|truck|van|vehicle|driver crashed|drove|smashed|slammed|plowed into|through",
     "allergic_reaction",
     "anaphylaxis|anaphylactic",
-    "throat|tongue|lips swollen|swelling|closing|tight",
-    "hives|swelling|swollen|puffy|puffing_up|blowing_up|swelling_up face|lips|throat|tongue|"
+    "throat|tongue|lips swollen|swelling|closing|tight|blown_up|ballooned|puffed_up|swelled",
+    "hives|swelling|swollen|puffy|puffing_up|blowing_up|swelling_up|blown_up|swelled_up|"
+    "ballooned face|lips|throat|tongue|"
     "eyes|covered|all_over ate|peanuts|peanut|nuts|nut|shellfish|stung|sting|allergic|"
     "reaction|epipen|wheezing|coughing",
     "reaction|reacting epipen|epipens|epi_pen|benadryl",
@@ -124,6 +128,10 @@ GENERAL = (
     "electrical_fire|fire_in_the|fire_in_my|fire_in_our|fire_in_a|fire_at_the|fire_at_our|"
     "there's_a_fire|fire_started|fire_broke_out|started_a_fire",
     "smoke coming|pouring|filling|everywhere|billowing|full",
+    "smoke|smoky in_the_hallway|in_the_hall|in_the_stairwell|in_the_corridor|on_the_landing|"
+    "in_the_loft|under_the_door",
+    "set_fire|set_alight|set_light|is_alight|are_alight|was_alight|ablaze|caught_light|"
+    "in_flames|going_up_in_flames|burning_down",
     "smoking|smoldering|smouldering MACHINE|hood|roof|ceiling|attic|walls",
     "flames|flame coming|shooting|pouring|out_of|everywhere|inside",
     "burning|burnt smell|smells|smelling|smelled|odor|stink|stinks",
@@ -145,7 +153,7 @@ GENERAL = (
     "tingle|tingly|tingling|shock|shocked|zapped swim|swimming|water|pool|dock|lake|tub|shower",
     "power|electric line|lines down|fell|sparking|touching|lying",
     "live_wire|live_wires|exposed_wire|exposed_wires|downed_line|downed_lines|wires_down",
-    "wire|wires hanging|dangling|down|sparking|fallen|snapped",
+    "wire|wires|cable|cables hanging|dangling|down|sparking|fallen|snapped|fizzing",
     "line|lines|wire|wires|power_line came_down|fell|snapped|on_the_ground yard|street|"
     "driveway|road|ground|storm|sparking|dog|kids",
     "tree|limb|branch|branches touching|resting_on|hanging_on|sitting_on|lying_on|fell_on|"
@@ -180,7 +188,7 @@ GENERAL = (
     "spilling all_over|everywhere|into_the|into_my|onto|out_of|won't_stop",
     # A structure giving way, a hole someone can fall in.
     "caved_in|collapsed|gave_way|gave_out|fell_in|sinkhole|opened_up|giving_way|caving|"
-    "collapsing "
+    "collapsing|fallen_in|fallen_through|come_down|came_down "
     "ground|yard|tank|septic|driveway|floor|deck|balcony|ceiling|roof|wall|porch|stairs|"
     "sidewalk",
     "septic|tank|manhole|well|cistern|pit lid|cover gone|missing|off|broken|open|cracked",
@@ -225,7 +233,8 @@ GENERAL = (
     "tamper|tampered flashlight|home_alone|alone|dead|cut|someone|somebody|outside",
     "nobody_should|no_one_should|nobody's_supposed|no_one's_supposed|nobody_is_supposed|"
     "shouldn't_be_anyone",
-    "not_allowed|restraining_order|protective_order|no_contact|scared|afraid|panic_button ex|"
+    "not_allowed|restraining_order|protective_order|no_contact|injunction|non_molestation|"
+    "scared|afraid|panic_button ex|"
     "he|she|father|husband|boyfriend|man|guy|someone|him outside|here|parking_lot|"
     "at_the_door|showed_up|out_front|lobby|banging|right_now",
     "don't_feel_safe|scared_for_my_life|fear_for_my_life|afraid_for_my_life",
@@ -238,7 +247,8 @@ GENERAL = (
     "inside|people|PERSON",
     "stuck|trapped|wedged drain|storm_drain|tracks|railroad|chimney|well|shaft|vent|pipe|"
     "tree|machine|crib",
-    "trapped in|inside car|truck|room|bathroom|building|house|closet|freezer|attic|basement",
+    "trapped in|inside car|truck|room|bathroom|building|house|closet|freezer|attic|basement|"
+    "flat|apartment|home|office|shop|lift",
     "locked_in|locked_inside|shut_in child|kid|baby|dog|cat|pet|son|daughter|toddler|puppy",
     "PERSON not_answering|isn't_answering|won't_answer|not_responding inside|in_there|"
     "on_the_floor|fell|locked|can't_get_in|can't_get_into",

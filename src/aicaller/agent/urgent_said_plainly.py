@@ -45,6 +45,26 @@ SAID_PLAINLY = (
     # Something blown over or away with people in or on it.
     "blew_over|blown_over|tipped_over|flipped_over|blew_away|blown_away|lifted_off "
     "CHILD|PERSON|with_kids|kids_inside|people_inside|someone_inside|inside|on_it|in_it",
+    # A stroke or meningitis said plainly; a wound to the bone; someone under a weight.
+    "words|speech|talking coming_out_wrong|all_wrong|jumbled|garbled|muddled|gibberish",
+    "rash|spots|blotches doesn't_fade|won't_fade|not_fading|under_a_glass|glass_test|"
+    "non_blanching|burning_up|stiff_neck|floppy",
+    "see_the_bone|see_bone|bone_showing|to_the_bone|bone_sticking_out",
+    "cut|sliced|slashed|gashed hand|arm|leg|finger|head|face|wrist|foot open|deep|bone|"
+    "won't_stop|everywhere|pouring|gushing",
+    "is_on_top_of|it's_on_top_of|landed_on_top_of|fell_on_top_of|fallen_on_top_of|"
+    "come_down_on_top_of BODY|PERSON|PET",
+    # A child on a height or a vehicle moving with nobody at the wheel.
+    "CHILD|PERSON|PET stuck|trapped|stranded|climbed on_top_of|on_the_roof|on_a_ledge|"
+    "up_a_tree|on_top",
+    "car|van|lorry|truck|vehicle|bus|trailer rolled_back|rolling_back|rolled_away|"
+    "rolling_away|rolled_down|rolling_down|runaway|careering|no_one_in_it|nobody_in_it|"
+    "no_one_driving|nobody_driving",
+    # Something poked into a socket; no water for a baby or someone frail.
+    "poked|stuck|put|pushed|shoved|jammed hairclip|hair_clip|fork|knife|pin|paperclip|"
+    "finger|fingers|key socket|sockets|outlet|outlets",
+    "no_water|without_water|water's_off|water_is_off|water's_been_off newborn|baby|infant|"
+    "dialysis|elderly|disabled|care_home",
     # Help that cannot get through.
     "fire_engine|fire_truck|ambulance|paramedics|police_car can't_get|cannot_get|"
     "can't_get_past|can't_get_through|blocked|blocking|stuck_behind",

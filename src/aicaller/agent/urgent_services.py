@@ -25,6 +25,8 @@ MOVING = (
     "won't|refuse|refusing|refused|refuses unload|deliver|release|give_back|hand_over pay|"
     "paid|money|more|cash|extra|unless|until",
     "hostage",
+    "lock|padlock cut|cut_off|broken|smashed|forced|gone|missing empty|gone|stolen|missing|"
+    "cleared_out|taken",
     "stolen|stole|theft|robbed belongings|furniture|boxes|items|stuff|unit|storage|truck|"
     "things|jewelry",
     "drunk|intoxicated|fighting movers|crew|driver|guy|guys|worker|workers|mover",
@@ -64,6 +66,8 @@ PEST_CONTROL = (
     "rash|burning|breathe|coughing|headache|throwing_up",
     "bat|raccoon|skunk|snake|fox|coyote|possum|opossum|squirrel bedroom|house|room|kitchen|"
     "crib|living_room|bed",
+    "bitten|bit|bites rat|rats|mouse|mice|bat|fox|squirrel|snake|spider CHILD|PERSON|me|face|"
+    "hand|finger|leg|foot",
     "bit_my|bit_me|bit_him|bit_her|bit_our|bitten_by bat|raccoon|fox|rat|snake|animal|"
     "skunk|spider|squirrel",
     *ESCAPED,
@@ -75,10 +79,14 @@ IT_SERVICES = (
     "network|internet|server|servers|system|systems|email|computers|phones|registers|"
     "machines|terminals|readers|records|tills|checkout|payments|files|everything down|offline|"
     "crashed|dead|not_working|went_down|locked_up|frozen|won't_open|won't_load|won't_turn_on|"
+    "vanished|disappeared|wiped|deleted|missing|"
     "won't_boot|can't_open|can't_access|can't_get_into whole|all|entire|none|every|any|"
     "business|orders|customers|patients|nobody|everyone|office|line",
     "bitcoin|crypto|pay_to_get|pay_to_unlock|files_back|decrypt|ransom",
     "mouse|cursor|screen moving|clicking|typing by_itself|on_its_own",
+    "someone|somebody|hacker|they've|stranger changed|reset passwords|password|logins",
+    "locked_out_of|locked_us_out_of|can't_log_into|can't_get_into everything|all_our|every|"
+    "whole",
     "someone|somebody|hacker|stranger|scammer|they|they're in_our|into_our|inside_our|"
     "logged_into|remoted_into|on_my|on_our|in_my|into_my|controlling "
     "server|system|network|computer|computers|email|account|laptop|pc|mac|screen|mouse "

@@ -39,7 +39,7 @@ _PLUMBING = (
 _HEATING = (
     "no heat|heating|hot_air",
     "furnace|boiler|heater stopped|died|quit|out|broken|working",
-    "furnace|boiler|heater|unit sparks|smoke|burning|flames",
+    "furnace|boiler|heater|unit|vent|vents|air_con|aircon sparks|smoke|burning|flames",
     "no|out ac|air_conditioning|cooling elderly|baby|heat|hundred",
     "heat|heater|furnace|boiler went|gone|quit out|off|dead",
     "boiler|heater|tank|cylinder|immersion|water_heater|hot_water_tank hissing|rumbling|"
@@ -71,7 +71,10 @@ _ROOFING = (
     "ripped_off|peeled_off|blew_away|ripped_away",
     "hole roof|ceiling",
     "ripped|tore|torn|blew|blown|peeled|lifted|took_off|taken_off|came_off|tore_off roof|"
-    "shingles|section|piece|part|sheet|tarp|flashing|skylight off|away|open|up",
+    "shingles|section|piece|part|sheet|tarp|flashing|skylight|felt|membrane|"
+    "sheeting off|away|open|up",
+    "pouring_into|pouring_in|pouring_onto|coming_in_onto|leaking_onto loft|wiring|electrics|"
+    "bedroom|ceiling|house|attic",
     "bucket|buckets|pots|towels everywhere|all_over|catch|catching|under|spots|places",
     "skylight|chimney smashed|shattered|collapsed|fell|toppled|caved",
     _PLUMBING[9],
@@ -154,6 +157,7 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         # by a blow, a jaw that will not open or close, pain that keeps the caller awake.
         "bleeding|bleed hasn't_stopped|not_stopping|can't_stop|won't_stop|doesn't_stop|"
         "still_bleeding",
+        "blood|bleeding filling_with|full_of|hours|soaked|pouring|gushing|keeps",
         "pus|infection|infected swollen|swelling|fever|spreading|face|neck|eye|jaw",
         "fever tooth|toothache|gum|jaw|abscess|swollen|swelling|face|cheek|huge",
         "tooth|teeth pushed|shoved|shattered|loose|knocked|broke|broken|cracked|snapped|wobbly|"
@@ -220,7 +224,11 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         "bank_information|bank_details|wiring_instructions new|changed|email|different",
         "hospice|deathbed|any_day_now|life_support|is_dying",
         "in_jail|the_police_station|a_police_station|in_custody|in_a_cell|in_the_cells",
-        "court|hearing today|tomorrow|morning",
+        "court|hearing today|tomorrow|morning|in_an_hour|this_afternoon|in_two_hours|"
+        "in_half_an_hour",
+        "remanded|remanded_in_custody|in_the_cells",
+        "bailiffs|enforcement_agents|enforcement_officers|repo_men at_the_door|at_my_door|here|"
+        "outside|right_now|taking|take",
         "restraining_order|protective_order",
         "threatening|threatened hurt|kill|harm",
         "domestic_violence",
