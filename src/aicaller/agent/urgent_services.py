@@ -85,8 +85,7 @@ IT_SERVICES = (
     "bitcoin|crypto|pay_to_get|pay_to_unlock|files_back|decrypt|ransom",
     "mouse|cursor|screen moving|clicking|typing by_itself|on_its_own",
     "someone|somebody|hacker|they've|stranger changed|reset passwords|password|logins",
-    "locked_out_of|locked_us_out_of|can't_log_into|can't_get_into everything|all_our|every|"
-    "whole",
+    "locked_out_of|locked_us_out_of|can't_log_into|can't_get_into everything|all_our|every|whole",
     "someone|somebody|hacker|stranger|scammer|they|they're in_our|into_our|inside_our|"
     "logged_into|remoted_into|on_my|on_our|in_my|into_my|controlling "
     "server|system|network|computer|computers|email|account|laptop|pc|mac|screen|mouse "
