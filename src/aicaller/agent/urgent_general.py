@@ -46,7 +46,7 @@ GENERAL = (
     "gone_all_floppy|all_floppy|gone_floppy|gone_all_limp|"
     "gone_limp|went_limp|is_floppy|won't_answer_me|isn't_answering_me|not_answering_me",
     "lips|face|skin blue|purple|grey|gray",
-    "PERSON wheezing|gasping|turning_blue|choking_on",
+    "PERSON wheezing|gasping|turning_blue|choking_on|asthma_attack",
     "bleed|bleeding|blood lot|bleeding_badly|bleed_badly|heavily|everywhere|won't|soaking|"
     "soaked|pouring|gushing|spurting|squirting|head",
     "throwing_up|vomiting|coughing_up|puking|spitting_up blood",
@@ -140,7 +140,7 @@ GENERAL = (
     "explosion|exploded|blew_up",
     "carbon_monoxide|co going_off|beeping|went_off|sounding|leak|leaking|poisoning|poisoned|"
     "sick|dizzy|headache|headaches|nauseous",
-    "exhaust|fumes dizzy|headache|inside|faint|sleepy",
+    "exhaust|fumes dizzy|headache|inside|faint|sleepy|nauseous|wheezy|wheezing",
     "fumes everywhere|overwhelming|choking|coughing",
     "bleach|ammonia|chlorine|acid|chemicals|cleaners mixed|mixing|combined fumes|gas|cloud|"
     "smell|coughing|dizzy|breathe|burning|choking|eyes|sick",

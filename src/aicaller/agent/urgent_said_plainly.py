@@ -55,8 +55,7 @@ SAID_PLAINLY = (
     "is_on_top_of|it's_on_top_of|landed_on_top_of|fell_on_top_of|fallen_on_top_of|"
     "come_down_on_top_of BODY|PERSON|PET",
     # A child on a height or a vehicle moving with nobody at the wheel.
-    "CHILD|PERSON|PET stuck|trapped|stranded|climbed on_top_of|on_the_roof|on_a_ledge|"
-    "up_a_tree|on_top",
+    "CHILD|PERSON|PET stuck|trapped|stranded on_top_of|on_the_roof|on_a_ledge|up_a_tree",
     "car|van|lorry|truck|vehicle|bus|trailer rolled_back|rolling_back|rolled_away|"
     "rolling_away|rolled_down|rolling_down|runaway|careering|no_one_in_it|nobody_in_it|"
     "no_one_driving|nobody_driving",
@@ -65,6 +64,18 @@ SAID_PLAINLY = (
     "finger|fingers|key socket|sockets|outlet|outlets",
     "no_water|without_water|water's_off|water_is_off|water's_been_off newborn|baby|infant|"
     "dialysis|elderly|disabled|care_home",
+    # A limb at a wrong angle; thrown by a shock; a wall or floor moving as it cracks.
+    "funny_angle|wrong_angle|weird_angle|odd_angle|bent_backwards|out_of_place|dislocated "
+    "ankle|wrist|knee|leg|arm|shoulder|elbow|finger|bone|hip|foot",
+    "touched|touching|grabbed got_thrown|thrown_across|thrown_back|knocked_back|flung",
+    "shaking|moving|bowing|bulging|opening_up crack|cracks|"
+    "cracking wall|walls|ceiling|floor|chimney|gable",
+    # Someone shut in by their own hand who will not answer; a baby too sleepy to feed.
+    "locked_himself|locked_herself|locked_themselves|barricaded_himself|barricaded_herself "
+    "in|inside won't_open|won't_answer|not_answering|isn't_answering|won't_come_out|dementia|"
+    "can't_get_in|threatening",
+    "baby|infant|newborn|month_old|weeks_old not_feeding|won't_feed|isn't_feeding sleepy|"
+    "floppy|temperature|fever|won't_wake|lethargic|limp|grunting|blue|burning_up",
     # Help that cannot get through.
     "fire_engine|fire_truck|ambulance|paramedics|police_car can't_get|cannot_get|"
     "can't_get_past|can't_get_through|blocked|blocking|stuck_behind",

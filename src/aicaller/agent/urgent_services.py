@@ -27,6 +27,9 @@ MOVING = (
     "hostage",
     "lock|padlock cut|cut_off|broken|smashed|forced|gone|missing empty|gone|stolen|missing|"
     "cleared_out|taken",
+    "gone_with|left_with|disappeared_with|drove_off_with|driven_off_with|made_off_with "
+    "not_answering|won't_answer|isn't_answering|not_picking_up|can't_reach|can't_get_hold|"
+    "no_sign|hours",
     "stolen|stole|theft|robbed belongings|furniture|boxes|items|stuff|unit|storage|truck|"
     "things|jewelry",
     "drunk|intoxicated|fighting movers|crew|driver|guy|guys|worker|workers|mover",
@@ -63,7 +66,8 @@ PEST_CONTROL = (
     "rat_poison|ant_bait|traps|insecticide|pellets",
     "sprayed|spray|spraying|pesticide|chemical|fumigation|fumigated|bomb|bombs|fogger|foggers "
     "eyes|sick|vomiting|dizzy|"
-    "rash|burning|breathe|coughing|headache|throwing_up",
+    "rash|burning|breathe|coughing|headache|throwing_up|drooling|twitching|foaming|"
+    "collapsed|wobbly",
     "bat|raccoon|skunk|snake|fox|coyote|possum|opossum|squirrel bedroom|house|room|kitchen|"
     "crib|living_room|bed",
     "bitten|bit|bites rat|rats|mouse|mice|bat|fox|squirrel|snake|spider CHILD|PERSON|me|face|"
@@ -84,7 +88,10 @@ IT_SERVICES = (
     "business|orders|customers|patients|nobody|everyone|office|line",
     "bitcoin|crypto|pay_to_get|pay_to_unlock|files_back|decrypt|ransom",
     "mouse|cursor|screen moving|clicking|typing by_itself|on_its_own",
-    "someone|somebody|hacker|they've|stranger changed|reset passwords|password|logins",
+    "someone|somebody|hacker|they've|stranger changed_all|reset_all|changed_every|"
+    "changed_everyone's passwords|password|logins",
+    "someone|somebody|hacker|they're transferring|draining|emptying|withdrawing|moving "
+    "money|funds|account|accounts|savings",
     "locked_out_of|locked_us_out_of|can't_log_into|can't_get_into everything|all_our|every|whole",
     "someone|somebody|hacker|stranger|scammer|they|they're in_our|into_our|inside_our|"
     "logged_into|remoted_into|on_my|on_our|in_my|into_my|controlling "

@@ -53,12 +53,15 @@ _HEATING = (
     "kick_on|start|starting|working|firing",
     "furnace|boiler|heater|water_heater banging|booming|exploded|explosion|boom|screaming|"
     "shrieking|whistling",
+    "flue come_off|came_off|fallen_off|detached|disconnected|cracked|hanging|loose fumes|"
+    "smell|sick|dizzy|headache|kitchen|inside",
     "gauge|pressure in_the_red|too_high|maxed|pegged|past_the_red|way_up",
 )
 _COOLING = (
     "ac|air_conditioning|air_conditioner|air_con|aircon|cooling quit|died|stopped|broke|"
     "broken|dead|out|packed_in|failed elderly|baby|infant|hundred|sick|overheating|heatstroke|"
-    "server|servers|server_room|forty_degrees|rising",
+    "server|servers|server_room|forty_degrees|rising|ninety|pensioner|frail|not_right|dizzy|"
+    "faint|confused|thirty_eight|thirty_nine",
 )
 _ROOFING = (
     "tree|branch|limb fell|crashed|came_through|went_through|through|smashed roof|house|"
@@ -143,6 +146,8 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         "smell|smells|leaking|leak|pouring|gushing|spilling|pissing|streaming gas|gasoline|"
         "fuel|petrol|diesel",
         "steering wheel|failed|locked|gone",
+        "bonnet|hood|windscreen|windshield flew_up|flown_up|came_up|popped_up|shattered|"
+        "caved_in driving|motorway|highway|freeway|can't_see",
         "wheel|wheels|tire|tyre came_off|come_off|fell_off|flew_off|wobbled_off|rolled_off|"
         "come_loose road|lane|motorway|highway|bypass|driving|drove|pulled_in|pulled_over|"
         "shoulder|dark",
@@ -227,6 +232,8 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         "court|hearing today|tomorrow|morning|in_an_hour|this_afternoon|in_two_hours|"
         "in_half_an_hour",
         "remanded|remanded_in_custody|in_the_cells",
+        "under_caution|voluntary_interview|police_interview today|tonight|now|this_afternoon|"
+        "tomorrow|morning|in_an_hour|this_evening",
         "bailiffs|enforcement_agents|enforcement_officers|repo_men at_the_door|at_my_door|here|"
         "outside|right_now|taking|take",
         "restraining_order|protective_order",
