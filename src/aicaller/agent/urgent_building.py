@@ -12,6 +12,9 @@ GAS = (
     "sick|dizzy|headache|headaches|nauseous",
     "co alarm|detector",
     "alarm|detector beeping|going_off carbon|co|gas",
+    # An appliance burning badly: soot, a flame gone yellow, and people feeling it.
+    "soot|sooty|black_marks|yellow_flame|orange_flame|lazy_flame|gone_orange|gone_yellow "
+    "headache|headaches|sick|dizzy|drowsy|sleepy|nauseous|fainted",
 )
 WATER = (
     "flood|flooding|flooded",
@@ -38,7 +41,10 @@ LOCKED_OUT = (
     "locked_out|locked_myself_out|locked_ourselves_out|locked_me_out|locked_us_out|"
     "stuck_outside|can't_get_in|can't_get_into|keys_inside|keys_are_inside|left_my_keys",
     "locked inside|car|house|room",
-    "locked keys",
+    "locked_my_keys|locked_the_keys|locked_our_keys|locked_his_keys|locked_her_keys|"
+    "keys_locked|keys_are_locked|keys_got_locked|locked_keys",
+    "in_the_lock key|keys snapped|broke|broken|stuck|jammed open|opening|staff|customers|"
+    "waiting|can't_get_in|locked_out",
     # Shut out where that puts the caller at risk: the cold, the dark, a baby, crutches.
     "locked_out|locked_myself_out|can't_get_in|lost_my_keys|lost_keys|lost_the_keys|key|keys|"
     "lock won't_turn|won't_work|won't_open|jammed|stuck|snapped|broke|broken|lost|lost_my "

@@ -17,7 +17,8 @@ GROUPS = {
     "PERSON": "he|she|him|her|someone|somebody|man|woman|guy|lady|boy|girl|baby|infant|"
     "newborn|toddler|kid|kids|child|son|daughter|husband|wife|mom|mother|dad|father|grandma|"
     "grandmother|grandpa|grandfather|brother|sister|friend|neighbor|neighbour|worker|"
-    "customer|patient|tenant",
+    "customer|patient|tenant|mum|mam|grandad|granddad|nan|nana|gran|granny|bloke|lad|partner|"
+    "resident|old_man|old_lady",
     "CHILD": "baby|infant|newborn|toddler|kid|kids|child|children|son|daughter|boy|girl|"
     "year_old|little_one",
     "PET": "dog|cat|puppy|kitten|pet|pets",
@@ -71,7 +72,8 @@ GENERAL = (
     "hit|hits|struck|banged|bumped head",
     "fell|fallen|falling|slipped|tumbled off|from|down|through ladder|roof|stairs|staircase|"
     "ramp|truck|scaffold|scaffolding|balcony|deck|tree",
-    "fell|fallen|slipped|tripped|collapsed PERSON can't_get_up|cannot_get_up|won't_get_up|"
+    "fell|fallen|slipped|tripped|collapsed|gone_over|went_over|took_a_tumble|had_a_fall "
+    "PERSON can't_get_up|cannot_get_up|won't_get_up|"
     "can't_stand|can't_move|can't_walk|unable_to_get_up|not_moving|isn't_moving|lying|laying|"
     "behind_the_door|behind_his|behind_her|can't_get_in|can't_get_it_open",
     "trapped|pinned|crushed under|beneath",
@@ -99,7 +101,7 @@ GENERAL = (
     "reaction|epipen|wheezing|coughing",
     "reaction|reacting epipen|epipens|epi_pen|benadryl",
     "pregnant bleeding|cramping|contractions|can't_feel|isn't_moving|hasn't_moved",
-    "water_broke|waters_broke|having_contractions|in_labor|in_labour",
+    "water_broke|waters_broke|having_contractions|in_labor|in_labour|into_labour|into_labor",
     "numb|numbness|weak|weakness|heavy|drooping|droopy|tingling one_side|left_arm|right_arm|"
     "left_side|right_side|side_of_her_face|side_of_his_face|side_of_my_face|half_his_face|"
     "half_her_face|half_my_face",
@@ -257,10 +259,11 @@ GENERAL = (
     "someone|somebody|stranger|man|guy trying|tried|jiggling|rattling|checking door|handle|"
     "doorknob|knob|lock|window|windows",
     "glass_breaking|breaking_glass|glass_shattering|screaming_for_help|crying_for_help|"
-    "yelling_for_help|calling_for_help|screams_for_help",
+    "yelling_for_help|calling_for_help|screams_for_help|shouting_for_help|shouting_help",
     "hot_car",
     "CHILD|mom|dad|grandma|grandpa missing|wandered_off|wandered_away|can't_find|cannot_find|"
-    "nobody_knows_where|no_one_knows_where",
+    "nobody_knows_where|no_one_knows_where|wandered_out|by_the_road|by_the_main_road|"
+    "in_the_road|near_the_road",
     # Not "drowning in debt" nor "a choking hazard": someone, or water, beside it.
     "drowning|drowned|choking child|kid|son|daughter|baby|toddler|he|she|someone|man|woman|"
     "dog|cat|pool|water|lake|river|pond|tub|bath|food|breathe",

@@ -76,6 +76,12 @@ SAID_PLAINLY = (
     "can't_get_in|threatening",
     "baby|infant|newborn|month_old|weeks_old not_feeding|won't_feed|isn't_feeding sleepy|"
     "floppy|temperature|fever|won't_wake|lethargic|limp|grunting|blue|burning_up",
+    # A sudden worst-ever headache; no feeling after a fall; someone slumped and grey.
+    "worst_ever|worst_she's_ever|worst_i've_ever|worst_he's_ever|all_of_a_sudden|"
+    "came_on_suddenly|thunderclap|out_of_nowhere headache",
+    "can't_feel|cannot_feel|no_feeling_in legs|arms|feet|anything_below fell|fallen|fall|"
+    "landed|hit|crash|dived|trampoline",
+    "slumped|keeled_over grey|gray|pale|blue|ashen",
     # Help that cannot get through.
     "fire_engine|fire_truck|ambulance|paramedics|police_car can't_get|cannot_get|"
     "can't_get_past|can't_get_through|blocked|blocking|stuck_behind",
@@ -87,9 +93,10 @@ SAID_PLAINLY = (
     "over_people|one_bracket|one_bolt|one_screw|one_nail|by_a_thread|"
     "pavement|sidewalk|footpath|bus_stop|school|front_door|doorway|playground|people|kids|"
     "children|customers",
-    "bricks|slates|tiles|debris|masonry|chunks|shards dropping|falling|coming_down|raining|"
-    "crashing onto|on|into pavement|sidewalk|street|road|path|people|school|kids|someone|"
-    "footpath|customers",
+    "bricks|slates|tiles|debris|masonry|chunks|shards|render|plaster|stonework|concrete "
+    "dropping|falling|coming_down|raining|crashing|landed|come_off|came_off onto|on|into|in "
+    "pavement|sidewalk|street|road|path|people|school|kids|someone|"
+    "footpath|customers|playground",
     "glass|broken_glass all_over|everywhere|across|scattered pavement|sidewalk|path|footpath|"
     "street|road|playground",
     "bowing|bulging|sagging|buckling|caving roof|ceiling|flat_roof|floor|deck|balcony|beam "

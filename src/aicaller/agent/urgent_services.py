@@ -32,7 +32,8 @@ MOVING = (
     "no_sign|hours",
     "stolen|stole|theft|robbed belongings|furniture|boxes|items|stuff|unit|storage|truck|"
     "things|jewelry",
-    "drunk|intoxicated|fighting movers|crew|driver|guy|guys|worker|workers|mover",
+    "drunk|intoxicated|fighting|smells_of_drink|smells_of_alcohol|smells_of_booze|"
+    "been_drinking|slurring movers|crew|driver|guy|guys|worker|workers|mover",
     # What moving an appliance breaks: its gas or water line.
     *GAS[:2],
     *WATER[:3],
@@ -56,7 +57,9 @@ PEST_CONTROL = (
     "guests|patients|right_now|in_front_of",
     "stung|bitten|bit_me|bit_my|bit_him|bit_her allergic|swelling|swollen|breathe|breathing|"
     "hives|face|throat|dizzy",
-    "swarm|swarming|nest|hive|pouring|coming_out bee|bees|wasp|wasps|hornet|hornets|yellow_jackets "
+    "stung|been_stung CHILD",
+    "rat|rats|mouse|mice cot|crib|with_my_baby|with_the_baby|in_the_pram|pram",
+    "swarm|swarming|nest|hive|pouring|coming_out|loads_of|lots_of|dozens|hundreds|full_of bee|bees|wasp|wasps|hornet|hornets|yellow_jackets "
     "inside|house|room|bedroom|kitchen|attacking|chasing|stinging|kids|door|lounge|"
     "living_room|sitting_room|nursery|all_over|allergic",
     "rattlesnake|rattler|copperhead|cottonmouth|water_moccasin|venomous_snake|poisonous_snake|"
@@ -114,6 +117,7 @@ IT_SERVICES = (
     "got_into|logged_into|accessed|broke_into|took_over|taken_over email|account|accounts|"
     "system|server|network|computer|computers|bank",
     "phishing|scam|fake email|emails|link|wire|invoice clicked|sent|paid|wired|entered|gave",
-    "virus|malware|ransomware spreading|spread|every_computer|all_computers|whole_network",
+    "virus|malware|ransomware spreading|spread|every_computer|all_computers|whole_network|"
+    "deleting|encrypting|wiping|as_we_speak|right_now",
     "server|servers|server_room overheating|overheated|smoking|burning|beeping|alarm",
 )

@@ -120,7 +120,7 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         "won't_lock|can't_lock|doesn't_lock|won't_latch|can't_secure|won't_close|can't_close "
         "door|house|store|shop|window tonight|alone|break_in|broke_in|kicked|burglar|someone|"
         "night|leave",
-        "stolen|stole|snatched|robbed|took keys|key|purse|wallet|bag",
+        "stolen|stole|snatched|robbed|took|nicked|pinched|swiped keys|key|purse|wallet|bag",
         "stove|oven|burner|iron|candle|bath|tub|faucet locked_out|locked_myself_out|"
         "can't_get_in|locked|left_on|still_on",
         # A key that failed far from help: on a roadside, on a level crossing.
@@ -211,7 +211,8 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         "horse|mare|pony|foal|gelding|stallion|donkey sweating|pawing|thrashing|looking_round|"
         "looking_at_her_belly|looking_at_his_belly|biting_at|won't_get_up|can't_get_up",
         "colic|colicking|colicky",
-        "attacked|bitten dog|animal",
+        "attacked|bitten dog|animal|fox|cat|badger|hawk|predator",
+        "leg|ear|eye|tail|skin|wound hanging_off|ripped_open|torn_open|hanging_out",
         "not moving|responding",
     ),
     Trade.LEGAL: (
@@ -223,7 +224,11 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         "put_on_a_flight|deport_me|deporting_me",
         "police|officers|cops|detectives|detective|officer are_here|here_now|at_the_door|"
         "at_my_door|at_the_house|at_my_house|with_a_warrant|raiding|searching_the|searching_my|"
-        "asking_me|knocking|banging",
+        "asking_me|knocking|banging|questioning_him|questioning_her|interviewing_him|"
+        "interviewing_her|holding_him|holding_her|picked_him_up|picked_her_up|picked_up",
+        "landlord locked_us_out|locked_me_out|threw_us_out|throwing_us_out|threw_me_out|"
+        "throwing_me_out|cut_off_the_electric|cut_off_the_power|cut_off_the_water|"
+        "cut_the_power|cut_the_electric",
         "not_allowed|violating|violated|breaking order|custody",
         "already|just wired payment|money|funds|deposit|down_payment",
         "bank_information|bank_details|wiring_instructions new|changed|email|different",
