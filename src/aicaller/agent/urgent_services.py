@@ -59,7 +59,8 @@ PEST_CONTROL = (
     "hives|face|throat|dizzy",
     "stung|been_stung CHILD",
     "rat|rats|mouse|mice cot|crib|with_my_baby|with_the_baby|in_the_pram|pram",
-    "swarm|swarming|nest|hive|pouring|coming_out|loads_of|lots_of|dozens|hundreds|full_of bee|bees|wasp|wasps|hornet|hornets|yellow_jackets "
+    "swarm|swarming|nest|hive|pouring|coming_out|loads_of|lots_of|dozens|hundreds|full_of "
+    "bee|bees|wasp|wasps|hornet|hornets|yellow_jackets "
     "inside|house|room|bedroom|kitchen|attacking|chasing|stinging|kids|door|lounge|"
     "living_room|sitting_room|nursery|all_over|allergic",
     "rattlesnake|rattler|copperhead|cottonmouth|water_moccasin|venomous_snake|poisonous_snake|"
