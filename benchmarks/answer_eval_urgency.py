@@ -32,10 +32,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def rules_at(revision: str) -> Rules:
-    """``urgent_situation`` as it is at a git revision (its data modules where it has them)."""
+    """``urgent_situation`` as it is at a git revision, with the data modules it has there."""
     with tempfile.TemporaryDirectory(prefix="urgency-") as name:
         folder = Path(name)
-        for module_name in ("urgency", "urgent_general", "urgent_trades"):
+        listed = subprocess.run(  # noqa: S603 - git on our own repository
+            ["git", "ls-tree", "--name-only", revision, "src/aicaller/agent/"],  # noqa: S607
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.split()
+        names = [Path(p).stem for p in listed if Path(p).name.startswith(("urgency", "urgent_"))]
+        for module_name in names:
             command = ["git", "show", f"{revision}:src/aicaller/agent/{module_name}.py"]
             shown = subprocess.run(  # noqa: S603 - git on our own repository
                 command, cwd=ROOT, capture_output=True, text=True, check=False

@@ -1,6 +1,7 @@
 """A third set of callers' sentences, written after the second round of ADR 0040's rules and
 never used to change them: what these sentences score is the estimate of how the rules do on
-words nobody tuned for (ADR 0040, docs/benchmarks.md). A sentence the rules get wrong is
+words nobody tuned for (ADR 0040, docs/benchmarks.md), until ADR 0045 changed rules for the
+six it still got wrong; the fifth set is now that estimate. A sentence the rules get wrong is
 listed in ``WRONG`` with the reason, and its test expects the wrong answer (strict xfail), so
 that a later rule that fixes it says so.
 """
@@ -98,31 +99,10 @@ EVERYDAY: list[tuple[Trade, str]] = [
     (T.PROPERTY, "how do I report a noisy neighbor"),
 ]
 
-# Wrong on the rules as they are, and why (never changed against this set).
-WRONG = {
-    "hi yeah the main line just blew in the front yard, it's like a geyser": (
-        "'blew' is heard beside 'pipe' or 'hose', not 'main line'; a geyser is no flood word"
-    ),
-    "I hear a gushing noise under the house and the floor is soaked": (
-        "'gushing' needs 'water' beside it; 'soaked' is no flow word"
-    ),
-    "the ceiling is sagging with water and it's about to burst": (
-        "roofing hears a ceiling 'collapsing' or 'caving', not 'sagging'"
-    ),
-    "my key snapped in the ignition and I'm stuck on the side of the highway": (
-        "a locksmith has no stranded-driver situation (the auto trade has)"
-    ),
-    "there's a man in the parking lot threatening people": (
-        "'threatening' is heard with a weapon or 'me', not 'people'"
-    ),
-    "the bouncy castle blew over with kids inside": "nothing for a structure blown over",
-    "can you fix the water stain on my ceiling from the old leak": (
-        "'ceiling ... leak' is a roofing situation; 'old' is no past phrase"
-    ),
-    "can you change the locks on my new house next Tuesday": (
-        "'locks' has the stem of 'locked', and 'locked ... house' is a lockout"
-    ),
-}
+# Wrong on the rules as they are, and why. ADR 0045 heard its last six wrong answers with
+# general rules (a water main "like a geyser", a gushing noise, a key failing on a roadside,
+# something blown over with children in it, an "old leak", "next Tuesday").
+WRONG: dict[str, str] = {}
 
 
 def _cases(pairs: list[tuple[Trade, str]]) -> list[object]:

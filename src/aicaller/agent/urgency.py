@@ -6,8 +6,10 @@ kitchen" and in "there's a gas smell". A slot may list alternatives with "|"
 ("burst|broken pipe"), and an alternative of several words must be said as written
 ("passed out"). Words are compared by their stems, so "flooding" fills "flood".
 
-Every business gets the situations of its trade (``urgent_trades``), those any business's
-caller can describe (``urgent_general``) and the phrases its admin adds (``emergency_phrases``).
+Every business gets the situations of its trade (``urgent_trades``, ``urgent_services``, with
+the building hazards of ``urgent_building``), those any business's caller can describe
+(``urgent_general``, ``urgent_said_plainly``) and the phrases its admin adds
+(``emergency_phrases``).
 They are deliberately specific: "bleeding" alone would send "do you treat bleeding gums?" to a
 person, so it needs "a lot", "badly" or "won't stop" beside it. A situation said near a "not
 now" phrase in the same sentence (the past, a hypothetical, "do you fix ...") is no emergency
@@ -46,18 +48,25 @@ NOT_NOW = (
     "if_one|if_my|if_our|in_the_event|if_i'm|if_we're|if_i_get|if_we_get|if_i_ever|"
     "if_we_ever",
     "so_it_doesn't|so_it_won't|so_they_don't|so_they_won't|so_nothing|so_that|make_sure|"
-    "so_you_don't|so_i_don't|so_we_don't|so_no_one|so_nobody|to_avoid|to_keep",
+    "so_you_don't|so_i_don't|so_we_don't|so_no_one|so_nobody|to_avoid|to_keep|from_being|"
+    "from_getting|protect_against|protection_against|protected_against",
     "people_who|customers_who|families_who|anyone_who|those_who|clients_who|folks_who",
     "do_you_treat|do_you_fix|do_you_repair|do_you_clean|do_you_handle|do_you_install|"
     "do_you_remove|do_you_offer|do_you_sell|do_you_service|do_you_do|do_you_cover|"
     "do_you_help|do_you_deal|do_you_tow|do_you_move|do_you_inspect|do_you_protect|"
-    "do_you_replace|do_you_get_rid|do_you_provide|do_you_work_on|you_guys_do|you_guys_fix|"
+    "do_you_replace|do_you_fit|do_you_get_rid|do_you_provide|do_you_work_on|you_guys_do|you_guys_fix|"
     "you_guys_handle|you_guys_treat|you_guys_offer|you_guys_repair|y'all_do",
     "how_much|how_often|how_long_does|how_long_do|how_long_will|the_claim|my_claim|our_claim|"
     "insurance_claim|old_place|old_house|old_apartment|false_alarm|chirping|chirps|gun_safe|"
     "gun_safes|new_battery|needs_a_battery|change_the_battery|replace_the_battery|"
-    "last_storm|last_big_storm|previous_storm|this_past|earlier_this_year",
-    "sometimes|occasionally|now_and_then|once_in_a_while|from_time_to_time|every_so_often|"
+    "last_storm|last_big_storm|previous_storm|this_past|earlier_this_year|last_monday|"
+    "last_tuesday|last_wednesday|last_thursday|last_friday|last_saturday|last_sunday|"
+    "last_weekend|old_leak|previous_leak|next_monday|next_tuesday|next_wednesday|"
+    "next_thursday|next_friday|next_saturday|next_sunday|next_weekend",
+    # Over and dealt with: a scare, something since sorted or fixed.
+    "a_scare|the_scare|leak_scare|gas_scare|fire_scare|smoke_scare|was_sorted|been_sorted|"
+    "all_sorted|was_fixed|been_fixed|was_repaired|been_repaired",
+    "sometimes|occasionally|get_a_lot_of|lots_of_power_cuts|now_and_then|once_in_a_while|from_time_to_time|every_so_often|"
     "when_i_brush|when_i_floss|next_week|next_month|no_rush|no_hurry|not_urgent|"
     "isn't_urgent|not_an_emergency|when_you_get_a_chance",
 )
@@ -214,16 +223,27 @@ def _in_words(text: str) -> str:
 # (``LlmAgent.reply``), so the model needs their kinds, not their list: every turn's prompt
 # would otherwise carry some 5,000 tokens, paid in cost and in time before the first word.
 GENERAL_IN_BRIEF = (
-    "anyone hurt, ill or in danger right now (chest pain or tightness, trouble breathing, "
-    "unconscious or not waking up, a stroke, bleeding that won't stop, a bad fall or broken "
-    "bone, a seizure, choking, an allergic reaction, poisoning or an overdose, someone "
-    "threatening to hurt themselves or others), a child, an elderly or vulnerable person or a "
-    "pet trapped, missing or in danger (locked in a car, a hot car, swallowed something), "
-    "fire, smoke, sparks or a burning smell, a gas smell or a carbon monoxide alarm, water "
-    "flooding in or pouring where it must not be, live or fallen wires and electric shocks, "
-    "something collapsing or about to fall on someone, a break-in, intruder or threat in "
-    "progress, someone locked out or locked in where that puts them at risk, no heat in "
-    "freezing weather or no cooling in dangerous heat for someone vulnerable"
+    "anyone hurt, ill or in danger right now (chest pain or tightness, a heart attack's look:"
+    " gone grey, sweating, clutching the chest or arm; trouble breathing, unconscious, lying "
+    "still and not responding or not waking up, a stroke, a sudden worst-ever headache, no "
+    "feeling in the legs after a fall, labour, bleeding that won't stop, a bad fall, a broken"
+    " bone or a limb at a wrong angle, a cut to the bone, a seizure or fit, choking, an "
+    "allergic reaction, a diabetic's low sugar, a rash that won't fade with a fever, a baby "
+    "too sleepy to feed, poisoning, an overdose or more medicine than prescribed, someone "
+    "threatening to hurt themselves or others or turning aggressive on people), a child, an "
+    "elderly or vulnerable person or a pet trapped, missing or in danger (locked in a car "
+    "with the keys, a hot car, shut in a room by a jammed lock, swallowed something: pills, a"
+    " magnet, a battery, a coin), power lost to an oxygen machine or other life support, an "
+    "ambulance or fire engine that cannot get through, fire, smoke, sparks or a burning smell"
+    " (smoke and sparks from any machine), a gas smell, a carbon monoxide alarm or a gas "
+    "appliance sooting with headaches, water flooding in or pouring where it must not be "
+    "(through a light, a switch or a socket), live or fallen wires and electric shocks, "
+    "something collapsing or about to fall on someone (a sign, a gutter, bricks or glass over"
+    " a pavement, a ceiling or roof bowing under water), a break-in, intruder or threat in "
+    "progress or premises smashed open, someone locked out or locked in where that puts them "
+    "at risk or who has locked themselves in and will not answer, a child stuck on a roof or "
+    "ledge, a vehicle rolling away with no one in it, a wall or floor cracking as it moves, "
+    "no heat in freezing weather or no cooling in dangerous heat for someone vulnerable"
 )
 
 

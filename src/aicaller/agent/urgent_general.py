@@ -10,12 +10,15 @@ word: who is in danger (a person, a child, a pet) and what is happening to them 
 
 from __future__ import annotations
 
+from aicaller.agent.urgent_said_plainly import SAID_PLAINLY
+
 # Who or what a situation is about; a name in capitals in a phrase stands for its group.
 GROUPS = {
     "PERSON": "he|she|him|her|someone|somebody|man|woman|guy|lady|boy|girl|baby|infant|"
     "newborn|toddler|kid|kids|child|son|daughter|husband|wife|mom|mother|dad|father|grandma|"
     "grandmother|grandpa|grandfather|brother|sister|friend|neighbor|neighbour|worker|"
-    "customer|patient|tenant",
+    "customer|patient|tenant|mum|mam|grandad|granddad|nan|nana|gran|granny|bloke|lad|partner|"
+    "resident|old_man|old_lady",
     "CHILD": "baby|infant|newborn|toddler|kid|kids|child|children|son|daughter|boy|girl|"
     "year_old|little_one",
     "PET": "dog|cat|puppy|kitten|pet|pets",
@@ -37,13 +40,14 @@ GENERAL = (
     "can't|cannot|not|isn't|wasn't|trouble|struggling|difficulty|hard|barely|gasping|fast|"
     "hurts|painful|"
     "funny|weird|catch breathe|breathing|breath",
-    "unconscious|unresponsive|collapsed|fainted",
+    "unconscious|unresponsive|collapsed|fainted|keeled_over|slumped_over|slumped_at_the_wheel",
     "passed_out|knocked_out_cold",
     "PERSON not_waking_up|won't_wake_up|can't_wake|won't_wake|isn't_waking|not_responding|"
     "won't_respond|isn't_responding|won't_stay_awake|can't_stay_awake|really_floppy|"
+    "gone_all_floppy|all_floppy|gone_floppy|gone_all_limp|"
     "gone_limp|went_limp|is_floppy|won't_answer_me|isn't_answering_me|not_answering_me",
     "lips|face|skin blue|purple|grey|gray",
-    "PERSON wheezing|gasping|turning_blue|choking_on",
+    "PERSON wheezing|gasping|turning_blue|choking_on|asthma_attack",
     "bleed|bleeding|blood lot|bleeding_badly|bleed_badly|heavily|everywhere|won't|soaking|"
     "soaked|pouring|gushing|spurting|squirting|head",
     "throwing_up|vomiting|coughing_up|puking|spitting_up blood",
@@ -68,8 +72,10 @@ GENERAL = (
     "hit|hits|struck|banged|bumped head",
     "fell|fallen|falling|slipped|tumbled off|from|down|through ladder|roof|stairs|staircase|"
     "ramp|truck|scaffold|scaffolding|balcony|deck|tree",
-    "fell|fallen|slipped|tripped|collapsed PERSON can't_get_up|cannot_get_up|won't_get_up|"
-    "can't_stand|can't_move|can't_walk|unable_to_get_up|not_moving|isn't_moving|lying|laying",
+    "fell|fallen|slipped|tripped|collapsed|gone_over|went_over|took_a_tumble|had_a_fall "
+    "PERSON can't_get_up|cannot_get_up|won't_get_up|"
+    "can't_stand|can't_move|can't_walk|unable_to_get_up|not_moving|isn't_moving|lying|laying|"
+    "behind_the_door|behind_his|behind_her|can't_get_in|can't_get_it_open",
     "trapped|pinned|crushed under|beneath",
     "crushed|smashed|pinned|squashed|mashed|squished|jammed foot|hand|leg|fingers|finger|arm|chest",
     "fell_on|fallen_on|fell_onto|landed_on|dropped_on|toppled_onto|collapsed_on someone|him|"
@@ -78,7 +84,8 @@ GENERAL = (
     "came_down|fell|dropped|landed|collapsed|toppled|slammed|closed|shut on_my|on_his|on_her|"
     "on_our|on_him|on_top|right_on|onto_my|onto_his|onto_her|onto_him BODY|PERSON|PET",
     "caught|stuck|trapped|pinned|jammed|closed_on|shut_on|slammed_on|clamped_on BODY",
-    "came_down|fell|collapsed|toppled|tipped_over|caved_in under|underneath|beneath PERSON|PET",
+    "came_down|fell|collapsed|toppled|tipped_over|caved_in|fallen|fallen_in|come_down|"
+    "given_way under|underneath|beneath PERSON|PET",
     "is_hurt|got_hurt|badly_hurt|seriously_hurt|really_hurt|is_injured|got_injured|"
     "badly_injured|seriously_injured|just_hurt|he_hurt|she_hurt|he_injured|she_injured",
     "accident|crash|crashed|collision|wreck|wrecked hurt|injured|bleeding|ambulance|911",
@@ -87,13 +94,14 @@ GENERAL = (
     "car|truck|van|vehicle|driver crashed|drove|smashed|slammed|plowed into|through",
     "allergic_reaction",
     "anaphylaxis|anaphylactic",
-    "throat|tongue|lips swollen|swelling|closing|tight",
-    "hives|swelling|swollen|puffy|puffing_up|blowing_up|swelling_up face|lips|throat|tongue|"
+    "throat|tongue|lips swollen|swelling|closing|tight|blown_up|ballooned|puffed_up|swelled",
+    "hives|swelling|swollen|puffy|puffing_up|blowing_up|swelling_up|blown_up|swelled_up|"
+    "ballooned face|lips|throat|tongue|"
     "eyes|covered|all_over ate|peanuts|peanut|nuts|nut|shellfish|stung|sting|allergic|"
     "reaction|epipen|wheezing|coughing",
     "reaction|reacting epipen|epipens|epi_pen|benadryl",
     "pregnant bleeding|cramping|contractions|can't_feel|isn't_moving|hasn't_moved",
-    "water_broke|waters_broke|having_contractions|in_labor|in_labour",
+    "water_broke|waters_broke|having_contractions|in_labor|in_labour|into_labour|into_labor",
     "numb|numbness|weak|weakness|heavy|drooping|droopy|tingling one_side|left_arm|right_arm|"
     "left_side|right_side|side_of_her_face|side_of_his_face|side_of_my_face|half_his_face|"
     "half_her_face|half_my_face",
@@ -122,6 +130,10 @@ GENERAL = (
     "electrical_fire|fire_in_the|fire_in_my|fire_in_our|fire_in_a|fire_at_the|fire_at_our|"
     "there's_a_fire|fire_started|fire_broke_out|started_a_fire",
     "smoke coming|pouring|filling|everywhere|billowing|full",
+    "smoke|smoky in_the_hallway|in_the_hall|in_the_stairwell|in_the_corridor|on_the_landing|"
+    "in_the_loft|under_the_door",
+    "set_fire|set_alight|set_light|is_alight|are_alight|was_alight|ablaze|caught_light|"
+    "in_flames|going_up_in_flames|burning_down",
     "smoking|smoldering|smouldering MACHINE|hood|roof|ceiling|attic|walls",
     "flames|flame coming|shooting|pouring|out_of|everywhere|inside",
     "burning|burnt smell|smells|smelling|smelled|odor|stink|stinks",
@@ -130,7 +142,7 @@ GENERAL = (
     "explosion|exploded|blew_up",
     "carbon_monoxide|co going_off|beeping|went_off|sounding|leak|leaking|poisoning|poisoned|"
     "sick|dizzy|headache|headaches|nauseous",
-    "exhaust|fumes dizzy|headache|inside|faint|sleepy",
+    "exhaust|fumes dizzy|headache|inside|faint|sleepy|nauseous|wheezy|wheezing",
     "fumes everywhere|overwhelming|choking|coughing",
     "bleach|ammonia|chlorine|acid|chemicals|cleaners mixed|mixing|combined fumes|gas|cloud|"
     "smell|coughing|dizzy|breathe|burning|choking|eyes|sick",
@@ -143,7 +155,7 @@ GENERAL = (
     "tingle|tingly|tingling|shock|shocked|zapped swim|swimming|water|pool|dock|lake|tub|shower",
     "power|electric line|lines down|fell|sparking|touching|lying",
     "live_wire|live_wires|exposed_wire|exposed_wires|downed_line|downed_lines|wires_down",
-    "wire|wires hanging|dangling|down|sparking|fallen|snapped",
+    "wire|wires|cable|cables hanging|dangling|down|sparking|fallen|snapped|fizzing",
     "line|lines|wire|wires|power_line came_down|fell|snapped|on_the_ground yard|street|"
     "driveway|road|ground|storm|sparking|dog|kids",
     "tree|limb|branch|branches touching|resting_on|hanging_on|sitting_on|lying_on|fell_on|"
@@ -178,7 +190,7 @@ GENERAL = (
     "spilling all_over|everywhere|into_the|into_my|onto|out_of|won't_stop",
     # A structure giving way, a hole someone can fall in.
     "caved_in|collapsed|gave_way|gave_out|fell_in|sinkhole|opened_up|giving_way|caving|"
-    "collapsing "
+    "collapsing|fallen_in|fallen_through|come_down|came_down "
     "ground|yard|tank|septic|driveway|floor|deck|balcony|ceiling|roof|wall|porch|stairs|"
     "sidewalk",
     "septic|tank|manhole|well|cistern|pit lid|cover gone|missing|off|broken|open|cracked",
@@ -189,8 +201,9 @@ GENERAL = (
     "right_under|under_it|underneath CHILD|PERSON",
     # No heat in a freeze, for anyone.
     "heat|heating|furnace|boiler|heater quit|died|stopped|went_out|broke|gone|not_working|"
-    "isn't_working|won't_come_on freezing|degrees|below|zero|newborn|infant|baby|elderly|"
-    "oxygen",
+    "isn't_working|won't_come_on|packed_in|packed_up|conked_out|gave_up|given_up|cut_out|"
+    "failed|broken_down|broke_down|been_off freezing|degrees|below|zero|minus|newborn|infant|"
+    "baby|elderly|oxygen|shivering|ninety|pensioner|frail|disabled|out_of_hospital",
     "no_heat|without_heat|heat's_off|heat_is_off|heat's_been_off|heat_went_out|heat_is_out|"
     "heat_off|heat_out|no_heating|heating_is_out|heating's_out freezing|degrees|below|zero|"
     "fifty|forty|thirty|baby|infant|newborn|elderly|oxygen|ninety|sick|grandma|grandpa",
@@ -204,7 +217,7 @@ GENERAL = (
     "got_a_shock|got_shocked|got_zapped|got_electrocuted|got_a_jolt numb|burn|burned|"
     "can't_feel|tingling|chest|heart|fell|knocked|thrown",
     # Danger from someone; trapped; a child lost.
-    "kill|hurt|hit|shoved|pushed|punched|beat|beating|attacked|threatened|choked|strangled me",
+    "hurt|hit|shoved|pushed|punched|beat|beating|attacked|threatened|choked|strangled me",
     "gun|knife|weapon threatening|waving|pulled|pointing|pointed|armed|brandishing",
     "has_a_gun|has_a_knife|had_a_gun|had_a_knife|with_a_gun|with_a_knife|pulled_a_gun|pulled_a_knife|carrying_a_gun|carrying_a_knife|has_a_weapon|"
     "with_a_bat|has_a_bat|swinging_a_bat|holding_a_bat|gun_in_his|gun_in_her",
@@ -222,7 +235,8 @@ GENERAL = (
     "tamper|tampered flashlight|home_alone|alone|dead|cut|someone|somebody|outside",
     "nobody_should|no_one_should|nobody's_supposed|no_one's_supposed|nobody_is_supposed|"
     "shouldn't_be_anyone",
-    "not_allowed|restraining_order|protective_order|no_contact|scared|afraid|panic_button ex|"
+    "not_allowed|restraining_order|protective_order|no_contact|injunction|non_molestation|"
+    "scared|afraid|panic_button ex|"
     "he|she|father|husband|boyfriend|man|guy|someone|him outside|here|parking_lot|"
     "at_the_door|showed_up|out_front|lobby|banging|right_now",
     "don't_feel_safe|scared_for_my_life|fear_for_my_life|afraid_for_my_life",
@@ -235,7 +249,8 @@ GENERAL = (
     "inside|people|PERSON",
     "stuck|trapped|wedged drain|storm_drain|tracks|railroad|chimney|well|shaft|vent|pipe|"
     "tree|machine|crib",
-    "trapped in|inside car|truck|room|bathroom|building|house|closet|freezer|attic|basement",
+    "trapped in|inside car|truck|room|bathroom|building|house|closet|freezer|attic|basement|"
+    "flat|apartment|home|office|shop|lift",
     "locked_in|locked_inside|shut_in child|kid|baby|dog|cat|pet|son|daughter|toddler|puppy",
     "PERSON not_answering|isn't_answering|won't_answer|not_responding inside|in_there|"
     "on_the_floor|fell|locked|can't_get_in|can't_get_into",
@@ -244,10 +259,11 @@ GENERAL = (
     "someone|somebody|stranger|man|guy trying|tried|jiggling|rattling|checking door|handle|"
     "doorknob|knob|lock|window|windows",
     "glass_breaking|breaking_glass|glass_shattering|screaming_for_help|crying_for_help|"
-    "yelling_for_help|calling_for_help|screams_for_help",
+    "yelling_for_help|calling_for_help|screams_for_help|shouting_for_help|shouting_help",
     "hot_car",
     "CHILD|mom|dad|grandma|grandpa missing|wandered_off|wandered_away|can't_find|cannot_find|"
-    "nobody_knows_where|no_one_knows_where",
+    "nobody_knows_where|no_one_knows_where|wandered_out|by_the_road|by_the_main_road|"
+    "in_the_road|near_the_road",
     # Not "drowning in debt" nor "a choking hazard": someone, or water, beside it.
     "drowning|drowned|choking child|kid|son|daughter|baby|toddler|he|she|someone|man|woman|"
     "dog|cat|pool|water|lake|river|pond|tub|bath|food|breathe",
@@ -258,41 +274,5 @@ GENERAL = (
     "gonna_end_it|don't_want_to_live|doesn't_want_to_live",
     "in_danger",
     "this_is_an_emergency|it's_an_emergency|it_is_an_emergency|this_is_urgent|it's_urgent",
+    *SAID_PLAINLY,
 )
-
-GAS = (
-    "smell|smells|smelling|odor|odour|leak|leaking|hissing gas|propane",
-    "rotten_eggs",
-    "carbon_monoxide|co going_off|beeping|went_off|sounding|leak|leaking|poisoning|poisoned|"
-    "sick|dizzy|headache|headaches|nauseous",
-    "co alarm|detector",
-    "alarm|detector beeping|going_off carbon|co|gas",
-)
-WATER = (
-    "flood|flooding|flooded",
-    "burst|broken|bursting|spraying|gushing pipe|pipes|main",
-    # The same said as callers say it ("a pipe busted", "the water line broke").
-    "broke|busted|bust|popped|blew|ruptured pipe|pipes|water_main|water_line|supply_line|hose",
-    "water pouring|gushing|everywhere|spraying|coming|shooting|spewing|squirting",
-    "sewage|sewer backing|overflowing|coming",
-    "water_heater leaking|burst|flooding|pouring",
-    "frozen pipe|pipes",
-    "ceiling collapsing|leaking|dripping|falling",
-)
-ELECTRIC = (
-    "sparks|sparking|arcing",
-    "burning|smoke smell|smells|coming",
-    "electric|electrical shock",
-    "electrocuted",
-    "power|electric line|lines down",
-    "wire|wires live|exposed|hanging",
-)
-LOCKED_OUT = (
-    "locked_out|locked_myself_out|locked_ourselves_out|locked_me_out|locked_us_out|"
-    "stuck_outside|can't_get_in|can't_get_into|keys_inside|keys_are_inside|left_my_keys",
-    "locked inside|car|house|room",
-    "locked keys",
-)
-BREAK_IN = ("break_in|broken_into|burglary|burgled|burglarized",)
-# Pets and children getting out of an open door on a job (movers, cleaners, exterminators).
-ESCAPED = ("dog|cat|pet|puppy|kitten got_out|escaped|ran_off|ran_away|missing|gone",)

@@ -8,14 +8,16 @@ to the rain, ransomware on every screen, a wasp sting on an allergic child.
 
 from __future__ import annotations
 
-from aicaller.agent.urgent_general import BREAK_IN, ELECTRIC, ESCAPED, GAS, LOCKED_OUT, WATER
+from aicaller.agent.urgent_building import BREAK_IN, ELECTRIC, ESCAPED, GAS, LOCKED_OUT, WATER
+from aicaller.agent.urgent_services import CLEANING, IT_SERVICES, MOVING, PEST_CONTROL
 from aicaller.businesses.schemas import Trade
 
 # What callers of a plumber say when it cannot wait (general knowledge of the trade: water
 # that will not stop, no way to shut it off, water near electricity, sewage in the house).
 _PLUMBING = (
     "toilet|tub|sink|drain|washer overflowing|overflow|won't_stop|flooding|spilling",
-    "can't|cannot|won't|unable shut_off|turn_off|shutoff|stop water|valve|leak",
+    "can't|cannot|won't|unable shut_off|turn_off|shutoff|stop|stopcock|stop_tap water|valve|leak|"
+    "stopcock|stop_tap",
     "shutoff|shut_off valve broken|stuck|won't|snapped",
     "froze pipe|pipes|line|lines",
     "no|without water house|whole|anywhere|taps|faucets",
@@ -23,7 +25,8 @@ _PLUMBING = (
     "leaking|dripping|pouring|spraying electrical|panel|outlet|outlets|breaker|wires",
     "basement|crawlspace|cellar filling|flooding|flooded|inches water",
     "coming_through|pouring_through|dripping_through|leaking_through ceiling|light|fixture",
-    "water dripping|leaking|pouring|coming|running light|fixture|outlet|socket|ceiling_fan",
+    "water dripping|leaking|pouring|coming|running|dribbling|trickling|seeping light|fixture|"
+    "outlet|socket|ceiling_fan|light_switch|fuse_box|consumer_unit",
     "ceiling bulging|sagging|caving|collapsing|soaked",
     "raw_sewage",
     "sewage|sewer|toilet|toilets|drains|shower|tub backed_up|bubbling_up|coming_up",
@@ -36,43 +39,29 @@ _PLUMBING = (
 _HEATING = (
     "no heat|heating|hot_air",
     "furnace|boiler|heater stopped|died|quit|out|broken|working",
-    "furnace|boiler|heater|unit sparks|smoke|burning|flames",
+    "furnace|boiler|heater|unit|vent|vents|air_con|aircon sparks|smoke|burning|flames",
     "no|out ac|air_conditioning|cooling elderly|baby|heat|hundred",
     "heat|heater|furnace|boiler went|gone|quit out|off|dead",
-    "boiler|heater|tank hissing|rumbling|bulging|leaking",
+    "boiler|heater|tank|cylinder|immersion|water_heater|hot_water_tank hissing|rumbling|"
+    "bulging|leaking|steam_coming|steam_pouring|venting_steam|too_hot_to|red_hot",
     "no_heat|without_heat freezing|baby|elderly|kids|below",
-    "furnace|heater|boiler dizzy|headache|headaches|nauseous|nausea",
+    "furnace|heater|boiler|gas_fire|gas_heater|gas_stove|fireplace|stove|generator dizzy|"
+    "headache|headaches|headachy|nauseous|nausea|sleepy|drowsy|won't_wake",
     "burning|electrical smell|smells|odor vent|vents|register|registers|furnace|unit",
     "relief|pressure valve blowing|spraying|discharging|gushing",
     "furnace|boiler|heater|heat won't|wont|isn't|not|doesn't|stopped turn_on|come_on|"
     "kick_on|start|starting|working|firing",
     "furnace|boiler|heater|water_heater banging|booming|exploded|explosion|boom|screaming|"
     "shrieking|whistling",
+    "flue come_off|came_off|fallen_off|detached|disconnected|cracked|hanging|loose fumes|"
+    "smell|sick|dizzy|headache|kitchen|inside",
     "gauge|pressure in_the_red|too_high|maxed|pegged|past_the_red|way_up",
 )
 _COOLING = (
-    "ac|air_conditioning|air_conditioner|cooling quit|died|stopped|broke|broken|dead|out "
-    "elderly|baby|infant|hundred|sick|overheating|heatstroke",
-)
-_MOVING = (
-    # Moving day itself: no crew, a truck in trouble with everything the family owns, a crew
-    # holding the load for more money, or a crew unfit to work.
-    "movers|crew|truck|driver|team|nobody|no_one never_showed|didn't_show|didn't_come|"
-    "haven't_shown|hasn't_shown|haven't_arrived|hasn't_arrived|didn't_arrive|never_came|"
-    "never_arrived|no_show|not_here|still_not|isn't_here|aren't_here|hours_late|"
-    "still_waiting|hasn't_come|haven't_come|still_hasn't|not_here_yet|no_sign today|now|hours|"
-    "waiting|closing|tonight|noon|morning|out|keys",
-    "truck|van|trailer accident|crashed|crash|collision|wreck|wrecked|overturned|flipped|"
-    "stolen|broke_down|broken_down",
-    "won't|refuse|refusing|refused|refuses unload|deliver|release|give_back|hand_over pay|"
-    "paid|money|more|cash|extra|unless|until",
-    "hostage",
-    "stolen|stole|theft|robbed belongings|furniture|boxes|items|stuff|unit|storage|truck|"
-    "things|jewelry",
-    "drunk|intoxicated|fighting movers|crew|driver|guy|guys|worker|workers|mover",
-    # What moving an appliance breaks: its gas or water line.
-    *GAS[:2],
-    *WATER[:3],
+    "ac|air_conditioning|air_conditioner|air_con|aircon|cooling quit|died|stopped|broke|"
+    "broken|dead|out|packed_in|failed elderly|baby|infant|hundred|sick|overheating|heatstroke|"
+    "server|servers|server_room|forty_degrees|rising|ninety|pensioner|frail|not_right|dizzy|"
+    "faint|confused|thirty_eight|thirty_nine",
 )
 _ROOFING = (
     "tree|branch|limb fell|crashed|came_through|went_through|through|smashed roof|house|"
@@ -85,7 +74,10 @@ _ROOFING = (
     "ripped_off|peeled_off|blew_away|ripped_away",
     "hole roof|ceiling",
     "ripped|tore|torn|blew|blown|peeled|lifted|took_off|taken_off|came_off|tore_off roof|"
-    "shingles|section|piece|part|sheet|tarp|flashing|skylight off|away|open|up",
+    "shingles|section|piece|part|sheet|tarp|flashing|skylight|felt|membrane|"
+    "sheeting off|away|open|up",
+    "pouring_into|pouring_in|pouring_onto|coming_in_onto|leaking_onto loft|wiring|electrics|"
+    "bedroom|ceiling|house|attic",
     "bucket|buckets|pots|towels everywhere|all_over|catch|catching|under|spots|places",
     "skylight|chimney smashed|shattered|collapsed|fell|toppled|caved",
     _PLUMBING[9],
@@ -93,70 +85,17 @@ _ROOFING = (
     "ice_dam|ice_dams water|leaking|ceiling|dripping",
     WATER[-1],
 )
-_CLEANING = (
-    "mixed|mixing|combined bleach|ammonia|chemicals|cleaners|products fumes|smell|coughing|"
-    "dizzy|breathe|burning|eyes|sick|choking",
-    "bleach|chemical|chemicals|cleaner|product|spray|solution eye|eyes|splashed|burned|"
-    "burning|burns",
-    *WATER,
-    *ESCAPED,
-)
-_PEST_CONTROL = (
-    "stung|bitten|bit_me|bit_my|bit_him|bit_her allergic|swelling|swollen|breathe|breathing|"
-    "hives|face|throat|dizzy",
-    "swarm|swarming|nest|hive|pouring|coming_out bee|bees|wasp|wasps|hornet|hornets|yellow_jackets "
-    "inside|house|"
-    "room|bedroom|kitchen|attacking|chasing|stinging|kids|door",
-    "rattlesnake|rattler|copperhead|cottonmouth|water_moccasin|venomous_snake|poisonous_snake|"
-    "black_widow|brown_recluse|scorpion found|inside|garage|house|bedroom|kitchen|bit|bitten|"
-    "stung|there's|under|in",
-    "ate|eaten|licked|swallowed|drank|chewed|got_into poison|bait|pesticide|spray|chemicals|"
-    "rat_poison|ant_bait|traps|insecticide|pellets",
-    "sprayed|spray|spraying|pesticide|chemical|fumigation|fumigated|bomb|bombs|fogger|foggers "
-    "eyes|sick|vomiting|dizzy|"
-    "rash|burning|breathe|coughing|headache|throwing_up",
-    "bat|raccoon|skunk|snake|fox|coyote|possum|opossum|squirrel bedroom|house|room|kitchen|"
-    "crib|living_room|bed",
-    "bit_my|bit_me|bit_him|bit_her|bit_our|bitten_by bat|raccoon|fox|rat|snake|animal|"
-    "skunk|spider|squirrel",
-    *ESCAPED,
-)
-_IT_SERVICES = (
-    "network|internet|server|servers|system|systems|email|website|computers|phones|"
-    "registers|everything down|offline|crashed|dead|not_working|went_down whole|all|entire|"
-    "can't|cannot|business|orders|customers|patients|nobody|everyone|office",
-    "network|internet|server|servers|system|systems|email|computers|phones|registers|"
-    "machines|terminals|readers|records|tills|checkout|payments|files|everything down|offline|"
-    "crashed|dead|not_working|went_down|locked_up|frozen|won't_open|won't_load|won't_turn_on|"
-    "won't_boot|can't_open|can't_access|can't_get_into whole|all|entire|none|every|any|"
-    "business|orders|customers|patients|nobody|everyone|office|line",
-    "bitcoin|crypto|pay_to_get|pay_to_unlock|files_back|decrypt|ransom",
-    "mouse|cursor|screen moving|clicking|typing by_itself|on_its_own",
-    "someone|somebody|hacker|stranger in_our|into_our|inside_our|logged_into|remoted_into "
-    "server|system|network|computer|computers|email|account right_now|now|currently",
-    "been_hacked|got_hacked|were_hacked|was_hacked|hacked_into|ransom_note|ransom_demand|"
-    "files_encrypted|encrypted_all|encrypted_our|encrypted_everything|data_breach|"
-    "got_breached|were_breached|been_breached|was_breached|been_compromised|"
-    "was_compromised|were_compromised|is_compromised",
-    "ransomware got|hit|have|encrypted|locked|attack|screen|screens|files|infected|demand",
-    "got_into|logged_into|accessed|broke_into|took_over|taken_over email|account|accounts|"
-    "system|server|network|computer|computers|bank",
-    "phishing|scam|fake email|emails|link|wire|invoice clicked|sent|paid|wired|entered|gave",
-    "virus|malware|ransomware spreading|spread|every_computer|all_computers|whole_network",
-    "server|servers|server_room overheating|overheated|smoking|burning|beeping|alarm",
-)
-
 TRADES: dict[Trade, tuple[str, ...]] = {
     # A business of no listed trade (a hotel, a restaurant, an appliance repairer) hears the
     # hazards of any building besides those of any caller.
     Trade.GENERAL: (*GAS, *BREAK_IN),
     Trade.PLUMBING_HVAC: (*GAS, *WATER, *_PLUMBING, *_HEATING),
     Trade.HVAC: (*GAS, *_HEATING, *_COOLING, *ELECTRIC[:2], _PLUMBING[6]),
-    Trade.MOVING_STORAGE: (*_MOVING, *BREAK_IN, *ESCAPED),
+    Trade.MOVING_STORAGE: (*MOVING, *BREAK_IN, *ESCAPED),
     Trade.ROOFING: _ROOFING,
-    Trade.CLEANING: _CLEANING,
-    Trade.PEST_CONTROL: _PEST_CONTROL,
-    Trade.IT_SERVICES: _IT_SERVICES,
+    Trade.CLEANING: CLEANING,
+    Trade.PEST_CONTROL: PEST_CONTROL,
+    Trade.IT_SERVICES: IT_SERVICES,
     Trade.ELECTRICAL: (
         *ELECTRIC,
         *GAS,
@@ -169,8 +108,11 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         # Wiring heard arcing inside a wall; a shock from the panel or a fitting.
         "crackling|sizzling|popping|buzzing wall|walls|ceiling|fixture|light_switch",
         "shock|shocked|zapped|jolt panel|outlet|wire|wires|switch|breaker|meter|box|fixture",
+        # Something touched that should not carry current: water, a fence, a tap.
+        "yelped|yelp|shocked|zapped|jolt|jolted|tingle water|pond|pool|puddle|tap|"
+        "fence|railing|metal|gate|radiator|sink",
     ),
-    Trade.PROPERTY: (*GAS, *WATER, *LOCKED_OUT, *ELECTRIC[:3]),
+    Trade.PROPERTY: (*GAS, *WATER, *LOCKED_OUT, *BREAK_IN, *ELECTRIC[:3]),
     Trade.LOCKSMITH: (
         *LOCKED_OUT,
         *BREAK_IN,
@@ -178,9 +120,13 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         "won't_lock|can't_lock|doesn't_lock|won't_latch|can't_secure|won't_close|can't_close "
         "door|house|store|shop|window tonight|alone|break_in|broke_in|kicked|burglar|someone|"
         "night|leave",
-        "stolen|stole|snatched|robbed|took keys|key|purse|wallet|bag",
+        "stolen|stole|snatched|robbed|took|nicked|pinched|swiped keys|key|purse|wallet|bag",
         "stove|oven|burner|iron|candle|bath|tub|faucet locked_out|locked_myself_out|"
         "can't_get_in|locked|left_on|still_on",
+        # A key that failed far from help: on a roadside, on a level crossing.
+        "stuck|stranded|snapped|broke|won't_start|won't_turn side_of_the_highway|"
+        "side_of_the_road|side_of_the_motorway|hard_shoulder|level_crossing|railway_crossing|"
+        "train_tracks",
     ),
     Trade.AUTO_REPAIR: (
         "accident|crash|crashed|collision just|hurt|injured|bleeding",
@@ -190,15 +136,21 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         "smoke|steam|flames|flame hood|bonnet|engine|car",
         "stranded|stuck|broke|broken|died|stalled|quit|flat|out_of_gas|won't_start|dead|"
         "spun_out highway|motorway|freeway|interstate|shoulder|intersection|bridge|tunnel|"
-        "tracks|railroad|fast_lane|left_lane|lane|middle_of_the_road|on_ramp|off_ramp|median|"
+        "tracks|railroad|railway|level_crossing|rail_crossing|train_tracks|bypass|hard_shoulder|"
+        "dual_carriageway|live_lane|fast_lane|left_lane|lane|middle_of_the_road|on_ramp|off_ramp|median|"
         "overpass|turnpike|parkway|expressway|pitch_dark|by_myself|alone",
         "ditch|embankment|on_its_side|upside_down|on_its_roof|off_the_road|into_a_pole|"
         "into_a_tree|into_the_water|into_the_river|into_the_lake slid|skidded|spun|went|ran|"
         "drove|tipped|flipped|rolled|overturned|crashed|landed|ended_up|stuck",
         "car_fire",
-        "smell|smells|leaking|leak gas|gasoline|fuel|petrol",
+        "smell|smells|leaking|leak|pouring|gushing|spilling|pissing|streaming gas|gasoline|"
+        "fuel|petrol|diesel",
         "steering wheel|failed|locked|gone",
-        "wheel|tire came_off|fell_off|flew_off",
+        "bonnet|hood|windscreen|windshield flew_up|flown_up|came_up|popped_up|shattered|"
+        "caved_in driving|motorway|highway|freeway|can't_see",
+        "wheel|wheels|tire|tyre came_off|come_off|fell_off|flew_off|wobbled_off|rolled_off|"
+        "come_loose road|lane|motorway|highway|bypass|driving|drove|pulled_in|pulled_over|"
+        "shoulder|dark",
     ),
     Trade.DENTAL: (
         "swollen|swelling|puffed|puffy|huge|ballooned|blown_up face|jaw|cheek|eye",
@@ -210,11 +162,12 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         # by a blow, a jaw that will not open or close, pain that keeps the caller awake.
         "bleeding|bleed hasn't_stopped|not_stopping|can't_stop|won't_stop|doesn't_stop|"
         "still_bleeding",
+        "blood|bleeding filling_with|full_of|hours|soaked|pouring|gushing|keeps",
         "pus|infection|infected swollen|swelling|fever|spreading|face|neck|eye|jaw",
         "fever tooth|toothache|gum|jaw|abscess|swollen|swelling|face|cheek|huge",
         "tooth|teeth pushed|shoved|shattered|loose|knocked|broke|broken|cracked|snapped|wobbly|"
-        "wiggly|bent|displaced|gone|halfway|sideways|jammed fell|fall|hit|accident|punched|"
-        "ball|bike|crash|fight|bleeding|hurts|mouth|face|baseball|softball|hockey|puck|elbow|"
+        "wiggly|bent|displaced|gone|halfway|sideways|jammed|right_out|clean_out fell|fall|hit|"
+        "accident|punched|ball|bike|crash|fight|bleeding|hurts|mouth|face|baseball|softball|hockey|puck|elbow|"
         "trampoline|playground|skateboard|smashed|took",
         "jaw broken|fractured|dislocated|out_of_place|won't_line_up|punched|hit",
         "jaw locked|stuck|dislocated|won't_close|can't_close|won't_open",
@@ -241,9 +194,10 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         "dry_heaving|retching",
         "shaking|twitching|trembling|convulsing|seizing floor|won't|minutes|stop",
         "rabbit|bunny|guinea|chinchilla hasn't|not|stopped|won't eating|eaten|eat|poop|poops",
-        "ate|eaten|swallowed|chewed|licked|got_into|got_ahold_of|got_hold_of|gobbled "
+        "ate|eaten|swallowed|chewed|licked|got_into|got_ahold_of|got_hold_of|gobbled|"
+        "been_in_the|got_in_the|been_into|pollen|nibbled|nibbling|chewing "
         "chocolate|poison|antifreeze|xylitol|grapes|raisins|"
-        "lily|lilies|rat|medication|pills",
+        "lily|lilies|rat_poison|rat_bait|slug_pellets|dead_rat|medication|pills",
         "bloated|bloat|swollen belly|stomach",
         "can't|cannot stand|walk|pee|urinate",
         "straining pee|urinate|urinating",
@@ -253,19 +207,40 @@ TRADES: dict[Trade, tuple[str, ...]] = {
         "hasn't_come|none",
         "snake|rattlesnake|rattler|copperhead bit|bitten|bite",
         "heatstroke|heat_stroke",
-        "attacked|bitten dog|animal",
+        # A horse's colic: rolling, sweating, looking round at its belly.
+        "horse|mare|pony|foal|gelding|stallion|donkey sweating|pawing|thrashing|looking_round|"
+        "looking_at_her_belly|looking_at_his_belly|biting_at|won't_get_up|can't_get_up",
+        "colic|colicking|colicky",
+        "attacked|bitten dog|animal|fox|cat|badger|hawk|predator",
+        "leg|ear|eye|tail|skin|wound hanging_off|ripped_open|torn_open|hanging_out",
         "not moving|responding",
     ),
     Trade.LEGAL: (
         "arrested|detained just|now|tonight|today|been|was",
         "taken|took|pulled|kidnapped|abducted|grabbed|snatched daughter|son|child|kids|baby|"
-        "him|her|them state|country|school|class|allowed|order",
+        "him|her|them state|country|school|class|allowed|order|airport|abroad|passport|flight|"
+        "border|out_of_the_country",
+        "immigration|border_force|border held_at|held_by|detained|detention|custody|"
+        "put_on_a_flight|deport_me|deporting_me",
+        "police|officers|cops|detectives|detective|officer are_here|here_now|at_the_door|"
+        "at_my_door|at_the_house|at_my_house|with_a_warrant|raiding|searching_the|searching_my|"
+        "asking_me|knocking|banging|questioning_him|questioning_her|interviewing_him|"
+        "interviewing_her|holding_him|holding_her|picked_him_up|picked_her_up|picked_up",
+        "landlord locked_us_out|locked_me_out|threw_us_out|throwing_us_out|threw_me_out|"
+        "throwing_me_out|cut_off_the_electric|cut_off_the_power|cut_off_the_water|"
+        "cut_the_power|cut_the_electric",
         "not_allowed|violating|violated|breaking order|custody",
         "already|just wired payment|money|funds|deposit|down_payment",
         "bank_information|bank_details|wiring_instructions new|changed|email|different",
         "hospice|deathbed|any_day_now|life_support|is_dying",
-        "in_jail|police_station",
-        "court|hearing today|tomorrow|morning",
+        "in_jail|the_police_station|a_police_station|in_custody|in_a_cell|in_the_cells",
+        "court|hearing today|tomorrow|morning|in_an_hour|this_afternoon|in_two_hours|"
+        "in_half_an_hour",
+        "remanded|remanded_in_custody|in_the_cells",
+        "under_caution|voluntary_interview|police_interview today|tonight|now|this_afternoon|"
+        "tomorrow|morning|in_an_hour|this_evening",
+        "bailiffs|enforcement_agents|enforcement_officers|repo_men at_the_door|at_my_door|here|"
+        "outside|right_now|taking|take",
         "restraining_order|protective_order",
         "threatening|threatened hurt|kill|harm",
         "domestic_violence",
