@@ -55,13 +55,19 @@ def names_a_version(terms: Iterable[str]) -> bool:
     return any(term in _VERSION_WORDS or any(c.isdigit() for c in term) for term in terms)
 
 
+@lru_cache(maxsize=4096)
+def _template(title: str) -> str:
+    """``title`` with its numbers masked, kept per page as its name's stems are."""
+    return _NUMBER.sub("#", title)
+
+
 def numbered_series(hits: list[SearchHit]) -> set[uuid.UUID]:
     """The pages of ``hits`` whose titles, numbers aside, at least ``SERIES_PAGES`` pages
     share."""
     templates: dict[uuid.UUID, str] = {}
     for hit in hits:
         if hit.document_id not in templates:
-            templates[hit.document_id] = _NUMBER.sub("#", hit.title)
+            templates[hit.document_id] = _template(hit.title)
     counts = Counter(t for t in templates.values() if "#" in t)
     return {page for page, t in templates.items() if "#" in t and counts[t] >= SERIES_PAGES}
 
