@@ -42,7 +42,7 @@ async def test_documents_stored_before_are_described(empty_engine: AsyncEngine) 
     await migrate.upgrade(empty_engine)
     async with empty_engine.connect() as connection:
         rows = await connection.execute(text("SELECT content, description FROM documents"))
-        described = dict(rows.tuples().all())
+        described: dict[str, str] = dict(rows.tuples().all())
     assert described == {
         MAN_PAGE: "git-am - Apply a series of patches from a mailbox",
         LONG: "",

@@ -50,9 +50,11 @@ def test_a_page_is_described_by_its_short_first_paragraph(markdown: str, descrip
     assert page_description(markdown) == description
 
 
-def _hit(page: uuid.UUID, score: float, title: str, **fields: object) -> SearchHit:
-    hit = SearchHit(uuid.uuid4(), page, title, None, title, "text", "", score)
-    return replace(hit, **fields)
+def _hit(
+    page: uuid.UUID, score: float, title: str, *, text: str = "text", url: str | None = None,
+    description: str = "",
+) -> SearchHit:  # fmt: skip
+    return SearchHit(uuid.uuid4(), page, title, url, title, text, "", score, 0, description)
 
 
 def test_the_description_names_a_page_whose_title_is_only_its_command() -> None:
