@@ -89,8 +89,9 @@ async def product_ranking(
 async def why(
     database: Database, business_id: uuid.UUID, question: str, base: str, wanted: tuple[str, ...]
 ) -> str:
-    """The ranked pages down to the first wanted one, with their ``pages.page_evidence`` and
-    best chunk's headings (built-in synonym groups only: these businesses have no own ones)."""
+    """The ranked pages down to the first wanted one, with their ``pages.page_evidence`` (its
+    description and series parts too: ADR 0046) and best chunk's headings (built-in synonym
+    groups only: these businesses have no own ones)."""
     terms = search_terms(question)
     added = expansions(question, terms)
     async with database.transaction() as session:
@@ -104,7 +105,8 @@ async def why(
         lines.append(
             f"    {'*' if key in wanted else ' '}{rank} {key} {hit.score:.2f}: page "
             f"{e.strength:.2f} name {e.name:.2f} coverage {e.coverage:.2f} length "
-            f"{e.length:.2f} | {hit.heading_path[:60]}"
+            f"{e.length:.2f} description {e.description:.2f} series {e.series:.2f} | "
+            f"{hit.heading_path[:60]}"
         )
         if key in wanted:
             break

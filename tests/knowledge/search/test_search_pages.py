@@ -152,8 +152,8 @@ def test_a_very_long_page_ranks_below_a_short_one_on_equal_evidence() -> None:
     # A user manual of 400 chunks mentions everything; the short page is about the subject.
     manual, page = uuid.uuid4(), uuid.uuid4()
     hits = [
-        replace(_hit(manual, 1.0), chunk_count=400),
-        replace(_hit(page, 0.95), chunk_count=5),
+        replace(_hit(manual, 1.0, "Manual"), chunk_count=400),
+        replace(_hit(page, 0.95, "Page"), chunk_count=5),
     ]
     assert [hit.document_id for hit in rank_by_page(hits, ["text"], 2)] == [page, manual]
     # A page of unknown length (0: a hit made elsewhere) is not counted against.

@@ -40,6 +40,9 @@ class Document(TenantMixin, Base):
     content: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     chunk_count: Mapped[int] = mapped_column(default=0)
+    # Its one-line description (``knowledge/documents/description.py``), empty when its first
+    # paragraph is longer: search weighs it as it weighs the title (ADR 0046).
+    description: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
 
 class Chunk(TenantMixin, Base):

@@ -11,6 +11,7 @@ from aicaller.database.models import Document
 from aicaller.database.models.document import DocumentKind
 from aicaller.knowledge.chunking import chunk_markdown
 from aicaller.knowledge.documentation_scraper.parse import PageText, without_nul
+from aicaller.knowledge.documents.description import page_description
 from aicaller.knowledge.documents.repository import ChunkRepository, DocumentRepository
 
 
@@ -28,7 +29,7 @@ class DocumentIndexer:
         pieces = chunk_markdown(title, markdown)
         document = await self.documents.create(
             title=title, content=markdown, content_hash=content_hash(markdown),
-            chunk_count=len(pieces), **fields,
+            chunk_count=len(pieces), description=page_description(markdown), **fields,
         )  # fmt: skip
         await self.chunks.add_many(document.id, document.title, pieces)
         return document
@@ -46,6 +47,7 @@ class DocumentIndexer:
             fields = {
                 "title": text.title, "content": text.markdown, "content_hash": text.content_hash,
                 "size_bytes": text.size_bytes, "chunk_count": len(text.chunks),
+                "description": page_description(text.markdown),
             }  # fmt: skip
             document = existing.get(document_id) if document_id else None
             if document is None:

@@ -29,17 +29,19 @@ class SearchHit:
     snippet: str
     score: float
     chunk_count: int = 0  # the page's chunks, its length (``pages.py``); 0 when unknown
+    description: str = ""  # the page's one-line description (``pages.py``); "" when unknown
 
 
 def hit_from_row(row: Any) -> SearchHit:
     """A hit from a backend's result row (id, document_id, title, url, chunk_count,
-    heading_path, text, snippet, score), read by position: a search reads a few dozen rows, and
-    each column looked up by name cost about as much as the rest of the row. SQLite returns ids
-    as hex strings, PostgreSQL as UUIDs (kept as they are: each UUID made again from its string
-    cost more than the row)."""
+    heading_path, text, snippet, score, tier, description), read by position: a search reads a
+    few dozen rows, and each column looked up by name cost about as much as the rest of the row.
+    SQLite returns ids as hex strings, PostgreSQL as UUIDs (kept as they are: each UUID made
+    again from its string cost more than the row)."""
     return SearchHit(
-        _uuid(row[0]), _uuid(row[1]), row[2], row[3], row[5], row[6], row[7], float(row[8]), row[4]
-    )
+        _uuid(row[0]), _uuid(row[1]), row[2], row[3], row[5], row[6], row[7], float(row[8]), row[4],
+        row[10],
+    )  # fmt: skip
 
 
 Staged = tuple[list[SearchHit], list[SearchHit], list[SearchHit]]
@@ -61,7 +63,7 @@ def with_score(hit: SearchHit, score: float) -> SearchHit:
     and ranking a pool rescores every hit in it twice)."""
     return SearchHit(
         hit.chunk_id, hit.document_id, hit.title, hit.url, hit.heading_path, hit.text,
-        hit.snippet, score, hit.chunk_count,
+        hit.snippet, score, hit.chunk_count, hit.description,
     )  # fmt: skip
 
 

@@ -14,7 +14,9 @@ the hits themselves (no further query):
   (a page that answers holds most of them; one that shares a common word or two does not);
 - the page's length (its chunks, ``SearchHit.chunk_count``), against: a very long page (a user
   manual, a settings reference, release notes) holds a few of any question's words somewhere,
-  and its many pooled chunks make it strong for every question (ADR 0038).
+  and its many pooled chunks make it strong for every question (ADR 0038);
+- the page's one-line description, a page of a numbered series (release notes) and copies of
+  one page at two addresses (``page_signals.py``, ADR 0046).
 
 Pages that only list links to other pages (an index, a table of contents) match many words in
 passing and treat none; the page strength and the title evidence are what puts the page that
@@ -34,6 +36,12 @@ from urllib.parse import urlsplit
 import snowballstemmer
 
 from aicaller.knowledge.search.backend import SearchHit
+from aicaller.knowledge.search.page_signals import (
+    described,
+    names_a_version,
+    numbered_series,
+    without_copies,
+)
 
 POOL_FACTOR = 4
 MIN_POOL = 24
@@ -44,6 +52,10 @@ COVERAGE_WEIGHT, LENGTH_WEIGHT = 0.3, 0.05
 """Weights of the page's coverage of the question's words and (per natural log of the page's
 chunks) of its length, counted against it. Chosen on the development sets of both engines
 with each set left out in turn (docs/benchmarks.md, ADR 0038)."""
+DESCRIPTION_WEIGHT, SERIES_PENALTY = 0.3, 0.1
+"""Weight of the question's words in the page's one-line description (those its name does not
+hold), and what a page of a numbered series loses when the question names no version: chosen
+on the development sets of both engines (docs/benchmarks.md, ADR 0046)."""
 PAGE_DECAY = 0.5
 """Each further matching chunk of a page counts this much of the one before it."""
 _PATH_NOISE = frozenset({"html", "htm", "index", "php", "aspx", "www", "http", "https"})
@@ -119,10 +131,15 @@ class PageEvidence:
     name: float
     coverage: float
     length: float
+    description: float = 0.0
+    series: float = 0.0  # a penalty: 0 or negative
 
     @property
     def total(self) -> float:
-        return self.strength + self.name + self.coverage + self.length
+        return (
+            self.strength + self.name + self.coverage + self.length + self.description
+            + self.series
+        )  # fmt: skip
 
 
 def page_evidence(
@@ -143,22 +160,26 @@ def page_evidence(
     covered = coverage(hits, stems)
     # Against the longest page of the pool, so that every score stays positive.
     longest = math.log(max(1, *(hit.chunk_count for hit in hits)))
+    series = set() if names_a_version(terms) else numbered_series(hits)
     evidence: dict[uuid.UUID, PageEvidence] = {}
     for hit in hits:
         page = hit.document_id
         if page not in evidence:
+            names = name_stems(hit.title, hit.url)
             evidence[page] = PageEvidence(
                 PAGE_WEIGHT * strength[page] / strongest,
                 NAME_WEIGHT * name_match(terms, hit.title, hit.url),
                 COVERAGE_WEIGHT * covered[page],
                 LENGTH_WEIGHT * (longest - math.log(max(hit.chunk_count, 1))),
+                DESCRIPTION_WEIGHT * described(stems, hit.description, names, stem),
+                -SERIES_PENALTY if page in series else 0.0,
             )
     return evidence
 
 
 def rank_by_page(hits: list[SearchHit], terms: list[str], limit: int) -> list[SearchHit]:
     """The best ``limit`` of ``hits`` by fused chunk, page and page-name evidence, scores
-    relative to the best (1.0)."""
+    relative to the best (1.0); a chunk another page already gave is left out."""
     if not hits:
         return []
     own = [_own_score(hit) for hit in hits]
@@ -169,4 +190,6 @@ def rank_by_page(hits: list[SearchHit], terms: list[str], limit: int) -> list[Se
     ]
     fused.sort(key=lambda pair: pair[0], reverse=True)
     best = fused[0][0] or 1.0
-    return [replace(hit, score=round(score / best, 4)) for score, hit in fused[:limit]]
+    return [
+        replace(hit, score=round(score / best, 4)) for score, hit in without_copies(fused, limit)
+    ]

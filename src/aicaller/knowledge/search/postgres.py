@@ -99,7 +99,7 @@ _TIER = """
 _ROWS = """
     SELECT c.id, c.document_id, c.title, d.url, d.chunk_count, c.heading_path, c.text,
            '' AS snippet,
-           best.score, {tier} AS tier
+           best.score, {tier} AS tier, d.description
     FROM best{p} AS best
     JOIN chunks AS c ON c.id = best.id JOIN documents AS d ON d.id = c.document_id"""
 # The tiers of ``plan.planned_search`` in one statement (``plan.Together``): a query runs only

@@ -57,7 +57,7 @@ _BEST = """
 _JOINED = """
     SELECT c.id, c.document_id, c.title, d.url, d.chunk_count, c.heading_path, c.text,
            '' AS snippet,
-           best.score, {tier} AS tier
+           best.score, {tier} AS tier, d.description
     FROM {best} AS best
     CROSS JOIN chunks_fts ON chunks_fts.rowid = best.fts_rowid
     CROSS JOIN chunks AS c ON c.id = substr(chunks_fts.ref, 2, 32)
