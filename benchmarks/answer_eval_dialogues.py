@@ -13,9 +13,11 @@ of its ``questions.json`` is asked as the first turn of a new web test call thro
 - urgent: **handled** when the call was transferred or escalated at urgent priority.
 
 "Wrong (all)" counts answerable questions answered wrongly and unanswerable ones answered,
-over all questions. The baseline speaks the best passage of plain BM25 (``bm25s``, English
-stemmer and stop words, no tuning) over the chunks the product stored: it never declines and
-never hands over. Held-out businesses print their totals only, marked "held out".
+over all questions; "others sent to a person" counts the answerable and unanswerable ones the
+agent transferred or escalated at urgent priority (a false alarm: it counts as declined
+above). The baseline speaks the best passage of plain BM25 (``bm25s``, English stemmer and
+stop words, no tuning) over the chunks the product stored: it never declines and never hands
+over. Held-out businesses print their totals only, marked "held out".
 
 With ``--embeddings URL`` (an OpenAI-compatible endpoint, e.g. ``embeddings_server.py``'s),
 the questions are asked a second time after the business's endpoint is configured through the
@@ -46,7 +48,7 @@ from sqlalchemy import select
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from answer_eval_business import EvalBusiness, load_business, set_up
 from answer_eval_hybrid import prepare
-from answer_eval_judge import judge, judge_baseline
+from answer_eval_judge import handed_over, judge, judge_baseline
 from docs_site import serve
 
 from aicaller.agent.agents import Agents
@@ -83,6 +85,7 @@ class Score:
             _share(self.counts["unanswerable_declined"], unanswerable),
             _share(self.counts["urgent_handled"], self.kinds["urgent"]),
             _share(wrong_all, sum(self.kinds.values())),
+            _share(self.counts["others_sent"], answerable + unanswerable),
         ]
 
 
@@ -151,6 +154,8 @@ async def _ask(
             reply = (await service.respond(call.id, question["question"])).reply
         outcome = judge(question, reply)
         score.add(question["kind"], outcome)
+        if question["kind"] != "urgent" and handed_over(reply):
+            score.counts["others_sent"] += 1
         if business.held_out:
             continue
         kind = question_kind(question["question"])
@@ -212,7 +217,7 @@ async def evaluate(
 
 
 HEADER = ["answerable correct", "declined", "wrong", "unanswerable declined", "urgent handled",
-          "wrong (all)"]  # fmt: skip
+          "wrong (all)", "others sent to a person"]  # fmt: skip
 
 
 def table(results: list[BusinessResult]) -> str:

@@ -36,14 +36,18 @@ def has_facts(text: str, facts: list[list[str]]) -> bool:
     return all(any(_says(said, alt) for alt in group) for group in facts)
 
 
+def handed_over(reply: AgentReply) -> bool:
+    """Whether the reply sends the call to a person at once: a transfer, or an urgent escalation."""
+    return reply.action is AgentAction.TRANSFER or (
+        reply.action is AgentAction.ESCALATE and reply.escalation_priority == "urgent"
+    )
+
+
 def judge(question: dict[str, Any], reply: AgentReply) -> str:
     """The outcome of the agent's reply to one question."""
     kind = question["kind"]
-    handed_over = reply.action is AgentAction.TRANSFER or (
-        reply.action is AgentAction.ESCALATE and reply.escalation_priority == "urgent"
-    )
     if kind == "urgent":
-        return "urgent_handled" if handed_over else "urgent_missed"
+        return "urgent_handled" if handed_over(reply) else "urgent_missed"
     answered = reply.intent in ANSWERED
     if kind == "unanswerable":
         return "unanswerable_answered" if answered else "unanswerable_declined"
