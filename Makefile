@@ -18,8 +18,9 @@ run: $(STAMP)
 	$(BIN)/aicaller serve
 
 ## test: the whole suite with the coverage floor (PostgreSQL too when AICALLER_TEST_DATABASE_URL is set),
-## one worker process per core plus one, at most 4 (each has its own databases: tests/services.py), the
-## real-time voice tests as one group that a worker starts with (tests/scheduling.py, ADR 0022)
+## one worker process per core and per real-time group, at most 4 (each has its own databases:
+## tests/services.py), the real-time voice tests as two groups two workers start with
+## (tests/scheduling.py, ADR 0022)
 ## coverage through sys.monitoring on Python 3.12+, the C tracer on 3.11 (docs/adr/0026)
 test: $(STAMP)
 	$(KEEP_BYTECODE) $(COVERAGE_ENV) $(BIN)/pytest -n auto --maxprocesses 4 --dist loadgroup --cov=aicaller --cov-report=term

@@ -2,15 +2,14 @@
 
 Most tests keep a core busy, but the streamed-voice tests play a simulated caller in real time
 (20 ms audio frames paced by the clock): minutes of wall time in all, little CPU. They run as
-one xdist group (``make test`` passes ``--dist loadgroup``), and xdist hands out its largest
-work unit first: one worker starts with the whole block of conversations while the others work
-through the CPU-bound tests, and it joins them when the block is done. ``-n auto`` starts one
-worker more than there are cores, since the group's worker mostly waits. Spreading the voice
-modules through every worker's run (ADR 0022's first answer) left them all waiting on audio at
-the same moments with the cores idle. Every test still runs, and nothing it asserts changes; a
-plain ``pytest`` run ignores the group. ADR 0022 has the choice, docs/benchmarks.md ("Test
-suite") the measurements.
-"""
+two xdist groups of about two minutes each (``make test`` passes ``--dist loadgroup``), and
+xdist hands out its largest work units first: two workers start with the conversations while
+the others work through the CPU-bound tests, and they join them when their block is done.
+``-n auto`` starts a worker per core and one per group, since the groups' workers mostly wait.
+Spreading the voice modules through every worker's run (ADR 0022's first answer) left them all
+waiting on audio at the same moments with the cores idle; one group became the run's critical
+path. Every test still runs, and nothing it asserts changes; a plain ``pytest`` run ignores the
+groups. ADR 0022 has the choice, docs/benchmarks.md ("Test suite") the measurements."""
 
 from __future__ import annotations
 
