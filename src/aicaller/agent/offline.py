@@ -31,9 +31,13 @@ from aicaller.agent.language import (
 )
 from aicaller.agent.protocol import AgentAction, AgentReply, Intent, TurnContext, intent_of
 from aicaller.agent.urgency import urgent_situation
+from aicaller.agent.urgency_likeness import sounds_urgent
 from aicaller.businesses.schemas import BusinessConfig
 from aicaller.core.schemas import spoken_phone_number
 
+ASKING = frozenset({Intent.CALLER_QUESTION, Intent.CALLER_HOURS, Intent.CALLER_CONTACT})
+"""What the caller says when asking something, which may be urgent in words no rule names."""
+LIKENESS = "sounds like an emergency"
 REPHRASE = "I'm sorry, I'm not sure I can answer that. Could you say it another way?"
 
 
@@ -46,6 +50,9 @@ class OfflineAgent:
     async def reply(self, context: TurnContext) -> AgentReply:
         config = context.config
         caller = classify(context.utterance, config.emergency_phrases, config.trade)
+        if caller in ASKING and await sounds_urgent(context.knowledge, context.utterance):
+            # No rule names it, but it sounds like the urgent callers (ADR 0048).
+            caller = Intent.CALLER_EMERGENCY
         reply = await self._respond(context, caller)
         return replace(reply, caller_intent=caller)
 
@@ -55,7 +62,7 @@ class OfflineAgent:
         situation = urgent_situation(utterance, config.trade, config.emergency_phrases)
         handovers = {
             Intent.CALLER_EMERGENCY: (
-                f"Urgent ({situation}): the caller said {utterance!r}",
+                f"Urgent ({situation or LIKENESS}): the caller said {utterance!r}",
                 "urgent",
             ),
             Intent.CALLER_HUMAN: ("The caller asked for a person", "normal"),
