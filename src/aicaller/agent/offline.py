@@ -7,7 +7,9 @@ of the best knowledge passage when that passage supports the question; otherwise
 not have that information and has someone call back (an escalation carrying the question, which
 also lands in the knowledge-gap report), asking to rephrase only when nothing searchable was
 said. It hands over at once on a request for a person, an urgent situation
-(``aicaller.agent.urgency``: the business's safety instructions first, urgent priority) or
+(``aicaller.agent.urgency``; with an embeddings endpoint also a question that sounds like
+the urgent examples, ``aicaller.agent.urgency_likeness``: the business's safety instructions
+first, urgent priority) or
 repeated frustration (a transfer when an escalation number is set and the business is open,
 otherwise an escalation and a callback promise); and ends the call on goodbye.
 """
