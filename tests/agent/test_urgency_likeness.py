@@ -14,12 +14,14 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
+from aicaller.agent.handover import EMERGENCY_ADVICE
 from aicaller.agent.language import classify
 from aicaller.agent.protocol import Intent
 from aicaller.agent.urgency_likeness import examples
 from aicaller.config import Settings
 from aicaller.knowledge.embeddings.sentences import sets_warmed
-from tests.agent.clinic import say, start_call
+from tests.agent.clinic import say, set_up_clinic, start_call
+from tests.agent.openai_peer import Answer, OpenAIPeer
 from tests.core.http_peer import Reply
 from tests.factories import Tenant
 from tests.fixtures import REDIS_URL, flush_redis, make_settings
@@ -34,12 +36,19 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 async def settings(
-    data_dir: Path, backend: str, database_urls: dict[str, str]
+    data_dir: Path, backend: str, database_urls: dict[str, str], peer: OpenAIPeer
 ) -> AsyncIterator[Settings]:
-    """The endpoint runs on 127.0.0.1, so the SSRF guard's address check is lifted."""
+    """The endpoint runs on 127.0.0.1, so the SSRF guard's address check is lifted; an LLM
+    endpoint is there for the business that chooses the LLM agent."""
     redis_url = REDIS_URL if backend == "postgresql" else None
     yield make_settings(
-        data_dir, database_urls[backend], redis_url=redis_url, allow_private_urls=True
+        data_dir,
+        database_urls[backend],
+        redis_url=redis_url,
+        allow_private_urls=True,
+        llm_base_url=peer.base_url,
+        llm_api_key="sk-test",
+        llm_model="test-model",
     )
     if redis_url:
         await flush_redis(redis_url)
@@ -139,6 +148,23 @@ async def test_a_business_without_an_endpoint_never_asks_for_vectors(
     await sets_warmed()
     assert embedder.inputs() == []
     assert all(e["priority"] != "urgent" for e in await _escalations(client, tenant, call["id"]))
+
+
+async def test_the_llm_agent_hands_a_question_that_sounds_urgent_over_before_the_model(
+    client: httpx.AsyncClient, tenant: Tenant, embedder: Embedder, peer: OpenAIPeer
+) -> None:
+    await set_up_clinic(client, tenant, agent_mode="llm")
+    assert (await configure(client, tenant, embedder)).status_code == 200
+    call = (await start_call(client, tenant))["call"]
+    peer.answer(Answer(text="Hello! How can I help?"))
+    await say(client, tenant, call["id"], "hello there")
+    await sets_warmed()
+    asked_the_model = len(peer.bodies)
+
+    reply = (await say(client, tenant, call["id"], SOUNDS_URGENT))["reply"]
+    assert reply["action"] in {"transfer", "escalate"}
+    assert reply["text"].startswith(EMERGENCY_ADVICE)  # the urgent hand-over
+    assert len(peer.bodies) == asked_the_model  # never a model's delay
 
 
 def test_no_held_out_sentence_is_among_the_examples() -> None:
