@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from aicaller.agent.knowledge import BusinessKnowledge
+from aicaller.agent.urgency_likeness import warm_up
 from aicaller.config import Settings
 from aicaller.core.encryption import SecretBox
 from aicaller.core.http import SafeHttpClient
@@ -100,5 +102,10 @@ async def prepare(
     hybrid.seconds = time.perf_counter() - started
     async with database.transaction() as session:
         hybrid.chunks = (await EmbeddingService(session, business_id).status()).embedded
+    # The urgency examples kept before the first question, as in a process already serving
+    # calls (a call never waits for them; until kept, the rules alone judge).
+    with hybrid.active():
+        async with database.transaction() as session:
+            await warm_up(BusinessKnowledge(session, business_id))
     print(f"  embedded {result['embedded']} chunks in {hybrid.seconds:.0f} s", flush=True)
     return hybrid

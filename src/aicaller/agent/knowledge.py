@@ -19,7 +19,7 @@ class BusinessKnowledge:
         self, session: AsyncSession, business_id: uuid.UUID, cache: AppCache | None = None
     ) -> None:
         self._search = SearchService(session, business_id, cache)
-        self._meaning = SentenceMeaning(session, business_id, cache)
+        self.meaning = SentenceMeaning(session, business_id, cache)
 
     async def search(self, question: str, limit: int) -> KnowledgeAnswer:
         terms, hits = await self._search.search(question, limit=limit)
@@ -30,5 +30,5 @@ class BusinessKnowledge:
             terms,
             hits,
             {term: words for term, words in equivalents.items() if words},
-            meaning=self._meaning,
+            meaning=self.meaning,
         )

@@ -32,7 +32,7 @@ from aicaller.agent.llm_stream import (
     read_completion,
     tool_arguments,
 )
-from aicaller.agent.offline import OfflineAgent
+from aicaller.agent.offline import ASKING, OfflineAgent
 from aicaller.agent.prompts import (
     END_TOOL,
     ESCALATE_TOOL,
@@ -45,6 +45,7 @@ from aicaller.agent.prompts import (
 )
 from aicaller.agent.protocol import AgentAction, AgentReply, Intent, TurnContext
 from aicaller.agent.speech import clip, plain, printable
+from aicaller.agent.urgency_likeness import sounds_urgent
 from aicaller.businesses.schemas import BusinessConfig
 from aicaller.config import Settings
 from aicaller.core.logging import get_logger
@@ -101,10 +102,13 @@ class LlmAgent:
 
     async def reply(self, context: TurnContext) -> AgentReply:
         config = context.config
-        if classify(context.utterance, config.emergency_phrases, config.trade) is URGENT:
+        caller = classify(context.utterance, config.emergency_phrases, config.trade)
+        likeness = caller in ASKING and await sounds_urgent(context.knowledge, context.utterance)
+        if caller is URGENT or likeness:
             # The same rules as the offline agent, at once: safety first, never a model's delay.
             reply = await self._fallback.reply(context)
-            return replace(reply, agent=self.name, notes=(*reply.notes, "urgent: by the rules"))
+            why = "urgent: by likeness" if likeness else "urgent: by the rules"
+            return replace(reply, agent=self.name, notes=(*reply.notes, why))
         try:
             async with asyncio.timeout(self._timeout):
                 return await self._converse(context)

@@ -7,7 +7,9 @@ of the best knowledge passage when that passage supports the question; otherwise
 not have that information and has someone call back (an escalation carrying the question, which
 also lands in the knowledge-gap report), asking to rephrase only when nothing searchable was
 said. It hands over at once on a request for a person, an urgent situation
-(``aicaller.agent.urgency``: the business's safety instructions first, urgent priority) or
+(``aicaller.agent.urgency``; with an embeddings endpoint also a question that sounds like
+the urgent examples, ``aicaller.agent.urgency_likeness``: the business's safety instructions
+first, urgent priority) or
 repeated frustration (a transfer when an escalation number is set and the business is open,
 otherwise an escalation and a callback promise); and ends the call on goodbye.
 """
@@ -31,9 +33,13 @@ from aicaller.agent.language import (
 )
 from aicaller.agent.protocol import AgentAction, AgentReply, Intent, TurnContext, intent_of
 from aicaller.agent.urgency import urgent_situation
+from aicaller.agent.urgency_likeness import sounds_urgent
 from aicaller.businesses.schemas import BusinessConfig
 from aicaller.core.schemas import spoken_phone_number
 
+ASKING = frozenset({Intent.CALLER_QUESTION, Intent.CALLER_HOURS, Intent.CALLER_CONTACT})
+"""What the caller says when asking something, which may be urgent in words no rule names."""
+LIKENESS = "sounds like an emergency"
 REPHRASE = "I'm sorry, I'm not sure I can answer that. Could you say it another way?"
 
 
@@ -46,6 +52,9 @@ class OfflineAgent:
     async def reply(self, context: TurnContext) -> AgentReply:
         config = context.config
         caller = classify(context.utterance, config.emergency_phrases, config.trade)
+        if caller in ASKING and await sounds_urgent(context.knowledge, context.utterance):
+            # No rule names it, but it sounds like the urgent callers (ADR 0048).
+            caller = Intent.CALLER_EMERGENCY
         reply = await self._respond(context, caller)
         return replace(reply, caller_intent=caller)
 
@@ -55,7 +64,7 @@ class OfflineAgent:
         situation = urgent_situation(utterance, config.trade, config.emergency_phrases)
         handovers = {
             Intent.CALLER_EMERGENCY: (
-                f"Urgent ({situation}): the caller said {utterance!r}",
+                f"Urgent ({situation or LIKENESS}): the caller said {utterance!r}",
                 "urgent",
             ),
             Intent.CALLER_HUMAN: ("The caller asked for a person", "normal"),
