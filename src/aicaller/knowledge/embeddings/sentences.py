@@ -25,7 +25,11 @@ from aicaller.core.cache import AppCache
 from aicaller.core.logging import get_logger
 from aicaller.knowledge.embeddings.client import EmbeddingsFailed, Endpoint, embed
 from aicaller.knowledge.embeddings.runtime import current
-from aicaller.knowledge.embeddings.semantic import question_vector, stored_endpoint
+from aicaller.knowledge.embeddings.semantic import (
+    StoredEndpoint,
+    question_vector,
+    stored_endpoint,
+)
 from aicaller.knowledge.embeddings.vectors import Matrix, unit
 
 SENTENCES_KEPT = 50_000
@@ -114,11 +118,8 @@ class SentenceMeaning:
         ``name``, the same sentences every call), only once the set is kept in this process:
         the turn embeds the question alone (if the search has not already). Until then,
         None, and the first call starts keeping the set in the background (``warm_up``)."""
-        runtime = current()
-        if runtime is None or not sentences:
-            return None
-        stored = await stored_endpoint(self.session, self.business_id, self.cache)
-        if stored.base_url is None:
+        stored = await self._set_endpoint(sentences)
+        if stored is None or stored.base_url is None:
             return None
         matrix = _sets.get((stored.base_url, stored.model, name))
         if matrix is None:
@@ -130,13 +131,16 @@ class SentenceMeaning:
     async def keep_set(self, name: str, sentences: Sequence[str]) -> asyncio.Task[None] | None:
         """Start keeping the set for the business's endpoint, if it has one; the task, for
         a benchmark to wait for (a turn never does)."""
-        runtime = current()
-        if runtime is None or not sentences:
-            return None
-        stored = await stored_endpoint(self.session, self.business_id, self.cache)
-        if stored.base_url is None:
+        stored = await self._set_endpoint(sentences)
+        if stored is None or stored.base_url is None:
             return None
         return _warm_up(stored.base_url, stored.model, stored.sealed_key, name, sentences)
+
+    async def _set_endpoint(self, sentences: Sequence[str]) -> StoredEndpoint | None:
+        """The business's endpoint for a fixed set, None where there is nothing to keep."""
+        if current() is None or not sentences:
+            return None
+        return await stored_endpoint(self.session, self.business_id, self.cache)
 
 
 def _warm_up(
